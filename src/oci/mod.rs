@@ -1,0 +1,2 @@
+//! The OCI REST client.
+pub mod signer;

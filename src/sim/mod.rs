@@ -1,0 +1,1 @@
+//! Embedded OCI simulator (work in progress).
