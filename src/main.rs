@@ -1,1 +1,72 @@
-fn main(){}
+//! The `oci-rotator` command line: parses the subcommand, sets up logging and the runtime, and
+//! calls the library. With no subcommand and `FN_LISTENER` set it serves the Fn socket (that is
+//! how the container starts).
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use oci_rotator::oci::auth::ProcessEnv;
+use oci_rotator::server::{self, fn_socket, AppState};
+use oci_rotator::{config, telemetry};
+
+#[derive(Parser)]
+#[command(name = "oci-rotator", version, about = "OCI Vault secret-rotation function for OCI IAM credentials")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the function: on the Fn socket when FN_LISTENER is set, else on TCP.
+    Serve {
+        /// TCP address to listen on when FN_LISTENER is not set.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    telemetry::init(std::env::var("OCI_ROTATOR_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json")));
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().max_blocking_threads(4).build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("oci-rotator: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = match cli.command {
+        Some(Command::Serve { listen }) => runtime.block_on(serve(Some(listen))),
+        None => runtime.block_on(serve(None)),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("oci-rotator: {e}");
+            tracing::error!(error = %e, "oci-rotator stopped");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(listen: Option<SocketAddr>) -> Result<(), String> {
+    let fn_path = fn_socket::listener_path(std::env::var("FN_LISTENER").ok().as_deref(), std::env::var("FN_FORMAT").ok().as_deref()).map_err(|e| e.to_string())?;
+    let (rotator, settings) = config::rotator_from_env(&ProcessEnv).map_err(|e| e.to_string())?;
+    let app = server::router(AppState::new(rotator, settings.default_timeout));
+    match (fn_path, listen) {
+        (Some(path), _) => {
+            let listener = fn_socket::bind(&path).map_err(|e| e.to_string())?;
+            tracing::info!(socket = %path.display(), "serving the Fn socket");
+            axum::serve(listener, app).await.map_err(|e| e.to_string())
+        }
+        (None, Some(addr)) => {
+            let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+            tracing::info!(%addr, "serving on TCP");
+            axum::serve(listener, app).await.map_err(|e| e.to_string())
+        }
+        (None, None) => Err("FN_LISTENER is not set; to serve locally run `oci-rotator serve --listen 127.0.0.1:8080`".to_owned()),
+    }
+}

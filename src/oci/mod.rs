@@ -1,2 +1,18 @@
-//! The OCI REST client.
+//! A small signed REST client for the three OCI services the rotation needs. It knows OCI's wire
+//! formats and nothing of rotation.
+//!
+//! - [`signer`]: request signing (and verification, for the simulator and tests).
+//! - [`auth`]: resource principal or config-file API key.
+//! - [`client`]: send, retry, deadline, errors; [`region`]: regions and realms.
+//! - [`vault`], [`secrets`], [`identity`]: one typed method per OCI operation.
+pub mod auth;
+pub mod client;
+pub mod error;
+pub mod identity;
+pub mod region;
+pub mod secrets;
 pub mod signer;
+pub mod vault;
+
+pub use client::{Client, Endpoints, RetryPolicy};
+pub use error::{Error, ErrorKind};

@@ -1,0 +1,35 @@
+//! Errors of the adapters: what IAM or the secret's content refused. The responseCode for each
+//! is decided in one place, `engine::error`.
+
+use crate::oci;
+
+/// Why an adapter could not do its part.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The version's content holds no usable credential of the secret's kind (400).
+    #[error("{0}")]
+    InvalidContent(String),
+    /// IAM's per-user limit is held by credentials this secret does not manage (409).
+    #[error("IAM's limit of {limit} {what} per user is held by credentials this secret does not manage (they are not this secret's to delete); nothing was changed")]
+    LimitHeld {
+        /// The limit.
+        limit: usize,
+        /// The credential kind, plural.
+        what: &'static str,
+    },
+    /// A state IAM or Vault should not be in (409).
+    #[error("{0}")]
+    Conflict(String),
+    /// The user does not exist or the function may not see it (404).
+    #[error("user {0} does not exist or the function may not read it")]
+    UserNotFound(String),
+    /// IAM did not accept the new credential before the deadline (504).
+    #[error("{0}")]
+    NotLiveInTime(String),
+    /// Key generation failed.
+    #[error("key generation failed: {0}")]
+    Key(#[from] crate::keys::KeyError),
+    /// An OCI call failed.
+    #[error(transparent)]
+    Oci(#[from] oci::Error),
+}

@@ -1,0 +1,112 @@
+//! The shared shape of auth tokens and customer secret keys: IAM makes the secret and shows it
+//! only in the create response, allows 2 per user, and lets us label each one (description /
+//! display name) with the marker `oci-rotator <secretId>`, which tells us which ones we created.
+//!
+//! The kind files (`auth_token.rs`, `customer_secret_key.rs`) describe their fields and call these.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use secrecy::SecretString;
+
+use super::{held_by_other_versions, wait_until, Error, NewPending, Target, TargetAdapter, Version};
+use crate::oci::identity::CredentialFamily;
+use crate::secret::SecretContent;
+
+/// How long to wait for IAM to list a new credential as ACTIVE (bounded by the deadline too).
+const PROPAGATION_WAIT: Duration = Duration::from_secs(60);
+
+/// What differs between the two kinds.
+pub(super) struct Spec {
+    /// The IAM family.
+    pub family: CredentialFamily,
+    /// Content field holding the credential id.
+    pub id_field: &'static str,
+    /// Content field holding the secret.
+    pub secret_field: &'static str,
+    /// IAM's per-user limit.
+    pub limit: usize,
+    /// Words for messages ("auth token", "auth tokens").
+    pub one: &'static str,
+    /// Plural.
+    pub many: &'static str,
+}
+
+impl Spec {
+    pub(super) fn owned_fields(&self) -> [&'static str; 2] {
+        [self.id_field, self.secret_field]
+    }
+
+    pub(super) fn credential_id(&self, content: &SecretContent) -> Result<String, Error> {
+        let id = content.str_field(self.id_field).filter(|s| !s.trim().is_empty());
+        let secret = content.str_field(self.secret_field).filter(|s| !s.is_empty());
+        match (id, secret) {
+            (Some(id), Some(_)) => Ok(id.to_owned()),
+            (None, _) => Err(Error::InvalidContent(format!("the content has no {} (a string)", self.id_field))),
+            (Some(_), None) => Err(Error::InvalidContent(format!("the content has no {} (a string)", self.secret_field))),
+        }
+    }
+
+    pub(super) async fn is_live(&self, t: &Target<'_>, id: &str) -> Result<bool, Error> {
+        let listed = match t.client.list_credentials(self.family, &t.config.user_id).await {
+            Ok(l) => l,
+            Err(e) if e.is_not_found() => return Err(Error::UserNotFound(t.config.user_id.clone())),
+            Err(e) => return Err(e.into()),
+        };
+        Ok(listed.iter().any(|c| c.id == id && c.lifecycle_state == "ACTIVE"))
+    }
+
+    /// Deletes what this secret manages apart from CURRENT (orphans, superseded ones), checks the
+    /// limit, creates the new credential and returns the PENDING content holding it.
+    pub(super) async fn new_pending<A: TargetAdapter>(&self, adapter: &A, t: &Target<'_>, current: &Version) -> Result<NewPending, Error> {
+        let user = &t.config.user_id;
+        let marker = t.marker();
+        let listed = match t.client.list_credentials(self.family, user).await {
+            Ok(l) => l,
+            Err(e) if e.is_not_found() => return Err(Error::UserNotFound(user.clone())),
+            Err(e) => return Err(e.into()),
+        };
+        let marked: HashSet<String> = listed
+            .iter()
+            .filter(|c| c.description.as_deref().is_some_and(|d| d.starts_with(&marker)))
+            .map(|c| c.id.clone())
+            .collect();
+        let unknown: Vec<String> = listed.iter().map(|c| c.id.clone()).filter(|id| *id != current.credential_id && !marked.contains(id)).collect();
+        let held = held_by_other_versions(adapter, t, &unknown, &[current.number]).await?;
+        let to_delete: Vec<&String> = marked.iter().chain(held.iter()).filter(|id| **id != current.credential_id).collect();
+        if listed.len() - to_delete.len() >= self.limit {
+            return Err(Error::LimitHeld { limit: self.limit, what: self.many });
+        }
+        for id in to_delete {
+            tracing::info!(credential_id = %id, "deleting a {} this secret no longer references", self.one);
+            t.client.delete_credential(self.family, user, id).await?;
+        }
+        let created = match t.client.create_credential(self.family, user, &marker).await {
+            Ok(c) => c,
+            Err(e) if e.code() == Some("LimitExceeded") => return Err(Error::LimitHeld { limit: self.limit, what: self.many }),
+            Err(e) => return Err(e.into()),
+        };
+        tracing::info!(credential_id = %created.id, "created a new {}", self.one);
+        let content = current.content.next_version(
+            &self.owned_fields(),
+            vec![(self.id_field, SecretString::from(created.id.clone())), (self.secret_field, created.secret)],
+        );
+        Ok(NewPending::Content(content, created.id))
+    }
+
+    pub(super) async fn apply_pending(&self, t: &Target<'_>, pending: &Version) -> Result<String, Error> {
+        let live = wait_until(t.client, PROPAGATION_WAIT, || self.is_live(t, &pending.credential_id)).await?;
+        if !live {
+            return Err(Error::Conflict(format!(
+                "the PENDING {} {} is not ACTIVE in IAM (deleted outside the rotation?); delete the PENDING version's credential and run CREATE_PENDING_VERSION again",
+                self.one, pending.credential_id
+            )));
+        }
+        Ok(format!("{} {} is ACTIVE for {}", self.one, pending.credential_id, t.config.user_id))
+    }
+
+    pub(super) async fn retire(&self, t: &Target<'_>, old: &Version) -> Result<(), Error> {
+        t.client.delete_credential(self.family, &t.config.user_id, &old.credential_id).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,83 @@
+//! Process settings from the environment, read once at start-up (cheap: no file but the OCI
+//! config's text, no key parsing, no network). The table of variables is in the README.
+
+use std::time::Duration;
+
+use crate::engine::Rotator;
+use crate::oci::auth::{AuthError, Env, Principal};
+use crate::oci::{region, Client, Endpoints, RetryPolicy};
+
+/// Why the function cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The principal cannot be built.
+    #[error("authentication: {0}")]
+    Auth(#[from] AuthError),
+    /// No region is known and an endpoint is not overridden.
+    #[error("no region: set OCI_REGION (or the profile's region, or OCI_RESOURCE_PRINCIPAL_REGION)")]
+    NoRegion,
+    /// A numeric setting does not parse.
+    #[error("{0} must be a whole number")]
+    Number(&'static str),
+}
+
+/// Settings of the function process.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Where the three services are.
+    pub endpoints: Endpoints,
+    /// How OCI calls are retried.
+    pub retry: RetryPolicy,
+    /// The deadline of a step when the caller gives none (no `Fn-Deadline`).
+    pub default_timeout: Duration,
+}
+
+impl Settings {
+    /// Reads the settings; `principal` gives the region when `OCI_REGION` is not set.
+    pub fn from_env(env: &dyn Env, principal: &Principal) -> Result<Self, ConfigError> {
+        let region = env.var("OCI_REGION").map(|r| region::region_name(&r)).or_else(|| principal.region().map(str::to_owned));
+        let metadata = env.var("OCI_REGION_METADATA");
+        let url = |prefix: &str, region: &Option<String>| -> Result<String, ConfigError> {
+            let region = region.as_deref().ok_or(ConfigError::NoRegion)?;
+            Ok(format!("https://{prefix}.{region}.oci.{}", region::realm_domain(region, metadata.as_deref())))
+        };
+        let pick = |var: &str, prefix: &str| -> Result<String, ConfigError> {
+            match env.var(var) {
+                Some(v) => Ok(v.trim_end_matches('/').to_owned()),
+                None => url(prefix, &region),
+            }
+        };
+        let identity_override = env.var("OCI_ROTATOR_IDENTITY_ENDPOINT");
+        let identity_home = match (&identity_override, env.var("OCI_ROTATOR_HOME_REGION")) {
+            (Some(u), _) => Some(u.trim_end_matches('/').to_owned()),
+            (None, Some(home)) => Some(url("identity", &Some(region::region_name(&home)))?),
+            (None, None) => None,
+        };
+        let number = |var: &'static str, default: u64| -> Result<u64, ConfigError> {
+            env.var(var).map_or(Ok(default), |v| v.trim().parse().map_err(|_| ConfigError::Number(var)))
+        };
+        let defaults = RetryPolicy::default();
+        Ok(Settings {
+            endpoints: Endpoints {
+                vault: pick("OCI_ROTATOR_VAULT_ENDPOINT", "vaults")?,
+                secrets: pick("OCI_ROTATOR_SECRETS_ENDPOINT", "secrets.vaults")?,
+                identity: pick("OCI_ROTATOR_IDENTITY_ENDPOINT", "identity")?,
+                identity_home,
+            },
+            retry: RetryPolicy {
+                max_attempts: number("OCI_ROTATOR_MAX_ATTEMPTS", u64::from(defaults.max_attempts))?.clamp(1, 10) as u32,
+                base: Duration::from_millis(number("OCI_ROTATOR_RETRY_BASE_MS", defaults.base.as_millis() as u64)?),
+                ..defaults
+            },
+            default_timeout: Duration::from_secs(number("OCI_ROTATOR_TIMEOUT_SECS", 120)?),
+        })
+    }
+}
+
+/// Builds the rotator from the environment: principal, settings, client.
+pub fn rotator_from_env(env: &dyn Env) -> Result<(Rotator, Settings), ConfigError> {
+    let principal = Principal::from_env(env)?;
+    let settings = Settings::from_env(env, &principal)?;
+    let client = Client::new(principal, settings.endpoints.clone(), settings.retry.clone());
+    Ok((Rotator::new(client), settings))
+}

@@ -1,0 +1,66 @@
+//! The engine's error, and THE mapping from every error of every layer to a `responseCode`.
+//! Nothing else in the crate decides a responseCode for a failure.
+
+use crate::adapters;
+use crate::oci;
+use crate::protocol::InputError;
+
+/// Why a step did not reach its postcondition.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The request body is invalid (400).
+    #[error("{0}")]
+    Input(#[from] InputError),
+    /// The secret's metadata is invalid (400).
+    #[error("{0}")]
+    SecretConfig(String),
+    /// The secret does not exist or the function may not read it (404).
+    #[error("secret {0} does not exist or the function may not read it")]
+    SecretNotFound(String),
+    /// The named version does not exist (404).
+    #[error("version {0} of the secret does not exist")]
+    VersionNotFound(u64),
+    /// The secret is not in a state the step can work from (409).
+    #[error("{0}")]
+    Conflict(String),
+    /// The secret stayed UPDATING until the deadline (409).
+    #[error("the secret stayed {0} until the deadline; retry the step")]
+    Busy(String),
+    /// An adapter failed.
+    #[error(transparent)]
+    Adapter(#[from] adapters::Error),
+    /// An OCI call failed.
+    #[error(transparent)]
+    Oci(#[from] oci::Error),
+}
+
+impl Error {
+    /// The responseCode for this error (the contract's table, section 1).
+    pub fn response_code(&self) -> u16 {
+        match self {
+            Error::Input(_) | Error::SecretConfig(_) => 400,
+            Error::SecretNotFound(_) | Error::VersionNotFound(_) => 404,
+            Error::Conflict(_) | Error::Busy(_) => 409,
+            Error::Adapter(e) => match e {
+                adapters::Error::InvalidContent(_) => 400,
+                adapters::Error::UserNotFound(_) => 404,
+                adapters::Error::LimitHeld { .. } | adapters::Error::Conflict(_) => 409,
+                adapters::Error::NotLiveInTime(_) => 504,
+                adapters::Error::Key(_) => 502,
+                adapters::Error::Oci(e) => oci_code(e),
+            },
+            Error::Oci(e) => oci_code(e),
+        }
+    }
+}
+
+fn oci_code(e: &oci::Error) -> u16 {
+    if e.is_deadline() {
+        return 504;
+    }
+    match e.status() {
+        Some(404) => 404,
+        Some(409 | 412) => 409,
+        _ => 502,
+    }
+}

@@ -1,0 +1,167 @@
+//! The rotation state machine: runs one step of the contract (section 5) for one secret, over
+//! Vault and the adapter of the secret's credential kind, and answers a `SecretRotationOutput`.
+//!
+//! [`Rotator::run`] is a plain async fn: no HTTP, no Fn. Each step lives in its own file and has
+//! the same shape: read the state, return early when the postcondition already holds (every step
+//! is idempotent), act, answer.
+
+mod create_pending_version;
+mod error;
+mod promote_pending_version;
+mod update_target_system;
+mod verify_connection;
+
+use std::time::Duration;
+
+use tokio::time::Instant;
+use tracing::Instrument;
+
+pub use error::Error;
+
+use crate::adapters::api_key::ApiKeyAdapter;
+use crate::adapters::auth_token::AuthTokenAdapter;
+use crate::adapters::console_password::ConsolePasswordAdapter;
+use crate::adapters::customer_secret_key::CustomerSecretKeyAdapter;
+use crate::adapters::{self, Target, TargetAdapter, Version};
+use crate::oci::secrets::BundleSelector;
+use crate::oci::vault::SecretWithEtag;
+use crate::oci::Client;
+use crate::protocol::{SecretRotationInput, SecretRotationOutput, Step};
+use crate::secret::{CredentialKind, SecretConfig};
+
+/// A step's success: the version number to report and what was done.
+pub struct Outcome {
+    /// `currentVersionNo` of the answer.
+    pub version: Option<u64>,
+    /// `returnMessage` of the answer (without the step prefix).
+    pub message: String,
+}
+
+impl Outcome {
+    fn new(version: Option<u64>, message: impl Into<String>) -> Self {
+        Outcome { version, message: message.into() }
+    }
+}
+
+/// Runs rotation steps. Shared by all invocations of a process.
+#[derive(Clone)]
+pub struct Rotator {
+    client: Client,
+}
+
+impl Rotator {
+    /// A rotator over `client`.
+    pub fn new(client: Client) -> Self {
+        Rotator { client }
+    }
+
+    /// The OCI client.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// Runs one step before `deadline` and answers. Never panics on OCI or input data; every
+    /// failure becomes a responseCode (see `engine::error`).
+    pub async fn run(&self, input: &SecretRotationInput, deadline: Instant) -> SecretRotationOutput {
+        let span = tracing::info_span!("rotation", secret_id = %input.secret_id, step = %input.step, version_no = ?input.version_no);
+        async {
+            let started = std::time::Instant::now();
+            let client = self.client.with_deadline(deadline);
+            let output = match run_step(&client, input).await {
+                Ok(outcome) => {
+                    let out = SecretRotationOutput::new(200, outcome.version, format!("{}: {}", input.step, outcome.message));
+                    tracing::info!(response_code = 200, current_version_no = ?outcome.version, elapsed_ms = started.elapsed().as_millis() as u64, message = %out.return_message, "step succeeded");
+                    out
+                }
+                Err(e) => {
+                    let code = e.response_code();
+                    let out = SecretRotationOutput::new(code, None, format!("{}: {e}", input.step));
+                    tracing::warn!(response_code = code, elapsed_ms = started.elapsed().as_millis() as u64, message = %out.return_message, "step failed");
+                    out
+                }
+            };
+            output
+        }
+        .instrument(span)
+        .await
+    }
+}
+
+async fn run_step(client: &Client, input: &SecretRotationInput) -> Result<Outcome, Error> {
+    let secret = match client.get_secret(&input.secret_id).await {
+        Ok(s) => s,
+        Err(e) if e.is_not_found() => return Err(Error::SecretNotFound(input.secret_id.clone())),
+        Err(e) => return Err(e.into()),
+    };
+    match secret.secret.lifecycle_state.as_str() {
+        "ACTIVE" | "UPDATING" | "CREATING" => {}
+        "DELETED" | "DELETING" => return Err(Error::SecretNotFound(input.secret_id.clone())),
+        other => return Err(Error::Conflict(format!("the secret is {other}; it cannot be rotated"))),
+    }
+    let config = SecretConfig::from_metadata(secret.secret.metadata.as_ref()).map_err(Error::SecretConfig)?;
+    match config.kind {
+        CredentialKind::ApiKey => dispatch(&ApiKeyAdapter, client, input, secret, config).await,
+        CredentialKind::AuthToken => dispatch(&AuthTokenAdapter, client, input, secret, config).await,
+        CredentialKind::CustomerSecretKey => dispatch(&CustomerSecretKeyAdapter, client, input, secret, config).await,
+        CredentialKind::ConsolePassword => dispatch(&ConsolePasswordAdapter, client, input, secret, config).await,
+    }
+}
+
+async fn dispatch<A: TargetAdapter>(adapter: &A, client: &Client, input: &SecretRotationInput, secret: SecretWithEtag, config: SecretConfig) -> Result<Outcome, Error> {
+    let mut cx = StepContext { adapter, client, input, secret, config };
+    match input.step {
+        Step::VerifyConnection => verify_connection::run(&mut cx).await,
+        Step::CreatePendingVersion => create_pending_version::run(&mut cx).await,
+        Step::UpdateTargetSystem => update_target_system::run(&mut cx).await,
+        Step::PromotePendingVersion => promote_pending_version::run(&mut cx).await,
+    }
+}
+
+/// What every step works with.
+struct StepContext<'a, A> {
+    adapter: &'a A,
+    client: &'a Client,
+    input: &'a SecretRotationInput,
+    secret: SecretWithEtag,
+    config: SecretConfig,
+}
+
+impl<A: TargetAdapter> StepContext<'_, A> {
+    fn target(&self) -> Target<'_> {
+        Target { client: self.client, secret_id: &self.input.secret_id, secret: &self.secret.secret, config: &self.config }
+    }
+
+    /// Reads a version by stage or number.
+    async fn read(&self, which: BundleSelector) -> Result<Option<Version>, Error> {
+        Ok(adapters::read_version(self.adapter, &self.target(), which).await?)
+    }
+
+    /// The CURRENT version, which every step but PROMOTE needs.
+    async fn current(&self) -> Result<Version, Error> {
+        self.read(BundleSelector::Stage("CURRENT")).await?.ok_or_else(|| Error::Conflict("the secret has no CURRENT version".to_owned()))
+    }
+
+    /// A short name of a version's credential for messages (`API_KEY 3f:...`).
+    fn describe(&self, v: &Version) -> String {
+        format!("{} {}", self.config.kind, v.credential_id)
+    }
+
+    /// Re-reads the secret until it is ACTIVE (a write leaves it UPDATING for a while), so the
+    /// next UpdateSecret is accepted and carries a fresh etag.
+    async fn wait_until_active(&mut self) -> Result<(), Error> {
+        let mut wait = Duration::from_millis(100);
+        loop {
+            if self.secret.secret.lifecycle_state == "ACTIVE" {
+                return Ok(());
+            }
+            let state = self.secret.secret.lifecycle_state.clone();
+            if self.client.time_left().is_some_and(|left| left <= wait) {
+                return Err(Error::Busy(state));
+            }
+            tracing::debug!(%state, wait_ms = wait.as_millis() as u64, "waiting for the secret to be ACTIVE");
+            tokio::time::sleep(wait).await;
+            wait = (wait * 2).min(Duration::from_secs(2));
+            self.secret = self.client.get_secret(&self.input.secret_id).await?;
+        }
+    }
+}
