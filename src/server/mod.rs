@@ -56,8 +56,8 @@ impl AppState {
 /// The function's router.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route("/call", post(call))
-        .route("/health", get(health))
+        .route("/call", post(call).fallback(unknown_route))
+        .route("/health", get(health).fallback(unknown_route))
         .fallback(unknown_route)
         .layer(DefaultBodyLimit::max(READ_LIMIT))
         .layer(axum::middleware::map_response(fdk_headers))

@@ -4,3 +4,7 @@ mod helpers;
 
 /// The four steps of an API_KEY secret, call by call, against wiremock.
 mod api_key_steps;
+/// Malformed input and misconfigured secrets: a clear 400, nothing written.
+mod bad_input;
+/// The real binary on the Fn socket.
+mod fn_socket;
