@@ -370,3 +370,92 @@ pub fn init_logs() {
         oci_rotator::telemetry::init_with(true, tracing_subscriber::EnvFilter::new("trace"), || Capture);
     });
 }
+
+/// IAM's view of one user's auth tokens or customer secret keys, with IAM's limit of 2.
+#[derive(Clone)]
+pub struct FakeCreds {
+    /// `authTokens` or `customerSecretKeys`.
+    pub family: &'static str,
+    /// (id, description / display name).
+    pub items: Arc<Mutex<Vec<(String, String)>>>,
+    counter: Arc<Mutex<u32>>,
+}
+
+impl FakeCreds {
+    pub fn new(family: &'static str) -> Self {
+        FakeCreds { family, items: Arc::default(), counter: Arc::default() }
+    }
+
+    pub fn add(&self, id: &str, label: &str) {
+        self.items.lock().unwrap().push((id.to_owned(), label.to_owned()));
+    }
+
+    pub fn ids(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.items.lock().unwrap().iter().map(|(id, _)| id.clone()).collect();
+        v.sort();
+        v
+    }
+
+    fn label_field(&self) -> &'static str {
+        if self.family == "authTokens" { "description" } else { "displayName" }
+    }
+
+    fn summary(&self, id: &str, label: &str) -> Value {
+        json!({"id": id, "userId": USER_ID, self.label_field(): label, "lifecycleState": "ACTIVE", "timeCreated": "2026-11-23T00:00:00Z"})
+    }
+}
+
+/// List, create (limit 2, one-time secret in the response) and delete, per [`FakeCreds`].
+pub struct CredsResponder(pub FakeCreds);
+
+impl Respond for CredsResponder {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        let creds = &self.0;
+        match req.method.as_str() {
+            "GET" => {
+                let items: Vec<Value> = creds.items.lock().unwrap().iter().map(|(id, l)| creds.summary(id, l)).collect();
+                ResponseTemplate::new(200).set_body_json(items)
+            }
+            "POST" => {
+                if creds.items.lock().unwrap().len() >= 2 {
+                    return ResponseTemplate::new(400).set_body_json(json!({"code": "LimitExceeded", "message": "limit reached"}));
+                }
+                let body: Value = serde_json::from_slice(&req.body).unwrap();
+                let label = body[creds.label_field()].as_str().unwrap().to_owned();
+                let n = {
+                    let mut c = creds.counter.lock().unwrap();
+                    *c += 1;
+                    *c
+                };
+                let id = format!("ocid1.credential.oc1..new{n}");
+                creds.add(&id, &label);
+                let mut resp = creds.summary(&id, &label);
+                let secret_field = if creds.family == "authTokens" { "token" } else { "key" };
+                resp[secret_field] = json!(format!("one-time-secret-{n}-Zx9"));
+                ResponseTemplate::new(200).set_body_json(resp)
+            }
+            _ => {
+                let id = req.url.path().rsplit('/').next().unwrap().to_owned();
+                let mut items = creds.items.lock().unwrap();
+                let before = items.len();
+                items.retain(|(i, _)| *i != id);
+                if items.len() < before { ResponseTemplate::new(204) } else { not_found() }
+            }
+        }
+    }
+}
+
+impl TestApp {
+    /// Mounts list/create/delete for `creds` with call counts.
+    pub async fn mount_creds(&self, creds: &FakeCreds, list: std::ops::RangeInclusive<u64>, create: u64, delete: u64) {
+        let base = format!("/20160918/users/{USER_ID}/{}", creds.family);
+        for (m, times, named) in [("GET", list, "list"), ("POST", create..=create, "create"), ("DELETE", delete..=delete, "delete")] {
+            let mut mock = Mock::given(method(m)).and(self.signed());
+            mock = if m == "DELETE" { mock.and(wiremock::matchers::path_regex(format!("^{base}/[^/]+$"))) } else { mock.and(path(base.clone())) };
+            if m == "POST" {
+                mock = mock.and(wiremock::matchers::header_exists("opc-retry-token"));
+            }
+            mock.respond_with(CredsResponder(creds.clone())).named(format!("{named} {}", creds.family)).expect(times).mount(&self.oci).await;
+        }
+    }
+}
