@@ -35,11 +35,17 @@ pub struct Settings {
 impl Settings {
     /// Reads the settings; `principal` gives the region when `OCI_REGION` is not set.
     pub fn from_env(env: &dyn Env, principal: &Principal) -> Result<Self, ConfigError> {
-        let region = env.var("OCI_REGION").map(|r| region::region_name(&r)).or_else(|| principal.region().map(str::to_owned));
+        let region = env
+            .var("OCI_REGION")
+            .map(|r| region::region_name(&r))
+            .or_else(|| principal.region().map(str::to_owned));
         let metadata = env.var("OCI_REGION_METADATA");
         let url = |prefix: &str, region: &Option<String>| -> Result<String, ConfigError> {
             let region = region.as_deref().ok_or(ConfigError::NoRegion)?;
-            Ok(format!("https://{prefix}.{region}.oci.{}", region::realm_domain(region, metadata.as_deref())))
+            Ok(format!(
+                "https://{prefix}.{region}.oci.{}",
+                region::realm_domain(region, metadata.as_deref())
+            ))
         };
         let pick = |var: &str, prefix: &str| -> Result<String, ConfigError> {
             match env.var(var) {
@@ -54,7 +60,8 @@ impl Settings {
             (None, None) => None,
         };
         let number = |var: &'static str, default: u64| -> Result<u64, ConfigError> {
-            env.var(var).map_or(Ok(default), |v| v.trim().parse().map_err(|_| ConfigError::Number(var)))
+            env.var(var)
+                .map_or(Ok(default), |v| v.trim().parse().map_err(|_| ConfigError::Number(var)))
         };
         let defaults = RetryPolicy::default();
         Ok(Settings {
@@ -76,8 +83,22 @@ impl Settings {
 
 /// Builds the rotator from the environment: principal, settings, client.
 pub fn rotator_from_env(env: &dyn Env) -> Result<(Rotator, Settings), ConfigError> {
+    build(env, false)
+}
+
+/// Builds a rotator whose client sends reads only (see `oci::Client::dry_run`).
+pub fn dry_run_rotator_from_env(env: &dyn Env) -> Result<(Rotator, Settings), ConfigError> {
+    build(env, true)
+}
+
+fn build(env: &dyn Env, dry_run: bool) -> Result<(Rotator, Settings), ConfigError> {
     let principal = Principal::from_env(env)?;
     let settings = Settings::from_env(env, &principal)?;
-    let client = Client::new(principal, settings.endpoints.clone(), settings.retry.clone());
+    let (endpoints, retry) = (settings.endpoints.clone(), settings.retry.clone());
+    let client = if dry_run {
+        Client::dry_run(principal, endpoints, retry)
+    } else {
+        Client::new(principal, endpoints, retry)
+    };
     Ok((Rotator::new(client), settings))
 }

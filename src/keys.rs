@@ -92,7 +92,10 @@ pub fn fingerprint(key: &RsaPublicKey) -> Result<String, KeyError> {
 /// True when `s` looks like an OCI fingerprint (16 lower-case hex pairs joined by `:`).
 pub fn is_fingerprint(s: &str) -> bool {
     let parts: Vec<&str> = s.split(':').collect();
-    parts.len() == 16 && parts.iter().all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+    parts.len() == 16
+        && parts
+            .iter()
+            .all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
 }
 
 #[cfg(test)]
@@ -107,7 +110,10 @@ mod tests {
         let public = parse_public_pem(doc["public_key_pem"].as_str().unwrap()).unwrap();
         assert_eq!(fingerprint(&public).unwrap(), doc["api_key"]["fingerprint"].as_str().unwrap());
         let uploaded = parse_public_pem(doc["uploaded_public_key"]["pem"].as_str().unwrap()).unwrap();
-        assert_eq!(fingerprint(&uploaded).unwrap(), doc["uploaded_public_key"]["fingerprint"].as_str().unwrap());
+        assert_eq!(
+            fingerprint(&uploaded).unwrap(),
+            doc["uploaded_public_key"]["fingerprint"].as_str().unwrap()
+        );
         assert!(is_fingerprint(&fingerprint(&uploaded).unwrap()));
         assert!(!is_fingerprint("aa:bb"));
     }

@@ -8,11 +8,16 @@
 //! - [`oci`]: a small signed REST client for Vault, Secrets and Identity; knows nothing of rotation.
 //! - [`keys`]: RSA key material in OCI's forms (PKCS#8, SPKI, fingerprint).
 //! - [`config`]: process settings from the environment.
+//! - [`driver`]: plays Vault (the four steps in order, with retries) for `rotate`, the demo and tests.
 //! - [`server`]: the axum router, served on the Fn socket or on TCP.
 //! - [`telemetry`]: logs (plain or JSON for OCI Logging), never secret material.
+//! - [`cli`]: the subcommands (`rotate`, `demo`, `simulate`); [`checks`]: the contract's section 6 on the simulator.
 //! - [`sim`]: an embedded OCI simulator (Vault, Secrets, Identity) for the demo and the tests.
 pub mod adapters;
+// pub mod checks;
+pub mod cli;
 pub mod config;
+pub mod driver;
 pub mod engine;
 pub mod keys;
 pub mod oci;

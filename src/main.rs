@@ -3,16 +3,23 @@
 //! how the container starts).
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use oci_rotator::cli::rotate;
 use oci_rotator::oci::auth::ProcessEnv;
+use oci_rotator::protocol::Step;
 use oci_rotator::server::{self, fn_socket, AppState};
 use oci_rotator::{config, telemetry};
 
 #[derive(Parser)]
-#[command(name = "oci-rotator", version, about = "OCI Vault secret-rotation function for OCI IAM credentials")]
+#[command(
+    name = "oci-rotator",
+    version,
+    about = "OCI Vault secret-rotation function for OCI IAM credentials"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -26,12 +33,61 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
     },
+    /// Rotate all four credential kinds against the embedded OCI simulator, and check the contract.
+    Demo {
+        /// Rotations per credential kind (the second shows the superseded credential deleted).
+        #[arg(long, default_value_t = 2)]
+        rounds: u32,
+    },
+    /// Play Vault against real OCI for one secret: all four steps in order, or one step.
+    Rotate {
+        /// The secret's OCID.
+        #[arg(long)]
+        secret_id: String,
+        /// Run only this step (VERIFY_CONNECTION, CREATE_PENDING_VERSION, UPDATE_TARGET_SYSTEM, PROMOTE_PENDING_VERSION).
+        #[arg(long, value_parser = parse_step)]
+        step: Option<Step>,
+        /// versionNo to send with --step.
+        #[arg(long)]
+        version_no: Option<u64>,
+        /// Run VERIFY_CONNECTION and report what the other steps would do, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Tries per step (Vault retries a failed step).
+        #[arg(long, default_value_t = 3)]
+        attempts: u32,
+    },
+    /// Run the embedded OCI simulator (Vault, Secrets, Identity) until killed.
+    Simulate {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:9090")]
+        listen: SocketAddr,
+        /// Write an OCI config file (profile DEFAULT) for an administrator the simulator trusts.
+        #[arg(long)]
+        admin_config: Option<PathBuf>,
+        /// Seed one user and one secret per credential kind.
+        #[arg(long)]
+        seed: bool,
+    },
+}
+
+fn parse_step(s: &str) -> Result<Step, String> {
+    Step::parse(&s.to_ascii_uppercase())
+        .ok_or_else(|| "one of VERIFY_CONNECTION, CREATE_PENDING_VERSION, UPDATE_TARGET_SYSTEM, PROMOTE_PENDING_VERSION".to_owned())
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    telemetry::init(std::env::var("OCI_ROTATOR_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json")));
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().max_blocking_threads(4).build() {
+    let quiet = matches!(cli.command, Some(Command::Demo { .. } | Command::Simulate { .. }));
+    telemetry::init(
+        std::env::var("OCI_ROTATOR_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json")),
+        if quiet { "error" } else { "info" },
+    );
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .max_blocking_threads(4)
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("oci-rotator: cannot start the runtime: {e}");
@@ -41,6 +97,23 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Serve { listen }) => runtime.block_on(serve(Some(listen))),
         None => runtime.block_on(serve(None)),
+        Some(Command::Demo { rounds: _ }) => Err("demo: waiting for the simulator".to_owned()),
+        Some(Command::Rotate {
+            secret_id,
+            step,
+            version_no,
+            dry_run,
+            attempts,
+        }) => runtime
+            .block_on(rotate::run(rotate::RotateArgs {
+                secret_id,
+                step,
+                version_no,
+                dry_run,
+                attempts,
+            }))
+            .and_then(|ok| ok.then_some(()).ok_or_else(|| "a step did not answer 200".to_owned())),
+        Some(Command::Simulate { .. }) => Err("simulate: waiting for the simulator".to_owned()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -53,7 +126,11 @@ fn main() -> ExitCode {
 }
 
 async fn serve(listen: Option<SocketAddr>) -> Result<(), String> {
-    let fn_path = fn_socket::listener_path(std::env::var("FN_LISTENER").ok().as_deref(), std::env::var("FN_FORMAT").ok().as_deref()).map_err(|e| e.to_string())?;
+    let fn_path = fn_socket::listener_path(
+        std::env::var("FN_LISTENER").ok().as_deref(),
+        std::env::var("FN_FORMAT").ok().as_deref(),
+    )
+    .map_err(|e| e.to_string())?;
     let (rotator, settings) = config::rotator_from_env(&ProcessEnv).map_err(|e| e.to_string())?;
     let app = server::router(AppState::new(rotator, settings.default_timeout));
     match (fn_path, listen) {
@@ -63,7 +140,9 @@ async fn serve(listen: Option<SocketAddr>) -> Result<(), String> {
             axum::serve(listener, app).await.map_err(|e| e.to_string())
         }
         (None, Some(addr)) => {
-            let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
             tracing::info!(%addr, "serving on TCP");
             axum::serve(listener, app).await.map_err(|e| e.to_string())
         }

@@ -29,7 +29,12 @@ pub enum CredentialKind {
 
 impl CredentialKind {
     /// All kinds.
-    pub const ALL: [CredentialKind; 4] = [CredentialKind::ApiKey, CredentialKind::AuthToken, CredentialKind::CustomerSecretKey, CredentialKind::ConsolePassword];
+    pub const ALL: [CredentialKind; 4] = [
+        CredentialKind::ApiKey,
+        CredentialKind::AuthToken,
+        CredentialKind::CustomerSecretKey,
+        CredentialKind::ConsolePassword,
+    ];
 
     /// The metadata value (`API_KEY`...).
     pub fn as_str(self) -> &'static str {
@@ -80,7 +85,9 @@ impl SecretConfig {
     pub fn from_metadata(metadata: Option<&Value>) -> Result<Self, String> {
         let m = match metadata {
             Some(Value::Object(m)) => m,
-            Some(Value::Null) | None => return Err("the secret has no metadata; set metadata.credentialType and metadata.userId".to_owned()),
+            Some(Value::Null) | None => {
+                return Err("the secret has no metadata; set metadata.credentialType and metadata.userId".to_owned())
+            }
             Some(_) => return Err("the secret's metadata must be a JSON object".to_owned()),
         };
         let kinds = "API_KEY, AUTH_TOKEN, CUSTOMER_SECRET_KEY or CONSOLE_PASSWORD";
@@ -108,7 +115,12 @@ impl SecretConfig {
             Some(Value::String(s)) if s == "DELETE_ON_PROMOTE" => PreviousCredential::DeleteOnPromote,
             Some(_) => return Err("metadata.previousCredential must be KEEP_UNTIL_NEXT_ROTATION or DELETE_ON_PROMOTE".to_owned()),
         };
-        Ok(SecretConfig { kind, user_id, key_bits, previous })
+        Ok(SecretConfig {
+            kind,
+            user_id,
+            key_bits,
+            previous,
+        })
     }
 }
 
@@ -171,7 +183,9 @@ impl SecretContent {
 
 impl fmt::Debug for SecretContent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SecretContent").field("fields", &self.field_names()).finish_non_exhaustive()
+        f.debug_struct("SecretContent")
+            .field("fields", &self.field_names())
+            .finish_non_exhaustive()
     }
 }
 
@@ -200,10 +214,19 @@ mod tests {
     #[test]
     fn metadata_errors_name_the_field() {
         let user = "ocid1.user.oc1..aaaa";
-        let ok = SecretConfig::from_metadata(Some(&json!({"credentialType":"API_KEY","userId":user,"keyBits":4096,"previousCredential":"DELETE_ON_PROMOTE"}))).unwrap();
-        assert_eq!((ok.kind, ok.key_bits, ok.previous), (CredentialKind::ApiKey, 4096, PreviousCredential::DeleteOnPromote));
+        let ok = SecretConfig::from_metadata(Some(
+            &json!({"credentialType":"API_KEY","userId":user,"keyBits":4096,"previousCredential":"DELETE_ON_PROMOTE"}),
+        ))
+        .unwrap();
+        assert_eq!(
+            (ok.kind, ok.key_bits, ok.previous),
+            (CredentialKind::ApiKey, 4096, PreviousCredential::DeleteOnPromote)
+        );
         let defaults = SecretConfig::from_metadata(Some(&json!({"credentialType":"AUTH_TOKEN","userId":user}))).unwrap();
-        assert_eq!((defaults.key_bits, defaults.previous), (2048, PreviousCredential::KeepUntilNextRotation));
+        assert_eq!(
+            (defaults.key_bits, defaults.previous),
+            (2048, PreviousCredential::KeepUntilNextRotation)
+        );
         for (m, field) in [
             (json!(null), "no metadata"),
             (json!({"userId": user}), "credentialType"),
@@ -211,7 +234,10 @@ mod tests {
             (json!({"credentialType":"API_KEY"}), "userId"),
             (json!({"credentialType":"API_KEY","userId":"bob"}), "userId"),
             (json!({"credentialType":"API_KEY","userId":user,"keyBits":1024}), "keyBits"),
-            (json!({"credentialType":"API_KEY","userId":user,"previousCredential":"NEVER"}), "previousCredential"),
+            (
+                json!({"credentialType":"API_KEY","userId":user,"previousCredential":"NEVER"}),
+                "previousCredential",
+            ),
         ] {
             let err = SecretConfig::from_metadata(Some(&m)).unwrap_err();
             assert!(err.contains(field), "{m} -> {err}");
@@ -221,7 +247,10 @@ mod tests {
     #[test]
     fn next_version_keeps_foreign_fields_and_debug_hides_values() {
         let c = SecretContent::parse(br#"{"token":"s3cr3t-value","authTokenId":"a","region":"us-ashburn-1"}"#).unwrap();
-        let next = c.next_version(&["token", "authTokenId"], vec![("token", SecretString::from("n3w-value")), ("authTokenId", SecretString::from("b"))]);
+        let next = c.next_version(
+            &["token", "authTokenId"],
+            vec![("token", SecretString::from("n3w-value")), ("authTokenId", SecretString::from("b"))],
+        );
         assert_eq!(next.str_field("region"), Some("us-ashburn-1"));
         assert_eq!(next.str_field("token"), Some("n3w-value"));
         let debug = format!("{next:?}");

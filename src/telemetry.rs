@@ -7,9 +7,10 @@
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::EnvFilter;
 
-/// Installs the global subscriber (once; later calls are ignored).
-pub fn init(json: bool) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+/// Installs the global subscriber (once; later calls are ignored). `default_level` applies when
+/// `RUST_LOG` is not set.
+pub fn init(json: bool, default_level: &str) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level));
     init_with(json, filter, std::io::stdout);
 }
 
@@ -18,7 +19,10 @@ pub fn init_with<W>(json: bool, filter: EnvFilter, writer: W) -> bool
 where
     W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
 {
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer).with_target(false);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer)
+        .with_target(false);
     if json {
         builder.json().with_current_span(true).with_span_list(true).try_init().is_ok()
     } else {

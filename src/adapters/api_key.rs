@@ -39,7 +39,9 @@ fn public_key(content: &SecretContent) -> Result<RsaPublicKey, Error> {
 }
 
 fn private_key(content: &SecretContent) -> Result<rsa::RsaPrivateKey, Error> {
-    let pem = content.str_field("privateKey").ok_or_else(|| Error::InvalidContent("the content has no privateKey".to_owned()))?;
+    let pem = content
+        .str_field("privateKey")
+        .ok_or_else(|| Error::InvalidContent("the content has no privateKey".to_owned()))?;
     keys::parse_private_pem(pem, content.str_field("passphrase")).map_err(|e| Error::InvalidContent(format!("privateKey: {e}")))
 }
 
@@ -117,28 +119,38 @@ impl TargetAdapter for ApiKeyAdapter {
                 .collect();
             let managed = held_by_other_versions(self, t, &others, &[current.number, pending.number]).await?;
             if listed.len() - managed.len() >= LIMIT {
-                return Err(Error::LimitHeld { limit: LIMIT, what: "API keys" });
+                return Err(Error::LimitHeld {
+                    limit: LIMIT,
+                    what: "API keys",
+                });
             }
             for fingerprint in &managed {
                 tracing::info!(%fingerprint, "deleting an API key this secret superseded");
                 t.client.delete_api_key(user, fingerprint).await?;
             }
-            let public_pem = pending
-                .content
-                .str_field("publicKey")
-                .map(str::to_owned)
-                .map_or_else(|| public_key(&pending.content).and_then(|k| keys::public_pem(&k).map_err(|e| Error::InvalidContent(e.to_string()))), Ok)?;
+            let public_pem = pending.content.str_field("publicKey").map(str::to_owned).map_or_else(
+                || public_key(&pending.content).and_then(|k| keys::public_pem(&k).map_err(|e| Error::InvalidContent(e.to_string()))),
+                Ok,
+            )?;
             match t.client.upload_api_key(user, &public_pem).await {
                 Ok(_) => {}
                 // Uploaded by an earlier attempt whose response was lost.
                 Err(e) if e.status() == Some(409) => {}
-                Err(e) if e.code() == Some("LimitExceeded") => return Err(Error::LimitHeld { limit: LIMIT, what: "API keys" }),
+                Err(e) if e.code() == Some("LimitExceeded") => {
+                    return Err(Error::LimitHeld {
+                        limit: LIMIT,
+                        what: "API keys",
+                    })
+                }
                 Err(e) => return Err(e.into()),
             }
         }
         let live = wait_until(t.client, PROPAGATION_WAIT, || self.is_live(t, pending)).await?;
         if !live {
-            return Err(Error::NotLiveInTime(format!("API key {} was uploaded but IAM did not accept it before the deadline; retry the step", pending.credential_id)));
+            return Err(Error::NotLiveInTime(format!(
+                "API key {} was uploaded but IAM did not accept it before the deadline; retry the step",
+                pending.credential_id
+            )));
         }
         Ok(format!("API key {} uploaded for {user} and accepted by IAM", pending.credential_id))
     }
@@ -152,8 +164,7 @@ impl TargetAdapter for ApiKeyAdapter {
 /// True when Vault generates the secret's content with an `SSH_KEY` template.
 fn auto_generates_ssh_key(t: &Target<'_>) -> bool {
     t.secret.is_auto_generation_enabled == Some(true)
-        && t
-            .secret
+        && t.secret
             .secret_generation_context
             .as_ref()
             .and_then(|c| c["generationType"].as_str())

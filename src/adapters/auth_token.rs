@@ -11,7 +11,14 @@ use crate::secret::{CredentialKind, SecretContent};
 /// The auth-token adapter.
 pub struct AuthTokenAdapter;
 
-const SPEC: Spec = Spec { family: CredentialFamily::AuthToken, id_field: "authTokenId", secret_field: "token", limit: 2, one: "auth token", many: "auth tokens" };
+const SPEC: Spec = Spec {
+    family: CredentialFamily::AuthToken,
+    id_field: "authTokenId",
+    secret_field: "token",
+    limit: 2,
+    one: "auth token",
+    many: "auth tokens",
+};
 
 impl TargetAdapter for AuthTokenAdapter {
     const KIND: CredentialKind = CredentialKind::AuthToken;

@@ -12,7 +12,14 @@ use crate::secret::{CredentialKind, SecretContent};
 /// The customer-secret-key adapter.
 pub struct CustomerSecretKeyAdapter;
 
-const SPEC: Spec = Spec { family: CredentialFamily::CustomerSecretKey, id_field: "accessKeyId", secret_field: "secretAccessKey", limit: 2, one: "customer secret key", many: "customer secret keys" };
+const SPEC: Spec = Spec {
+    family: CredentialFamily::CustomerSecretKey,
+    id_field: "accessKeyId",
+    secret_field: "secretAccessKey",
+    limit: 2,
+    one: "customer secret key",
+    many: "customer secret keys",
+};
 
 impl TargetAdapter for CustomerSecretKeyAdapter {
     const KIND: CredentialKind = CredentialKind::CustomerSecretKey;

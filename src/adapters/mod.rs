@@ -100,20 +100,28 @@ pub async fn read_version<A: TargetAdapter>(adapter: &A, t: &Target<'_>, which: 
     let Some(bundle) = t.client.get_secret_bundle(t.secret_id, which).await? else {
         return Ok(None);
     };
-    let content = SecretContent::parse(&bundle.content).map_err(|why| Error::InvalidContent(format!("version {}: {why}", bundle.version_number)))?;
-    let credential_id = adapter
-        .credential_id(t, &content)
-        .map_err(|e| match e {
-            Error::InvalidContent(why) => Error::InvalidContent(format!("version {}: {why}", bundle.version_number)),
-            other => other,
-        })?;
-    Ok(Some(Version { number: bundle.version_number, content, credential_id }))
+    let content =
+        SecretContent::parse(&bundle.content).map_err(|why| Error::InvalidContent(format!("version {}: {why}", bundle.version_number)))?;
+    let credential_id = adapter.credential_id(t, &content).map_err(|e| match e {
+        Error::InvalidContent(why) => Error::InvalidContent(format!("version {}: {why}", bundle.version_number)),
+        other => other,
+    })?;
+    Ok(Some(Version {
+        number: bundle.version_number,
+        content,
+        credential_id,
+    }))
 }
 
 /// Which of `candidates` (credential ids present in IAM) are held by a version of the secret other
 /// than those in `skip`: such credentials are managed by the secret. Reads versions newest first
 /// and stops as soon as every candidate is accounted for.
-pub async fn held_by_other_versions<A: TargetAdapter>(adapter: &A, t: &Target<'_>, candidates: &[String], skip: &[u64]) -> Result<HashSet<String>, Error> {
+pub async fn held_by_other_versions<A: TargetAdapter>(
+    adapter: &A,
+    t: &Target<'_>,
+    candidates: &[String],
+    skip: &[u64],
+) -> Result<HashSet<String>, Error> {
     let mut held = HashSet::new();
     if candidates.is_empty() {
         return Ok(held);

@@ -58,6 +58,10 @@ fn oci_code(e: &oci::Error) -> u16 {
     if e.is_deadline() {
         return 504;
     }
+    if e.is_dry_run() {
+        // A dry run reached its first write: everything before it held.
+        return 200;
+    }
     match e.status() {
         Some(404) => 404,
         Some(409 | 412) => 409,

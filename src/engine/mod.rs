@@ -39,7 +39,10 @@ pub struct Outcome {
 
 impl Outcome {
     fn new(version: Option<u64>, message: impl Into<String>) -> Self {
-        Outcome { version, message: message.into() }
+        Outcome {
+            version,
+            message: message.into(),
+        }
     }
 }
 
@@ -107,8 +110,20 @@ async fn run_step(client: &Client, input: &SecretRotationInput) -> Result<Outcom
     }
 }
 
-async fn dispatch<A: TargetAdapter>(adapter: &A, client: &Client, input: &SecretRotationInput, secret: SecretWithEtag, config: SecretConfig) -> Result<Outcome, Error> {
-    let mut cx = StepContext { adapter, client, input, secret, config };
+async fn dispatch<A: TargetAdapter>(
+    adapter: &A,
+    client: &Client,
+    input: &SecretRotationInput,
+    secret: SecretWithEtag,
+    config: SecretConfig,
+) -> Result<Outcome, Error> {
+    let mut cx = StepContext {
+        adapter,
+        client,
+        input,
+        secret,
+        config,
+    };
     match input.step {
         Step::VerifyConnection => verify_connection::run(&mut cx).await,
         Step::CreatePendingVersion => create_pending_version::run(&mut cx).await,
@@ -128,7 +143,12 @@ struct StepContext<'a, A> {
 
 impl<A: TargetAdapter> StepContext<'_, A> {
     fn target(&self) -> Target<'_> {
-        Target { client: self.client, secret_id: &self.input.secret_id, secret: &self.secret.secret, config: &self.config }
+        Target {
+            client: self.client,
+            secret_id: &self.input.secret_id,
+            secret: &self.secret.secret,
+            config: &self.config,
+        }
     }
 
     /// Reads a version by stage or number.
@@ -138,7 +158,9 @@ impl<A: TargetAdapter> StepContext<'_, A> {
 
     /// The CURRENT version, which every step but PROMOTE needs.
     async fn current(&self) -> Result<Version, Error> {
-        self.read(BundleSelector::Stage("CURRENT")).await?.ok_or_else(|| Error::Conflict("the secret has no CURRENT version".to_owned()))
+        self.read(BundleSelector::Stage("CURRENT"))
+            .await?
+            .ok_or_else(|| Error::Conflict("the secret has no CURRENT version".to_owned()))
     }
 
     /// A short name of a version's credential for messages (`API_KEY 3f:...`).

@@ -13,7 +13,10 @@ pub(super) async fn run<A: TargetAdapter>(cx: &mut StepContext<'_, A>) -> Result
         .await?
         .ok_or_else(|| Error::Conflict("the secret has no PENDING version; run CREATE_PENDING_VERSION first".to_owned()))?;
     if cx.adapter.is_live(&t, &pending).await? {
-        return Ok(Outcome::new(Some(pending.number), format!("the PENDING version {}'s {} is already live", pending.number, cx.describe(&pending))));
+        return Ok(Outcome::new(
+            Some(pending.number),
+            format!("the PENDING version {}'s {} is already live", pending.number, cx.describe(&pending)),
+        ));
     }
     let current = cx.current().await?;
     if !cx.adapter.is_live(&t, &current).await? {

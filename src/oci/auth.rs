@@ -107,7 +107,10 @@ impl Source {
             Source::Inline(s) => Ok(s.clone()),
             Source::File(p) => std::fs::read_to_string(p)
                 .map(|s| SecretString::from(s.trim().to_owned()))
-                .map_err(|e| AuthError::Read { path: p.display().to_string(), why: e.to_string() }),
+                .map_err(|e| AuthError::Read {
+                    path: p.display().to_string(),
+                    why: e.to_string(),
+                }),
         }
     }
 }
@@ -126,7 +129,9 @@ impl Principal {
     pub fn from_env(env: &dyn Env) -> Result<Self, AuthError> {
         match env.var("OCI_RESOURCE_PRINCIPAL_VERSION") {
             Some(v) if v == "2.2" => ResourcePrincipal::from_env(env).map(Principal::ResourcePrincipal),
-            Some(v) => Err(AuthError::Token(format!("OCI_RESOURCE_PRINCIPAL_VERSION {v} is not supported (use 2.2)"))),
+            Some(v) => Err(AuthError::Token(format!(
+                "OCI_RESOURCE_PRINCIPAL_VERSION {v} is not supported (use 2.2)"
+            ))),
             None => ApiKeyProfile::from_env(env).map(Principal::ApiKey),
         }
     }
@@ -185,7 +190,10 @@ impl ResourcePrincipal {
 
     fn credentials(&self) -> Result<Arc<Credentials>, AuthError> {
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        let mut cache = self.cache.lock().map_err(|_| AuthError::Token("credential cache poisoned".to_owned()))?;
+        let mut cache = self
+            .cache
+            .lock()
+            .map_err(|_| AuthError::Token("credential cache poisoned".to_owned()))?;
         if let Some((creds, exp)) = cache.as_ref() {
             if *exp - now > 60 {
                 return Ok(creds.clone());
@@ -201,8 +209,10 @@ impl ResourcePrincipal {
         let exp = claims["exp"].as_i64().unwrap_or(i64::MAX);
         let pem = self.private_pem.read()?;
         let pass = self.passphrase.as_ref().map(Source::read).transpose()?;
-        let key = keys::parse_private_pem(pem.expose_secret(), pass.as_ref().map(|p| p.expose_secret()))
-            .map_err(|why| AuthError::Key { source_name: self.private_pem.name(), why })?;
+        let key = keys::parse_private_pem(pem.expose_secret(), pass.as_ref().map(|p| p.expose_secret())).map_err(|why| AuthError::Key {
+            source_name: self.private_pem.name(),
+            why,
+        })?;
         let creds = Arc::new(Credentials {
             key_id: format!("ST${}", token.expose_secret()),
             key: Arc::new(key),
@@ -242,8 +252,10 @@ impl ApiKeyProfile {
             .unwrap_or_else(|| "~/.oci/config".to_owned());
         let path = expand_home(&path, &home);
         let profile = env.var("OCI_CLI_PROFILE").unwrap_or_else(|| "DEFAULT".to_owned());
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| AuthError::Read { path: path.display().to_string(), why: e.to_string() })?;
+        let text = std::fs::read_to_string(&path).map_err(|e| AuthError::Read {
+            path: path.display().to_string(),
+            why: e.to_string(),
+        })?;
         let mut p = Self::parse(&text, &profile, &home)?;
         if p.region.is_none() {
             p.region = env.var("OCI_REGION").map(|r| region::region_name(&r));
@@ -264,7 +276,10 @@ impl ApiKeyProfile {
                 current = Some(name.trim().to_owned());
                 sections.entry(name.trim().to_owned()).or_default();
             } else if let (Some(section), Some((k, v))) = (&current, line.split_once('=')) {
-                sections.entry(section.clone()).or_default().insert(k.trim().to_owned(), v.trim().to_owned());
+                sections
+                    .entry(section.clone())
+                    .or_default()
+                    .insert(k.trim().to_owned(), v.trim().to_owned());
             }
         }
         if !sections.contains_key(profile) {
@@ -280,7 +295,9 @@ impl ApiKeyProfile {
         let need = |key: &str| get(key).ok_or_else(|| AuthError::Config(format!("profile [{profile}] has no {key}")));
         let fingerprint = need("fingerprint")?;
         if !keys::is_fingerprint(&fingerprint) {
-            return Err(AuthError::Config(format!("profile [{profile}]: fingerprint is not 16 colon-separated hex pairs")));
+            return Err(AuthError::Config(format!(
+                "profile [{profile}]: fingerprint is not 16 colon-separated hex pairs"
+            )));
         }
         Ok(ApiKeyProfile {
             tenancy: need("tenancy")?,
@@ -294,14 +311,21 @@ impl ApiKeyProfile {
     }
 
     fn credentials(&self) -> Result<Arc<Credentials>, AuthError> {
-        let mut cache = self.cache.lock().map_err(|_| AuthError::Config("credential cache poisoned".to_owned()))?;
+        let mut cache = self
+            .cache
+            .lock()
+            .map_err(|_| AuthError::Config("credential cache poisoned".to_owned()))?;
         if let Some(creds) = cache.as_ref() {
             return Ok(creds.clone());
         }
         let source = Source::File(self.key_file.clone());
         let pem = source.read()?;
-        let key = keys::parse_private_pem(pem.expose_secret(), self.passphrase.as_ref().map(|p| p.expose_secret()))
-            .map_err(|why| AuthError::Key { source_name: source.name(), why })?;
+        let key = keys::parse_private_pem(pem.expose_secret(), self.passphrase.as_ref().map(|p| p.expose_secret())).map_err(|why| {
+            AuthError::Key {
+                source_name: source.name(),
+                why,
+            }
+        })?;
         let creds = Arc::new(Credentials {
             key_id: format!("{}/{}/{}", self.tenancy, self.user, self.fingerprint),
             key: Arc::new(key),
@@ -342,7 +366,10 @@ mod tests {
         let p = ApiKeyProfile::parse(&text, "ops", "/home/x").unwrap();
         assert_eq!(p.region.as_deref(), Some("us-phoenix-1"));
         let creds = p.credentials().unwrap();
-        assert_eq!(creds.key_id, "ocid1.tenancy.oc1..t/ocid1.user.oc1..u/97:b4:25:7e:c0:f7:b4:ab:43:e8:ad:00:fb:66:ab:07");
+        assert_eq!(
+            creds.key_id,
+            "ocid1.tenancy.oc1..t/ocid1.user.oc1..u/97:b4:25:7e:c0:f7:b4:ab:43:e8:ad:00:fb:66:ab:07"
+        );
         assert!(ApiKeyProfile::parse(&text, "missing", "/").is_err());
         assert!(ApiKeyProfile::parse(&text.replace("97:b4", "97:B4"), "ops", "/").is_err());
     }
@@ -371,7 +398,10 @@ mod tests {
     fn resource_principal_without_a_tenancy_claim_is_refused() {
         let env: HashMap<String, String> = [
             ("OCI_RESOURCE_PRINCIPAL_VERSION", "2.2"),
-            ("OCI_RESOURCE_PRINCIPAL_RPST", "eyJhbGciOiJSUzI1NiJ9.eyJyZXNfdGVuYW50IjoiIn0.c2lnbmF0dXJl"),
+            (
+                "OCI_RESOURCE_PRINCIPAL_RPST",
+                "eyJhbGciOiJSUzI1NiJ9.eyJyZXNfdGVuYW50IjoiIn0.c2lnbmF0dXJl",
+            ),
             ("OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM", "x"),
             ("OCI_RESOURCE_PRINCIPAL_REGION", "us-ashburn-1"),
         ]

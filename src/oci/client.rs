@@ -8,7 +8,7 @@
 //! - One `opc-retry-token` per logical create (chosen by the caller), the same on every retry of it.
 //! - The `reqwest` client (and its TLS roots) is built on the first request, not at start-up.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
 
 use rand::Rng;
@@ -103,7 +103,18 @@ pub struct Request {
 impl Request {
     /// A request with no body, query or headers, retried by default.
     pub fn new(operation: &'static str, service: Service, method: Method, path: String) -> Self {
-        Request { operation, service, method, path, query: Vec::new(), body: None, if_match: None, retry_token: None, sign_with: None, retry: true }
+        Request {
+            operation,
+            service,
+            method,
+            path,
+            query: Vec::new(),
+            body: None,
+            if_match: None,
+            retry_token: None,
+            sign_with: None,
+            retry: true,
+        }
     }
 
     /// Adds a JSON body.
@@ -130,8 +141,13 @@ pub struct Response {
 impl Response {
     /// Deserialises the JSON body.
     pub fn json<T: serde::de::DeserializeOwned>(&self, operation: &'static str) -> Result<T, Error> {
-        serde_json::from_slice(&self.body)
-            .map_err(|e| Error::new(operation, ErrorKind::Decode(format!("body does not parse: {}", e.classify_name())), self.opc_request_id.clone()))
+        serde_json::from_slice(&self.body).map_err(|e| {
+            Error::new(
+                operation,
+                ErrorKind::Decode(format!("body does not parse: {}", e.classify_name())),
+                self.opc_request_id.clone(),
+            )
+        })
     }
 }
 
@@ -151,6 +167,7 @@ impl ClassifyName for serde_json::Error {
 }
 
 struct Inner {
+    dry_run: Option<Mutex<Vec<String>>>,
     principal: Principal,
     endpoints: Endpoints,
     retry: RetryPolicy,
@@ -169,14 +186,49 @@ impl Client {
     /// A client for `principal` and `endpoints`.
     pub fn new(principal: Principal, endpoints: Endpoints, retry: RetryPolicy) -> Self {
         Client {
-            inner: Arc::new(Inner { principal, endpoints, retry, http: OnceLock::new(), home_identity: tokio::sync::OnceCell::new() }),
+            inner: Arc::new(Inner {
+                dry_run: None,
+                principal,
+                endpoints,
+                retry,
+                http: OnceLock::new(),
+                home_identity: tokio::sync::OnceCell::new(),
+            }),
             deadline: None,
         }
     }
 
+    /// A client that sends reads but no writes: a DELETE is recorded and answered as done, any
+    /// other write is recorded and stops the step ([`ErrorKind::DryRun`]). See [`Client::planned_writes`].
+    pub fn dry_run(principal: Principal, endpoints: Endpoints, retry: RetryPolicy) -> Self {
+        Client {
+            inner: Arc::new(Inner {
+                dry_run: Some(Mutex::new(Vec::new())),
+                principal,
+                endpoints,
+                retry,
+                http: OnceLock::new(),
+                home_identity: tokio::sync::OnceCell::new(),
+            }),
+            deadline: None,
+        }
+    }
+
+    /// The writes a dry-run client would have made, in order (empty for a normal client).
+    pub fn planned_writes(&self) -> Vec<String> {
+        self.inner
+            .dry_run
+            .as_ref()
+            .and_then(|j| j.lock().ok().map(|j| j.clone()))
+            .unwrap_or_default()
+    }
+
     /// A copy whose calls stop before `deadline`.
     pub fn with_deadline(&self, deadline: Instant) -> Self {
-        Client { inner: self.inner.clone(), deadline: Some(deadline) }
+        Client {
+            inner: self.inner.clone(),
+            deadline: Some(deadline),
+        }
     }
 
     /// The invocation deadline, if any.
@@ -186,7 +238,10 @@ impl Client {
 
     /// Time left before the deadline, minus the safety margin (None: no deadline).
     pub fn time_left(&self) -> Option<Duration> {
-        self.deadline.map(|d| d.saturating_duration_since(Instant::now()).saturating_sub(self.inner.retry.deadline_margin))
+        self.deadline.map(|d| {
+            d.saturating_duration_since(Instant::now())
+                .saturating_sub(self.inner.retry.deadline_margin)
+        })
     }
 
     /// The function's principal.
@@ -235,7 +290,12 @@ impl Client {
             Service::Identity => e.identity.clone(),
             Service::IdentityHome => match &e.identity_home {
                 Some(home) => home.clone(),
-                None => self.inner.home_identity.get_or_try_init(|| self.find_home_identity()).await?.clone(),
+                None => self
+                    .inner
+                    .home_identity
+                    .get_or_try_init(|| self.find_home_identity())
+                    .await?
+                    .clone(),
             },
         })
     }
@@ -243,13 +303,22 @@ impl Client {
     /// GetTenancy, to find the home region that IAM writes must go to.
     async fn find_home_identity(&self) -> Result<String, Error> {
         let tenancy = self.tenancy()?;
-        let req = Request::new("GetTenancy", Service::Identity, Method::GET, format!("/20160918/tenancies/{}", encode_segment(&tenancy)));
+        let req = Request::new(
+            "GetTenancy",
+            Service::Identity,
+            Method::GET,
+            format!("/20160918/tenancies/{}", encode_segment(&tenancy)),
+        );
         let span = tracing::debug_span!("oci", operation = req.operation, opc_request_id = tracing::field::Empty);
         let resp = self.send_to(self.inner.endpoints.identity.clone(), req).instrument(span).await?;
         let body: serde_json::Value = resp.json("GetTenancy")?;
-        let key = body["homeRegionKey"]
-            .as_str()
-            .ok_or_else(|| Error::new("GetTenancy", ErrorKind::Decode("no homeRegionKey".to_owned()), resp.opc_request_id.clone()))?;
+        let key = body["homeRegionKey"].as_str().ok_or_else(|| {
+            Error::new(
+                "GetTenancy",
+                ErrorKind::Decode("no homeRegionKey".to_owned()),
+                resp.opc_request_id.clone(),
+            )
+        })?;
         let region = super::region::region_name(key);
         let domain = super::region::realm_domain(&region, std::env::var("OCI_REGION_METADATA").ok().as_deref());
         tracing::debug!(home_region = %region, "found the tenancy's home region");
@@ -269,6 +338,23 @@ impl Client {
 
     async fn send_to(&self, base: String, req: Request) -> Result<Response, Error> {
         let op = req.operation;
+        if let Some(journal) = &self.inner.dry_run {
+            if req.method != Method::GET {
+                if let Ok(mut j) = journal.lock() {
+                    j.push(format!("{op} {} {}", req.method, req.path));
+                }
+                if req.method == Method::DELETE {
+                    return Ok(Response {
+                        status: 204,
+                        body: Zeroizing::new(Vec::new()),
+                        etag: None,
+                        opc_request_id: None,
+                        next_page: None,
+                    });
+                }
+                return Err(Error::new(op, ErrorKind::DryRun, None));
+            }
+        }
         let mut url = format!("{}{}", base.trim_end_matches('/'), req.path);
         if !req.query.is_empty() {
             let q: Vec<String> = req.query.iter().map(|(k, v)| format!("{k}={}", encode_segment(v))).collect();
@@ -298,7 +384,11 @@ impl Client {
             };
             let creds = match &req.sign_with {
                 Some(c) => c.clone(),
-                None => self.inner.principal.credentials().map_err(|e| Error::new(op, ErrorKind::Auth(e.to_string()), None))?,
+                None => self
+                    .inner
+                    .principal
+                    .credentials()
+                    .map_err(|e| Error::new(op, ErrorKind::Auth(e.to_string()), None))?,
             };
             let body: &[u8] = req.body.as_deref().map(Vec::as_slice).unwrap_or(&[]);
             let date = httpdate::fmt_http_date(SystemTime::now());
@@ -310,9 +400,14 @@ impl Client {
                 body,
                 content_type: "application/json",
             };
-            let signed = signer::sign(&parts, &creds.key, &creds.key_id).map_err(|e| Error::new(op, ErrorKind::Auth(e.to_string()), None))?;
+            let signed =
+                signer::sign(&parts, &creds.key, &creds.key_id).map_err(|e| Error::new(op, ErrorKind::Auth(e.to_string()), None))?;
             let headers = build_headers(&req, &signed, &date, &client_request_id).map_err(|e| Error::new(op, ErrorKind::Auth(e), None))?;
-            let mut builder = self.http()?.request(req.method.clone(), url.clone()).headers(headers).timeout(timeout);
+            let mut builder = self
+                .http()?
+                .request(req.method.clone(), url.clone())
+                .headers(headers)
+                .timeout(timeout);
             if signed.body.is_some() {
                 builder = builder.body(body.to_vec());
             }
@@ -336,14 +431,30 @@ impl Client {
                     match resp.bytes().await {
                         Ok(bytes) if (200..300).contains(&status) => {
                             tracing::debug!(status, attempt, "OCI call succeeded");
-                            return Ok(Response { status, body: Zeroizing::new(bytes.to_vec()), etag, opc_request_id, next_page });
+                            return Ok(Response {
+                                status,
+                                body: Zeroizing::new(bytes.to_vec()),
+                                etag,
+                                opc_request_id,
+                                next_page,
+                            });
                         }
                         Ok(bytes) => {
                             let (code, message) = parse_error_body(&bytes);
                             tracing::debug!(status, %code, attempt, "OCI call failed");
-                            (Error::new(op, ErrorKind::Service { status, code, message }, opc_request_id), retry_after)
+                            (
+                                Error::new(op, ErrorKind::Service { status, code, message }, opc_request_id),
+                                retry_after,
+                            )
                         }
-                        Err(e) => (Error::new(op, ErrorKind::Transport(format!("response lost: {}", short_reqwest(&e))), opc_request_id), None),
+                        Err(e) => (
+                            Error::new(
+                                op,
+                                ErrorKind::Transport(format!("response lost: {}", short_reqwest(&e))),
+                                opc_request_id,
+                            ),
+                            None,
+                        ),
                     }
                 }
                 Err(e) => {
@@ -463,7 +574,11 @@ mod tests {
 
     #[test]
     fn backoff_grows_and_is_capped() {
-        let p = RetryPolicy { base: Duration::from_millis(100), cap: Duration::from_millis(350), ..RetryPolicy::default() };
+        let p = RetryPolicy {
+            base: Duration::from_millis(100),
+            cap: Duration::from_millis(350),
+            ..RetryPolicy::default()
+        };
         assert!(backoff(&p, 1) >= Duration::from_millis(100));
         assert!(backoff(&p, 2) >= Duration::from_millis(200));
         assert_eq!(backoff(&p, 8), Duration::from_millis(350));

@@ -41,6 +41,8 @@ pub enum ErrorKind {
     Decode(String),
     /// The principal could not sign (bad key file, missing token...).
     Auth(String),
+    /// A dry run stopped before this write.
+    DryRun,
 }
 
 impl fmt::Display for ErrorKind {
@@ -51,6 +53,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Deadline => write!(f, "no time left before the invocation deadline"),
             ErrorKind::Decode(why) => write!(f, "unexpected response: {why}"),
             ErrorKind::Auth(why) => write!(f, "cannot sign the request: {why}"),
+            ErrorKind::DryRun => write!(f, "dry run: stopped before this write"),
         }
     }
 }
@@ -86,12 +89,21 @@ impl Error {
         }
     }
 
+    /// True when a dry run stopped before this write.
+    pub fn is_dry_run(&self) -> bool {
+        matches!(self.kind, ErrorKind::DryRun)
+    }
+
     /// True when the deadline stopped the call.
     pub fn is_deadline(&self) -> bool {
         matches!(self.kind, ErrorKind::Deadline)
     }
 
     pub(crate) fn new(operation: &'static str, kind: ErrorKind, opc_request_id: Option<String>) -> Self {
-        Error { operation, kind, opc_request_id }
+        Error {
+            operation,
+            kind,
+            opc_request_id,
+        }
     }
 }

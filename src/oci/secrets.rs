@@ -48,7 +48,12 @@ impl Client {
     pub async fn get_secret_bundle(&self, secret_id: &str, which: BundleSelector) -> Result<Option<SecretBundle>, Error> {
         use base64::Engine as _;
         use secrecy::ExposeSecret;
-        let mut req = Request::new("GetSecretBundle", Service::Secrets, Method::GET, format!("/20190301/secretbundles/{}", encode_segment(secret_id)));
+        let mut req = Request::new(
+            "GetSecretBundle",
+            Service::Secrets,
+            Method::GET,
+            format!("/20190301/secretbundles/{}", encode_segment(secret_id)),
+        );
         req.query = match which {
             BundleSelector::Stage(stage) => vec![("stage", stage.to_owned())],
             BundleSelector::Version(n) => vec![("versionNumber", n.to_string())],
@@ -64,9 +69,20 @@ impl Client {
             Some(b64) => base64::engine::general_purpose::STANDARD
                 .decode(b64.expose_secret().trim())
                 .map(Zeroizing::new)
-                .map_err(|_| Error::new("GetSecretBundle", ErrorKind::Decode("content is not base64".to_owned()), resp.opc_request_id.clone()))?,
+                .map_err(|_| {
+                    Error::new(
+                        "GetSecretBundle",
+                        ErrorKind::Decode("content is not base64".to_owned()),
+                        resp.opc_request_id.clone(),
+                    )
+                })?,
             None => Zeroizing::new(Vec::new()),
         };
-        Ok(Some(SecretBundle { version_number: wire.version_number, stages: wire.stages, content, opc_request_id: resp.opc_request_id.clone() }))
+        Ok(Some(SecretBundle {
+            version_number: wire.version_number,
+            stages: wire.stages,
+            content,
+            opc_request_id: resp.opc_request_id.clone(),
+        }))
     }
 }

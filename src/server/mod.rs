@@ -49,7 +49,11 @@ impl AppState {
             (Ok(name), Ok(header)) if !name.is_empty() && !header.is_empty() => Some(Arc::new((name, header))),
             _ => None,
         };
-        AppState { rotator, default_timeout, log_frame }
+        AppState {
+            rotator,
+            default_timeout,
+            log_frame,
+        }
     }
 }
 
@@ -77,7 +81,11 @@ async fn health() -> impl IntoResponse {
 
 async fn unknown_route(method: axum::http::Method, uri: axum::http::Uri) -> Response {
     tracing::warn!(%method, path = uri.path(), "request to an unknown route");
-    answer(SecretRotationOutput::new(400, None, format!("{method} {} is not a route of this function; Vault calls POST /call", uri.path())))
+    answer(SecretRotationOutput::new(
+        400,
+        None,
+        format!("{method} {} is not a route of this function; Vault calls POST /call", uri.path()),
+    ))
 }
 
 fn answer(output: SecretRotationOutput) -> Response {
@@ -100,7 +108,11 @@ async fn call(State(state): State<AppState>, headers: HeaderMap, body: Result<By
         Ok(b) => b,
         Err(rejection) => {
             tracing::warn!(status = rejection.status().as_u16(), "request body refused");
-            return answer(SecretRotationOutput::new(400, None, format!("the request body could not be read ({}); the limit is 64 KiB", rejection.status())));
+            return answer(SecretRotationOutput::new(
+                400,
+                None,
+                format!("the request body could not be read ({}); the limit is 64 KiB", rejection.status()),
+            ));
         }
     };
     let input = match parse_input(&body) {
@@ -117,11 +129,22 @@ async fn call(State(state): State<AppState>, headers: HeaderMap, body: Result<By
         Ok(Ok(output)) => answer(output),
         Ok(Err(_panic)) => {
             tracing::error!(secret_id = %input.secret_id, step = %input.step, "the step panicked");
-            answer(SecretRotationOutput::new(502, None, format!("{}: internal error in the function; the step may be retried", input.step)))
+            answer(SecretRotationOutput::new(
+                502,
+                None,
+                format!("{}: internal error in the function; the step may be retried", input.step),
+            ))
         }
         Err(_elapsed) => {
             tracing::warn!(secret_id = %input.secret_id, step = %input.step, "the step did not finish before the deadline");
-            answer(SecretRotationOutput::new(504, None, format!("{}: the step could not finish before the invocation's deadline; retry it", input.step)))
+            answer(SecretRotationOutput::new(
+                504,
+                None,
+                format!(
+                    "{}: the step could not finish before the invocation's deadline; retry it",
+                    input.step
+                ),
+            ))
         }
     }
 }
@@ -149,7 +172,10 @@ mod tests {
         let z = in_10s.format(&time::format_description::well_known::Rfc3339).unwrap();
         let left = deadline_from(Some(&z), Duration::from_secs(99)) - Instant::now();
         assert!(left > Duration::from_secs(8) && left <= Duration::from_secs(10), "{left:?}");
-        let offset = in_10s.to_offset(time::macros::offset!(+02:00)).format(&time::format_description::well_known::Rfc3339).unwrap();
+        let offset = in_10s
+            .to_offset(time::macros::offset!(+02:00))
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap();
         let left = deadline_from(Some(&offset), Duration::from_secs(99)) - Instant::now();
         assert!(left > Duration::from_secs(8) && left <= Duration::from_secs(10), "{left:?}");
         let left = deadline_from(Some("garbage"), Duration::from_secs(30)) - Instant::now();

@@ -18,8 +18,18 @@ struct Kind {
 }
 
 const KINDS: [Kind; 2] = [
-    Kind { credential_type: "AUTH_TOKEN", family: "authTokens", id_field: "authTokenId", secret_field: "token" },
-    Kind { credential_type: "CUSTOMER_SECRET_KEY", family: "customerSecretKeys", id_field: "accessKeyId", secret_field: "secretAccessKey" },
+    Kind {
+        credential_type: "AUTH_TOKEN",
+        family: "authTokens",
+        id_field: "authTokenId",
+        secret_field: "token",
+    },
+    Kind {
+        credential_type: "CUSTOMER_SECRET_KEY",
+        family: "customerSecretKeys",
+        id_field: "accessKeyId",
+        secret_field: "secretAccessKey",
+    },
 ];
 
 fn metadata(kind: &Kind, previous: &str) -> Value {
@@ -40,7 +50,14 @@ async fn mount_put(app: &TestApp, times: u64, fail: bool) {
     } else {
         ResponseTemplate::new(200).set_body_json(secret_json(1, json!({})))
     };
-    Mock::given(method("PUT")).and(path(format!("/20180608/secrets/{SECRET_ID}"))).and(app.signed()).respond_with(response).named("UpdateSecret").expect(times).mount(&app.oci).await;
+    Mock::given(method("PUT"))
+        .and(path(format!("/20180608/secrets/{SECRET_ID}")))
+        .and(app.signed())
+        .respond_with(response)
+        .named("UpdateSecret")
+        .expect(times)
+        .mount(&app.oci)
+        .await;
 }
 
 async fn mount_versions(app: &TestApp, list: Value, times: std::ops::RangeInclusive<u64>) {
@@ -61,12 +78,23 @@ async fn create_pending_version_creates_a_marked_credential_and_writes_it_pendin
         let app = spawn_app().await;
         let creds = FakeCreds::new(kind.family);
         creds.add("ocid1.credential.oc1..current", "made by hand");
-        app.mount_get_secret(secret_json(1, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1).await;
+        app.mount_get_secret(secret_json(1, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1)
+            .await;
         app.mount_bundle_by_stage("PENDING", None, 1).await;
-        app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT"], &content(kind, "ocid1.credential.oc1..current"))), 1).await;
+        app.mount_bundle_by_stage(
+            "CURRENT",
+            Some(bundle_json(1, &["CURRENT"], &content(kind, "ocid1.credential.oc1..current"))),
+            1,
+        )
+        .await;
         app.mount_creds(&creds, 1..=1, 1, 0).await;
         mount_put(&app, 1, false).await;
-        mount_versions(&app, json!([{"versionNumber": 2, "stages": ["PENDING", "LATEST"]}, {"versionNumber": 1, "stages": ["CURRENT"]}]), 1..=1).await;
+        mount_versions(
+            &app,
+            json!([{"versionNumber": 2, "stages": ["PENDING", "LATEST"]}, {"versionNumber": 1, "stages": ["CURRENT"]}]),
+            1..=1,
+        )
+        .await;
         // Act
         let out = app.run_step(Step::CreatePendingVersion, Some(1)).await;
         // Assert
@@ -85,16 +113,26 @@ async fn create_pending_version_creates_a_marked_credential_and_writes_it_pendin
 #[tokio::test]
 async fn create_pending_version_deletes_orphans_and_superseded_credentials_first() {
     for kind in &KINDS {
-        for (other, other_label, held_by_v1) in [("ocid1.credential.oc1..orphan", marker(), false), ("ocid1.credential.oc1..old", "made by hand".to_owned(), true)] {
+        for (other, other_label, held_by_v1) in [
+            ("ocid1.credential.oc1..orphan", marker(), false),
+            ("ocid1.credential.oc1..old", "made by hand".to_owned(), true),
+        ] {
             let app = spawn_app().await;
             let creds = FakeCreds::new(kind.family);
             creds.add("ocid1.credential.oc1..current", &marker());
             creds.add(other, &other_label);
-            app.mount_get_secret(secret_json(2, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1).await;
+            app.mount_get_secret(secret_json(2, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1)
+                .await;
             app.mount_bundle_by_stage("PENDING", None, 1).await;
-            app.mount_bundle_by_stage("CURRENT", Some(bundle_json(2, &["CURRENT"], &content(kind, "ocid1.credential.oc1..current"))), 1).await;
+            app.mount_bundle_by_stage(
+                "CURRENT",
+                Some(bundle_json(2, &["CURRENT"], &content(kind, "ocid1.credential.oc1..current"))),
+                1,
+            )
+            .await;
             if held_by_v1 {
-                app.mount_bundle_by_version(1, bundle_json(1, &["PREVIOUS"], &content(kind, other)), 1..=1).await;
+                app.mount_bundle_by_version(1, bundle_json(1, &["PREVIOUS"], &content(kind, other)), 1..=1)
+                    .await;
             }
             app.mount_creds(&creds, 1..=1, 1, 1).await;
             mount_put(&app, 1, false).await;
@@ -103,7 +141,11 @@ async fn create_pending_version_deletes_orphans_and_superseded_credentials_first
                 Mock::given(method("GET"))
                     .and(path(format!("/20180608/secrets/{SECRET_ID}/versions")))
                     .and(app.signed())
-                    .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"versionNumber": 2, "stages": ["CURRENT"]}, {"versionNumber": 1, "stages": ["PREVIOUS"]}])))
+                    .respond_with(
+                        ResponseTemplate::new(200).set_body_json(
+                            json!([{"versionNumber": 2, "stages": ["CURRENT"]}, {"versionNumber": 1, "stages": ["PREVIOUS"]}]),
+                        ),
+                    )
                     .up_to_n_times(1)
                     .with_priority(1)
                     .expect(1)
@@ -114,7 +156,10 @@ async fn create_pending_version_deletes_orphans_and_superseded_credentials_first
             mount_versions(&app, listed, 1..=1).await;
             let out = app.run_step(Step::CreatePendingVersion, Some(2)).await;
             assert_eq!(out.response_code, 200, "{} {other}: {}", kind.credential_type, out.return_message);
-            assert_eq!(creds.ids(), vec!["ocid1.credential.oc1..current".to_owned(), "ocid1.credential.oc1..new1".to_owned()]);
+            assert_eq!(
+                creds.ids(),
+                vec!["ocid1.credential.oc1..current".to_owned(), "ocid1.credential.oc1..new1".to_owned()]
+            );
         }
     }
 }
@@ -126,9 +171,15 @@ async fn create_pending_version_is_a_409_when_unmanaged_credentials_hold_the_lim
         let creds = FakeCreds::new(kind.family);
         creds.add("ocid1.credential.oc1..current", "made by hand");
         creds.add("ocid1.credential.oc1..ci", "ci pipeline");
-        app.mount_get_secret(secret_json(1, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1).await;
+        app.mount_get_secret(secret_json(1, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1)
+            .await;
         app.mount_bundle_by_stage("PENDING", None, 1).await;
-        app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT"], &content(kind, "ocid1.credential.oc1..current"))), 1).await;
+        app.mount_bundle_by_stage(
+            "CURRENT",
+            Some(bundle_json(1, &["CURRENT"], &content(kind, "ocid1.credential.oc1..current"))),
+            1,
+        )
+        .await;
         app.mount_creds(&creds, 1..=1, 0, 0).await;
         mount_versions(&app, json!([{"versionNumber": 1, "stages": ["CURRENT"]}]), 1..=1).await;
         let out = app.run_step(Step::CreatePendingVersion, Some(1)).await;
@@ -144,9 +195,15 @@ async fn a_lost_create_response_is_retried_with_the_same_retry_token() {
         let app = spawn_app().await;
         let creds = FakeCreds::new(kind.family);
         creds.add("ocid1.credential.oc1..current", "made by hand");
-        app.mount_get_secret(secret_json(1, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1).await;
+        app.mount_get_secret(secret_json(1, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1)
+            .await;
         app.mount_bundle_by_stage("PENDING", None, 1).await;
-        app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT"], &content(kind, "ocid1.credential.oc1..current"))), 1).await;
+        app.mount_bundle_by_stage(
+            "CURRENT",
+            Some(bundle_json(1, &["CURRENT"], &content(kind, "ocid1.credential.oc1..current"))),
+            1,
+        )
+        .await;
         Mock::given(method("POST"))
             .and(path(format!("/20160918/users/{USER_ID}/{}", kind.family)))
             .respond_with(ResponseTemplate::new(503).set_body_json(json!({"code": "ServiceUnavailable", "message": "try again"})))
@@ -175,7 +232,8 @@ async fn a_failed_version_write_leaves_an_orphan_that_vaults_retry_deletes() {
         let creds = FakeCreds::new(kind.family);
         creds.add("ocid1.credential.oc1..current", "made by hand");
         let current = bundle_json(1, &["CURRENT"], &content(kind, "ocid1.credential.oc1..current"));
-        app.mount_get_secret(secret_json(1, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1).await;
+        app.mount_get_secret(secret_json(1, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1)
+            .await;
         app.mount_bundle_by_stage("PENDING", None, 2).await;
         app.mount_bundle_by_stage("CURRENT", Some(current.clone()), 1).await;
         app.mount_creds(&creds, 1..=1, 1, 0).await;
@@ -185,7 +243,8 @@ async fn a_failed_version_write_leaves_an_orphan_that_vaults_retry_deletes() {
         assert_eq!(creds.ids().len(), 2, "an orphan is left in IAM");
         app.oci.reset().await;
         // Act: Vault retries the step.
-        app.mount_get_secret(secret_json(1, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1).await;
+        app.mount_get_secret(secret_json(1, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1)
+            .await;
         app.mount_bundle_by_stage("PENDING", None, 1).await;
         app.mount_bundle_by_stage("CURRENT", Some(current), 1).await;
         app.mount_creds(&creds, 1..=1, 1, 1).await;
@@ -194,7 +253,10 @@ async fn a_failed_version_write_leaves_an_orphan_that_vaults_retry_deletes() {
         let second = app.run_step(Step::CreatePendingVersion, Some(1)).await;
         // Assert: exactly one new credential, the one the PENDING version holds.
         assert_eq!(second.response_code, 200, "{}", second.return_message);
-        assert_eq!(creds.ids(), vec!["ocid1.credential.oc1..current".to_owned(), "ocid1.credential.oc1..new2".to_owned()]);
+        assert_eq!(
+            creds.ids(),
+            vec!["ocid1.credential.oc1..current".to_owned(), "ocid1.credential.oc1..new2".to_owned()]
+        );
         let written = content_of_update(&app.requests("PUT", "/secrets/").await[0]);
         assert_eq!(written[kind.id_field], "ocid1.credential.oc1..new2");
     }
@@ -206,8 +268,14 @@ async fn update_target_system_confirms_the_pending_credential_is_active() {
         let app = spawn_app().await;
         let creds = FakeCreds::new(kind.family);
         creds.add("ocid1.credential.oc1..new1", &marker());
-        app.mount_get_secret(secret_json(1, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1).await;
-        app.mount_bundle_by_stage("PENDING", Some(bundle_json(2, &["PENDING"], &content(kind, "ocid1.credential.oc1..new1"))), 1).await;
+        app.mount_get_secret(secret_json(1, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1)
+            .await;
+        app.mount_bundle_by_stage(
+            "PENDING",
+            Some(bundle_json(2, &["PENDING"], &content(kind, "ocid1.credential.oc1..new1"))),
+            1,
+        )
+        .await;
         app.mount_creds(&creds, 1..=1, 0, 0).await;
         let out = app.run_step(Step::UpdateTargetSystem, Some(1)).await;
         assert_eq!(out.response_code, 200, "{}", out.return_message);
@@ -223,9 +291,20 @@ async fn promote_with_delete_on_promote_deletes_the_superseded_credential() {
         creds.add("ocid1.credential.oc1..current", "made by hand");
         creds.add("ocid1.credential.oc1..new1", &marker());
         app.mount_get_secret(secret_json(1, metadata(kind, "DELETE_ON_PROMOTE")), 1).await;
-        app.mount_bundle_by_stage("PENDING", Some(bundle_json(2, &["PENDING"], &content(kind, "ocid1.credential.oc1..new1"))), 1).await;
-        app.mount_bundle_by_version(2, bundle_json(2, &["PENDING"], &content(kind, "ocid1.credential.oc1..new1")), 1..=1).await;
-        app.mount_bundle_by_version(1, bundle_json(1, &["CURRENT"], &content(kind, "ocid1.credential.oc1..current")), 1..=1).await;
+        app.mount_bundle_by_stage(
+            "PENDING",
+            Some(bundle_json(2, &["PENDING"], &content(kind, "ocid1.credential.oc1..new1"))),
+            1,
+        )
+        .await;
+        app.mount_bundle_by_version(2, bundle_json(2, &["PENDING"], &content(kind, "ocid1.credential.oc1..new1")), 1..=1)
+            .await;
+        app.mount_bundle_by_version(
+            1,
+            bundle_json(1, &["CURRENT"], &content(kind, "ocid1.credential.oc1..current")),
+            1..=1,
+        )
+        .await;
         app.mount_creds(&creds, 1..=1, 0, 1).await;
         Mock::given(method("PUT"))
             .and(path(format!("/20180608/secrets/{SECRET_ID}")))
@@ -247,13 +326,20 @@ async fn console_password_create_resets_it_and_stores_the_one_time_password() {
     let meta = json!({"credentialType": "CONSOLE_PASSWORD", "userId": USER_ID});
     app.mount_get_secret(secret_json(1, meta), 1).await;
     app.mount_bundle_by_stage("PENDING", None, 1).await;
-    app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT"], &json!({"password": "Old-pass-1", "username": "svc"}))), 1).await;
+    app.mount_bundle_by_stage(
+        "CURRENT",
+        Some(bundle_json(1, &["CURRENT"], &json!({"password": "Old-pass-1", "username": "svc"}))),
+        1,
+    )
+    .await;
     Mock::given(method("POST"))
         .and(path(format!("/20160918/users/{USER_ID}/uiPassword")))
         .and(wiremock::matchers::header("content-length", "0"))
         .and(wiremock::matchers::header_exists("opc-retry-token"))
         .and(app.signed())
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"password": "N3w-one-time!", "userId": USER_ID, "lifecycleState": "ACTIVE"})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"password": "N3w-one-time!", "userId": USER_ID, "lifecycleState": "ACTIVE"})),
+        )
         .expect(1)
         .mount(&app.oci)
         .await;
@@ -271,9 +357,11 @@ async fn console_password_create_resets_it_and_stores_the_one_time_password() {
 async fn console_password_is_live_when_the_user_is_active_and_has_a_password() {
     for (has_password, expected) in [(true, 200), (false, 409)] {
         let app = spawn_app().await;
-        app.mount_get_secret(secret_json(1, json!({"credentialType": "CONSOLE_PASSWORD", "userId": USER_ID})), 1).await;
+        app.mount_get_secret(secret_json(1, json!({"credentialType": "CONSOLE_PASSWORD", "userId": USER_ID})), 1)
+            .await;
         app.mount_bundle_by_stage("PENDING", None, 1).await;
-        app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT"], &json!({"password": "pw"}))), 1).await;
+        app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT"], &json!({"password": "pw"}))), 1)
+            .await;
         Mock::given(method("GET"))
             .and(path(format!("/20160918/users/{USER_ID}")))
             .and(app.signed())
@@ -281,8 +369,18 @@ async fn console_password_is_live_when_the_user_is_active_and_has_a_password() {
             .expect(1)
             .mount(&app.oci)
             .await;
-        let info = if has_password { ResponseTemplate::new(200).set_body_json(json!({"userId": USER_ID, "lifecycleState": "ACTIVE"})) } else { not_found() };
-        Mock::given(method("GET")).and(path(format!("/20160918/users/{USER_ID}/uiPassword"))).and(app.signed()).respond_with(info).expect(1).mount(&app.oci).await;
+        let info = if has_password {
+            ResponseTemplate::new(200).set_body_json(json!({"userId": USER_ID, "lifecycleState": "ACTIVE"}))
+        } else {
+            not_found()
+        };
+        Mock::given(method("GET"))
+            .and(path(format!("/20160918/users/{USER_ID}/uiPassword")))
+            .and(app.signed())
+            .respond_with(info)
+            .expect(1)
+            .mount(&app.oci)
+            .await;
         let out = app.run_step(Step::VerifyConnection, None).await;
         assert_eq!(out.response_code, expected, "{}", out.return_message);
     }

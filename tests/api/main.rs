@@ -8,7 +8,7 @@ mod api_key_steps;
 mod bad_input;
 /// The real binary on the Fn socket.
 mod fn_socket;
-/// Secret hygiene of the logs.
-mod logs;
 /// Auth tokens, customer secret keys and console passwords, call by call.
 mod iam_secret_kinds;
+/// Secret hygiene of the logs.
+mod logs;

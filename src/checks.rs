@@ -1,0 +1,99 @@
+//! The contract's section 6 ("what must hold, whatever fails"), checked against the embedded
+//! simulator's state. Used by the demo to decide its exit status and by the fault tests.
+
+use std::collections::BTreeSet;
+
+use crate::secret::{CredentialKind, PreviousCredential};
+use crate::sim::Simulator;
+
+/// The credentials IAM holds for the user, of the secret's kind, as ids (fingerprints for keys).
+pub fn iam_credentials(sim: &Simulator, kind: CredentialKind, user_id: &str) -> BTreeSet<String> {
+    match kind {
+        CredentialKind::ApiKey => sim.api_keys(user_id).into_iter().map(|k| k.fingerprint).collect(),
+        CredentialKind::AuthToken => sim.auth_tokens(user_id).into_iter().map(|c| c.id).collect(),
+        CredentialKind::CustomerSecretKey => sim.customer_secret_keys(user_id).into_iter().map(|c| c.id).collect(),
+        CredentialKind::ConsolePassword => sim.ui_password(user_id).map(|_| "console-password".to_owned()).into_iter().collect(),
+    }
+}
+
+/// IAM's per-user limit for the kind.
+pub fn limit(kind: CredentialKind) -> usize {
+    match kind {
+        CredentialKind::ApiKey => 3,
+        CredentialKind::AuthToken | CredentialKind::CustomerSecretKey => 2,
+        CredentialKind::ConsolePassword => 1,
+    }
+}
+
+/// The credential id a version's content holds, by kind.
+pub fn credential_of(kind: CredentialKind, content: &serde_json::Value) -> Option<String> {
+    match kind {
+        CredentialKind::ApiKey => {
+            let pem = content["publicKey"].as_str()?;
+            crate::keys::parse_public_pem(pem).ok().and_then(|k| crate::keys::fingerprint(&k).ok())
+        }
+        CredentialKind::AuthToken => content["authTokenId"].as_str().map(str::to_owned),
+        CredentialKind::CustomerSecretKey => content["accessKeyId"].as_str().map(str::to_owned),
+        CredentialKind::ConsolePassword => content["password"].as_str().map(|_| "console-password".to_owned()),
+    }
+}
+
+/// Checks the steady state after a completed rotation. `unmanaged` are the user's credentials the
+/// secret does not manage (taken before the rotation). Returns the violations (empty: all holds).
+pub fn after_rotation(sim: &Simulator, secret_id: &str, kind: CredentialKind, user_id: &str, previous: PreviousCredential, unmanaged: &BTreeSet<String>) -> Vec<String> {
+    let mut problems = Vec::new();
+    let versions = sim.secret_versions(secret_id);
+    let with = |stage: &str| versions.iter().filter(|v| v.stages.iter().any(|s| s == stage)).collect::<Vec<_>>();
+    let current = with("CURRENT");
+    if current.len() != 1 {
+        problems.push(format!("{} versions are CURRENT (expected exactly 1)", current.len()));
+    }
+    if !with("PENDING").is_empty() {
+        problems.push("a version is still PENDING".to_owned());
+    }
+    problems.extend(current_is_live(sim, secret_id, kind, user_id));
+    let iam = iam_credentials(sim, kind, user_id);
+    for u in unmanaged {
+        if !iam.contains(u) {
+            problems.push(format!("the unmanaged credential {u} was deleted"));
+        }
+    }
+    if iam.len() > limit(kind) {
+        problems.push(format!("IAM holds {} credentials, over the limit of {}", iam.len(), limit(kind)));
+    }
+    if kind != CredentialKind::ConsolePassword {
+        let mut allowed: BTreeSet<String> = current.iter().filter_map(|v| credential_of(kind, &v.content)).collect();
+        if previous == PreviousCredential::KeepUntilNextRotation {
+            allowed.extend(with("PREVIOUS").iter().filter_map(|v| credential_of(kind, &v.content)));
+        }
+        for id in iam.difference(unmanaged) {
+            if !allowed.contains(id) {
+                problems.push(format!("IAM holds {id}, which is neither CURRENT nor (kept) PREVIOUS: a leaked credential"));
+            }
+        }
+    }
+    problems
+}
+
+/// "No lockout": the CURRENT version's credential is live in IAM (console passwords excepted
+/// between CREATE_PENDING_VERSION and PROMOTE_PENDING_VERSION, where IAM replaced it in place).
+pub fn current_is_live(sim: &Simulator, secret_id: &str, kind: CredentialKind, user_id: &str) -> Vec<String> {
+    let versions = sim.secret_versions(secret_id);
+    let Some(current) = versions.iter().find(|v| v.stages.iter().any(|s| s == "CURRENT")) else {
+        return vec!["no CURRENT version".to_owned()];
+    };
+    let live = match kind {
+        CredentialKind::ApiKey => credential_of(kind, &current.content).is_some_and(|fp| sim.api_keys(user_id).iter().any(|k| k.fingerprint == fp && k.state == "ACTIVE")),
+        CredentialKind::AuthToken => credential_of(kind, &current.content).is_some_and(|id| sim.auth_tokens(user_id).iter().any(|c| c.id == id && c.state == "ACTIVE")),
+        CredentialKind::CustomerSecretKey => credential_of(kind, &current.content).is_some_and(|id| sim.customer_secret_keys(user_id).iter().any(|c| c.id == id && c.state == "ACTIVE")),
+        CredentialKind::ConsolePassword => {
+            let pending_holds_it = versions.iter().any(|v| v.stages.iter().any(|s| s == "PENDING") && v.content["password"].as_str().is_some() && v.content["password"].as_str().map(str::to_owned) == sim.ui_password(user_id));
+            current.content["password"].as_str().map(str::to_owned) == sim.ui_password(user_id) || pending_holds_it
+        }
+    };
+    if live {
+        Vec::new()
+    } else {
+        vec![format!("the CURRENT version {}'s credential is not live in IAM (lockout)", current.version_number)]
+    }
+}

@@ -1,0 +1,9 @@
+//! The subcommands behind `main.rs`: each a plain async fn returning the process outcome.
+//!
+//! - [`rotate`]: play Vault against real OCI for one secret (or rehearse it with `--dry-run`).
+//! - [`demo`]: a full rotation of all four credential kinds against the embedded simulator.
+//! - [`simulate`]: run the simulator alone, for the official SDK or manual tests.
+
+// pub mod demo; (waits for the simulator)
+pub mod rotate;
+// pub mod simulate;
