@@ -169,7 +169,8 @@ fn json_error_kind(e: &serde_json::Error) -> String {
     match e.classify() {
         Category::Eof => "truncated".to_owned(),
         Category::Syntax if e.to_string().contains("recursion limit") => "nested too deeply".to_owned(),
-        Category::Syntax => format!("syntax error at line {} column {}", e.line(), e.column()),
+        // serde_json's syntax messages name the problem and a position, never the input itself.
+        Category::Syntax => e.to_string(),
         Category::Data | Category::Io => "unreadable".to_owned(),
     }
 }

@@ -1,4 +1,5 @@
 //! One integration-test binary for the function, against OCI stand-ins.
+#![allow(unreachable_pub, missing_docs)]
 
 mod helpers;
 
@@ -8,6 +9,8 @@ mod api_key_steps;
 mod bad_input;
 /// The real binary on the Fn socket.
 mod fn_socket;
+/// Property tests over hostile bodies, metadata and content.
+mod hostile_input;
 /// Auth tokens, customer secret keys and console passwords, call by call.
 mod iam_secret_kinds;
 /// Secret hygiene of the logs.
