@@ -170,9 +170,9 @@ impl SecretContent {
 
     /// Base64 of the JSON text, as Vault stores it (wiped on drop).
     pub fn to_base64(&self) -> Zeroizing<String> {
-        let json = Zeroizing::new(Value::Object(self.fields.clone()).to_string());
-        let encoded = Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(json.as_bytes()));
-        encoded
+        // Serialise the map in place: a cloned `Value` would be dropped without being wiped.
+        let json = Zeroizing::new(serde_json::to_vec(&self.fields).unwrap_or_default());
+        Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(json.as_slice()))
     }
 
     /// The field names (for logs and messages).

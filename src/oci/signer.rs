@@ -17,7 +17,7 @@
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use rsa::pkcs1v15::{Signature, SigningKey, VerifyingKey};
-use rsa::signature::{SignatureEncoding, Signer as _, Verifier as _};
+use rsa::signature::{RandomizedSigner as _, SignatureEncoding, Verifier as _};
 use rsa::{RsaPrivateKey, RsaPublicKey};
 use sha2::{Digest, Sha256};
 
@@ -110,7 +110,9 @@ pub fn sign(parts: &RequestParts<'_>, key: &RsaPrivateKey, key_id: &str) -> Resu
     });
     let signing_string = signing_string(parts, body.as_ref());
     let signing_key = SigningKey::<Sha256>::new(key.clone());
-    let signature = signing_key.try_sign(signing_string.as_bytes()).map_err(|_| SignError::Rsa)?;
+    // With an RNG the private-key operation is blinded (RUSTSEC-2023-0071, docs/security.md);
+    // PKCS#1 v1.5 signatures are deterministic, so the output is the same.
+    let signature = signing_key.try_sign_with_rng(&mut rand::thread_rng(), signing_string.as_bytes()).map_err(|_| SignError::Rsa)?;
     let headers = if with_body { BODY_HEADERS } else { GENERIC_HEADERS };
     let authorization = format!(
         "Signature algorithm=\"rsa-sha256\",headers=\"{headers}\",keyId=\"{key_id}\",signature=\"{}\",version=\"1\"",
