@@ -27,15 +27,7 @@ pub fn limit(kind: CredentialKind) -> usize {
 
 /// The credential id a version's content holds, by kind.
 pub fn credential_of(kind: CredentialKind, content: &serde_json::Value) -> Option<String> {
-    match kind {
-        CredentialKind::ApiKey => {
-            let pem = content["publicKey"].as_str()?;
-            crate::keys::parse_public_pem(pem).ok().and_then(|k| crate::keys::fingerprint(&k).ok())
-        }
-        CredentialKind::AuthToken => content["authTokenId"].as_str().map(str::to_owned),
-        CredentialKind::CustomerSecretKey => content["accessKeyId"].as_str().map(str::to_owned),
-        CredentialKind::ConsolePassword => content["password"].as_str().map(|_| "console-password".to_owned()),
-    }
+    crate::secret::SecretContent::parse(content.to_string().as_bytes()).ok()?.credential_id(kind)
 }
 
 /// Checks the steady state after a completed rotation. `unmanaged` are the user's credentials the

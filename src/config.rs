@@ -30,22 +30,21 @@ pub struct Settings {
     pub retry: RetryPolicy,
     /// The deadline of a step when the caller gives none (no `Fn-Deadline`).
     pub default_timeout: Duration,
+    /// ONS topic to publish rotation outcomes to (`OCI_ROTATOR_NOTIFY_TOPIC`).
+    pub notify_topic: Option<String>,
+    /// Compartment whose secrets are searched for the one managing a Cloud Guard finding
+    /// (`OCI_ROTATOR_SECRETS_COMPARTMENT`).
+    pub secrets_compartment: Option<String>,
 }
 
 impl Settings {
     /// Reads the settings; `principal` gives the region when `OCI_REGION` is not set.
     pub fn from_env(env: &dyn Env, principal: &Principal) -> Result<Self, ConfigError> {
-        let region = env
-            .var("OCI_REGION")
-            .map(|r| region::region_name(&r))
-            .or_else(|| principal.region().map(str::to_owned));
+        let region = env.var("OCI_REGION").map(|r| region::region_name(&r)).or_else(|| principal.region().map(str::to_owned));
         let metadata = env.var("OCI_REGION_METADATA");
         let url = |prefix: &str, region: &Option<String>| -> Result<String, ConfigError> {
             let region = region.as_deref().ok_or(ConfigError::NoRegion)?;
-            Ok(format!(
-                "https://{prefix}.{region}.oci.{}",
-                region::realm_domain(region, metadata.as_deref())
-            ))
+            Ok(format!("https://{prefix}.{region}.oci.{}", region::realm_domain(region, metadata.as_deref())))
         };
         let pick = |var: &str, prefix: &str| -> Result<String, ConfigError> {
             match env.var(var) {
@@ -60,8 +59,7 @@ impl Settings {
             (None, None) => None,
         };
         let number = |var: &'static str, default: u64| -> Result<u64, ConfigError> {
-            env.var(var)
-                .map_or(Ok(default), |v| v.trim().parse().map_err(|_| ConfigError::Number(var)))
+            env.var(var).map_or(Ok(default), |v| v.trim().parse().map_err(|_| ConfigError::Number(var)))
         };
         let defaults = RetryPolicy::default();
         Ok(Settings {
@@ -70,6 +68,15 @@ impl Settings {
                 secrets: pick("OCI_ROTATOR_SECRETS_ENDPOINT", "secrets.vaults")?,
                 identity: pick("OCI_ROTATOR_IDENTITY_ENDPOINT", "identity")?,
                 identity_home,
+                // The ONS endpoint has no `.oci.` label (SDK `service_endpoint_template`).
+                notification: match env.var("OCI_ROTATOR_NOTIFICATION_ENDPOINT") {
+                    Some(v) => v.trim_end_matches('/').to_owned(),
+                    // Only needed with a topic; a missing region then fails the publish, not the start.
+                    None => region
+                        .as_deref()
+                        .map(|r| format!("https://notification.{r}.{}", region::realm_domain(r, metadata.as_deref())))
+                        .unwrap_or_default(),
+                },
             },
             retry: RetryPolicy {
                 max_attempts: number("OCI_ROTATOR_MAX_ATTEMPTS", u64::from(defaults.max_attempts))?.clamp(1, 10) as u32,
@@ -77,6 +84,8 @@ impl Settings {
                 ..defaults
             },
             default_timeout: Duration::from_secs(number("OCI_ROTATOR_TIMEOUT_SECS", 120)?),
+            notify_topic: env.var("OCI_ROTATOR_NOTIFY_TOPIC"),
+            secrets_compartment: env.var("OCI_ROTATOR_SECRETS_COMPARTMENT"),
         })
     }
 }
@@ -95,10 +104,6 @@ fn build(env: &dyn Env, dry_run: bool) -> Result<(Rotator, Settings), ConfigErro
     let principal = Principal::from_env(env)?;
     let settings = Settings::from_env(env, &principal)?;
     let (endpoints, retry) = (settings.endpoints.clone(), settings.retry.clone());
-    let client = if dry_run {
-        Client::dry_run(principal, endpoints, retry)
-    } else {
-        Client::new(principal, endpoints, retry)
-    };
+    let client = if dry_run { Client::dry_run(principal, endpoints, retry) } else { Client::new(principal, endpoints, retry) };
     Ok((Rotator::new(client), settings))
 }

@@ -29,11 +29,7 @@ pub struct HttpTransport {
 impl HttpTransport {
     /// A transport to the function at `base` (e.g. `http://127.0.0.1:8080`).
     pub fn new(base: impl Into<String>, timeout: Duration) -> Self {
-        HttpTransport {
-            http: reqwest::Client::new(),
-            base: base.into(),
-            timeout,
-        }
+        HttpTransport { http: reqwest::Client::new(), base: base.into(), timeout }
     }
 }
 
@@ -41,9 +37,7 @@ impl StepTransport for HttpTransport {
     async fn call(&self, input: &SecretRotationInput) -> Result<SecretRotationOutput, String> {
         let body = serde_json::json!({"step": input.step.as_str(), "secretId": input.secret_id, "versionNo": input.version_no});
         let deadline = time::OffsetDateTime::now_utc() + self.timeout;
-        let deadline = deadline
-            .format(&time::format_description::well_known::Rfc3339)
-            .map_err(|e| e.to_string())?;
+        let deadline = deadline.format(&time::format_description::well_known::Rfc3339).map_err(|e| e.to_string())?;
         let resp = self
             .http
             .post(format!("{}/call", self.base.trim_end_matches('/')))
@@ -55,10 +49,7 @@ impl StepTransport for HttpTransport {
             .send()
             .await
             .map_err(|e| format!("calling the function failed: {e}"))?;
-        let bytes = resp
-            .bytes()
-            .await
-            .map_err(|e| format!("reading the function's answer failed: {e}"))?;
+        let bytes = resp.bytes().await.map_err(|e| format!("reading the function's answer failed: {e}"))?;
         serde_json::from_slice(&bytes).map_err(|_| "the function's answer is not a SecretRotationOutput".to_owned())
     }
 }
@@ -99,10 +90,7 @@ pub struct Driver {
 
 impl Default for Driver {
     fn default() -> Self {
-        Driver {
-            attempts_per_step: 3,
-            retry_wait: Duration::from_millis(500),
-        }
+        Driver { attempts_per_step: 3, retry_wait: Duration::from_millis(500) }
     }
 }
 
@@ -121,20 +109,12 @@ impl Driver {
         version_no: Option<u64>,
         report: &mut dyn FnMut(&Attempt),
     ) -> SecretRotationOutput {
-        let input = SecretRotationInput {
-            step,
-            secret_id: secret_id.to_owned(),
-            version_no,
-        };
+        let input = SecretRotationInput { step, secret_id: secret_id.to_owned(), version_no };
         let mut attempt = 0;
         loop {
             attempt += 1;
             let output = t.call(&input).await.unwrap_or_else(|e| SecretRotationOutput::new(502, None, e));
-            report(&Attempt {
-                step,
-                attempt,
-                output: output.clone(),
-            });
+            report(&Attempt { step, attempt, output: output.clone() });
             if output.response_code == 200 || !retryable(output.response_code) || attempt >= self.attempts_per_step.max(1) {
                 return output;
             }

@@ -52,11 +52,7 @@ pub fn generate(bits: usize) -> Result<GeneratedKey, KeyError> {
     let public = RsaPublicKey::from(&private);
     let private_pem = private.to_pkcs8_pem(LineEnding::LF).map_err(|_| KeyError::Generate)?;
     let public_pem = public.to_public_key_pem(LineEnding::LF).map_err(|_| KeyError::Generate)?;
-    Ok(GeneratedKey {
-        private_pem: Zeroizing::new(private_pem.to_string()),
-        fingerprint: fingerprint(&public)?,
-        public_pem,
-    })
+    Ok(GeneratedKey { private_pem: Zeroizing::new(private_pem.to_string()), fingerprint: fingerprint(&public)?, public_pem })
 }
 
 /// Parses a private key PEM: PKCS#8 (`BEGIN PRIVATE KEY`), encrypted PKCS#8 (with `passphrase`)
@@ -67,9 +63,7 @@ pub fn parse_private_pem(pem: &str, passphrase: Option<&str>) -> Result<RsaPriva
         let pass = passphrase.ok_or(KeyError::Passphrase)?;
         return RsaPrivateKey::from_pkcs8_encrypted_pem(pem, pass.as_bytes()).map_err(|_| KeyError::Passphrase);
     }
-    RsaPrivateKey::from_pkcs8_pem(pem)
-        .or_else(|_| RsaPrivateKey::from_pkcs1_pem(pem))
-        .map_err(|_| KeyError::PrivateKey)
+    RsaPrivateKey::from_pkcs8_pem(pem).or_else(|_| RsaPrivateKey::from_pkcs1_pem(pem)).map_err(|_| KeyError::PrivateKey)
 }
 
 /// Parses a public key PEM (SubjectPublicKeyInfo).
@@ -92,10 +86,7 @@ pub fn fingerprint(key: &RsaPublicKey) -> Result<String, KeyError> {
 /// True when `s` looks like an OCI fingerprint (16 lower-case hex pairs joined by `:`).
 pub fn is_fingerprint(s: &str) -> bool {
     let parts: Vec<&str> = s.split(':').collect();
-    parts.len() == 16
-        && parts
-            .iter()
-            .all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+    parts.len() == 16 && parts.iter().all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
 }
 
 #[cfg(test)]
@@ -110,10 +101,7 @@ mod tests {
         let public = parse_public_pem(doc["public_key_pem"].as_str().unwrap()).unwrap();
         assert_eq!(fingerprint(&public).unwrap(), doc["api_key"]["fingerprint"].as_str().unwrap());
         let uploaded = parse_public_pem(doc["uploaded_public_key"]["pem"].as_str().unwrap()).unwrap();
-        assert_eq!(
-            fingerprint(&uploaded).unwrap(),
-            doc["uploaded_public_key"]["fingerprint"].as_str().unwrap()
-        );
+        assert_eq!(fingerprint(&uploaded).unwrap(), doc["uploaded_public_key"]["fingerprint"].as_str().unwrap());
         assert!(is_fingerprint(&fingerprint(&uploaded).unwrap()));
         assert!(!is_fingerprint("aa:bb"));
     }

@@ -10,16 +10,20 @@
 //! - [`config`]: process settings from the environment.
 //! - [`driver`]: plays Vault (the four steps in order, with retries) for `rotate`, the demo and tests.
 //! - [`server`]: the axum router, served on the Fn socket or on TCP.
+//! - [`cloud_guard`]: Cloud Guard credential-age findings turned into Vault rotations.
+//! - [`notify`]: notices of outcomes to an ONS topic.
 //! - [`telemetry`]: logs (plain or JSON for OCI Logging), never secret material.
 //! - [`cli`]: the subcommands (`rotate`, `demo`, `simulate`); [`checks`]: the contract's section 6 on the simulator.
 //! - [`sim`]: an embedded OCI simulator (Vault, Secrets, Identity) for the demo and the tests.
 pub mod adapters;
 // pub mod checks;
 pub mod cli;
+pub mod cloud_guard;
 pub mod config;
 pub mod driver;
 pub mod engine;
 pub mod keys;
+pub mod notify;
 pub mod oci;
 pub mod protocol;
 pub mod secret;

@@ -15,11 +15,7 @@ use oci_rotator::server::{self, fn_socket, AppState};
 use oci_rotator::{config, telemetry};
 
 #[derive(Parser)]
-#[command(
-    name = "oci-rotator",
-    version,
-    about = "OCI Vault secret-rotation function for OCI IAM credentials"
-)]
+#[command(name = "oci-rotator", version, about = "OCI Vault secret-rotation function for OCI IAM credentials")]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -83,11 +79,7 @@ fn main() -> ExitCode {
         std::env::var("OCI_ROTATOR_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json")),
         if quiet { "error" } else { "info" },
     );
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .max_blocking_threads(4)
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().max_blocking_threads(4).build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("oci-rotator: cannot start the runtime: {e}");
@@ -98,20 +90,8 @@ fn main() -> ExitCode {
         Some(Command::Serve { listen }) => runtime.block_on(serve(Some(listen))),
         None => runtime.block_on(serve(None)),
         Some(Command::Demo { rounds: _ }) => Err("demo: waiting for the simulator".to_owned()),
-        Some(Command::Rotate {
-            secret_id,
-            step,
-            version_no,
-            dry_run,
-            attempts,
-        }) => runtime
-            .block_on(rotate::run(rotate::RotateArgs {
-                secret_id,
-                step,
-                version_no,
-                dry_run,
-                attempts,
-            }))
+        Some(Command::Rotate { secret_id, step, version_no, dry_run, attempts }) => runtime
+            .block_on(rotate::run(rotate::RotateArgs { secret_id, step, version_no, dry_run, attempts }))
             .and_then(|ok| ok.then_some(()).ok_or_else(|| "a step did not answer 200".to_owned())),
         Some(Command::Simulate { .. }) => Err("simulate: waiting for the simulator".to_owned()),
     };
@@ -126,13 +106,11 @@ fn main() -> ExitCode {
 }
 
 async fn serve(listen: Option<SocketAddr>) -> Result<(), String> {
-    let fn_path = fn_socket::listener_path(
-        std::env::var("FN_LISTENER").ok().as_deref(),
-        std::env::var("FN_FORMAT").ok().as_deref(),
-    )
-    .map_err(|e| e.to_string())?;
+    let fn_path = fn_socket::listener_path(std::env::var("FN_LISTENER").ok().as_deref(), std::env::var("FN_FORMAT").ok().as_deref())
+        .map_err(|e| e.to_string())?;
     let (rotator, settings) = config::rotator_from_env(&ProcessEnv).map_err(|e| e.to_string())?;
-    let app = server::router(AppState::new(rotator, settings.default_timeout));
+    let app =
+        server::router(AppState::new(rotator, settings.default_timeout).with_secrets_compartment(settings.secrets_compartment.clone()));
     match (fn_path, listen) {
         (Some(path), _) => {
             let listener = fn_socket::bind(&path).map_err(|e| e.to_string())?;
@@ -140,9 +118,7 @@ async fn serve(listen: Option<SocketAddr>) -> Result<(), String> {
             axum::serve(listener, app).await.map_err(|e| e.to_string())
         }
         (None, Some(addr)) => {
-            let listener = tokio::net::TcpListener::bind(addr)
-                .await
-                .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+            let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
             tracing::info!(%addr, "serving on TCP");
             axum::serve(listener, app).await.map_err(|e| e.to_string())
         }

@@ -24,12 +24,7 @@ pub enum Step {
 
 impl Step {
     /// All steps, in order.
-    pub const ALL: [Step; 4] = [
-        Step::VerifyConnection,
-        Step::CreatePendingVersion,
-        Step::UpdateTargetSystem,
-        Step::PromotePendingVersion,
-    ];
+    pub const ALL: [Step; 4] = [Step::VerifyConnection, Step::CreatePendingVersion, Step::UpdateTargetSystem, Step::PromotePendingVersion];
 
     /// The wire name (`VERIFY_CONNECTION`...).
     pub fn as_str(self) -> &'static str {
@@ -86,12 +81,7 @@ pub struct SecretRotationOutput {
 impl SecretRotationOutput {
     /// An answer with `code`, `version` and `message`.
     pub fn new(code: u16, version: Option<u64>, message: impl Into<String>) -> Self {
-        SecretRotationOutput {
-            response_code: code,
-            current_version_no: version,
-            version_no: version,
-            return_message: message.into(),
-        }
+        SecretRotationOutput { response_code: code, current_version_no: version, version_no: version, return_message: message.into() }
     }
 }
 
@@ -115,19 +105,14 @@ pub fn is_ocid_of(s: &str, resource_type: &str) -> bool {
 pub fn parse_input(body: &[u8]) -> Result<SecretRotationInput, InputError> {
     let bad = |m: &str| InputError(m.to_owned());
     if body.len() > MAX_BODY_BYTES {
-        return Err(InputError(format!(
-            "request body is {} bytes; the limit is {MAX_BODY_BYTES}",
-            body.len()
-        )));
+        return Err(InputError(format!("request body is {} bytes; the limit is {MAX_BODY_BYTES}", body.len())));
     }
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(bad("request body is empty; expected a SecretRotationInput JSON object"));
     }
     let value: serde_json::Value =
         serde_json::from_slice(body).map_err(|e| InputError(format!("request body is not valid JSON ({})", json_error_kind(&e))))?;
-    let obj = value
-        .as_object()
-        .ok_or_else(|| bad("request body must be a JSON object with step, secretId and versionNo"))?;
+    let obj = value.as_object().ok_or_else(|| bad("request body must be a JSON object with step, secretId and versionNo"))?;
     let valid_steps = "VERIFY_CONNECTION, CREATE_PENDING_VERSION, UPDATE_TARGET_SYSTEM, PROMOTE_PENDING_VERSION";
     let step = match obj.get("step") {
         None | Some(serde_json::Value::Null) => return Err(InputError(format!("step is missing; valid steps: {valid_steps}"))),
@@ -146,11 +131,7 @@ pub fn parse_input(body: &[u8]) -> Result<SecretRotationInput, InputError> {
         (Some(v), _) => Some(v),
         (None, alias) => alias,
     };
-    Ok(SecretRotationInput {
-        step,
-        secret_id,
-        version_no,
-    })
+    Ok(SecretRotationInput { step, secret_id, version_no })
 }
 
 fn version_field(obj: &serde_json::Map<String, serde_json::Value>, name: &str) -> Result<Option<u64>, InputError> {
@@ -187,11 +168,7 @@ mod tests {
             let body = format!(r#"{{"step":"{step}","secretId":"{SECRET}","versionNo":7,"extra":true}}"#);
             assert_eq!(
                 parse_input(body.as_bytes()).unwrap(),
-                SecretRotationInput {
-                    step,
-                    secret_id: SECRET.to_owned(),
-                    version_no: Some(7)
-                }
+                SecretRotationInput { step, secret_id: SECRET.to_owned(), version_no: Some(7) }
             );
         }
         let alias = format!(r#"{{"step":"PROMOTE_PENDING_VERSION","secretId":"{SECRET}","currentVersionNo":3}}"#);
@@ -211,18 +188,9 @@ mod tests {
             (r#"{"step":1,"secretId":"ocid1.vaultsecret.oc1.iad.x"}"#, "step must be a string"),
             (r#"{"step":"VERIFY_CONNECTION"}"#, "secretId is missing"),
             (r#"{"step":"VERIFY_CONNECTION","secretId":"ocid1.user.oc1..x"}"#, "secret OCID"),
-            (
-                r#"{"step":"VERIFY_CONNECTION","secretId":"ocid1.vaultsecret.oc1.iad.x","versionNo":"7"}"#,
-                "versionNo must be a number",
-            ),
-            (
-                r#"{"step":"VERIFY_CONNECTION","secretId":"ocid1.vaultsecret.oc1.iad.x","versionNo":-1}"#,
-                "positive whole number",
-            ),
-            (
-                r#"{"step":"VERIFY_CONNECTION","secretId":"ocid1.vaultsecret.oc1.iad.x","versionNo":1e40}"#,
-                "positive whole number",
-            ),
+            (r#"{"step":"VERIFY_CONNECTION","secretId":"ocid1.vaultsecret.oc1.iad.x","versionNo":"7"}"#, "versionNo must be a number"),
+            (r#"{"step":"VERIFY_CONNECTION","secretId":"ocid1.vaultsecret.oc1.iad.x","versionNo":-1}"#, "positive whole number"),
+            (r#"{"step":"VERIFY_CONNECTION","secretId":"ocid1.vaultsecret.oc1.iad.x","versionNo":1e40}"#, "positive whole number"),
         ];
         for (body, expected) in cases {
             let err = parse_input(body.as_bytes()).unwrap_err();
@@ -237,9 +205,6 @@ mod tests {
     #[test]
     fn output_carries_both_version_names() {
         let out = serde_json::to_value(SecretRotationOutput::new(200, Some(8), "ok")).unwrap();
-        assert_eq!(
-            out,
-            serde_json::json!({"responseCode":200,"currentVersionNo":8,"versionNo":8,"returnMessage":"ok"})
-        );
+        assert_eq!(out, serde_json::json!({"responseCode":200,"currentVersionNo":8,"versionNo":8,"returnMessage":"ok"}));
     }
 }

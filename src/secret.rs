@@ -29,12 +29,8 @@ pub enum CredentialKind {
 
 impl CredentialKind {
     /// All kinds.
-    pub const ALL: [CredentialKind; 4] = [
-        CredentialKind::ApiKey,
-        CredentialKind::AuthToken,
-        CredentialKind::CustomerSecretKey,
-        CredentialKind::ConsolePassword,
-    ];
+    pub const ALL: [CredentialKind; 4] =
+        [CredentialKind::ApiKey, CredentialKind::AuthToken, CredentialKind::CustomerSecretKey, CredentialKind::ConsolePassword];
 
     /// The metadata value (`API_KEY`...).
     pub fn as_str(self) -> &'static str {
@@ -115,12 +111,7 @@ impl SecretConfig {
             Some(Value::String(s)) if s == "DELETE_ON_PROMOTE" => PreviousCredential::DeleteOnPromote,
             Some(_) => return Err("metadata.previousCredential must be KEEP_UNTIL_NEXT_ROTATION or DELETE_ON_PROMOTE".to_owned()),
         };
-        Ok(SecretConfig {
-            kind,
-            user_id,
-            key_bits,
-            previous,
-        })
+        Ok(SecretConfig { kind, user_id, key_bits, previous })
     }
 }
 
@@ -175,6 +166,20 @@ impl SecretContent {
         Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(json.as_slice()))
     }
 
+    /// The id of the credential this content holds, for `kind` (API keys: the fingerprint of
+    /// `publicKey`), when it can be named without IAM. The adapters validate content fully.
+    pub fn credential_id(&self, kind: CredentialKind) -> Option<String> {
+        match kind {
+            CredentialKind::ApiKey => {
+                let key = crate::keys::parse_public_pem(self.str_field("publicKey")?).ok()?;
+                crate::keys::fingerprint(&key).ok()
+            }
+            CredentialKind::AuthToken => self.str_field("authTokenId").map(str::to_owned),
+            CredentialKind::CustomerSecretKey => self.str_field("accessKeyId").map(str::to_owned),
+            CredentialKind::ConsolePassword => self.str_field("password").map(|_| "console-password".to_owned()),
+        }
+    }
+
     /// The field names (for logs and messages).
     pub fn field_names(&self) -> Vec<&str> {
         self.fields.keys().map(String::as_str).collect()
@@ -183,9 +188,7 @@ impl SecretContent {
 
 impl fmt::Debug for SecretContent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SecretContent")
-            .field("fields", &self.field_names())
-            .finish_non_exhaustive()
+        f.debug_struct("SecretContent").field("fields", &self.field_names()).finish_non_exhaustive()
     }
 }
 
@@ -218,15 +221,9 @@ mod tests {
             &json!({"credentialType":"API_KEY","userId":user,"keyBits":4096,"previousCredential":"DELETE_ON_PROMOTE"}),
         ))
         .unwrap();
-        assert_eq!(
-            (ok.kind, ok.key_bits, ok.previous),
-            (CredentialKind::ApiKey, 4096, PreviousCredential::DeleteOnPromote)
-        );
+        assert_eq!((ok.kind, ok.key_bits, ok.previous), (CredentialKind::ApiKey, 4096, PreviousCredential::DeleteOnPromote));
         let defaults = SecretConfig::from_metadata(Some(&json!({"credentialType":"AUTH_TOKEN","userId":user}))).unwrap();
-        assert_eq!(
-            (defaults.key_bits, defaults.previous),
-            (2048, PreviousCredential::KeepUntilNextRotation)
-        );
+        assert_eq!((defaults.key_bits, defaults.previous), (2048, PreviousCredential::KeepUntilNextRotation));
         for (m, field) in [
             (json!(null), "no metadata"),
             (json!({"userId": user}), "credentialType"),
@@ -234,10 +231,7 @@ mod tests {
             (json!({"credentialType":"API_KEY"}), "userId"),
             (json!({"credentialType":"API_KEY","userId":"bob"}), "userId"),
             (json!({"credentialType":"API_KEY","userId":user,"keyBits":1024}), "keyBits"),
-            (
-                json!({"credentialType":"API_KEY","userId":user,"previousCredential":"NEVER"}),
-                "previousCredential",
-            ),
+            (json!({"credentialType":"API_KEY","userId":user,"previousCredential":"NEVER"}), "previousCredential"),
         ] {
             let err = SecretConfig::from_metadata(Some(&m)).unwrap_err();
             assert!(err.contains(field), "{m} -> {err}");

@@ -19,10 +19,7 @@ pub fn init_with<W>(json: bool, filter: EnvFilter, writer: W) -> bool
 where
     W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
 {
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(writer)
-        .with_target(false);
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer).with_target(false);
     if json {
         builder.json().with_current_span(true).with_span_list(true).try_init().is_ok()
     } else {

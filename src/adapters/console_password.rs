@@ -47,25 +47,16 @@ impl TargetAdapter for ConsolePasswordAdapter {
         })?;
         let content = current.content.next_version(
             &["password"],
-            vec![(
-                "password",
-                SecretString::from(secrecy::ExposeSecret::expose_secret(&password).to_owned()),
-            )],
+            vec![("password", SecretString::from(secrecy::ExposeSecret::expose_secret(&password).to_owned()))],
         );
         Ok(NewPending::Content(content, CREDENTIAL_ID.to_owned()))
     }
 
     async fn apply_pending(&self, t: &Target<'_>, _current: &Version, pending: &Version) -> Result<String, Error> {
         if !wait_until(t.client, Duration::from_secs(30), || self.is_live(t, pending)).await? {
-            return Err(Error::Conflict(format!(
-                "user {} is not ACTIVE or has no console password",
-                t.config.user_id
-            )));
+            return Err(Error::Conflict(format!("user {} is not ACTIVE or has no console password", t.config.user_id)));
         }
-        Ok(format!(
-            "console password of {} was reset; the user must choose a new one at the next sign-in",
-            t.config.user_id
-        ))
+        Ok(format!("console password of {} was reset; the user must choose a new one at the next sign-in", t.config.user_id))
     }
 
     async fn retire(&self, _t: &Target<'_>, _old: &Version) -> Result<(), Error> {

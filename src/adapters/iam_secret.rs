@@ -43,10 +43,7 @@ impl Spec {
         match (id, secret) {
             (Some(id), Some(_)) => Ok(id.to_owned()),
             (None, _) => Err(Error::InvalidContent(format!("the content has no {} (a string)", self.id_field))),
-            (Some(_), None) => Err(Error::InvalidContent(format!(
-                "the content has no {} (a string)",
-                self.secret_field
-            ))),
+            (Some(_), None) => Err(Error::InvalidContent(format!("the content has no {} (a string)", self.secret_field))),
         }
     }
 
@@ -69,27 +66,14 @@ impl Spec {
             Err(e) if e.is_not_found() => return Err(Error::UserNotFound(user.clone())),
             Err(e) => return Err(e.into()),
         };
-        let marked: HashSet<String> = listed
-            .iter()
-            .filter(|c| c.description.as_deref().is_some_and(|d| d.starts_with(&marker)))
-            .map(|c| c.id.clone())
-            .collect();
-        let unknown: Vec<String> = listed
-            .iter()
-            .map(|c| c.id.clone())
-            .filter(|id| *id != current.credential_id && !marked.contains(id))
-            .collect();
+        let marked: HashSet<String> =
+            listed.iter().filter(|c| c.description.as_deref().is_some_and(|d| d.starts_with(&marker))).map(|c| c.id.clone()).collect();
+        let unknown: Vec<String> =
+            listed.iter().map(|c| c.id.clone()).filter(|id| *id != current.credential_id && !marked.contains(id)).collect();
         let held = held_by_other_versions(adapter, t, &unknown, &[current.number]).await?;
-        let to_delete: Vec<&String> = marked
-            .iter()
-            .chain(held.iter())
-            .filter(|id| **id != current.credential_id)
-            .collect();
+        let to_delete: Vec<&String> = marked.iter().chain(held.iter()).filter(|id| **id != current.credential_id).collect();
         if listed.len() - to_delete.len() >= self.limit {
-            return Err(Error::LimitHeld {
-                limit: self.limit,
-                what: self.many,
-            });
+            return Err(Error::LimitHeld { limit: self.limit, what: self.many });
         }
         for id in to_delete {
             tracing::info!(credential_id = %id, "deleting a {} this secret no longer references", self.one);
@@ -97,21 +81,13 @@ impl Spec {
         }
         let created = match t.client.create_credential(self.family, user, &marker).await {
             Ok(c) => c,
-            Err(e) if e.code() == Some("LimitExceeded") => {
-                return Err(Error::LimitHeld {
-                    limit: self.limit,
-                    what: self.many,
-                })
-            }
+            Err(e) if e.code() == Some("LimitExceeded") => return Err(Error::LimitHeld { limit: self.limit, what: self.many }),
             Err(e) => return Err(e.into()),
         };
         tracing::info!(credential_id = %created.id, "created a new {}", self.one);
         let content = current.content.next_version(
             &self.owned_fields(),
-            vec![
-                (self.id_field, SecretString::from(created.id.clone())),
-                (self.secret_field, created.secret),
-            ],
+            vec![(self.id_field, SecretString::from(created.id.clone())), (self.secret_field, created.secret)],
         );
         Ok(NewPending::Content(content, created.id))
     }
@@ -128,9 +104,7 @@ impl Spec {
     }
 
     pub(super) async fn retire(&self, t: &Target<'_>, old: &Version) -> Result<(), Error> {
-        t.client
-            .delete_credential(self.family, &t.config.user_id, &old.credential_id)
-            .await?;
+        t.client.delete_credential(self.family, &t.config.user_id, &old.credential_id).await?;
         Ok(())
     }
 }

@@ -106,11 +106,7 @@ pub async fn read_version<A: TargetAdapter>(adapter: &A, t: &Target<'_>, which: 
         Error::InvalidContent(why) => Error::InvalidContent(format!("version {}: {why}", bundle.version_number)),
         other => other,
     })?;
-    Ok(Some(Version {
-        number: bundle.version_number,
-        content,
-        credential_id,
-    }))
+    Ok(Some(Version { number: bundle.version_number, content, credential_id }))
 }
 
 /// Which of `candidates` (credential ids present in IAM) are held by a version of the secret other

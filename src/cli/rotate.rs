@@ -38,37 +38,18 @@ pub async fn run(args: RotateArgs) -> Result<bool, String> {
     if !is_secret_ocid(&args.secret_id) {
         return Err("--secret-id must be a secret OCID (ocid1.vaultsecret.<realm>...)".to_owned());
     }
-    let (rotator, settings) = if args.dry_run {
-        config::dry_run_rotator_from_env(&ProcessEnv)
-    } else {
-        config::rotator_from_env(&ProcessEnv)
-    }
-    .map_err(|e| e.to_string())?;
-    let transport = InProcess {
-        rotator: rotator.clone(),
-        timeout: settings.default_timeout,
-    };
-    let driver = Driver {
-        attempts_per_step: args.attempts,
-        retry_wait: Duration::from_secs(2),
-    };
+    let (rotator, settings) =
+        if args.dry_run { config::dry_run_rotator_from_env(&ProcessEnv) } else { config::rotator_from_env(&ProcessEnv) }
+            .map_err(|e| e.to_string())?;
+    let transport = InProcess { rotator: rotator.clone(), timeout: settings.default_timeout };
+    let driver = Driver { attempts_per_step: args.attempts, retry_wait: Duration::from_secs(2) };
     let mut report = print;
     if args.dry_run {
-        let verify = driver
-            .step(&transport, Step::VerifyConnection, &args.secret_id, None, &mut report)
-            .await;
+        let verify = driver.step(&transport, Step::VerifyConnection, &args.secret_id, None, &mut report).await;
         if verify.response_code != 200 {
             return Ok(false);
         }
-        let create = driver
-            .step(
-                &transport,
-                Step::CreatePendingVersion,
-                &args.secret_id,
-                verify.current_version_no,
-                &mut report,
-            )
-            .await;
+        let create = driver.step(&transport, Step::CreatePendingVersion, &args.secret_id, verify.current_version_no, &mut report).await;
         let writes = rotator.client().planned_writes();
         println!("\ndry run: nothing was written. CREATE_PENDING_VERSION would make these writes:");
         if writes.is_empty() {
@@ -82,10 +63,7 @@ pub async fn run(args: RotateArgs) -> Result<bool, String> {
         return Ok(create.response_code == 200);
     }
     let answers = match args.step {
-        Some(step) => vec![(
-            step,
-            driver.step(&transport, step, &args.secret_id, args.version_no, &mut report).await,
-        )],
+        Some(step) => vec![(step, driver.step(&transport, step, &args.secret_id, args.version_no, &mut report).await)],
         None => driver.rotate(&transport, &args.secret_id, &mut report).await,
     };
     let all_ok = answers.iter().all(|(_, o)| o.response_code == 200) && (args.step.is_some() || answers.len() == 4);

@@ -35,6 +35,14 @@ pub enum Error {
 }
 
 impl Error {
+    /// The `opc-request-id` of the failing OCI call, if an OCI call failed.
+    pub fn opc_request_id(&self) -> Option<&str> {
+        match self {
+            Error::Oci(e) | Error::Adapter(adapters::Error::Oci(e)) => e.opc_request_id.as_deref(),
+            _ => None,
+        }
+    }
+
     /// The responseCode for this error (the contract's table, section 1).
     pub fn response_code(&self) -> u16 {
         match self {

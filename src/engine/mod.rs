@@ -23,6 +23,7 @@ use crate::adapters::auth_token::AuthTokenAdapter;
 use crate::adapters::console_password::ConsolePasswordAdapter;
 use crate::adapters::customer_secret_key::CustomerSecretKeyAdapter;
 use crate::adapters::{self, Target, TargetAdapter, Version};
+use crate::notify::{self, Notifier, Subject};
 use crate::oci::secrets::BundleSelector;
 use crate::oci::vault::SecretWithEtag;
 use crate::oci::Client;
@@ -35,14 +36,13 @@ pub struct Outcome {
     pub version: Option<u64>,
     /// `returnMessage` of the answer (without the step prefix).
     pub message: String,
+    /// True when this call promoted a version: the rotation completed.
+    pub promoted: bool,
 }
 
 impl Outcome {
     fn new(version: Option<u64>, message: impl Into<String>) -> Self {
-        Outcome {
-            version,
-            message: message.into(),
-        }
+        Outcome { version, message: message.into(), promoted: false }
     }
 }
 
@@ -50,12 +50,24 @@ impl Outcome {
 #[derive(Clone)]
 pub struct Rotator {
     client: Client,
+    notifier: Option<Notifier>,
 }
 
 impl Rotator {
     /// A rotator over `client`.
     pub fn new(client: Client) -> Self {
-        Rotator { client }
+        Rotator { client, notifier: None }
+    }
+
+    /// Publishes completed rotations and failed steps to `notifier`'s topic.
+    pub fn with_notifier(mut self, notifier: Notifier) -> Self {
+        self.notifier = Some(notifier);
+        self
+    }
+
+    /// The notifier, if a topic is configured.
+    pub fn notifier(&self) -> Option<&Notifier> {
+        self.notifier.as_ref()
     }
 
     /// The OCI client.
@@ -70,27 +82,42 @@ impl Rotator {
         async {
             let started = std::time::Instant::now();
             let client = self.client.with_deadline(deadline);
-            let output = match run_step(&client, input).await {
+            let mut config = None;
+            let result = run_step(&client, input, &mut config).await;
+            let subject = |version, opc_request_id| Subject {
+                secret_id: &input.secret_id,
+                kind: config.as_ref().map(|c| c.kind.as_str()),
+                user_id: config.as_ref().map(|c| c.user_id.as_str()),
+                version,
+                step: Some(input.step.as_str()),
+                opc_request_id,
+            };
+            match result {
                 Ok(outcome) => {
                     let out = SecretRotationOutput::new(200, outcome.version, format!("{}: {}", input.step, outcome.message));
                     tracing::info!(response_code = 200, current_version_no = ?outcome.version, elapsed_ms = started.elapsed().as_millis() as u64, message = %out.return_message, "step succeeded");
+                    if let (Some(n), true) = (&self.notifier, outcome.promoted) {
+                        n.publish(&client, &notify::rotation_completed(&subject(outcome.version, None), &out.return_message)).await;
+                    }
                     out
                 }
                 Err(e) => {
                     let code = e.response_code();
                     let out = SecretRotationOutput::new(code, None, format!("{}: {e}", input.step));
                     tracing::warn!(response_code = code, elapsed_ms = started.elapsed().as_millis() as u64, message = %out.return_message, "step failed");
+                    if let (Some(n), 400 | 404 | 409) = (&self.notifier, code) {
+                        n.publish(&client, &notify::step_failed(&subject(None, e.opc_request_id()), code, &out.return_message)).await;
+                    }
                     out
                 }
-            };
-            output
+            }
         }
         .instrument(span)
         .await
     }
 }
 
-async fn run_step(client: &Client, input: &SecretRotationInput) -> Result<Outcome, Error> {
+async fn run_step(client: &Client, input: &SecretRotationInput, config_out: &mut Option<SecretConfig>) -> Result<Outcome, Error> {
     let secret = match client.get_secret(&input.secret_id).await {
         Ok(s) => s,
         Err(e) if e.is_not_found() => return Err(Error::SecretNotFound(input.secret_id.clone())),
@@ -102,6 +129,7 @@ async fn run_step(client: &Client, input: &SecretRotationInput) -> Result<Outcom
         other => return Err(Error::Conflict(format!("the secret is {other}; it cannot be rotated"))),
     }
     let config = SecretConfig::from_metadata(secret.secret.metadata.as_ref()).map_err(Error::SecretConfig)?;
+    *config_out = Some(config.clone());
     match config.kind {
         CredentialKind::ApiKey => dispatch(&ApiKeyAdapter, client, input, secret, config).await,
         CredentialKind::AuthToken => dispatch(&AuthTokenAdapter, client, input, secret, config).await,
@@ -117,13 +145,7 @@ async fn dispatch<A: TargetAdapter>(
     secret: SecretWithEtag,
     config: SecretConfig,
 ) -> Result<Outcome, Error> {
-    let mut cx = StepContext {
-        adapter,
-        client,
-        input,
-        secret,
-        config,
-    };
+    let mut cx = StepContext { adapter, client, input, secret, config };
     match input.step {
         Step::VerifyConnection => verify_connection::run(&mut cx).await,
         Step::CreatePendingVersion => create_pending_version::run(&mut cx).await,
@@ -143,12 +165,7 @@ struct StepContext<'a, A> {
 
 impl<A: TargetAdapter> StepContext<'_, A> {
     fn target(&self) -> Target<'_> {
-        Target {
-            client: self.client,
-            secret_id: &self.input.secret_id,
-            secret: &self.secret.secret,
-            config: &self.config,
-        }
+        Target { client: self.client, secret_id: &self.input.secret_id, secret: &self.secret.secret, config: &self.config }
     }
 
     /// Reads a version by stage or number.
@@ -158,9 +175,7 @@ impl<A: TargetAdapter> StepContext<'_, A> {
 
     /// The CURRENT version, which every step but PROMOTE needs.
     async fn current(&self) -> Result<Version, Error> {
-        self.read(BundleSelector::Stage("CURRENT"))
-            .await?
-            .ok_or_else(|| Error::Conflict("the secret has no CURRENT version".to_owned()))
+        self.read(BundleSelector::Stage("CURRENT")).await?.ok_or_else(|| Error::Conflict("the secret has no CURRENT version".to_owned()))
     }
 
     /// A short name of a version's credential for messages (`API_KEY 3f:...`).

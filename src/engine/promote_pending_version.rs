@@ -23,10 +23,7 @@ pub(super) async fn run<A: TargetAdapter>(cx: &mut StepContext<'_, A>) -> Result
                 Err(e) => return Err(e.into()),
             };
             if !version.has_stage("PENDING") {
-                return Err(Error::Conflict(format!(
-                    "version {n} is neither PENDING nor CURRENT (stages: {})",
-                    version.stages.join(", ")
-                )));
+                return Err(Error::Conflict(format!("version {n} is neither PENDING nor CURRENT (stages: {})", version.stages.join(", "))));
             }
             n
         }
@@ -34,17 +31,11 @@ pub(super) async fn run<A: TargetAdapter>(cx: &mut StepContext<'_, A>) -> Result
             Some(p) => p.number,
             None => {
                 let retired = retire_previous(cx).await?;
-                return Ok(Outcome::new(
-                    current_no,
-                    format!("nothing to promote: the secret has no PENDING version{retired}"),
-                ));
+                return Ok(Outcome::new(current_no, format!("nothing to promote: the secret has no PENDING version{retired}")));
             }
         },
     };
-    let pending = cx
-        .read(BundleSelector::Version(target_no))
-        .await?
-        .ok_or(Error::VersionNotFound(target_no))?;
+    let pending = cx.read(BundleSelector::Version(target_no)).await?.ok_or(Error::VersionNotFound(target_no))?;
     if !cx.adapter.is_live(&cx.target(), &pending).await? {
         return Err(Error::Conflict(format!(
             "the PENDING version {}'s {} is not live on the target; run UPDATE_TARGET_SYSTEM first (CURRENT was left as it is)",
@@ -57,17 +48,9 @@ pub(super) async fn run<A: TargetAdapter>(cx: &mut StepContext<'_, A>) -> Result
         None => None,
     };
     cx.wait_until_active().await?;
-    if let Err(e) = cx
-        .client
-        .promote_version(&cx.input.secret_id, target_no, cx.secret.etag.as_deref())
-        .await
-    {
+    if let Err(e) = cx.client.promote_version(&cx.input.secret_id, target_no, cx.secret.etag.as_deref()).await {
         tracing::warn!(error = %e, "UpdateSecret failed; checking whether the promotion landed");
-        let landed = cx
-            .client
-            .get_secret(&cx.input.secret_id)
-            .await
-            .is_ok_and(|s| s.secret.current_version_number == Some(target_no));
+        let landed = cx.client.get_secret(&cx.input.secret_id).await.is_ok_and(|s| s.secret.current_version_number == Some(target_no));
         if !landed {
             return Err(e.into());
         }
@@ -79,7 +62,7 @@ pub(super) async fn run<A: TargetAdapter>(cx: &mut StepContext<'_, A>) -> Result
             message.push_str(&format!("; the previous {} was deleted", cx.describe(&old)));
         }
     }
-    Ok(Outcome::new(Some(target_no), message))
+    Ok(Outcome { promoted: true, ..Outcome::new(Some(target_no), message) })
 }
 
 /// With `DELETE_ON_PROMOTE`, deletes the PREVIOUS version's credential if it is still there (a
@@ -89,10 +72,9 @@ async fn retire_previous<A: TargetAdapter>(cx: &mut StepContext<'_, A>) -> Resul
         return Ok(String::new());
     }
     let t = cx.target();
-    let (Some(previous), Some(current)) = (
-        cx.read(BundleSelector::Stage("PREVIOUS")).await?,
-        cx.read(BundleSelector::Stage("CURRENT")).await?,
-    ) else {
+    let (Some(previous), Some(current)) =
+        (cx.read(BundleSelector::Stage("PREVIOUS")).await?, cx.read(BundleSelector::Stage("CURRENT")).await?)
+    else {
         return Ok(String::new());
     };
     if previous.credential_id == current.credential_id {

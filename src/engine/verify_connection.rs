@@ -10,26 +10,15 @@ pub(super) async fn run<A: TargetAdapter>(cx: &mut StepContext<'_, A>) -> Result
     let current_no = cx.secret.secret.current_version_number;
     if let Some(pending) = cx.read(BundleSelector::Stage("PENDING")).await? {
         if cx.adapter.is_live(&t, &pending).await? {
-            return Ok(Outcome::new(
-                current_no,
-                format!("the PENDING version {}'s {} is live", pending.number, cx.describe(&pending)),
-            ));
+            return Ok(Outcome::new(current_no, format!("the PENDING version {}'s {} is live", pending.number, cx.describe(&pending))));
         }
-        tracing::info!(
-            pending_version = pending.number,
-            "the PENDING credential is not live yet; checking CURRENT"
-        );
+        tracing::info!(pending_version = pending.number, "the PENDING credential is not live yet; checking CURRENT");
     }
     let current = cx.current().await?;
     if cx.adapter.is_live(&t, &current).await? {
         Ok(Outcome::new(
             Some(current.number),
-            format!(
-                "the CURRENT version {}'s {} is live for {}",
-                current.number,
-                cx.describe(&current),
-                cx.config.user_id
-            ),
+            format!("the CURRENT version {}'s {} is live for {}", current.number, cx.describe(&current), cx.config.user_id),
         ))
     } else {
         Err(Error::Conflict(format!(

@@ -107,10 +107,7 @@ impl Source {
             Source::Inline(s) => Ok(s.clone()),
             Source::File(p) => std::fs::read_to_string(p)
                 .map(|s| SecretString::from(s.trim().to_owned()))
-                .map_err(|e| AuthError::Read {
-                    path: p.display().to_string(),
-                    why: e.to_string(),
-                }),
+                .map_err(|e| AuthError::Read { path: p.display().to_string(), why: e.to_string() }),
         }
     }
 }
@@ -129,9 +126,7 @@ impl Principal {
     pub fn from_env(env: &dyn Env) -> Result<Self, AuthError> {
         match env.var("OCI_RESOURCE_PRINCIPAL_VERSION") {
             Some(v) if v == "2.2" => ResourcePrincipal::from_env(env).map(Principal::ResourcePrincipal),
-            Some(v) => Err(AuthError::Token(format!(
-                "OCI_RESOURCE_PRINCIPAL_VERSION {v} is not supported (use 2.2)"
-            ))),
+            Some(v) => Err(AuthError::Token(format!("OCI_RESOURCE_PRINCIPAL_VERSION {v} is not supported (use 2.2)"))),
             None => ApiKeyProfile::from_env(env).map(Principal::ApiKey),
         }
     }
@@ -190,10 +185,7 @@ impl ResourcePrincipal {
 
     fn credentials(&self) -> Result<Arc<Credentials>, AuthError> {
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        let mut cache = self
-            .cache
-            .lock()
-            .map_err(|_| AuthError::Token("credential cache poisoned".to_owned()))?;
+        let mut cache = self.cache.lock().map_err(|_| AuthError::Token("credential cache poisoned".to_owned()))?;
         if let Some((creds, exp)) = cache.as_ref() {
             if *exp - now > 60 {
                 return Ok(creds.clone());
@@ -209,15 +201,9 @@ impl ResourcePrincipal {
         let exp = claims["exp"].as_i64().unwrap_or(i64::MAX);
         let pem = self.private_pem.read()?;
         let pass = self.passphrase.as_ref().map(Source::read).transpose()?;
-        let key = keys::parse_private_pem(pem.expose_secret(), pass.as_ref().map(|p| p.expose_secret())).map_err(|why| AuthError::Key {
-            source_name: self.private_pem.name(),
-            why,
-        })?;
-        let creds = Arc::new(Credentials {
-            key_id: format!("ST${}", token.expose_secret()),
-            key: Arc::new(key),
-            tenancy,
-        });
+        let key = keys::parse_private_pem(pem.expose_secret(), pass.as_ref().map(|p| p.expose_secret()))
+            .map_err(|why| AuthError::Key { source_name: self.private_pem.name(), why })?;
+        let creds = Arc::new(Credentials { key_id: format!("ST${}", token.expose_secret()), key: Arc::new(key), tenancy });
         *cache = Some((creds.clone(), exp));
         Ok(creds)
     }
@@ -226,9 +212,8 @@ impl ResourcePrincipal {
 /// The claims of a JWT, without checking its signature (the SDKs do the same: OCI checks it).
 fn token_claims(token: &str) -> Result<serde_json::Value, AuthError> {
     let payload = token.split('.').nth(1).ok_or_else(|| AuthError::Token("not a JWT".to_owned()))?;
-    let bytes = URL_SAFE_NO_PAD
-        .decode(payload.trim_end_matches('='))
-        .map_err(|_| AuthError::Token("payload is not base64url".to_owned()))?;
+    let bytes =
+        URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).map_err(|_| AuthError::Token("payload is not base64url".to_owned()))?;
     serde_json::from_slice(&bytes).map_err(|_| AuthError::Token("payload is not JSON".to_owned()))
 }
 
@@ -246,16 +231,10 @@ pub struct ApiKeyProfile {
 impl ApiKeyProfile {
     fn from_env(env: &dyn Env) -> Result<Self, AuthError> {
         let home = env.var("HOME").unwrap_or_default();
-        let path = env
-            .var("OCI_CLI_CONFIG_FILE")
-            .or_else(|| env.var("OCI_CONFIG_FILE"))
-            .unwrap_or_else(|| "~/.oci/config".to_owned());
+        let path = env.var("OCI_CLI_CONFIG_FILE").or_else(|| env.var("OCI_CONFIG_FILE")).unwrap_or_else(|| "~/.oci/config".to_owned());
         let path = expand_home(&path, &home);
         let profile = env.var("OCI_CLI_PROFILE").unwrap_or_else(|| "DEFAULT".to_owned());
-        let text = std::fs::read_to_string(&path).map_err(|e| AuthError::Read {
-            path: path.display().to_string(),
-            why: e.to_string(),
-        })?;
+        let text = std::fs::read_to_string(&path).map_err(|e| AuthError::Read { path: path.display().to_string(), why: e.to_string() })?;
         let mut p = Self::parse(&text, &profile, &home)?;
         if p.region.is_none() {
             p.region = env.var("OCI_REGION").map(|r| region::region_name(&r));
@@ -276,28 +255,19 @@ impl ApiKeyProfile {
                 current = Some(name.trim().to_owned());
                 sections.entry(name.trim().to_owned()).or_default();
             } else if let (Some(section), Some((k, v))) = (&current, line.split_once('=')) {
-                sections
-                    .entry(section.clone())
-                    .or_default()
-                    .insert(k.trim().to_owned(), v.trim().to_owned());
+                sections.entry(section.clone()).or_default().insert(k.trim().to_owned(), v.trim().to_owned());
             }
         }
         if !sections.contains_key(profile) {
             return Err(AuthError::Config(format!("profile [{profile}] not found")));
         }
         let get = |key: &str| {
-            sections
-                .get(profile)
-                .and_then(|s| s.get(key))
-                .or_else(|| sections.get("DEFAULT").and_then(|s| s.get(key)))
-                .cloned()
+            sections.get(profile).and_then(|s| s.get(key)).or_else(|| sections.get("DEFAULT").and_then(|s| s.get(key))).cloned()
         };
         let need = |key: &str| get(key).ok_or_else(|| AuthError::Config(format!("profile [{profile}] has no {key}")));
         let fingerprint = need("fingerprint")?;
         if !keys::is_fingerprint(&fingerprint) {
-            return Err(AuthError::Config(format!(
-                "profile [{profile}]: fingerprint is not 16 colon-separated hex pairs"
-            )));
+            return Err(AuthError::Config(format!("profile [{profile}]: fingerprint is not 16 colon-separated hex pairs")));
         }
         Ok(ApiKeyProfile {
             tenancy: need("tenancy")?,
@@ -311,21 +281,14 @@ impl ApiKeyProfile {
     }
 
     fn credentials(&self) -> Result<Arc<Credentials>, AuthError> {
-        let mut cache = self
-            .cache
-            .lock()
-            .map_err(|_| AuthError::Config("credential cache poisoned".to_owned()))?;
+        let mut cache = self.cache.lock().map_err(|_| AuthError::Config("credential cache poisoned".to_owned()))?;
         if let Some(creds) = cache.as_ref() {
             return Ok(creds.clone());
         }
         let source = Source::File(self.key_file.clone());
         let pem = source.read()?;
-        let key = keys::parse_private_pem(pem.expose_secret(), self.passphrase.as_ref().map(|p| p.expose_secret())).map_err(|why| {
-            AuthError::Key {
-                source_name: source.name(),
-                why,
-            }
-        })?;
+        let key = keys::parse_private_pem(pem.expose_secret(), self.passphrase.as_ref().map(|p| p.expose_secret()))
+            .map_err(|why| AuthError::Key { source_name: source.name(), why })?;
         let creds = Arc::new(Credentials {
             key_id: format!("{}/{}/{}", self.tenancy, self.user, self.fingerprint),
             key: Arc::new(key),
@@ -366,10 +329,7 @@ mod tests {
         let p = ApiKeyProfile::parse(&text, "ops", "/home/x").unwrap();
         assert_eq!(p.region.as_deref(), Some("us-phoenix-1"));
         let creds = p.credentials().unwrap();
-        assert_eq!(
-            creds.key_id,
-            "ocid1.tenancy.oc1..t/ocid1.user.oc1..u/97:b4:25:7e:c0:f7:b4:ab:43:e8:ad:00:fb:66:ab:07"
-        );
+        assert_eq!(creds.key_id, "ocid1.tenancy.oc1..t/ocid1.user.oc1..u/97:b4:25:7e:c0:f7:b4:ab:43:e8:ad:00:fb:66:ab:07");
         assert!(ApiKeyProfile::parse(&text, "missing", "/").is_err());
         assert!(ApiKeyProfile::parse(&text.replace("97:b4", "97:B4"), "ops", "/").is_err());
     }
@@ -398,10 +358,7 @@ mod tests {
     fn resource_principal_without_a_tenancy_claim_is_refused() {
         let env: HashMap<String, String> = [
             ("OCI_RESOURCE_PRINCIPAL_VERSION", "2.2"),
-            (
-                "OCI_RESOURCE_PRINCIPAL_RPST",
-                "eyJhbGciOiJSUzI1NiJ9.eyJyZXNfdGVuYW50IjoiIn0.c2lnbmF0dXJl",
-            ),
+            ("OCI_RESOURCE_PRINCIPAL_RPST", "eyJhbGciOiJSUzI1NiJ9.eyJyZXNfdGVuYW50IjoiIn0.c2lnbmF0dXJl"),
             ("OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM", "x"),
             ("OCI_RESOURCE_PRINCIPAL_REGION", "us-ashburn-1"),
         ]

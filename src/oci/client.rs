@@ -34,6 +34,8 @@ pub struct Endpoints {
     /// Identity in the tenancy's home region, when known without asking OCI (an override, or
     /// `OCI_ROTATOR_HOME_REGION`); else found once with GetTenancy.
     pub identity_home: Option<String>,
+    /// Notifications (ONS data plane), e.g. `https://notification.us-ashburn-1.oraclecloud.com`.
+    pub notification: String,
 }
 
 /// How failed calls are retried.
@@ -74,6 +76,8 @@ pub enum Service {
     Identity,
     /// Identity in the tenancy's home region (IAM writes, and reads that must agree with them).
     IdentityHome,
+    /// Notifications (`20181201`).
+    Notification,
 }
 
 /// One OCI operation, ready to sign and send.
@@ -142,11 +146,7 @@ impl Response {
     /// Deserialises the JSON body.
     pub fn json<T: serde::de::DeserializeOwned>(&self, operation: &'static str) -> Result<T, Error> {
         serde_json::from_slice(&self.body).map_err(|e| {
-            Error::new(
-                operation,
-                ErrorKind::Decode(format!("body does not parse: {}", e.classify_name())),
-                self.opc_request_id.clone(),
-            )
+            Error::new(operation, ErrorKind::Decode(format!("body does not parse: {}", e.classify_name())), self.opc_request_id.clone())
         })
     }
 }
@@ -216,19 +216,12 @@ impl Client {
 
     /// The writes a dry-run client would have made, in order (empty for a normal client).
     pub fn planned_writes(&self) -> Vec<String> {
-        self.inner
-            .dry_run
-            .as_ref()
-            .and_then(|j| j.lock().ok().map(|j| j.clone()))
-            .unwrap_or_default()
+        self.inner.dry_run.as_ref().and_then(|j| j.lock().ok().map(|j| j.clone())).unwrap_or_default()
     }
 
     /// A copy whose calls stop before `deadline`.
     pub fn with_deadline(&self, deadline: Instant) -> Self {
-        Client {
-            inner: self.inner.clone(),
-            deadline: Some(deadline),
-        }
+        Client { inner: self.inner.clone(), deadline: Some(deadline) }
     }
 
     /// The invocation deadline, if any.
@@ -238,10 +231,7 @@ impl Client {
 
     /// Time left before the deadline, minus the safety margin (None: no deadline).
     pub fn time_left(&self) -> Option<Duration> {
-        self.deadline.map(|d| {
-            d.saturating_duration_since(Instant::now())
-                .saturating_sub(self.inner.retry.deadline_margin)
-        })
+        self.deadline.map(|d| d.saturating_duration_since(Instant::now()).saturating_sub(self.inner.retry.deadline_margin))
     }
 
     /// The function's principal.
@@ -288,14 +278,10 @@ impl Client {
             Service::Vault => e.vault.clone(),
             Service::Secrets => e.secrets.clone(),
             Service::Identity => e.identity.clone(),
+            Service::Notification => e.notification.clone(),
             Service::IdentityHome => match &e.identity_home {
                 Some(home) => home.clone(),
-                None => self
-                    .inner
-                    .home_identity
-                    .get_or_try_init(|| self.find_home_identity())
-                    .await?
-                    .clone(),
+                None => self.inner.home_identity.get_or_try_init(|| self.find_home_identity()).await?.clone(),
             },
         })
     }
@@ -303,22 +289,13 @@ impl Client {
     /// GetTenancy, to find the home region that IAM writes must go to.
     async fn find_home_identity(&self) -> Result<String, Error> {
         let tenancy = self.tenancy()?;
-        let req = Request::new(
-            "GetTenancy",
-            Service::Identity,
-            Method::GET,
-            format!("/20160918/tenancies/{}", encode_segment(&tenancy)),
-        );
+        let req = Request::new("GetTenancy", Service::Identity, Method::GET, format!("/20160918/tenancies/{}", encode_segment(&tenancy)));
         let span = tracing::debug_span!("oci", operation = req.operation, opc_request_id = tracing::field::Empty);
         let resp = self.send_to(self.inner.endpoints.identity.clone(), req).instrument(span).await?;
         let body: serde_json::Value = resp.json("GetTenancy")?;
-        let key = body["homeRegionKey"].as_str().ok_or_else(|| {
-            Error::new(
-                "GetTenancy",
-                ErrorKind::Decode("no homeRegionKey".to_owned()),
-                resp.opc_request_id.clone(),
-            )
-        })?;
+        let key = body["homeRegionKey"]
+            .as_str()
+            .ok_or_else(|| Error::new("GetTenancy", ErrorKind::Decode("no homeRegionKey".to_owned()), resp.opc_request_id.clone()))?;
         let region = super::region::region_name(key);
         let domain = super::region::realm_domain(&region, std::env::var("OCI_REGION_METADATA").ok().as_deref());
         tracing::debug!(home_region = %region, "found the tenancy's home region");
@@ -384,11 +361,7 @@ impl Client {
             };
             let creds = match &req.sign_with {
                 Some(c) => c.clone(),
-                None => self
-                    .inner
-                    .principal
-                    .credentials()
-                    .map_err(|e| Error::new(op, ErrorKind::Auth(e.to_string()), None))?,
+                None => self.inner.principal.credentials().map_err(|e| Error::new(op, ErrorKind::Auth(e.to_string()), None))?,
             };
             let body: &[u8] = req.body.as_deref().map(Vec::as_slice).unwrap_or(&[]);
             let date = httpdate::fmt_http_date(SystemTime::now());
@@ -403,11 +376,7 @@ impl Client {
             let signed =
                 signer::sign(&parts, &creds.key, &creds.key_id).map_err(|e| Error::new(op, ErrorKind::Auth(e.to_string()), None))?;
             let headers = build_headers(&req, &signed, &date, &client_request_id).map_err(|e| Error::new(op, ErrorKind::Auth(e), None))?;
-            let mut builder = self
-                .http()?
-                .request(req.method.clone(), url.clone())
-                .headers(headers)
-                .timeout(timeout);
+            let mut builder = self.http()?.request(req.method.clone(), url.clone()).headers(headers).timeout(timeout);
             if signed.body.is_some() {
                 builder = builder.body(body.to_vec());
             }
@@ -431,30 +400,16 @@ impl Client {
                     match resp.bytes().await {
                         Ok(bytes) if (200..300).contains(&status) => {
                             tracing::debug!(status, attempt, "OCI call succeeded");
-                            return Ok(Response {
-                                status,
-                                body: Zeroizing::new(bytes.to_vec()),
-                                etag,
-                                opc_request_id,
-                                next_page,
-                            });
+                            return Ok(Response { status, body: Zeroizing::new(bytes.to_vec()), etag, opc_request_id, next_page });
                         }
                         Ok(bytes) => {
                             let (code, message) = parse_error_body(&bytes);
                             tracing::debug!(status, %code, attempt, "OCI call failed");
-                            (
-                                Error::new(op, ErrorKind::Service { status, code, message }, opc_request_id),
-                                retry_after,
-                            )
+                            (Error::new(op, ErrorKind::Service { status, code, message }, opc_request_id), retry_after)
                         }
-                        Err(e) => (
-                            Error::new(
-                                op,
-                                ErrorKind::Transport(format!("response lost: {}", short_reqwest(&e))),
-                                opc_request_id,
-                            ),
-                            None,
-                        ),
+                        Err(e) => {
+                            (Error::new(op, ErrorKind::Transport(format!("response lost: {}", short_reqwest(&e))), opc_request_id), None)
+                        }
                     }
                 }
                 Err(e) => {
@@ -574,11 +529,7 @@ mod tests {
 
     #[test]
     fn backoff_grows_and_is_capped() {
-        let p = RetryPolicy {
-            base: Duration::from_millis(100),
-            cap: Duration::from_millis(350),
-            ..RetryPolicy::default()
-        };
+        let p = RetryPolicy { base: Duration::from_millis(100), cap: Duration::from_millis(350), ..RetryPolicy::default() };
         assert!(backoff(&p, 1) >= Duration::from_millis(100));
         assert!(backoff(&p, 2) >= Duration::from_millis(200));
         assert_eq!(backoff(&p, 8), Duration::from_millis(350));

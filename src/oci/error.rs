@@ -100,10 +100,6 @@ impl Error {
     }
 
     pub(crate) fn new(operation: &'static str, kind: ErrorKind, opc_request_id: Option<String>) -> Self {
-        Error {
-            operation,
-            kind,
-            opc_request_id,
-        }
+        Error { operation, kind, opc_request_id }
     }
 }

@@ -118,24 +118,14 @@ impl Client {
 
     /// ListApiKeys.
     pub async fn list_api_keys(&self, user_id: &str) -> Result<Vec<ApiKey>, Error> {
-        let req = Request::new(
-            "ListApiKeys",
-            Service::IdentityHome,
-            Method::GET,
-            format!("{}/apiKeys", user_path(user_id)),
-        );
+        let req = Request::new("ListApiKeys", Service::IdentityHome, Method::GET, format!("{}/apiKeys", user_path(user_id)));
         self.send(req).await?.json("ListApiKeys")
     }
 
     /// UploadApiKey, with one `opc-retry-token` for this logical upload.
     pub async fn upload_api_key(&self, user_id: &str, public_pem: &str) -> Result<ApiKey, Error> {
-        let mut req = Request::new(
-            "UploadApiKey",
-            Service::IdentityHome,
-            Method::POST,
-            format!("{}/apiKeys", user_path(user_id)),
-        )
-        .json(&json!({"key": public_pem}));
+        let mut req = Request::new("UploadApiKey", Service::IdentityHome, Method::POST, format!("{}/apiKeys", user_path(user_id)))
+            .json(&json!({"key": public_pem}));
         req.retry_token = Some(new_retry_token());
         self.send(req).await?.json("UploadApiKey")
     }
@@ -154,12 +144,7 @@ impl Client {
     /// ListAuthTokens / ListCustomerSecretKeys.
     pub async fn list_credentials(&self, family: CredentialFamily, user_id: &str) -> Result<Vec<CredentialSummary>, Error> {
         let (list, _, _) = family.ops();
-        let req = Request::new(
-            list,
-            Service::IdentityHome,
-            Method::GET,
-            format!("{}/{}", user_path(user_id), family.path()),
-        );
+        let req = Request::new(list, Service::IdentityHome, Method::GET, format!("{}/{}", user_path(user_id), family.path()));
         self.send(req).await?.json(list)
     }
 
@@ -171,22 +156,13 @@ impl Client {
             CredentialFamily::AuthToken => json!({"description": label}),
             CredentialFamily::CustomerSecretKey => json!({"displayName": label}),
         };
-        let mut req = Request::new(
-            create,
-            Service::IdentityHome,
-            Method::POST,
-            format!("{}/{}", user_path(user_id), family.path()),
-        )
-        .json(&body);
+        let mut req =
+            Request::new(create, Service::IdentityHome, Method::POST, format!("{}/{}", user_path(user_id), family.path())).json(&body);
         req.retry_token = Some(new_retry_token());
         let resp = self.send(req).await?;
         let wire: WireCreated = resp.json(create)?;
         let secret = wire.token.ok_or_else(|| {
-            Error::new(
-                create,
-                super::error::ErrorKind::Decode("the response holds no secret".to_owned()),
-                resp.opc_request_id.clone(),
-            )
+            Error::new(create, super::error::ErrorKind::Decode("the response holds no secret".to_owned()), resp.opc_request_id.clone())
         })?;
         Ok(CreatedCredential { id: wire.id, secret })
     }
@@ -206,12 +182,8 @@ impl Client {
     /// CreateOrResetUIPassword (no body; still body-signed). Returns IAM's one-time password, if
     /// IAM returned one (identity-domain tenancies send an e-mail instead).
     pub async fn create_or_reset_ui_password(&self, user_id: &str) -> Result<Option<SecretString>, Error> {
-        let mut req = Request::new(
-            "CreateOrResetUIPassword",
-            Service::IdentityHome,
-            Method::POST,
-            format!("{}/uiPassword", user_path(user_id)),
-        );
+        let mut req =
+            Request::new("CreateOrResetUIPassword", Service::IdentityHome, Method::POST, format!("{}/uiPassword", user_path(user_id)));
         req.body = Some(zeroize::Zeroizing::new(Vec::new()));
         req.retry_token = Some(new_retry_token());
         let wire: WireUiPassword = self.send(req).await?.json("CreateOrResetUIPassword")?;
@@ -220,12 +192,8 @@ impl Client {
 
     /// GetUserUIPasswordInformation. `Ok(None)` when the user has no console password.
     pub async fn get_ui_password_information(&self, user_id: &str) -> Result<Option<String>, Error> {
-        let req = Request::new(
-            "GetUserUIPasswordInformation",
-            Service::IdentityHome,
-            Method::GET,
-            format!("{}/uiPassword", user_path(user_id)),
-        );
+        let req =
+            Request::new("GetUserUIPasswordInformation", Service::IdentityHome, Method::GET, format!("{}/uiPassword", user_path(user_id)));
         match self.send(req).await {
             Ok(resp) => {
                 let v: serde_json::Value = resp.json("GetUserUIPasswordInformation")?;

@@ -4,11 +4,12 @@
 //! - [`signer`]: request signing (and verification, for the simulator and tests).
 //! - [`auth`]: resource principal or config-file API key.
 //! - [`client`]: send, retry, deadline, errors; [`region`]: regions and realms.
-//! - [`vault`], [`secrets`], [`identity`]: one typed method per OCI operation.
+//! - [`vault`], [`secrets`], [`identity`], [`notification`]: one typed method per OCI operation.
 pub mod auth;
 pub mod client;
 pub mod error;
 pub mod identity;
+pub mod notification;
 pub mod region;
 pub mod secrets;
 pub mod signer;

@@ -85,11 +85,7 @@ const DEFAULT_DOMAIN: &str = "oraclecloud.com";
 /// Unknown values are returned as they are (lower-cased), so new regions still work.
 pub fn region_name(key_or_name: &str) -> String {
     let lower = key_or_name.trim().to_ascii_lowercase();
-    REGIONS
-        .iter()
-        .find(|(key, _, _)| *key == lower)
-        .map(|(_, name, _)| (*name).to_owned())
-        .unwrap_or(lower)
+    REGIONS.iter().find(|(key, _, _)| *key == lower).map(|(_, name, _)| (*name).to_owned()).unwrap_or(lower)
 }
 
 /// The second-level domain of a region's realm (`oraclecloud.com` for oc1).

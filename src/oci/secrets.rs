@@ -66,16 +66,11 @@ impl Client {
         let wire: WireBundle = resp.json("GetSecretBundle")?;
         let encoded = wire.secret_bundle_content.and_then(|c| c.content);
         let content = match encoded {
-            Some(b64) => base64::engine::general_purpose::STANDARD
-                .decode(b64.expose_secret().trim())
-                .map(Zeroizing::new)
-                .map_err(|_| {
-                    Error::new(
-                        "GetSecretBundle",
-                        ErrorKind::Decode("content is not base64".to_owned()),
-                        resp.opc_request_id.clone(),
-                    )
-                })?,
+            Some(b64) => {
+                base64::engine::general_purpose::STANDARD.decode(b64.expose_secret().trim()).map(Zeroizing::new).map_err(|_| {
+                    Error::new("GetSecretBundle", ErrorKind::Decode("content is not base64".to_owned()), resp.opc_request_id.clone())
+                })?
+            }
             None => Zeroizing::new(Vec::new()),
         };
         Ok(Some(SecretBundle {

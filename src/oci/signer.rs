@@ -153,9 +153,7 @@ pub struct Authorization {
 
 /// Parses an Authorization header of the OCI `Signature` scheme (parameters in any order).
 pub fn parse_authorization(value: &str) -> Result<Authorization, SignError> {
-    let rest = value
-        .strip_prefix("Signature ")
-        .ok_or(SignError::Malformed("scheme is not Signature"))?;
+    let rest = value.strip_prefix("Signature ").ok_or(SignError::Malformed("scheme is not Signature"))?;
     let (mut key_id, mut headers, mut signature, mut algorithm, mut version) = (None, None, None, None, None);
     let mut rest = rest.trim();
     while !rest.is_empty() {
@@ -179,11 +177,7 @@ pub fn parse_authorization(value: &str) -> Result<Authorization, SignError> {
     }
     Ok(Authorization {
         key_id: key_id.ok_or(SignError::Malformed("no keyId"))?,
-        headers: headers
-            .ok_or(SignError::Malformed("no headers"))?
-            .split(' ')
-            .map(str::to_owned)
-            .collect(),
+        headers: headers.ok_or(SignError::Malformed("no headers"))?.split(' ').map(str::to_owned).collect(),
         signature: signature.ok_or(SignError::Malformed("no signature"))?,
         algorithm: algorithm.ok_or(SignError::Malformed("no algorithm"))?,
     })
@@ -227,13 +221,9 @@ pub fn verify(
             return Err(SignError::BodyMismatch);
         }
     }
-    let signature_bytes = B64
-        .decode(auth.signature.as_bytes())
-        .map_err(|_| SignError::Malformed("signature is not base64"))?;
+    let signature_bytes = B64.decode(auth.signature.as_bytes()).map_err(|_| SignError::Malformed("signature is not base64"))?;
     let signature = Signature::try_from(signature_bytes.as_slice()).map_err(|_| SignError::BadSignature)?;
-    VerifyingKey::<Sha256>::new(key.clone())
-        .verify(lines.join("\n").as_bytes(), &signature)
-        .map_err(|_| SignError::BadSignature)
+    VerifyingKey::<Sha256>::new(key.clone()).verify(lines.join("\n").as_bytes(), &signature).map_err(|_| SignError::BadSignature)
 }
 
 #[cfg(test)]
@@ -274,11 +264,7 @@ mod tests {
             assert_eq!(signed.authorization, expected, "vector {i} ({} {})", v["operation"], v["signer"]);
             if let Some(b) = &signed.body {
                 assert_eq!(b.x_content_sha256, headers["x-content-sha256"].as_str().unwrap(), "vector {i}");
-                assert_eq!(
-                    b.content_length.to_string(),
-                    headers["content-length"].as_str().unwrap(),
-                    "vector {i}"
-                );
+                assert_eq!(b.content_length.to_string(), headers["content-length"].as_str().unwrap(), "vector {i}");
             }
             // And the verifier accepts what the SDK produced.
             let auth = parse_authorization(expected).unwrap();
@@ -299,14 +285,8 @@ mod tests {
         let path = "/20180608/secrets/ocid1.vaultsecret.oc1.iad.amaaaaaatestsecret";
         let body = v["body"].as_str().unwrap().as_bytes();
         assert!(verify("PUT", path, &lookup, body, &auth, &public).is_ok());
-        assert!(matches!(
-            verify("PUT", path, &lookup, b"{}", &auth, &public),
-            Err(SignError::BodyMismatch)
-        ));
-        assert!(matches!(
-            verify("PUT", path, &lookup, body, &auth, &other),
-            Err(SignError::BadSignature)
-        ));
+        assert!(matches!(verify("PUT", path, &lookup, b"{}", &auth, &public), Err(SignError::BodyMismatch)));
+        assert!(matches!(verify("PUT", path, &lookup, body, &auth, &other), Err(SignError::BadSignature)));
         assert!(verify("PUT", "/20180608/secrets/other", &lookup, body, &auth, &public).is_err());
     }
 }

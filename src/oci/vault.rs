@@ -77,18 +77,9 @@ pub enum NewContent<'a> {
 impl Client {
     /// GetSecret: `GET /20180608/secrets/{secretId}`.
     pub async fn get_secret(&self, secret_id: &str) -> Result<SecretWithEtag, Error> {
-        let req = Request::new(
-            "GetSecret",
-            Service::Vault,
-            Method::GET,
-            format!("/20180608/secrets/{}", encode_segment(secret_id)),
-        );
+        let req = Request::new("GetSecret", Service::Vault, Method::GET, format!("/20180608/secrets/{}", encode_segment(secret_id)));
         let resp = self.send(req).await?;
-        Ok(SecretWithEtag {
-            secret: resp.json("GetSecret")?,
-            etag: resp.etag.clone(),
-            opc_request_id: resp.opc_request_id.clone(),
-        })
+        Ok(SecretWithEtag { secret: resp.json("GetSecret")?, etag: resp.etag.clone(), opc_request_id: resp.opc_request_id.clone() })
     }
 
     /// UpdateSecret with new content in stage PENDING: `PUT /20180608/secrets/{secretId}`.
@@ -107,25 +98,15 @@ impl Client {
 
     /// UpdateSecret promoting a version: `{"currentVersionNumber": n}`.
     pub async fn promote_version(&self, secret_id: &str, version: u64, if_match: Option<&str>) -> Result<SecretWithEtag, Error> {
-        self.update_secret(secret_id, &json!({"currentVersionNumber": version}), if_match)
-            .await
+        self.update_secret(secret_id, &json!({"currentVersionNumber": version}), if_match).await
     }
 
     async fn update_secret(&self, secret_id: &str, details: &serde_json::Value, if_match: Option<&str>) -> Result<SecretWithEtag, Error> {
-        let mut req = Request::new(
-            "UpdateSecret",
-            Service::Vault,
-            Method::PUT,
-            format!("/20180608/secrets/{}", encode_segment(secret_id)),
-        )
-        .json(details);
+        let mut req = Request::new("UpdateSecret", Service::Vault, Method::PUT, format!("/20180608/secrets/{}", encode_segment(secret_id)))
+            .json(details);
         req.if_match = if_match.map(str::to_owned);
         let resp = self.send(req).await?;
-        Ok(SecretWithEtag {
-            secret: resp.json("UpdateSecret")?,
-            etag: resp.etag.clone(),
-            opc_request_id: resp.opc_request_id.clone(),
-        })
+        Ok(SecretWithEtag { secret: resp.json("UpdateSecret")?, etag: resp.etag.clone(), opc_request_id: resp.opc_request_id.clone() })
     }
 
     /// ListSecretVersions, all pages, newest first.
@@ -139,11 +120,7 @@ impl Client {
                 Method::GET,
                 format!("/20180608/secrets/{}/versions", encode_segment(secret_id)),
             );
-            req.query = vec![
-                ("limit", "100".to_owned()),
-                ("sortBy", "VERSION_NUMBER".to_owned()),
-                ("sortOrder", "DESC".to_owned()),
-            ];
+            req.query = vec![("limit", "100".to_owned()), ("sortBy", "VERSION_NUMBER".to_owned()), ("sortOrder", "DESC".to_owned())];
             if let Some(p) = page.take() {
                 req.query.push(("page", p));
             }
@@ -168,5 +145,55 @@ impl Client {
             format!("/20180608/secrets/{}/version/{version}", encode_segment(secret_id)),
         );
         self.send(req).await?.json("GetSecretVersion")
+    }
+}
+
+/// One entry of ListSecrets (the summary has no metadata: read it with GetSecret).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SecretSummary {
+    /// The secret OCID.
+    pub id: String,
+    /// `ACTIVE`...
+    #[serde(default)]
+    pub lifecycle_state: String,
+}
+
+impl Client {
+    /// ListSecrets of a compartment (ACTIVE ones), all pages up to `max`.
+    pub async fn list_secrets(&self, compartment_id: &str, max: usize) -> Result<Vec<SecretSummary>, Error> {
+        let mut all = Vec::new();
+        let mut page: Option<String> = None;
+        while all.len() < max {
+            let mut req = Request::new("ListSecrets", Service::Vault, Method::GET, "/20180608/secrets".to_owned());
+            req.query =
+                vec![("compartmentId", compartment_id.to_owned()), ("lifecycleState", "ACTIVE".to_owned()), ("limit", "100".to_owned())];
+            if let Some(p) = page.take() {
+                req.query.push(("page", p));
+            }
+            let resp = self.send(req).await?;
+            let mut secrets: Vec<SecretSummary> = resp.json("ListSecrets")?;
+            let got = secrets.len();
+            all.append(&mut secrets);
+            match resp.next_page.clone() {
+                Some(next) if !next.is_empty() && got > 0 => page = Some(next),
+                _ => break,
+            }
+        }
+        all.truncate(max);
+        Ok(all)
+    }
+
+    /// RotateSecret: `POST /20180608/secrets/{secretId}/actions/rotate` (no body), so Vault runs the
+    /// four steps through the secret's rotation function. `retry_token` makes a replay a no-op.
+    pub async fn rotate_secret(&self, secret_id: &str, retry_token: &str) -> Result<Option<String>, Error> {
+        let mut req = Request::new(
+            "RotateSecret",
+            Service::Vault,
+            Method::POST,
+            format!("/20180608/secrets/{}/actions/rotate", encode_segment(secret_id)),
+        );
+        req.retry_token = Some(retry_token.to_owned());
+        Ok(self.send(req).await?.opc_request_id)
     }
 }

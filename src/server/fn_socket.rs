@@ -45,10 +45,7 @@ pub fn listener_path(fn_listener: Option<&str>, fn_format: Option<&str>) -> Resu
 
 /// Binds the Fn socket: private file, `chmod 0666`, then the relative symlink at `path`.
 pub fn bind(path: &Path) -> Result<UnixListener, FnError> {
-    let io = |why: std::io::Error| FnError::Io {
-        path: path.display().to_string(),
-        why,
-    };
+    let io = |why: std::io::Error| FnError::Io { path: path.display().to_string(), why };
     let dir = path.parent().ok_or_else(|| io(std::io::Error::other("no parent directory")))?;
     let name = path.file_name().ok_or_else(|| io(std::io::Error::other("no file name")))?;
     let phony_name = format!("phony{}", name.to_string_lossy());
@@ -78,9 +75,6 @@ mod tests {
         );
         assert!(matches!(listener_path(Some("tcp://x"), None), Err(FnError::Listener(_))));
         assert!(matches!(listener_path(Some("unix:relative.sock"), None), Err(FnError::Listener(_))));
-        assert!(matches!(
-            listener_path(Some("unix:/tmp/x.sock"), Some("json")),
-            Err(FnError::Format(_))
-        ));
+        assert!(matches!(listener_path(Some("unix:/tmp/x.sock"), Some("json")), Err(FnError::Format(_))));
     }
 }

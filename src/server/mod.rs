@@ -22,6 +22,7 @@ use axum::{Json, Router};
 use futures_util::FutureExt;
 use tokio::time::Instant;
 
+use crate::cloud_guard;
 use crate::engine::Rotator;
 use crate::protocol::{parse_input, SecretRotationOutput};
 
@@ -40,6 +41,7 @@ pub struct AppState {
     rotator: Rotator,
     default_timeout: Duration,
     log_frame: Option<Arc<(String, String)>>,
+    secrets_compartment: Option<Arc<str>>,
 }
 
 impl AppState {
@@ -49,11 +51,13 @@ impl AppState {
             (Ok(name), Ok(header)) if !name.is_empty() && !header.is_empty() => Some(Arc::new((name, header))),
             _ => None,
         };
-        AppState {
-            rotator,
-            default_timeout,
-            log_frame,
-        }
+        AppState { rotator, default_timeout, log_frame, secrets_compartment: None }
+    }
+
+    /// The compartment searched for the secret of a Cloud Guard finding.
+    pub fn with_secrets_compartment(mut self, compartment: Option<String>) -> Self {
+        self.secrets_compartment = compartment.map(Arc::from);
+        self
     }
 }
 
@@ -81,11 +85,7 @@ async fn health() -> impl IntoResponse {
 
 async fn unknown_route(method: axum::http::Method, uri: axum::http::Uri) -> Response {
     tracing::warn!(%method, path = uri.path(), "request to an unknown route");
-    answer(SecretRotationOutput::new(
-        400,
-        None,
-        format!("{method} {} is not a route of this function; Vault calls POST /call", uri.path()),
-    ))
+    answer(SecretRotationOutput::new(400, None, format!("{method} {} is not a route of this function; Vault calls POST /call", uri.path())))
 }
 
 fn answer(output: SecretRotationOutput) -> Response {
@@ -115,6 +115,27 @@ async fn call(State(state): State<AppState>, headers: HeaderMap, body: Result<By
             ));
         }
     };
+    let event = serde_json::from_slice::<serde_json::Value>(&body).ok().filter(cloud_guard::is_event);
+    if let Some(event) = event {
+        drop(_entered);
+        let finding = match cloud_guard::parse_event(&event) {
+            Ok(f) => f,
+            Err(e) => {
+                tracing::warn!(problem = %e, "event refused; nothing was changed");
+                return answer(SecretRotationOutput::new(400, None, e.0));
+            }
+        };
+        let compartment = state.secrets_compartment.as_deref();
+        let run = cloud_guard::handle(state.rotator.client(), state.rotator.notifier(), compartment, &finding, deadline);
+        return match tokio::time::timeout_at(deadline.checked_sub(ANSWER_MARGIN).unwrap_or(deadline), run).await {
+            Ok(output) => answer(output),
+            Err(_) => answer(SecretRotationOutput::new(
+                504,
+                None,
+                format!("{}: the event could not be handled before the deadline", finding.problem),
+            )),
+        };
+    }
     let input = match parse_input(&body) {
         Ok(input) => input,
         Err(e) => {
@@ -129,21 +150,14 @@ async fn call(State(state): State<AppState>, headers: HeaderMap, body: Result<By
         Ok(Ok(output)) => answer(output),
         Ok(Err(_panic)) => {
             tracing::error!(secret_id = %input.secret_id, step = %input.step, "the step panicked");
-            answer(SecretRotationOutput::new(
-                502,
-                None,
-                format!("{}: internal error in the function; the step may be retried", input.step),
-            ))
+            answer(SecretRotationOutput::new(502, None, format!("{}: internal error in the function; the step may be retried", input.step)))
         }
         Err(_elapsed) => {
             tracing::warn!(secret_id = %input.secret_id, step = %input.step, "the step did not finish before the deadline");
             answer(SecretRotationOutput::new(
                 504,
                 None,
-                format!(
-                    "{}: the step could not finish before the invocation's deadline; retry it",
-                    input.step
-                ),
+                format!("{}: the step could not finish before the invocation's deadline; retry it", input.step),
             ))
         }
     }
@@ -172,10 +186,7 @@ mod tests {
         let z = in_10s.format(&time::format_description::well_known::Rfc3339).unwrap();
         let left = deadline_from(Some(&z), Duration::from_secs(99)) - Instant::now();
         assert!(left > Duration::from_secs(8) && left <= Duration::from_secs(10), "{left:?}");
-        let offset = in_10s
-            .to_offset(time::macros::offset!(+02:00))
-            .format(&time::format_description::well_known::Rfc3339)
-            .unwrap();
+        let offset = in_10s.to_offset(time::macros::offset!(+02:00)).format(&time::format_description::well_known::Rfc3339).unwrap();
         let left = deadline_from(Some(&offset), Duration::from_secs(99)) - Instant::now();
         assert!(left > Duration::from_secs(8) && left <= Duration::from_secs(10), "{left:?}");
         let left = deadline_from(Some("garbage"), Duration::from_secs(30)) - Instant::now();

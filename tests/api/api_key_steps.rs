@@ -49,10 +49,7 @@ async fn mount_upload(app: &TestApp, times: u64) {
 
 async fn mount_delete(app: &TestApp, fingerprint: &str, times: u64) {
     Mock::given(method("DELETE"))
-        .and(path(format!(
-            "/20160918/users/{USER_ID}/apiKeys/{}",
-            fingerprint.replace(':', "%3A")
-        )))
+        .and(path(format!("/20160918/users/{USER_ID}/apiKeys/{}", fingerprint.replace(':', "%3A"))))
         .and(app.signed())
         .respond_with(DeleteKey(app.iam.clone()))
         .named("DeleteApiKey")
@@ -69,8 +66,7 @@ async fn verify_connection_answers_the_current_version_when_its_key_signs() {
     app.iam.add_key(&current.public_pem);
     app.mount_get_secret(secret_json(1, api_key_metadata()), 1).await;
     app.mount_bundle_by_stage("PENDING", None, 1).await;
-    app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT", "LATEST"], &current.content())), 1)
-        .await;
+    app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT", "LATEST"], &current.content())), 1).await;
     app.mount_get_user_by_user_key(1..=1, 0..=0).await;
     // Act
     let out = app.run_step(Step::VerifyConnection, Some(1)).await;
@@ -86,8 +82,7 @@ async fn verify_connection_is_a_409_when_the_current_key_is_not_in_iam() {
     let current = TestKey::generate();
     app.mount_get_secret(secret_json(1, api_key_metadata()), 1).await;
     app.mount_bundle_by_stage("PENDING", None, 1).await;
-    app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT"], &current.content())), 1)
-        .await;
+    app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT"], &current.content())), 1).await;
     app.mount_get_user_by_user_key(0..=0, 1..=1).await;
     let out = app.run_step(Step::VerifyConnection, None).await;
     assert_eq!(out.response_code, 409, "{}", out.return_message);
@@ -100,10 +95,8 @@ async fn verify_connection_prefers_a_live_pending_version() {
     let (current, pending) = (TestKey::generate(), TestKey::generate());
     app.iam.add_key(&pending.public_pem);
     app.mount_get_secret(secret_json(1, api_key_metadata()), 1).await;
-    app.mount_bundle_by_stage("PENDING", Some(bundle_json(2, &["PENDING"], &pending.content())), 1)
-        .await;
-    app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT"], &current.content())), 0)
-        .await;
+    app.mount_bundle_by_stage("PENDING", Some(bundle_json(2, &["PENDING"], &pending.content())), 1).await;
+    app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT"], &current.content())), 0).await;
     app.mount_get_user_by_user_key(1..=1, 0..=0).await;
     let out = app.run_step(Step::VerifyConnection, Some(1)).await;
     assert_eq!(out.response_code, 200, "{}", out.return_message);
@@ -117,17 +110,12 @@ async fn create_pending_version_writes_a_new_key_pair_as_pending_and_leaves_iam_
     let current = TestKey::generate();
     app.mount_get_secret(secret_json(1, api_key_metadata()), 1).await;
     app.mount_bundle_by_stage("PENDING", None, 1).await;
-    app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT", "LATEST"], &current.content())), 1)
-        .await;
+    app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT", "LATEST"], &current.content())), 1).await;
     Mock::given(method("PUT"))
         .and(path(format!("/20180608/secrets/{SECRET_ID}")))
         .and(header("if-match", "etag-1"))
         .and(app.signed())
-        .respond_with(
-            ResponseTemplate::new(200)
-                .insert_header("etag", "etag-2")
-                .set_body_json(secret_json(1, api_key_metadata())),
-        )
+        .respond_with(ResponseTemplate::new(200).insert_header("etag", "etag-2").set_body_json(secret_json(1, api_key_metadata())))
         .named("UpdateSecret (new PENDING version)")
         .expect(1)
         .mount(&app.oci)
@@ -157,8 +145,7 @@ async fn create_pending_version_keeps_an_existing_pending_version() {
     let app = spawn_app().await;
     let pending = TestKey::generate();
     app.mount_get_secret(secret_json(1, api_key_metadata()), 1).await;
-    app.mount_bundle_by_stage("PENDING", Some(bundle_json(2, &["PENDING", "LATEST"], &pending.content())), 1)
-        .await;
+    app.mount_bundle_by_stage("PENDING", Some(bundle_json(2, &["PENDING", "LATEST"], &pending.content())), 1).await;
     let out = app.run_step(Step::CreatePendingVersion, Some(1)).await;
     assert_eq!(out.response_code, 200, "{}", out.return_message);
     assert_eq!(out.current_version_no, Some(2));
@@ -173,10 +160,8 @@ async fn update_target_system_uploads_the_pending_key_and_leaves_unmanaged_keys(
     app.iam.add_key(&current.public_pem);
     app.iam.add_key(&unmanaged.public_pem);
     app.mount_get_secret(secret_json(1, api_key_metadata()), 1).await;
-    app.mount_bundle_by_stage("PENDING", Some(bundle_json(2, &["PENDING", "LATEST"], &pending.content())), 1)
-        .await;
-    app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT"], &current.content())), 1)
-        .await;
+    app.mount_bundle_by_stage("PENDING", Some(bundle_json(2, &["PENDING", "LATEST"], &pending.content())), 1).await;
+    app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT"], &current.content())), 1).await;
     // PENDING refused before the upload; CURRENT accepted; PENDING accepted after the upload.
     app.mount_get_user_by_user_key(2..=2, 1..=1).await;
     mount_list_keys(&app, 1).await;
@@ -187,11 +172,7 @@ async fn update_target_system_uploads_the_pending_key_and_leaves_unmanaged_keys(
     // Assert
     assert_eq!(out.response_code, 200, "{}", out.return_message);
     assert_eq!(out.current_version_no, Some(2));
-    let mut expected = vec![
-        current.fingerprint.clone(),
-        pending.fingerprint.clone(),
-        unmanaged.fingerprint.clone(),
-    ];
+    let mut expected = vec![current.fingerprint.clone(), pending.fingerprint.clone(), unmanaged.fingerprint.clone()];
     expected.sort();
     assert_eq!(app.iam.fingerprints(), expected);
 }
@@ -205,12 +186,9 @@ async fn update_target_system_deletes_the_superseded_key_before_uploading() {
         app.iam.add_key(&k.public_pem);
     }
     app.mount_get_secret(secret_json(2, api_key_metadata()), 1).await;
-    app.mount_bundle_by_stage("PENDING", Some(bundle_json(3, &["PENDING", "LATEST"], &pending.content())), 1)
-        .await;
-    app.mount_bundle_by_stage("CURRENT", Some(bundle_json(2, &["CURRENT"], &current.content())), 1)
-        .await;
-    app.mount_bundle_by_version(1, bundle_json(1, &["PREVIOUS"], &old.content()), 1..=1)
-        .await;
+    app.mount_bundle_by_stage("PENDING", Some(bundle_json(3, &["PENDING", "LATEST"], &pending.content())), 1).await;
+    app.mount_bundle_by_stage("CURRENT", Some(bundle_json(2, &["CURRENT"], &current.content())), 1).await;
+    app.mount_bundle_by_version(1, bundle_json(1, &["PREVIOUS"], &old.content()), 1..=1).await;
     app.mount_get_user_by_user_key(2..=2, 1..=1).await;
     mount_list_keys(&app, 1).await;
     mount_list_versions(&app, &[(3, &["PENDING", "LATEST"]), (2, &["CURRENT"]), (1, &["PREVIOUS"])], 1).await;
@@ -220,11 +198,7 @@ async fn update_target_system_deletes_the_superseded_key_before_uploading() {
     let out = app.run_step(Step::UpdateTargetSystem, Some(2)).await;
     // Assert
     assert_eq!(out.response_code, 200, "{}", out.return_message);
-    let mut expected = vec![
-        current.fingerprint.clone(),
-        pending.fingerprint.clone(),
-        unmanaged.fingerprint.clone(),
-    ];
+    let mut expected = vec![current.fingerprint.clone(), pending.fingerprint.clone(), unmanaged.fingerprint.clone()];
     expected.sort();
     assert_eq!(app.iam.fingerprints(), expected);
 }
@@ -237,10 +211,8 @@ async fn update_target_system_is_a_409_when_unmanaged_keys_hold_the_limit() {
         app.iam.add_key(&k.public_pem);
     }
     app.mount_get_secret(secret_json(1, api_key_metadata()), 1).await;
-    app.mount_bundle_by_stage("PENDING", Some(bundle_json(2, &["PENDING"], &pending.content())), 1)
-        .await;
-    app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT"], &current.content())), 1)
-        .await;
+    app.mount_bundle_by_stage("PENDING", Some(bundle_json(2, &["PENDING"], &pending.content())), 1).await;
+    app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT"], &current.content())), 1).await;
     app.mount_get_user_by_user_key(1..=1, 1..=1).await;
     mount_list_keys(&app, 1).await;
     mount_list_versions(&app, &[(2, &["PENDING"]), (1, &["CURRENT"])], 1).await;
@@ -256,8 +228,7 @@ async fn update_target_system_replayed_after_success_changes_nothing() {
     let pending = TestKey::generate();
     app.iam.add_key(&pending.public_pem);
     app.mount_get_secret(secret_json(1, api_key_metadata()), 1).await;
-    app.mount_bundle_by_stage("PENDING", Some(bundle_json(2, &["PENDING"], &pending.content())), 1)
-        .await;
+    app.mount_bundle_by_stage("PENDING", Some(bundle_json(2, &["PENDING"], &pending.content())), 1).await;
     app.mount_get_user_by_user_key(1..=1, 0..=0).await;
     let out = app.run_step(Step::UpdateTargetSystem, Some(1)).await;
     assert_eq!(out.response_code, 200, "{}", out.return_message);
@@ -296,10 +267,8 @@ async fn promote_pending_version_makes_it_current_and_keeps_the_previous_key_by_
     app.iam.add_key(&pending.public_pem);
     app.mount_get_secret(secret_json(1, api_key_metadata()), 1).await;
     mount_get_version(&app, 2, &["PENDING", "LATEST"], 1).await;
-    app.mount_bundle_by_version(2, bundle_json(2, &["PENDING"], &pending.content()), 1..=1)
-        .await;
-    app.mount_bundle_by_version(1, bundle_json(1, &["CURRENT"], &current.content()), 1..=1)
-        .await;
+    app.mount_bundle_by_version(2, bundle_json(2, &["PENDING"], &pending.content()), 1..=1).await;
+    app.mount_bundle_by_version(1, bundle_json(1, &["CURRENT"], &current.content()), 1..=1).await;
     app.mount_get_user_by_user_key(1..=1, 0..=0).await;
     mount_promote(&app, 2, 1).await;
     let out = app.run_step(Step::PromotePendingVersion, Some(2)).await;
@@ -317,10 +286,8 @@ async fn promote_pending_version_with_delete_on_promote_deletes_the_previous_key
     let metadata = json!({"credentialType": "API_KEY", "userId": USER_ID, "previousCredential": "DELETE_ON_PROMOTE"});
     app.mount_get_secret(secret_json(1, metadata), 1).await;
     mount_get_version(&app, 2, &["PENDING"], 1).await;
-    app.mount_bundle_by_version(2, bundle_json(2, &["PENDING"], &pending.content()), 1..=1)
-        .await;
-    app.mount_bundle_by_version(1, bundle_json(1, &["CURRENT"], &current.content()), 1..=1)
-        .await;
+    app.mount_bundle_by_version(2, bundle_json(2, &["PENDING"], &pending.content()), 1..=1).await;
+    app.mount_bundle_by_version(1, bundle_json(1, &["CURRENT"], &current.content()), 1..=1).await;
     app.mount_get_user_by_user_key(1..=1, 0..=0).await;
     mount_promote(&app, 2, 1).await;
     mount_delete(&app, &current.fingerprint, 1).await;
@@ -335,15 +302,11 @@ async fn promote_pending_version_refuses_a_pending_key_that_is_not_live() {
     let pending = TestKey::generate();
     app.mount_get_secret(secret_json(1, api_key_metadata()), 1).await;
     mount_get_version(&app, 2, &["PENDING"], 1).await;
-    app.mount_bundle_by_version(2, bundle_json(2, &["PENDING"], &pending.content()), 1..=1)
-        .await;
+    app.mount_bundle_by_version(2, bundle_json(2, &["PENDING"], &pending.content()), 1..=1).await;
     app.mount_get_user_by_user_key(0..=0, 1..=1).await;
     let out = app.run_step(Step::PromotePendingVersion, Some(2)).await;
     assert_eq!(out.response_code, 409, "{}", out.return_message);
-    assert!(
-        app.requests("PUT", "/secrets/").await.is_empty(),
-        "CURRENT never points at a dead key"
-    );
+    assert!(app.requests("PUT", "/secrets/").await.is_empty(), "CURRENT never points at a dead key");
 }
 
 #[tokio::test]
@@ -392,8 +355,7 @@ async fn a_throttled_oci_call_is_retried() {
         .await;
     app.mount_get_secret(secret_json(1, api_key_metadata()), 1).await;
     app.mount_bundle_by_stage("PENDING", None, 1).await;
-    app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT"], &current.content())), 1)
-        .await;
+    app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT"], &current.content())), 1).await;
     app.mount_get_user_by_user_key(1..=1, 0..=0).await;
     let out = app.run_step(Step::VerifyConnection, None).await;
     assert_eq!(out.response_code, 200, "{}", out.return_message);
@@ -416,9 +378,5 @@ async fn an_oci_error_that_retries_do_not_clear_is_a_502_with_code_and_request_i
         .await;
     let out = app.run_step(Step::VerifyConnection, None).await;
     assert_eq!(out.response_code, 502, "{}", out.return_message);
-    assert!(
-        out.return_message.contains("InternalServerError") && out.return_message.contains("req-500"),
-        "{}",
-        out.return_message
-    );
+    assert!(out.return_message.contains("InternalServerError") && out.return_message.contains("req-500"), "{}", out.return_message);
 }

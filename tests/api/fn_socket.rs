@@ -17,9 +17,8 @@ async fn call_over_socket(socket: &std::path::Path, body: String, chunked: bool)
     let stream = tokio::net::UnixStream::connect(socket).await.unwrap();
     let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.unwrap();
     tokio::spawn(conn);
-    let deadline = (time::OffsetDateTime::now_utc() + time::Duration::seconds(30))
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap();
+    let deadline =
+        (time::OffsetDateTime::now_utc() + time::Duration::seconds(30)).format(&time::format_description::well_known::Rfc3339).unwrap();
     let mut req = hyper::Request::post("/call")
         .header("host", "localhost")
         .header("fn-call-id", "01TESTCALL")
@@ -107,10 +106,6 @@ async fn the_binary_refuses_a_bad_fn_environment_quickly() {
             .await
             .unwrap();
         assert!(!out.status.success());
-        assert!(
-            String::from_utf8_lossy(&out.stderr).contains("FN_"),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(String::from_utf8_lossy(&out.stderr).contains("FN_"), "{}", String::from_utf8_lossy(&out.stderr));
     }
 }

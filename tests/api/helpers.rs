@@ -105,21 +105,11 @@ pub struct SignedByUnknownUserKey {
 
 impl Match for SignedByUnknownUserKey {
     fn matches(&self, req: &Request) -> bool {
-        let Some(auth) = req
-            .headers
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|a| parse_authorization(a).ok())
-        else {
+        let Some(auth) = req.headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|a| parse_authorization(a).ok()) else {
             return false;
         };
         !auth.key_id.starts_with("ST$")
-            && !self
-                .iam
-                .api_keys
-                .lock()
-                .unwrap()
-                .contains_key(auth.key_id.rsplit('/').next().unwrap_or_default())
+            && !self.iam.api_keys.lock().unwrap().contains_key(auth.key_id.rsplit('/').next().unwrap_or_default())
     }
 }
 
@@ -171,11 +161,7 @@ pub struct TestKey {
 impl TestKey {
     pub fn generate() -> Self {
         let k = keys::generate(2048).unwrap();
-        TestKey {
-            fingerprint: k.fingerprint.clone(),
-            private_pem: k.private_pem.as_str().to_owned(),
-            public_pem: k.public_pem.clone(),
-        }
+        TestKey { fingerprint: k.fingerprint.clone(), private_pem: k.private_pem.as_str().to_owned(), public_pem: k.public_pem.clone() }
     }
 
     pub fn content(&self) -> Value {
@@ -240,13 +226,7 @@ pub async fn spawn_app() -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    let test_app = TestApp {
-        address,
-        oci,
-        iam: FakeIam::default(),
-        principal,
-        http: reqwest::Client::new(),
-    };
+    let test_app = TestApp { address, oci, iam: FakeIam::default(), principal, http: reqwest::Client::new() };
     // Anything unsigned or mis-signed, or any call no test expects, lands here and fails the test.
     Mock::given(wiremock::matchers::any())
         .respond_with(
@@ -263,30 +243,16 @@ pub async fn spawn_app() -> TestApp {
 impl TestApp {
     /// Matcher: signed by the function's principal.
     pub fn signed(&self) -> Signed {
-        Signed {
-            principal: self.principal.clone(),
-            iam: self.iam.clone(),
-            by_user_key: Some(false),
-        }
+        Signed { principal: self.principal.clone(), iam: self.iam.clone(), by_user_key: Some(false) }
     }
 
     /// Matcher: signed with an API key of the user that IAM holds.
     pub fn signed_by_user_key(&self) -> Signed {
-        Signed {
-            principal: self.principal.clone(),
-            iam: self.iam.clone(),
-            by_user_key: Some(true),
-        }
+        Signed { principal: self.principal.clone(), iam: self.iam.clone(), by_user_key: Some(true) }
     }
 
     pub async fn post_call(&self, body: impl Into<reqwest::Body>) -> reqwest::Response {
-        self.http
-            .post(format!("{}/call", self.address))
-            .header("content-type", "text/plain")
-            .body(body)
-            .send()
-            .await
-            .unwrap()
+        self.http.post(format!("{}/call", self.address)).header("content-type", "text/plain").body(body).send().await.unwrap()
     }
 
     pub async fn run_step(&self, step: Step, version_no: Option<u64>) -> SecretRotationOutput {
@@ -427,11 +393,7 @@ pub struct FakeCreds {
 
 impl FakeCreds {
     pub fn new(family: &'static str) -> Self {
-        FakeCreds {
-            family,
-            items: Arc::default(),
-            counter: Arc::default(),
-        }
+        FakeCreds { family, items: Arc::default(), counter: Arc::default() }
     }
 
     pub fn add(&self, id: &str, label: &str) {
@@ -505,11 +467,7 @@ impl TestApp {
     /// Mounts list/create/delete for `creds` with call counts.
     pub async fn mount_creds(&self, creds: &FakeCreds, list: std::ops::RangeInclusive<u64>, create: u64, delete: u64) {
         let base = format!("/20160918/users/{USER_ID}/{}", creds.family);
-        for (m, times, named) in [
-            ("GET", list, "list"),
-            ("POST", create..=create, "create"),
-            ("DELETE", delete..=delete, "delete"),
-        ] {
+        for (m, times, named) in [("GET", list, "list"), ("POST", create..=create, "create"), ("DELETE", delete..=delete, "delete")] {
             let mut mock = Mock::given(method(m)).and(self.signed());
             mock = if m == "DELETE" {
                 mock.and(wiremock::matchers::path_regex(format!("^{base}/[^/]+$")))

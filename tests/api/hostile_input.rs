@@ -61,11 +61,7 @@ fn arb_json() -> impl Strategy<Value = Value> {
 }
 
 fn cases(n: u32) -> ProptestConfig {
-    ProptestConfig {
-        cases: n,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
+    ProptestConfig { cases: n, failure_persistence: None, ..ProptestConfig::default() }
 }
 
 proptest! {
@@ -111,17 +107,10 @@ fn oversized_and_deeply_nested_bodies_are_refused() {
     let over = format!("{at_limit} ");
     assert!(parse_input(over.as_bytes()).unwrap_err().0.contains("limit"));
     for depth in [128, 1_000, 30_000] {
-        let deep = format!(
-            r#"{{"step":"VERIFY_CONNECTION","secretId":"{SECRET_ID}","x":{}{}}}"#,
-            "[".repeat(depth),
-            "]".repeat(depth)
-        );
+        let deep = format!(r#"{{"step":"VERIFY_CONNECTION","secretId":"{SECRET_ID}","x":{}{}}}"#, "[".repeat(depth), "]".repeat(depth));
         let _ = parse_input(deep.as_bytes());
     }
-    let huge = format!(
-        r#"{{"step":"VERIFY_CONNECTION","secretId":"{SECRET_ID}","versionNo":1{}}}"#,
-        "0".repeat(400)
-    );
+    let huge = format!(r#"{{"step":"VERIFY_CONNECTION","secretId":"{SECRET_ID}","versionNo":1{}}}"#, "0".repeat(400));
     let err = parse_input(huge.as_bytes()).unwrap_err().0;
     assert!(err.contains("number out of range"), "{err}");
     let big = format!(r#"{{"step":"VERIFY_CONNECTION","secretId":"{SECRET_ID}","versionNo":18446744073709551616}}"#);
@@ -144,35 +133,15 @@ async fn arbitrary_content_is_understood_or_refused_by_every_adapter() {
     let (rotator, _) = oci_rotator::config::rotator_from_env(&env).unwrap();
     let secret: oci_rotator::oci::vault::Secret = serde_json::from_value(secret_json(1, api_key_metadata())).unwrap();
     let config = SecretConfig::from_metadata(Some(&api_key_metadata())).unwrap();
-    let t = Target {
-        client: rotator.client(),
-        secret_id: SECRET_ID,
-        secret: &secret,
-        config: &config,
-    };
-    let fields = [
-        "privateKey",
-        "publicKey",
-        "fingerprint",
-        "token",
-        "authTokenId",
-        "accessKeyId",
-        "secretAccessKey",
-        "password",
-    ];
+    let t = Target { client: rotator.client(), secret_id: SECRET_ID, secret: &secret, config: &config };
+    let fields = ["privateKey", "publicKey", "fingerprint", "token", "authTokenId", "accessKeyId", "secretAccessKey", "password"];
     let mut runner = proptest::test_runner::TestRunner::new(cases(2_000));
-    let strategy = (
-        prop::collection::hash_map(prop::sample::select(fields.to_vec()), arb_json(), 0..5),
-        any::<u8>(),
-    );
+    let strategy = (prop::collection::hash_map(prop::sample::select(fields.to_vec()), arb_json(), 0..5), any::<u8>());
     runner
         .run(&strategy, |(map, pem_kind)| {
             let mut obj: serde_json::Map<String, Value> = map.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
             if pem_kind % 3 == 0 {
-                obj.insert(
-                    "privateKey".to_owned(),
-                    json!("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----"),
-                );
+                obj.insert("privateKey".to_owned(), json!("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----"));
             }
             let content = SecretContent::parse(Value::Object(obj).to_string().as_bytes()).unwrap();
             for result in [
@@ -209,19 +178,11 @@ async fn hostile_secrets_through_the_function_never_write() {
     for (metadata, content, step, kind) in values {
         app.oci.reset().await;
         // Half the cases: valid metadata with hostile content; the other half: hostile metadata.
-        let metadata = if content.is_object() {
-            json!({"credentialType": kind, "userId": USER_ID})
-        } else {
-            metadata
-        };
+        let metadata = if content.is_object() { json!({"credentialType": kind, "userId": USER_ID}) } else { metadata };
         let content = if content.is_object() { content } else { json!({"junk": content}) };
         Mock::given(method("GET"))
             .and(path(format!("/20180608/secrets/{SECRET_ID}")))
-            .respond_with(
-                ResponseTemplate::new(200)
-                    .insert_header("etag", "e")
-                    .set_body_json(secret_json(1, metadata.clone())),
-            )
+            .respond_with(ResponseTemplate::new(200).insert_header("etag", "e").set_body_json(secret_json(1, metadata.clone())))
             .mount(&app.oci)
             .await;
         Mock::given(method("GET"))
@@ -234,11 +195,7 @@ async fn hostile_secrets_through_the_function_never_write() {
             .respond_with(ResponseTemplate::new(200).set_body_json(json!({"versionNumber": 1, "stages": ["PENDING"]})))
             .mount(&app.oci)
             .await;
-        Mock::given(method("GET"))
-            .respond_with(not_found())
-            .with_priority(200)
-            .mount(&app.oci)
-            .await;
+        Mock::given(method("GET")).respond_with(not_found()).with_priority(200).mount(&app.oci).await;
         Mock::given(wiremock::matchers::any())
             .respond_with(ResponseTemplate::new(500))
             .with_priority(250)
@@ -254,14 +211,7 @@ async fn hostile_secrets_through_the_function_never_write() {
             out.response_code,
             out.return_message
         );
-        let writes = app
-            .oci
-            .received_requests()
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|r| r.method.as_str() != "GET")
-            .count();
+        let writes = app.oci.received_requests().await.unwrap_or_default().into_iter().filter(|r| r.method.as_str() != "GET").count();
         assert_eq!(writes, 0, "{step} {metadata} {content}: {}", out.return_message);
     }
 }

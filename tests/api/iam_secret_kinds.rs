@@ -18,18 +18,8 @@ struct Kind {
 }
 
 const KINDS: [Kind; 2] = [
-    Kind {
-        credential_type: "AUTH_TOKEN",
-        family: "authTokens",
-        id_field: "authTokenId",
-        secret_field: "token",
-    },
-    Kind {
-        credential_type: "CUSTOMER_SECRET_KEY",
-        family: "customerSecretKeys",
-        id_field: "accessKeyId",
-        secret_field: "secretAccessKey",
-    },
+    Kind { credential_type: "AUTH_TOKEN", family: "authTokens", id_field: "authTokenId", secret_field: "token" },
+    Kind { credential_type: "CUSTOMER_SECRET_KEY", family: "customerSecretKeys", id_field: "accessKeyId", secret_field: "secretAccessKey" },
 ];
 
 fn metadata(kind: &Kind, previous: &str) -> Value {
@@ -78,15 +68,9 @@ async fn create_pending_version_creates_a_marked_credential_and_writes_it_pendin
         let app = spawn_app().await;
         let creds = FakeCreds::new(kind.family);
         creds.add("ocid1.credential.oc1..current", "made by hand");
-        app.mount_get_secret(secret_json(1, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1)
-            .await;
+        app.mount_get_secret(secret_json(1, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1).await;
         app.mount_bundle_by_stage("PENDING", None, 1).await;
-        app.mount_bundle_by_stage(
-            "CURRENT",
-            Some(bundle_json(1, &["CURRENT"], &content(kind, "ocid1.credential.oc1..current"))),
-            1,
-        )
-        .await;
+        app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT"], &content(kind, "ocid1.credential.oc1..current"))), 1).await;
         app.mount_creds(&creds, 1..=1, 1, 0).await;
         mount_put(&app, 1, false).await;
         mount_versions(
@@ -113,26 +97,19 @@ async fn create_pending_version_creates_a_marked_credential_and_writes_it_pendin
 #[tokio::test]
 async fn create_pending_version_deletes_orphans_and_superseded_credentials_first() {
     for kind in &KINDS {
-        for (other, other_label, held_by_v1) in [
-            ("ocid1.credential.oc1..orphan", marker(), false),
-            ("ocid1.credential.oc1..old", "made by hand".to_owned(), true),
-        ] {
+        for (other, other_label, held_by_v1) in
+            [("ocid1.credential.oc1..orphan", marker(), false), ("ocid1.credential.oc1..old", "made by hand".to_owned(), true)]
+        {
             let app = spawn_app().await;
             let creds = FakeCreds::new(kind.family);
             creds.add("ocid1.credential.oc1..current", &marker());
             creds.add(other, &other_label);
-            app.mount_get_secret(secret_json(2, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1)
-                .await;
+            app.mount_get_secret(secret_json(2, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1).await;
             app.mount_bundle_by_stage("PENDING", None, 1).await;
-            app.mount_bundle_by_stage(
-                "CURRENT",
-                Some(bundle_json(2, &["CURRENT"], &content(kind, "ocid1.credential.oc1..current"))),
-                1,
-            )
-            .await;
+            app.mount_bundle_by_stage("CURRENT", Some(bundle_json(2, &["CURRENT"], &content(kind, "ocid1.credential.oc1..current"))), 1)
+                .await;
             if held_by_v1 {
-                app.mount_bundle_by_version(1, bundle_json(1, &["PREVIOUS"], &content(kind, other)), 1..=1)
-                    .await;
+                app.mount_bundle_by_version(1, bundle_json(1, &["PREVIOUS"], &content(kind, other)), 1..=1).await;
             }
             app.mount_creds(&creds, 1..=1, 1, 1).await;
             mount_put(&app, 1, false).await;
@@ -156,10 +133,7 @@ async fn create_pending_version_deletes_orphans_and_superseded_credentials_first
             mount_versions(&app, listed, 1..=1).await;
             let out = app.run_step(Step::CreatePendingVersion, Some(2)).await;
             assert_eq!(out.response_code, 200, "{} {other}: {}", kind.credential_type, out.return_message);
-            assert_eq!(
-                creds.ids(),
-                vec!["ocid1.credential.oc1..current".to_owned(), "ocid1.credential.oc1..new1".to_owned()]
-            );
+            assert_eq!(creds.ids(), vec!["ocid1.credential.oc1..current".to_owned(), "ocid1.credential.oc1..new1".to_owned()]);
         }
     }
 }
@@ -171,15 +145,9 @@ async fn create_pending_version_is_a_409_when_unmanaged_credentials_hold_the_lim
         let creds = FakeCreds::new(kind.family);
         creds.add("ocid1.credential.oc1..current", "made by hand");
         creds.add("ocid1.credential.oc1..ci", "ci pipeline");
-        app.mount_get_secret(secret_json(1, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1)
-            .await;
+        app.mount_get_secret(secret_json(1, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1).await;
         app.mount_bundle_by_stage("PENDING", None, 1).await;
-        app.mount_bundle_by_stage(
-            "CURRENT",
-            Some(bundle_json(1, &["CURRENT"], &content(kind, "ocid1.credential.oc1..current"))),
-            1,
-        )
-        .await;
+        app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT"], &content(kind, "ocid1.credential.oc1..current"))), 1).await;
         app.mount_creds(&creds, 1..=1, 0, 0).await;
         mount_versions(&app, json!([{"versionNumber": 1, "stages": ["CURRENT"]}]), 1..=1).await;
         let out = app.run_step(Step::CreatePendingVersion, Some(1)).await;
@@ -195,15 +163,9 @@ async fn a_lost_create_response_is_retried_with_the_same_retry_token() {
         let app = spawn_app().await;
         let creds = FakeCreds::new(kind.family);
         creds.add("ocid1.credential.oc1..current", "made by hand");
-        app.mount_get_secret(secret_json(1, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1)
-            .await;
+        app.mount_get_secret(secret_json(1, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1).await;
         app.mount_bundle_by_stage("PENDING", None, 1).await;
-        app.mount_bundle_by_stage(
-            "CURRENT",
-            Some(bundle_json(1, &["CURRENT"], &content(kind, "ocid1.credential.oc1..current"))),
-            1,
-        )
-        .await;
+        app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT"], &content(kind, "ocid1.credential.oc1..current"))), 1).await;
         Mock::given(method("POST"))
             .and(path(format!("/20160918/users/{USER_ID}/{}", kind.family)))
             .respond_with(ResponseTemplate::new(503).set_body_json(json!({"code": "ServiceUnavailable", "message": "try again"})))
@@ -232,8 +194,7 @@ async fn a_failed_version_write_leaves_an_orphan_that_vaults_retry_deletes() {
         let creds = FakeCreds::new(kind.family);
         creds.add("ocid1.credential.oc1..current", "made by hand");
         let current = bundle_json(1, &["CURRENT"], &content(kind, "ocid1.credential.oc1..current"));
-        app.mount_get_secret(secret_json(1, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1)
-            .await;
+        app.mount_get_secret(secret_json(1, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1).await;
         app.mount_bundle_by_stage("PENDING", None, 2).await;
         app.mount_bundle_by_stage("CURRENT", Some(current.clone()), 1).await;
         app.mount_creds(&creds, 1..=1, 1, 0).await;
@@ -243,8 +204,7 @@ async fn a_failed_version_write_leaves_an_orphan_that_vaults_retry_deletes() {
         assert_eq!(creds.ids().len(), 2, "an orphan is left in IAM");
         app.oci.reset().await;
         // Act: Vault retries the step.
-        app.mount_get_secret(secret_json(1, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1)
-            .await;
+        app.mount_get_secret(secret_json(1, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1).await;
         app.mount_bundle_by_stage("PENDING", None, 1).await;
         app.mount_bundle_by_stage("CURRENT", Some(current), 1).await;
         app.mount_creds(&creds, 1..=1, 1, 1).await;
@@ -253,10 +213,7 @@ async fn a_failed_version_write_leaves_an_orphan_that_vaults_retry_deletes() {
         let second = app.run_step(Step::CreatePendingVersion, Some(1)).await;
         // Assert: exactly one new credential, the one the PENDING version holds.
         assert_eq!(second.response_code, 200, "{}", second.return_message);
-        assert_eq!(
-            creds.ids(),
-            vec!["ocid1.credential.oc1..current".to_owned(), "ocid1.credential.oc1..new2".to_owned()]
-        );
+        assert_eq!(creds.ids(), vec!["ocid1.credential.oc1..current".to_owned(), "ocid1.credential.oc1..new2".to_owned()]);
         let written = content_of_update(&app.requests("PUT", "/secrets/").await[0]);
         assert_eq!(written[kind.id_field], "ocid1.credential.oc1..new2");
     }
@@ -268,14 +225,8 @@ async fn update_target_system_confirms_the_pending_credential_is_active() {
         let app = spawn_app().await;
         let creds = FakeCreds::new(kind.family);
         creds.add("ocid1.credential.oc1..new1", &marker());
-        app.mount_get_secret(secret_json(1, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1)
-            .await;
-        app.mount_bundle_by_stage(
-            "PENDING",
-            Some(bundle_json(2, &["PENDING"], &content(kind, "ocid1.credential.oc1..new1"))),
-            1,
-        )
-        .await;
+        app.mount_get_secret(secret_json(1, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1).await;
+        app.mount_bundle_by_stage("PENDING", Some(bundle_json(2, &["PENDING"], &content(kind, "ocid1.credential.oc1..new1"))), 1).await;
         app.mount_creds(&creds, 1..=1, 0, 0).await;
         let out = app.run_step(Step::UpdateTargetSystem, Some(1)).await;
         assert_eq!(out.response_code, 200, "{}", out.return_message);
@@ -291,20 +242,9 @@ async fn promote_with_delete_on_promote_deletes_the_superseded_credential() {
         creds.add("ocid1.credential.oc1..current", "made by hand");
         creds.add("ocid1.credential.oc1..new1", &marker());
         app.mount_get_secret(secret_json(1, metadata(kind, "DELETE_ON_PROMOTE")), 1).await;
-        app.mount_bundle_by_stage(
-            "PENDING",
-            Some(bundle_json(2, &["PENDING"], &content(kind, "ocid1.credential.oc1..new1"))),
-            1,
-        )
-        .await;
-        app.mount_bundle_by_version(2, bundle_json(2, &["PENDING"], &content(kind, "ocid1.credential.oc1..new1")), 1..=1)
-            .await;
-        app.mount_bundle_by_version(
-            1,
-            bundle_json(1, &["CURRENT"], &content(kind, "ocid1.credential.oc1..current")),
-            1..=1,
-        )
-        .await;
+        app.mount_bundle_by_stage("PENDING", Some(bundle_json(2, &["PENDING"], &content(kind, "ocid1.credential.oc1..new1"))), 1).await;
+        app.mount_bundle_by_version(2, bundle_json(2, &["PENDING"], &content(kind, "ocid1.credential.oc1..new1")), 1..=1).await;
+        app.mount_bundle_by_version(1, bundle_json(1, &["CURRENT"], &content(kind, "ocid1.credential.oc1..current")), 1..=1).await;
         app.mount_creds(&creds, 1..=1, 0, 1).await;
         Mock::given(method("PUT"))
             .and(path(format!("/20180608/secrets/{SECRET_ID}")))
@@ -326,12 +266,8 @@ async fn console_password_create_resets_it_and_stores_the_one_time_password() {
     let meta = json!({"credentialType": "CONSOLE_PASSWORD", "userId": USER_ID});
     app.mount_get_secret(secret_json(1, meta), 1).await;
     app.mount_bundle_by_stage("PENDING", None, 1).await;
-    app.mount_bundle_by_stage(
-        "CURRENT",
-        Some(bundle_json(1, &["CURRENT"], &json!({"password": "Old-pass-1", "username": "svc"}))),
-        1,
-    )
-    .await;
+    app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT"], &json!({"password": "Old-pass-1", "username": "svc"}))), 1)
+        .await;
     Mock::given(method("POST"))
         .and(path(format!("/20160918/users/{USER_ID}/uiPassword")))
         .and(wiremock::matchers::header("content-length", "0"))
@@ -357,11 +293,9 @@ async fn console_password_create_resets_it_and_stores_the_one_time_password() {
 async fn console_password_is_live_when_the_user_is_active_and_has_a_password() {
     for (has_password, expected) in [(true, 200), (false, 409)] {
         let app = spawn_app().await;
-        app.mount_get_secret(secret_json(1, json!({"credentialType": "CONSOLE_PASSWORD", "userId": USER_ID})), 1)
-            .await;
+        app.mount_get_secret(secret_json(1, json!({"credentialType": "CONSOLE_PASSWORD", "userId": USER_ID})), 1).await;
         app.mount_bundle_by_stage("PENDING", None, 1).await;
-        app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT"], &json!({"password": "pw"}))), 1)
-            .await;
+        app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT"], &json!({"password": "pw"}))), 1).await;
         Mock::given(method("GET"))
             .and(path(format!("/20160918/users/{USER_ID}")))
             .and(app.signed())

@@ -11,10 +11,7 @@ use crate::helpers::*;
 
 /// Fragments of a PEM body long enough to be unmistakable.
 fn fragments(pem: &str) -> Vec<String> {
-    pem.lines()
-        .filter(|l| !l.starts_with("-----") && l.len() >= 24)
-        .map(|l| l[..24].to_owned())
-        .collect()
+    pem.lines().filter(|l| !l.starts_with("-----") && l.len() >= 24).map(|l| l[..24].to_owned()).collect()
 }
 
 #[tokio::test]
@@ -54,8 +51,7 @@ async fn a_full_rotation_at_trace_logs_no_secret_material() {
 
     // UPDATE_TARGET_SYSTEM
     app.mount_get_secret(secret_json(1, api_key_metadata()), 1).await;
-    app.mount_bundle_by_stage("PENDING", Some(bundle_json(2, &["PENDING"], &pending)), 1)
-        .await;
+    app.mount_bundle_by_stage("PENDING", Some(bundle_json(2, &["PENDING"], &pending)), 1).await;
     app.mount_bundle_by_stage("CURRENT", Some(current_bundle.clone()), 1).await;
     app.mount_get_user_by_user_key(2..=2, 1..=1).await;
     Mock::given(method("GET"))
@@ -77,8 +73,7 @@ async fn a_full_rotation_at_trace_logs_no_secret_material() {
 
     // PROMOTE_PENDING_VERSION, then a failing VERIFY (error paths log too)
     app.mount_get_secret(secret_json(1, api_key_metadata()), 1).await;
-    app.mount_bundle_by_stage("PENDING", Some(bundle_json(2, &["PENDING"], &pending)), 1)
-        .await;
+    app.mount_bundle_by_stage("PENDING", Some(bundle_json(2, &["PENDING"], &pending)), 1).await;
     app.mount_bundle_by_version(2, bundle_json(2, &["PENDING"], &pending), 1..=1).await;
     app.mount_bundle_by_version(1, current_bundle.clone(), 1..=1).await;
     app.mount_get_user_by_user_key(1..=1, 0..=0).await;
@@ -95,18 +90,14 @@ async fn a_full_rotation_at_trace_logs_no_secret_material() {
     app.iam.api_keys.lock().unwrap().clear();
     app.mount_get_secret(secret_json(2, api_key_metadata()), 1).await;
     app.mount_bundle_by_stage("PENDING", None, 1).await;
-    app.mount_bundle_by_stage("CURRENT", Some(bundle_json(2, &["CURRENT"], &pending)), 1)
-        .await;
+    app.mount_bundle_by_stage("CURRENT", Some(bundle_json(2, &["CURRENT"], &pending)), 1).await;
     app.mount_get_user_by_user_key(0..=0, 1..=1).await;
     let failed = app.run_step(Step::VerifyConnection, None).await;
     assert_eq!(failed.response_code, 409);
 
     // Assert: the logs are there, and hold no secret.
     let logs = captured_logs();
-    assert!(
-        logs.contains("\"step\":\"UPDATE_TARGET_SYSTEM\"") || logs.contains("UPDATE_TARGET_SYSTEM"),
-        "the capture works"
-    );
+    assert!(logs.contains("\"step\":\"UPDATE_TARGET_SYSTEM\"") || logs.contains("UPDATE_TARGET_SYSTEM"), "the capture works");
     assert!(logs.contains("opc_request_id"), "OCI calls are traced with their request id");
     for secret in fragments(&pending_private).iter().chain(fragments(&current.private_pem).iter()) {
         assert!(!logs.contains(secret.as_str()), "a private key fragment reached the logs");
