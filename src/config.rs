@@ -105,5 +105,9 @@ fn build(env: &dyn Env, dry_run: bool) -> Result<(Rotator, Settings), ConfigErro
     let settings = Settings::from_env(env, &principal)?;
     let (endpoints, retry) = (settings.endpoints.clone(), settings.retry.clone());
     let client = if dry_run { Client::dry_run(principal, endpoints, retry) } else { Client::new(principal, endpoints, retry) };
-    Ok((Rotator::new(client), settings))
+    let rotator = match &settings.notify_topic {
+        Some(topic) if !dry_run => Rotator::new(client).with_notifier(crate::notify::Notifier::new(topic.clone())),
+        _ => Rotator::new(client),
+    };
+    Ok((rotator, settings))
 }

@@ -204,6 +204,11 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// Like [`spawn_app`], with extra environment settings (`OCI_ROTATOR_NOTIFY_TOPIC`...).
+pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     init_logs();
     let oci = MockServer::start().await;
     let (private_pem, principal) = principal_keys();
@@ -217,12 +222,15 @@ pub async fn spawn_app() -> TestApp {
         ("OCI_ROTATOR_IDENTITY_ENDPOINT", oci.uri()),
         ("OCI_ROTATOR_RETRY_BASE_MS", "5".to_owned()),
         ("OCI_ROTATOR_TIMEOUT_SECS", "20".to_owned()),
+        ("OCI_ROTATOR_NOTIFICATION_ENDPOINT", oci.uri()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
+    .chain(extra.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())))
     .collect();
     let (rotator, settings) = oci_rotator::config::rotator_from_env(&env).unwrap();
-    let app = server::router(AppState::new(rotator, settings.default_timeout));
+    let app =
+        server::router(AppState::new(rotator, settings.default_timeout).with_secrets_compartment(settings.secrets_compartment.clone()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });

@@ -7,6 +7,8 @@ mod helpers;
 mod api_key_steps;
 /// Malformed input and misconfigured secrets: a clear 400, nothing written.
 mod bad_input;
+/// Cloud Guard findings and ONS notifications.
+mod cloud_guard;
 /// The real binary on the Fn socket.
 mod fn_socket;
 /// Property tests over hostile bodies, metadata and content.
