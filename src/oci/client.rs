@@ -430,7 +430,9 @@ impl Client {
                 None => backoff(&self.inner.retry, attempt),
             };
             if self.time_left().is_some_and(|left| left <= wait) {
-                return Err(error);
+                // Retryable, but the deadline leaves no room to retry: the step ran out of time.
+                tracing::debug!(cause = %error, "no time left to retry before the deadline");
+                return Err(Error::new(op, ErrorKind::Deadline, error.opc_request_id));
             }
             tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, "retrying OCI call");
             tokio::time::sleep(wait).await;

@@ -9,6 +9,8 @@ mod api_key_steps;
 mod bad_input;
 /// Cloud Guard findings and ONS notifications.
 mod cloud_guard;
+/// Fn-Deadline and a slow OCI.
+mod deadlines;
 /// The real binary on the Fn socket.
 mod fn_socket;
 /// Property tests over hostile bodies, metadata and content.
