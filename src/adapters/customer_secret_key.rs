@@ -4,10 +4,9 @@
 //! id as ACTIVE for the user. On the create response `id` is the access key itself.
 //! Limit: 2 per user. The shared mechanics are in `iam_secret.rs`.
 
-use super::iam_secret::Spec;
-use super::{Error, NewPending, Target, TargetAdapter, Version};
+use super::iam_secret::{iam_secret_adapter, Spec};
 use crate::oci::identity::CredentialFamily;
-use crate::secret::{CredentialKind, SecretContent};
+use crate::secret::CredentialKind;
 
 /// The customer-secret-key adapter.
 pub struct CustomerSecretKeyAdapter;
@@ -21,26 +20,4 @@ const SPEC: Spec = Spec {
     many: "customer secret keys",
 };
 
-impl TargetAdapter for CustomerSecretKeyAdapter {
-    const KIND: CredentialKind = CredentialKind::CustomerSecretKey;
-
-    fn credential_id(&self, _t: &Target<'_>, content: &SecretContent) -> Result<String, Error> {
-        SPEC.credential_id(content)
-    }
-
-    async fn is_live(&self, t: &Target<'_>, version: &Version) -> Result<bool, Error> {
-        SPEC.is_live(t, &version.credential_id).await
-    }
-
-    async fn new_pending(&self, t: &Target<'_>, current: &Version) -> Result<NewPending, Error> {
-        SPEC.new_pending(self, t, current).await
-    }
-
-    async fn apply_pending(&self, t: &Target<'_>, _current: &Version, pending: &Version) -> Result<String, Error> {
-        SPEC.apply_pending(t, pending).await
-    }
-
-    async fn retire(&self, t: &Target<'_>, old: &Version) -> Result<(), Error> {
-        SPEC.retire(t, old).await
-    }
-}
+iam_secret_adapter!(CustomerSecretKeyAdapter, CredentialKind::CustomerSecretKey, SPEC);

@@ -108,3 +108,56 @@ impl Spec {
         Ok(())
     }
 }
+
+/// Implements [`TargetAdapter`] for a kind described by a [`Spec`]: the kind files are one line of
+/// configuration each.
+macro_rules! iam_secret_adapter {
+    ($adapter:ident, $kind:expr, $spec:expr) => {
+        impl $crate::adapters::TargetAdapter for $adapter {
+            const KIND: $crate::secret::CredentialKind = $kind;
+
+            fn credential_id(
+                &self,
+                _t: &$crate::adapters::Target<'_>,
+                content: &$crate::secret::SecretContent,
+            ) -> Result<String, $crate::adapters::Error> {
+                $spec.credential_id(content)
+            }
+
+            async fn is_live(
+                &self,
+                t: &$crate::adapters::Target<'_>,
+                version: &$crate::adapters::Version,
+            ) -> Result<bool, $crate::adapters::Error> {
+                $spec.is_live(t, &version.credential_id).await
+            }
+
+            async fn new_pending(
+                &self,
+                t: &$crate::adapters::Target<'_>,
+                current: &$crate::adapters::Version,
+            ) -> Result<$crate::adapters::NewPending, $crate::adapters::Error> {
+                $spec.new_pending(self, t, current).await
+            }
+
+            async fn apply_pending(
+                &self,
+                t: &$crate::adapters::Target<'_>,
+                _current: &$crate::adapters::Version,
+                pending: &$crate::adapters::Version,
+            ) -> Result<String, $crate::adapters::Error> {
+                $spec.apply_pending(t, pending).await
+            }
+
+            async fn retire(
+                &self,
+                t: &$crate::adapters::Target<'_>,
+                old: &$crate::adapters::Version,
+            ) -> Result<(), $crate::adapters::Error> {
+                $spec.retire(t, old).await
+            }
+        }
+    };
+}
+
+pub(super) use iam_secret_adapter;

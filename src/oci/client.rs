@@ -185,33 +185,18 @@ pub struct Client {
 impl Client {
     /// A client for `principal` and `endpoints`.
     pub fn new(principal: Principal, endpoints: Endpoints, retry: RetryPolicy) -> Self {
-        Client {
-            inner: Arc::new(Inner {
-                dry_run: None,
-                principal,
-                endpoints,
-                retry,
-                http: OnceLock::new(),
-                home_identity: tokio::sync::OnceCell::new(),
-            }),
-            deadline: None,
-        }
+        Self::build(principal, endpoints, retry, None)
     }
 
     /// A client that sends reads but no writes: a DELETE is recorded and answered as done, any
     /// other write is recorded and stops the step ([`ErrorKind::DryRun`]). See [`Client::planned_writes`].
     pub fn dry_run(principal: Principal, endpoints: Endpoints, retry: RetryPolicy) -> Self {
-        Client {
-            inner: Arc::new(Inner {
-                dry_run: Some(Mutex::new(Vec::new())),
-                principal,
-                endpoints,
-                retry,
-                http: OnceLock::new(),
-                home_identity: tokio::sync::OnceCell::new(),
-            }),
-            deadline: None,
-        }
+        Self::build(principal, endpoints, retry, Some(Mutex::new(Vec::new())))
+    }
+
+    fn build(principal: Principal, endpoints: Endpoints, retry: RetryPolicy, dry_run: Option<Mutex<Vec<String>>>) -> Self {
+        let inner = Inner { dry_run, principal, endpoints, retry, http: OnceLock::new(), home_identity: tokio::sync::OnceCell::new() };
+        Client { inner: Arc::new(inner), deadline: None }
     }
 
     /// The writes a dry-run client would have made, in order (empty for a normal client).

@@ -90,13 +90,7 @@ async fn content_that_holds_no_usable_key_is_a_400_and_writes_nothing() {
 #[tokio::test]
 async fn a_secret_that_does_not_exist_is_a_404() {
     let app = spawn_app().await;
-    wiremock::Mock::given(wiremock::matchers::method("GET"))
-        .and(wiremock::matchers::path(format!("/20180608/secrets/{SECRET_ID}")))
-        .and(app.signed())
-        .respond_with(not_found())
-        .expect(1)
-        .mount(&app.oci)
-        .await;
+    app.mount_secret_not_found(1).await;
     let out = app.run_step(Step::VerifyConnection, None).await;
     assert_eq!(out.response_code, 404, "{}", out.return_message);
 }

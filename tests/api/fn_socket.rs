@@ -80,13 +80,7 @@ async fn the_binary_serves_the_fn_socket_with_the_fn_contract() {
         assert_eq!(out.response_code, 400);
     }
     // A real step over the socket: the secret is gone (404 from Vault).
-    wiremock::Mock::given(wiremock::matchers::method("GET"))
-        .and(wiremock::matchers::path(format!("/20180608/secrets/{SECRET_ID}")))
-        .and(app.signed())
-        .respond_with(not_found())
-        .expect(1)
-        .mount(&app.oci)
-        .await;
+    app.mount_secret_not_found(1).await;
     let body = json!({"step": "VERIFY_CONNECTION", "secretId": SECRET_ID, "versionNo": 1}).to_string();
     let (status, _, out) = call_over_socket(&socket, body, true).await;
     assert_eq!(status, 200);

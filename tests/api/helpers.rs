@@ -287,6 +287,18 @@ impl TestApp {
             .await;
     }
 
+    /// GetSecret answers 404 (the secret does not exist, or the function may not see it).
+    pub async fn mount_secret_not_found(&self, times: u64) {
+        Mock::given(method("GET"))
+            .and(path(format!("/20180608/secrets/{SECRET_ID}")))
+            .and(self.signed())
+            .respond_with(not_found())
+            .named("GetSecret (404)")
+            .expect(times)
+            .mount(&self.oci)
+            .await;
+    }
+
     /// GetSecretBundle by stage answers `bundle` (None: 404).
     pub async fn mount_bundle_by_stage(&self, stage: &str, bundle: Option<Value>, times: u64) {
         let response = match bundle {
