@@ -29,7 +29,7 @@ use std::time::Duration;
 
 pub use error::Error;
 
-use crate::oci::secrets::BundleSelector;
+use crate::oci::secrets::{BundleSelector, SecretBundle};
 use crate::oci::vault::Secret;
 use crate::oci::Client;
 use crate::secret::{CredentialKind, SecretConfig, SecretContent};
@@ -97,16 +97,21 @@ pub trait TargetAdapter: Sync {
 /// Reads a version by stage or number and understands it with `adapter`.
 /// A version that does not exist is `Ok(None)`.
 pub async fn read_version<A: TargetAdapter>(adapter: &A, t: &Target<'_>, which: BundleSelector) -> Result<Option<Version>, Error> {
-    let Some(bundle) = t.client.get_secret_bundle(t.secret_id, which).await? else {
-        return Ok(None);
-    };
-    let content =
-        SecretContent::parse(&bundle.content).map_err(|why| Error::InvalidContent(format!("version {}: {why}", bundle.version_number)))?;
+    match t.client.get_secret_bundle(t.secret_id, which).await? {
+        Some(bundle) => understand(adapter, t, &bundle).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Understands a bundle already read: its content and the credential it holds.
+pub fn understand<A: TargetAdapter>(adapter: &A, t: &Target<'_>, bundle: &SecretBundle) -> Result<Version, Error> {
+    let n = bundle.version_number;
+    let content = SecretContent::parse(&bundle.content).map_err(|why| Error::InvalidContent(format!("version {n}: {why}")))?;
     let credential_id = adapter.credential_id(t, &content).map_err(|e| match e {
-        Error::InvalidContent(why) => Error::InvalidContent(format!("version {}: {why}", bundle.version_number)),
+        Error::InvalidContent(why) => Error::InvalidContent(format!("version {n}: {why}")),
         other => other,
     })?;
-    Ok(Some(Version { number: bundle.version_number, content, credential_id }))
+    Ok(Version { number: n, content, credential_id })
 }
 
 /// Which of `candidates` (credential ids present in IAM) are held by a version of the secret other

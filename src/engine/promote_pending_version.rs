@@ -5,37 +5,35 @@
 //! `DELETE_ON_PROMOTE`, the credential of the version that became PREVIOUS is deleted after.
 
 use super::{Error, Outcome, StepContext};
-use crate::adapters::TargetAdapter;
+use crate::adapters::{self, TargetAdapter};
 use crate::oci::secrets::BundleSelector;
 use crate::secret::PreviousCredential;
 
 pub(super) async fn run<A: TargetAdapter>(cx: &mut StepContext<'_, A>) -> Result<Outcome, Error> {
     let current_no = cx.secret.secret.current_version_number;
-    let target_no = match cx.input.version_no {
+    let pending = match cx.input.version_no {
         Some(n) if Some(n) == current_no => {
             let retired = retire_previous(cx).await?;
             return Ok(Outcome::new(Some(n), format!("version {n} is already CURRENT{retired}")));
         }
         Some(n) => {
-            let version = match cx.client.get_secret_version(&cx.input.secret_id, n).await {
-                Ok(v) => v,
-                Err(e) if e.is_not_found() => return Err(Error::VersionNotFound(n)),
-                Err(e) => return Err(e.into()),
-            };
-            if !version.has_stage("PENDING") {
-                return Err(Error::Conflict(format!("version {n} is neither PENDING nor CURRENT (stages: {})", version.stages.join(", "))));
+            // The bundle carries the version's stages: one read checks it is PENDING and gets it.
+            let bundle =
+                cx.client.get_secret_bundle(&cx.input.secret_id, BundleSelector::Version(n)).await?.ok_or(Error::VersionNotFound(n))?;
+            if !bundle.stages.iter().any(|s| s == "PENDING") {
+                return Err(Error::Conflict(format!("version {n} is neither PENDING nor CURRENT (stages: {})", bundle.stages.join(", "))));
             }
-            n
+            adapters::understand(cx.adapter, &cx.target(), &bundle)?
         }
         None => match cx.read(BundleSelector::Stage("PENDING")).await? {
-            Some(p) => p.number,
+            Some(p) => p,
             None => {
                 let retired = retire_previous(cx).await?;
                 return Ok(Outcome::new(current_no, format!("nothing to promote: the secret has no PENDING version{retired}")));
             }
         },
     };
-    let pending = cx.read(BundleSelector::Version(target_no)).await?.ok_or(Error::VersionNotFound(target_no))?;
+    let target_no = pending.number;
     if !cx.adapter.is_live(&cx.target(), &pending).await? {
         return Err(Error::Conflict(format!(
             "the PENDING version {}'s {} is not live on the target; run UPDATE_TARGET_SYSTEM first (CURRENT was left as it is)",
@@ -43,9 +41,10 @@ pub(super) async fn run<A: TargetAdapter>(cx: &mut StepContext<'_, A>) -> Result
             cx.describe(&pending)
         )));
     }
-    let previous = match current_no {
-        Some(n) => cx.read(BundleSelector::Version(n)).await?,
-        None => None,
+    // The version about to become PREVIOUS: only needed to delete its credential.
+    let previous = match (cx.config.previous, current_no) {
+        (PreviousCredential::DeleteOnPromote, Some(n)) => cx.read(BundleSelector::Version(n)).await?,
+        _ => None,
     };
     cx.wait_until_active().await?;
     if let Err(e) = cx.client.promote_version(&cx.input.secret_id, target_no, cx.secret.etag.as_deref()).await {

@@ -135,17 +135,6 @@ impl Client {
         all.sort_by(|a, b| b.version_number.cmp(&a.version_number));
         Ok(all)
     }
-
-    /// GetSecretVersion: `GET /20180608/secrets/{secretId}/version/{n}` (singular).
-    pub async fn get_secret_version(&self, secret_id: &str, version: u64) -> Result<SecretVersionSummary, Error> {
-        let req = Request::new(
-            "GetSecretVersion",
-            Service::Vault,
-            Method::GET,
-            format!("/20180608/secrets/{}/version/{version}", encode_segment(secret_id)),
-        );
-        self.send(req).await?.json("GetSecretVersion")
-    }
 }
 
 /// One entry of ListSecrets (the summary has no metadata: read it with GetSecret).

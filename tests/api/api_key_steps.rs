@@ -248,17 +248,6 @@ async fn mount_promote(app: &TestApp, version: u64, times: u64) {
         .await;
 }
 
-async fn mount_get_version(app: &TestApp, version: u64, stages: &[&str], times: u64) {
-    Mock::given(method("GET"))
-        .and(path(format!("/20180608/secrets/{SECRET_ID}/version/{version}")))
-        .and(app.signed())
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"secretId": SECRET_ID, "versionNumber": version, "stages": stages, "contentType": "BASE64", "timeCreated": "2026-11-23T00:00:00Z"})))
-        .named("GetSecretVersion")
-        .expect(times)
-        .mount(&app.oci)
-        .await;
-}
-
 #[tokio::test]
 async fn promote_pending_version_makes_it_current_and_keeps_the_previous_key_by_default() {
     let app = spawn_app().await;
@@ -266,9 +255,7 @@ async fn promote_pending_version_makes_it_current_and_keeps_the_previous_key_by_
     app.iam.add_key(&current.public_pem);
     app.iam.add_key(&pending.public_pem);
     app.mount_get_secret(secret_json(1, api_key_metadata()), 1).await;
-    mount_get_version(&app, 2, &["PENDING", "LATEST"], 1).await;
-    app.mount_bundle_by_version(2, bundle_json(2, &["PENDING"], &pending.content()), 1..=1).await;
-    app.mount_bundle_by_version(1, bundle_json(1, &["CURRENT"], &current.content()), 1..=1).await;
+    app.mount_bundle_by_version(2, bundle_json(2, &["PENDING", "LATEST"], &pending.content()), 1..=1).await;
     app.mount_get_user_by_user_key(1..=1, 0..=0).await;
     mount_promote(&app, 2, 1).await;
     let out = app.run_step(Step::PromotePendingVersion, Some(2)).await;
@@ -285,7 +272,6 @@ async fn promote_pending_version_with_delete_on_promote_deletes_the_previous_key
     app.iam.add_key(&pending.public_pem);
     let metadata = json!({"credentialType": "API_KEY", "userId": USER_ID, "previousCredential": "DELETE_ON_PROMOTE"});
     app.mount_get_secret(secret_json(1, metadata), 1).await;
-    mount_get_version(&app, 2, &["PENDING"], 1).await;
     app.mount_bundle_by_version(2, bundle_json(2, &["PENDING"], &pending.content()), 1..=1).await;
     app.mount_bundle_by_version(1, bundle_json(1, &["CURRENT"], &current.content()), 1..=1).await;
     app.mount_get_user_by_user_key(1..=1, 0..=0).await;
@@ -301,7 +287,6 @@ async fn promote_pending_version_refuses_a_pending_key_that_is_not_live() {
     let app = spawn_app().await;
     let pending = TestKey::generate();
     app.mount_get_secret(secret_json(1, api_key_metadata()), 1).await;
-    mount_get_version(&app, 2, &["PENDING"], 1).await;
     app.mount_bundle_by_version(2, bundle_json(2, &["PENDING"], &pending.content()), 1..=1).await;
     app.mount_get_user_by_user_key(0..=0, 1..=1).await;
     let out = app.run_step(Step::PromotePendingVersion, Some(2)).await;
@@ -333,7 +318,7 @@ async fn promote_pending_version_without_a_pending_version_has_nothing_to_do() {
 async fn promote_pending_version_of_a_version_neither_pending_nor_current_is_a_409() {
     let app = spawn_app().await;
     app.mount_get_secret(secret_json(3, api_key_metadata()), 1).await;
-    mount_get_version(&app, 1, &["DEPRECATED"], 1).await;
+    app.mount_bundle_by_version(1, bundle_json(1, &["DEPRECATED"], &TestKey::generate().content()), 1..=1).await;
     let out = app.run_step(Step::PromotePendingVersion, Some(1)).await;
     assert_eq!(out.response_code, 409, "{}", out.return_message);
 }

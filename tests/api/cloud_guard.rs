@@ -193,18 +193,6 @@ async fn a_completed_rotation_publishes_one_message_without_secret_material() {
     creds.add("ocid1.credential.oc1..new", "oci-rotator x");
     app.mount_get_secret(secret_json(1, meta.clone()), 1).await;
     app.mount_bundle_by_version(2, bundle_json(2, &["PENDING"], &pending), 1..=1).await;
-    app.mount_bundle_by_version(
-        1,
-        bundle_json(1, &["CURRENT"], &json!({"authTokenId": "ocid1.credential.oc1..old", "token": "0ld-S3cret"})),
-        1..=1,
-    )
-    .await;
-    Mock::given(method("GET"))
-        .and(path(format!("/20180608/secrets/{SECRET_ID}/version/2")))
-        .and(app.signed())
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"versionNumber": 2, "stages": ["PENDING"]})))
-        .mount(&app.oci)
-        .await;
     app.mount_creds(&creds, 1..=1, 0, 0).await;
     Mock::given(method("PUT"))
         .and(path(format!("/20180608/secrets/{SECRET_ID}")))

@@ -190,11 +190,6 @@ async fn hostile_secrets_through_the_function_never_write() {
             .respond_with(ResponseTemplate::new(200).set_body_json(bundle_json(1, &["CURRENT", "PENDING"], &content)))
             .mount(&app.oci)
             .await;
-        Mock::given(method("GET"))
-            .and(path(format!("/20180608/secrets/{SECRET_ID}/version/1")))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"versionNumber": 1, "stages": ["PENDING"]})))
-            .mount(&app.oci)
-            .await;
         Mock::given(method("GET")).respond_with(not_found()).with_priority(200).mount(&app.oci).await;
         Mock::given(wiremock::matchers::any())
             .respond_with(ResponseTemplate::new(500))

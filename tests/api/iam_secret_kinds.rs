@@ -243,7 +243,6 @@ async fn promote_with_delete_on_promote_deletes_the_superseded_credential() {
         creds.add("ocid1.credential.oc1..new1", &marker());
         app.mount_get_secret(secret_json(1, metadata(kind, "DELETE_ON_PROMOTE")), 1).await;
         app.mount_bundle_by_stage("PENDING", Some(bundle_json(2, &["PENDING"], &content(kind, "ocid1.credential.oc1..new1"))), 1).await;
-        app.mount_bundle_by_version(2, bundle_json(2, &["PENDING"], &content(kind, "ocid1.credential.oc1..new1")), 1..=1).await;
         app.mount_bundle_by_version(1, bundle_json(1, &["CURRENT"], &content(kind, "ocid1.credential.oc1..current")), 1..=1).await;
         app.mount_creds(&creds, 1..=1, 0, 1).await;
         Mock::given(method("PUT"))
