@@ -32,7 +32,14 @@ pub fn credential_of(kind: CredentialKind, content: &serde_json::Value) -> Optio
 
 /// Checks the steady state after a completed rotation. `unmanaged` are the user's credentials the
 /// secret does not manage (taken before the rotation). Returns the violations (empty: all holds).
-pub fn after_rotation(sim: &Simulator, secret_id: &str, kind: CredentialKind, user_id: &str, previous: PreviousCredential, unmanaged: &BTreeSet<String>) -> Vec<String> {
+pub fn after_rotation(
+    sim: &Simulator,
+    secret_id: &str,
+    kind: CredentialKind,
+    user_id: &str,
+    previous: PreviousCredential,
+    unmanaged: &BTreeSet<String>,
+) -> Vec<String> {
     let mut problems = Vec::new();
     let versions = sim.secret_versions(secret_id);
     let with = |stage: &str| versions.iter().filter(|v| v.stages.iter().any(|s| s == stage)).collect::<Vec<_>>();
@@ -75,11 +82,18 @@ pub fn current_is_live(sim: &Simulator, secret_id: &str, kind: CredentialKind, u
         return vec!["no CURRENT version".to_owned()];
     };
     let live = match kind {
-        CredentialKind::ApiKey => credential_of(kind, &current.content).is_some_and(|fp| sim.api_keys(user_id).iter().any(|k| k.fingerprint == fp && k.state == "ACTIVE")),
-        CredentialKind::AuthToken => credential_of(kind, &current.content).is_some_and(|id| sim.auth_tokens(user_id).iter().any(|c| c.id == id && c.state == "ACTIVE")),
-        CredentialKind::CustomerSecretKey => credential_of(kind, &current.content).is_some_and(|id| sim.customer_secret_keys(user_id).iter().any(|c| c.id == id && c.state == "ACTIVE")),
+        CredentialKind::ApiKey => credential_of(kind, &current.content)
+            .is_some_and(|fp| sim.api_keys(user_id).iter().any(|k| k.fingerprint == fp && k.state == "ACTIVE")),
+        CredentialKind::AuthToken => credential_of(kind, &current.content)
+            .is_some_and(|id| sim.auth_tokens(user_id).iter().any(|c| c.id == id && c.state == "ACTIVE")),
+        CredentialKind::CustomerSecretKey => credential_of(kind, &current.content)
+            .is_some_and(|id| sim.customer_secret_keys(user_id).iter().any(|c| c.id == id && c.state == "ACTIVE")),
         CredentialKind::ConsolePassword => {
-            let pending_holds_it = versions.iter().any(|v| v.stages.iter().any(|s| s == "PENDING") && v.content["password"].as_str().is_some() && v.content["password"].as_str().map(str::to_owned) == sim.ui_password(user_id));
+            let pending_holds_it = versions.iter().any(|v| {
+                v.stages.iter().any(|s| s == "PENDING")
+                    && v.content["password"].as_str().is_some()
+                    && v.content["password"].as_str().map(str::to_owned) == sim.ui_password(user_id)
+            });
             current.content["password"].as_str().map(str::to_owned) == sim.ui_password(user_id) || pending_holds_it
         }
     };

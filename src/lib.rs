@@ -16,7 +16,7 @@
 //! - [`cli`]: the subcommands (`rotate`, `demo`, `simulate`); [`checks`]: the contract's section 6 on the simulator.
 //! - [`sim`]: an embedded OCI simulator (Vault, Secrets, Identity) for the demo and the tests.
 pub mod adapters;
-// pub mod checks;
+pub mod checks;
 pub mod cli;
 pub mod cloud_guard;
 pub mod config;

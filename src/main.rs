@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use oci_rotator::cli::rotate;
+use oci_rotator::cli::{demo, rotate, simulate};
 use oci_rotator::oci::auth::ProcessEnv;
 use oci_rotator::protocol::Step;
 use oci_rotator::server::{self, fn_socket, AppState};
@@ -89,11 +89,13 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Serve { listen }) => runtime.block_on(serve(Some(listen))),
         None => runtime.block_on(serve(None)),
-        Some(Command::Demo { rounds: _ }) => Err("demo: waiting for the simulator".to_owned()),
+        Some(Command::Demo { rounds }) => runtime
+            .block_on(demo::run(rounds))
+            .and_then(|ok| ok.then_some(()).ok_or_else(|| "the demo found contract violations".to_owned())),
         Some(Command::Rotate { secret_id, step, version_no, dry_run, attempts }) => runtime
             .block_on(rotate::run(rotate::RotateArgs { secret_id, step, version_no, dry_run, attempts }))
             .and_then(|ok| ok.then_some(()).ok_or_else(|| "a step did not answer 200".to_owned())),
-        Some(Command::Simulate { .. }) => Err("simulate: waiting for the simulator".to_owned()),
+        Some(Command::Simulate { listen, admin_config, seed }) => runtime.block_on(simulate::run(listen, admin_config, seed)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -60,7 +60,13 @@ pub async fn run(rounds: u32) -> Result<bool, String> {
             let mut report = |a: &Attempt| {
                 let v = a.output.current_version_no.map_or("-".to_owned(), |v| format!("v{v}"));
                 let retry = if a.attempt > 1 { format!(" (try {})", a.attempt) } else { String::new() };
-                println!("     {:<24} {} {:<3} {}{retry}", a.step.as_str(), a.output.response_code, v, a.output.return_message.split_once(": ").map_or(a.output.return_message.as_str(), |(_, m)| m));
+                println!(
+                    "     {:<24} {} {:<3} {}{retry}",
+                    a.step.as_str(),
+                    a.output.response_code,
+                    v,
+                    a.output.return_message.split_once(": ").map_or(a.output.return_message.as_str(), |(_, m)| m)
+                );
             };
             let answers = driver.rotate(&transport, secret_id, &mut report).await;
             let completed = answers.len() == 4 && answers.iter().all(|(_, o)| o.response_code == 200);
@@ -105,7 +111,11 @@ fn print_state(sim: &Simulator, label: &str, secret_id: &str, kind: CredentialKi
     let iam: Vec<String> = checks::iam_credentials(sim, kind, user_id)
         .into_iter()
         .map(|id| {
-            let who = if unmanaged.contains(&id) { "not managed by this secret".to_owned() } else { holders.get(&id).cloned().unwrap_or_else(|| "held by no version".to_owned()) };
+            let who = if unmanaged.contains(&id) {
+                "not managed by this secret".to_owned()
+            } else {
+                holders.get(&id).cloned().unwrap_or_else(|| "held by no version".to_owned())
+            };
             format!("{id} ({who})")
         })
         .collect();

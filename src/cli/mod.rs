@@ -4,6 +4,6 @@
 //! - [`demo`]: a full rotation of all four credential kinds against the embedded simulator.
 //! - [`simulate`]: run the simulator alone, for the official SDK or manual tests.
 
-// pub mod demo; (waits for the simulator)
+pub mod demo;
 pub mod rotate;
-// pub mod simulate;
+pub mod simulate;

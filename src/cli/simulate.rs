@@ -18,7 +18,10 @@ pub async fn run(listen: SocketAddr, admin_config: Option<PathBuf>, seed: bool) 
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     if let Some(path) = admin_config {
         let admin = sim.create_admin();
-        let key_path = path.with_file_name(format!("{}.key.pem", path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "admin".to_owned())));
+        let key_path = path.with_file_name(format!(
+            "{}.key.pem",
+            path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "admin".to_owned())
+        ));
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         }

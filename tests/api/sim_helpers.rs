@@ -1,0 +1,92 @@
+//! Harness for tests against the embedded OCI simulator: the simulator on a random port, seeded
+//! with one secret per credential kind, and the function's engine signing as a resource principal
+//! the simulator issued (every request's signature is verified by the simulator).
+
+use std::collections::{BTreeSet, HashMap};
+use std::time::Duration;
+
+use oci_rotator::checks;
+use oci_rotator::driver::{Attempt, Driver, InProcess};
+use oci_rotator::engine::Rotator;
+use oci_rotator::protocol::{SecretRotationOutput, Step};
+use oci_rotator::secret::{CredentialKind, PreviousCredential};
+use oci_rotator::sim::{Seeded, SimOptions, Simulator};
+
+pub struct SimRig {
+    pub sim: Simulator,
+    pub endpoint: String,
+    pub seeded: Seeded,
+    pub rotator: Rotator,
+}
+
+/// Environment of a function signing as `session` against `endpoint`.
+pub fn function_env(endpoint: &str, rpst: &str, private_pem: &str) -> HashMap<String, String> {
+    [
+        ("OCI_RESOURCE_PRINCIPAL_VERSION", "2.2"),
+        ("OCI_RESOURCE_PRINCIPAL_RPST", rpst),
+        ("OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM", private_pem),
+        ("OCI_RESOURCE_PRINCIPAL_REGION", "us-ashburn-1"),
+        ("OCI_ROTATOR_VAULT_ENDPOINT", endpoint),
+        ("OCI_ROTATOR_SECRETS_ENDPOINT", endpoint),
+        ("OCI_ROTATOR_IDENTITY_ENDPOINT", endpoint),
+        ("OCI_ROTATOR_RETRY_BASE_MS", "5"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect()
+}
+
+pub async fn sim_rig(opts: SimOptions) -> SimRig {
+    crate::helpers::init_logs();
+    let sim = Simulator::new(opts);
+    let endpoint = sim.spawn().await.unwrap();
+    let seeded = sim.seed().await;
+    let session = sim.create_resource_principal();
+    let env = function_env(&endpoint, &session.rpst, &session.private_key_pem);
+    let (rotator, _) = oci_rotator::config::rotator_from_env(&env).unwrap();
+    SimRig { sim, endpoint, seeded, rotator }
+}
+
+impl SimRig {
+    pub fn secret(&self, kind: CredentialKind) -> String {
+        self.seeded.secrets[kind.as_str()].clone()
+    }
+
+    pub fn user(&self, kind: CredentialKind) -> String {
+        self.seeded.users[kind.as_str()].clone()
+    }
+
+    pub fn transport(&self, timeout: Duration) -> InProcess {
+        InProcess { rotator: self.rotator.clone(), timeout }
+    }
+
+    /// The user's credentials of `kind` that no version of its secret holds (before any rotation).
+    pub fn unmanaged(&self, kind: CredentialKind) -> BTreeSet<String> {
+        let held: BTreeSet<String> =
+            self.sim.secret_versions(&self.secret(kind)).iter().filter_map(|v| checks::credential_of(kind, &v.content)).collect();
+        checks::iam_credentials(&self.sim, kind, &self.user(kind)).difference(&held).cloned().collect()
+    }
+
+    /// One full rotation as Vault plays it; panics on a lockout seen between step attempts.
+    pub async fn rotate(&self, kind: CredentialKind, driver: &Driver, timeout: Duration) -> Vec<(Step, SecretRotationOutput)> {
+        let (secret, user) = (self.secret(kind), self.user(kind));
+        let mut lockouts = Vec::new();
+        let mut report = |a: &Attempt| {
+            for p in checks::current_is_live(&self.sim, &secret, kind, &user) {
+                lockouts.push(format!("after {} attempt {}: {p}", a.step, a.attempt));
+            }
+        };
+        let answers = driver.rotate(&self.transport(timeout), &secret, &mut report).await;
+        assert!(lockouts.is_empty(), "{kind}: {lockouts:?}");
+        answers
+    }
+
+    /// The contract's section 6 after a completed rotation.
+    pub fn violations(&self, kind: CredentialKind, previous: PreviousCredential, unmanaged: &BTreeSet<String>) -> Vec<String> {
+        checks::after_rotation(&self.sim, &self.secret(kind), kind, &self.user(kind), previous, unmanaged)
+    }
+}
+
+pub fn completed(answers: &[(Step, SecretRotationOutput)]) -> bool {
+    answers.len() == 4 && answers.iter().all(|(_, o)| o.response_code == 200)
+}
