@@ -107,7 +107,7 @@ impl Driver {
         step: Step,
         secret_id: &str,
         version_no: Option<u64>,
-        report: &mut dyn FnMut(&Attempt),
+        report: &mut (dyn FnMut(&Attempt) + Send),
     ) -> SecretRotationOutput {
         let input = SecretRotationInput { step, secret_id: secret_id.to_owned(), version_no };
         let mut attempt = 0;
@@ -128,7 +128,7 @@ impl Driver {
         &self,
         t: &T,
         secret_id: &str,
-        report: &mut dyn FnMut(&Attempt),
+        report: &mut (dyn FnMut(&Attempt) + Send),
     ) -> Vec<(Step, SecretRotationOutput)> {
         let mut answers = Vec::new();
         let verify = self.step(t, Step::VerifyConnection, secret_id, None, report).await;

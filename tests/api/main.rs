@@ -19,3 +19,9 @@ mod hostile_input;
 mod iam_secret_kinds;
 /// Secret hygiene of the logs.
 mod logs;
+/// Harness for the simulator-backed tests.
+mod sim_helpers;
+/// Full rotations, replays, DELETE_ON_PROMOTE, concurrency and dry runs against the simulator.
+mod with_simulator;
+/// Every fault at every OCI call of every kind.
+mod fault_matrix;

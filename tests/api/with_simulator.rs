@@ -92,7 +92,8 @@ async fn two_concurrent_rotations_of_one_secret_leave_the_contract_holding() {
     let rig = sim_rig(fast()).await;
     for kind in CredentialKind::ALL {
         let unmanaged = rig.unmanaged(kind);
-        let (a, b) = tokio::join!(rig.rotate(kind, &driver(), Duration::from_secs(30)), rig.rotate(kind, &driver(), Duration::from_secs(30)));
+        let d = driver();
+        let (a, b) = tokio::join!(rig.rotate(kind, &d, Duration::from_secs(30)), rig.rotate(kind, &d, Duration::from_secs(30)));
         assert!(completed(&a) || completed(&b), "{kind}: at least one rotation completes: {a:?} {b:?}");
         // Whatever the loser left behind, one more rotation (Vault's next attempt) converges.
         let again = rig.rotate(kind, &driver(), Duration::from_secs(30)).await;
