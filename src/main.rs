@@ -75,10 +75,9 @@ fn parse_step(s: &str) -> Result<Step, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let quiet = matches!(cli.command, Some(Command::Demo { .. } | Command::Simulate { .. }));
-    telemetry::init(
-        std::env::var("OCI_ROTATOR_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json")),
-        if quiet { "error" } else { "info" },
-    );
+    let serving = matches!(cli.command, None | Some(Command::Serve { .. }));
+    let json = std::env::var("OCI_ROTATOR_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"));
+    telemetry::init(json, if quiet { "error" } else { "info" }, !serving);
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().max_blocking_threads(4).build() {
         Ok(rt) => rt,
         Err(e) => {

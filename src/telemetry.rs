@@ -8,10 +8,15 @@ use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::EnvFilter;
 
 /// Installs the global subscriber (once; later calls are ignored). `default_level` applies when
-/// `RUST_LOG` is not set.
-pub fn init(json: bool, default_level: &str) {
+/// `RUST_LOG` is not set. The function logs to stdout (the Fn agent collects it); the
+/// administrator's commands log to stderr, keeping stdout for their output.
+pub fn init(json: bool, default_level: &str, to_stderr: bool) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level));
-    init_with(json, filter, std::io::stdout);
+    if to_stderr {
+        init_with(json, filter, std::io::stderr);
+    } else {
+        init_with(json, filter, std::io::stdout);
+    }
 }
 
 /// Installs a subscriber writing to `writer` with `filter`; returns false if one was installed.

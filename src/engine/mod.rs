@@ -104,7 +104,11 @@ impl Rotator {
                 Err(e) => {
                     let code = e.response_code();
                     let out = SecretRotationOutput::new(code, None, format!("{}: {e}", input.step));
-                    tracing::warn!(response_code = code, elapsed_ms = started.elapsed().as_millis() as u64, message = %out.return_message, "step failed");
+                    if code == 200 {
+                        tracing::info!(message = %out.return_message, "dry run: stopped before the first write");
+                    } else {
+                        tracing::warn!(response_code = code, elapsed_ms = started.elapsed().as_millis() as u64, message = %out.return_message, "step failed");
+                    }
                     if let (Some(n), 400 | 404 | 409) = (&self.notifier, code) {
                         n.publish(&client, &notify::step_failed(&subject(None, e.opc_request_id()), code, &out.return_message)).await;
                     }

@@ -74,23 +74,26 @@ async fn matrix_for(kind: CredentialKind) -> (usize, Vec<String>) {
             let rig = sim_rig(opts()).await;
             let unmanaged = rig.unmanaged(kind);
             assert!(completed(&rig.rotate(kind, &driver(), STEP_TIMEOUT * 4).await), "warm-up");
-            let answers = match case {
+            let (answers, lockouts) = match case {
                 Case::Injected(fault, _) => {
                     rig.sim.inject(Fault { nth: index, method: None, path_contains: None, kind: fault() });
-                    rig.rotate(kind, &driver(), STEP_TIMEOUT).await
+                    rig.rotate_checked(kind, &driver(), &rig.transport(STEP_TIMEOUT)).await
                 }
                 Case::Crash => {
                     // The call at `index` hangs; the function is dropped there, as a crash would.
                     rig.sim.inject(Fault { nth: index, method: None, path_contains: None, kind: FaultKind::Delay { ms: 2_000 } });
-                    let secret = rig.secret(kind);
                     let crashing = Crashing { inner: rig.transport(STEP_TIMEOUT), after: Duration::from_millis(300) };
-                    driver().rotate(&crashing, &secret, &mut |_| {}).await
+                    rig.rotate_checked(kind, &driver(), &crashing).await
                 }
             };
             let name = match case {
                 Case::Injected(_, name) => name,
                 Case::Crash => "crash",
             };
+            if !lockouts.is_empty() {
+                failures.push(format!("{kind} call {index} {name}: lockout {lockouts:?}"));
+                continue;
+            }
             if !completed(&answers) {
                 failures.push(format!("{kind} call {index} {name}: rotation did not complete: {:?}", answers.last()));
                 continue;

@@ -11,6 +11,8 @@ mod bad_input;
 mod cloud_guard;
 /// Fn-Deadline and a slow OCI.
 mod deadlines;
+/// Every fault at every OCI call of every kind.
+mod fault_matrix;
 /// The real binary on the Fn socket.
 mod fn_socket;
 /// Property tests over hostile bodies, metadata and content.
@@ -21,7 +23,7 @@ mod iam_secret_kinds;
 mod logs;
 /// Harness for the simulator-backed tests.
 mod sim_helpers;
+/// The sample inputs under steps/.
+mod steps;
 /// Full rotations, replays, DELETE_ON_PROMOTE, concurrency and dry runs against the simulator.
 mod with_simulator;
-/// Every fault at every OCI call of every kind.
-mod fault_matrix;

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::time::Duration;
 
 use oci_rotator::checks;
-use oci_rotator::driver::{Attempt, Driver, InProcess};
+use oci_rotator::driver::{Attempt, Driver, InProcess, StepTransport};
 use oci_rotator::engine::Rotator;
 use oci_rotator::protocol::{SecretRotationOutput, Step};
 use oci_rotator::secret::{CredentialKind, PreviousCredential};
@@ -69,6 +69,18 @@ impl SimRig {
 
     /// One full rotation as Vault plays it; panics on a lockout seen between step attempts.
     pub async fn rotate(&self, kind: CredentialKind, driver: &Driver, timeout: Duration) -> Vec<(Step, SecretRotationOutput)> {
+        let (answers, lockouts) = self.rotate_checked(kind, driver, &self.transport(timeout)).await;
+        assert!(lockouts.is_empty(), "{kind}: {lockouts:?}");
+        answers
+    }
+
+    /// One full rotation through `transport`, with the lockouts seen after each step attempt.
+    pub async fn rotate_checked<T: StepTransport>(
+        &self,
+        kind: CredentialKind,
+        driver: &Driver,
+        transport: &T,
+    ) -> (Vec<(Step, SecretRotationOutput)>, Vec<String>) {
         let (secret, user) = (self.secret(kind), self.user(kind));
         let mut lockouts = Vec::new();
         let mut report = |a: &Attempt| {
@@ -76,9 +88,8 @@ impl SimRig {
                 lockouts.push(format!("after {} attempt {}: {p}", a.step, a.attempt));
             }
         };
-        let answers = driver.rotate(&self.transport(timeout), &secret, &mut report).await;
-        assert!(lockouts.is_empty(), "{kind}: {lockouts:?}");
-        answers
+        let answers = driver.rotate(transport, &secret, &mut report).await;
+        (answers, lockouts)
     }
 
     /// The contract's section 6 after a completed rotation.

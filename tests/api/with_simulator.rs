@@ -76,7 +76,10 @@ async fn delete_on_promote_deletes_the_superseded_credential_at_once() {
     let rig = sim_rig(fast()).await;
     for kind in [CredentialKind::ApiKey, CredentialKind::AuthToken, CredentialKind::CustomerSecretKey] {
         let secret = rig.secret(kind);
-        rig.sim.set_metadata(&secret, serde_json::json!({"credentialType": kind.as_str(), "userId": rig.user(kind), "previousCredential": "DELETE_ON_PROMOTE"}));
+        rig.sim.set_metadata(
+            &secret,
+            serde_json::json!({"credentialType": kind.as_str(), "userId": rig.user(kind), "previousCredential": "DELETE_ON_PROMOTE"}),
+        );
         let unmanaged = rig.unmanaged(kind);
         let answers = rig.rotate(kind, &driver(), Duration::from_secs(30)).await;
         assert!(completed(&answers), "{kind}: {answers:?}");
@@ -120,7 +123,11 @@ async fn many_secrets_rotate_concurrently_through_one_server_without_cross_talk(
     for ((kind, answers), unmanaged) in results.into_iter().zip(unmanaged) {
         assert!(completed(&answers), "{kind}: {answers:?}");
         for (_, out) in &answers {
-            assert!(!out.return_message.contains("ocid1.vaultsecret") || out.return_message.contains(&rig.secret(kind)) || out.response_code == 200);
+            assert!(
+                !out.return_message.contains("ocid1.vaultsecret")
+                    || out.return_message.contains(&rig.secret(kind))
+                    || out.response_code == 200
+            );
         }
         let problems = rig.violations(kind, PreviousCredential::KeepUntilNextRotation, &unmanaged);
         assert!(problems.is_empty(), "{kind}: {problems:?}");
@@ -139,7 +146,13 @@ async fn rotate_dry_run_writes_nothing() {
     let config = dir.join("config");
     std::fs::write(
         &config,
-        format!("[DEFAULT]\nuser={}\nfingerprint={}\ntenancy={}\nregion=us-ashburn-1\nkey_file={}\n", admin.user_id, admin.fingerprint, admin.tenancy_id, key.display()),
+        format!(
+            "[DEFAULT]\nuser={}\nfingerprint={}\ntenancy={}\nregion=us-ashburn-1\nkey_file={}\n",
+            admin.user_id,
+            admin.fingerprint,
+            admin.tenancy_id,
+            key.display()
+        ),
     )
     .unwrap();
     for kind in CredentialKind::ALL {
@@ -161,7 +174,11 @@ async fn rotate_dry_run_writes_nothing() {
         assert!(stdout.contains("VERIFY_CONNECTION") && stdout.contains("dry run: nothing was written"), "{stdout}");
         let journal = rig.sim.journal();
         assert!(!journal.is_empty(), "the dry run read from OCI");
-        assert!(journal.iter().all(|j| !j.write), "{kind}: the dry run wrote: {:?}", journal.iter().filter(|j| j.write).map(|j| &j.path).collect::<Vec<_>>());
+        assert!(
+            journal.iter().all(|j| !j.write),
+            "{kind}: the dry run wrote: {:?}",
+            journal.iter().filter(|j| j.write).map(|j| &j.path).collect::<Vec<_>>()
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
