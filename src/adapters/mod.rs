@@ -114,9 +114,15 @@ pub fn understand<A: TargetAdapter>(adapter: &A, t: &Target<'_>, bundle: &Secret
     Ok(Version { number: n, content, credential_id })
 }
 
-/// Which of `candidates` (credential ids present in IAM) are held by a version of the secret other
-/// than those in `skip`: such credentials are managed by the secret. Reads versions newest first
-/// and stops as soon as every candidate is accounted for.
+/// How many of the newest versions are searched for credentials the secret manages. A credential
+/// enters IAM for a PENDING version (the newest) and every later rotation removes the ones it finds,
+/// so a window of ten versions is ample; a credential older than that is treated as unmanaged,
+/// which is the safe side: it is never deleted.
+pub const VERSIONS_SEARCHED: usize = 10;
+
+/// Which of `candidates` (credential ids present in IAM) are held by one of the newest
+/// [`VERSIONS_SEARCHED`] versions of the secret other than those in `skip`: such credentials are
+/// managed by the secret. Reads versions newest first and stops once every candidate is found.
 pub async fn held_by_other_versions<A: TargetAdapter>(
     adapter: &A,
     t: &Target<'_>,
@@ -127,8 +133,9 @@ pub async fn held_by_other_versions<A: TargetAdapter>(
     if candidates.is_empty() {
         return Ok(held);
     }
-    let versions = t.client.list_secret_versions(t.secret_id).await?;
-    for v in versions.iter().filter(|v| !skip.contains(&v.version_number)) {
+    let versions = t.client.list_secret_versions(t.secret_id, VERSIONS_SEARCHED + skip.len()).await?;
+    let searched = versions.iter().filter(|v| !skip.contains(&v.version_number) && v.time_of_deletion.is_none()).take(VERSIONS_SEARCHED);
+    for v in searched {
         if held.len() == candidates.len() {
             break;
         }

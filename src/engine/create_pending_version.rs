@@ -42,7 +42,8 @@ pub(super) async fn run<A: TargetAdapter>(cx: &mut StepContext<'_, A>) -> Result
             _ => Err(e.into()),
         };
     }
-    let versions = cx.client.list_secret_versions(&cx.input.secret_id).await?;
+    // The new version is the newest: it is LATEST.
+    let versions = cx.client.list_secret_versions(&cx.input.secret_id, 5).await?;
     let pending = versions
         .iter()
         .find(|v| v.has_stage("PENDING"))

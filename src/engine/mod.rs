@@ -190,7 +190,7 @@ impl<A: TargetAdapter> StepContext<'_, A> {
     /// Re-reads the secret until it is ACTIVE (a write leaves it UPDATING for a while), so the
     /// next UpdateSecret is accepted and carries a fresh etag.
     async fn wait_until_active(&mut self) -> Result<(), Error> {
-        let mut wait = Duration::from_millis(100);
+        let mut wait = Duration::from_millis(20);
         loop {
             if self.secret.secret.lifecycle_state == "ACTIVE" {
                 return Ok(());

@@ -109,18 +109,19 @@ impl Client {
         Ok(SecretWithEtag { secret: resp.json("UpdateSecret")?, etag: resp.etag.clone(), opc_request_id: resp.opc_request_id.clone() })
     }
 
-    /// ListSecretVersions, all pages, newest first.
-    pub async fn list_secret_versions(&self, secret_id: &str) -> Result<Vec<SecretVersionSummary>, Error> {
+    /// ListSecretVersions, newest first, at most `max` of them (pages until it has them).
+    pub async fn list_secret_versions(&self, secret_id: &str, max: usize) -> Result<Vec<SecretVersionSummary>, Error> {
         let mut all = Vec::new();
         let mut page: Option<String> = None;
-        for _ in 0..50 {
+        while all.len() < max {
             let mut req = Request::new(
                 "ListSecretVersions",
                 Service::Vault,
                 Method::GET,
                 format!("/20180608/secrets/{}/versions", encode_segment(secret_id)),
             );
-            req.query = vec![("limit", "100".to_owned()), ("sortBy", "VERSION_NUMBER".to_owned()), ("sortOrder", "DESC".to_owned())];
+            let limit = (max - all.len()).clamp(1, 100).to_string();
+            req.query = vec![("limit", limit), ("sortBy", "VERSION_NUMBER".to_owned()), ("sortOrder", "DESC".to_owned())];
             if let Some(p) = page.take() {
                 req.query.push(("page", p));
             }
@@ -133,6 +134,7 @@ impl Client {
             }
         }
         all.sort_by(|a, b| b.version_number.cmp(&a.version_number));
+        all.truncate(max);
         Ok(all)
     }
 }
