@@ -59,7 +59,7 @@ fn driver() -> Driver {
 }
 
 /// Runs every case for one kind; returns (cases run, failures).
-async fn matrix_for(kind: CredentialKind) -> (usize, Vec<String>) {
+async fn matrix_for(kind: CredentialKind) -> (usize, Vec<String>, Vec<String>) {
     // The number of OCI calls of a clean rotation, in steady state (after a first rotation).
     let rig = sim_rig(opts()).await;
     assert!(completed(&rig.rotate(kind, &driver(), STEP_TIMEOUT * 4).await));
@@ -67,6 +67,7 @@ async fn matrix_for(kind: CredentialKind) -> (usize, Vec<String>) {
     assert!(completed(&rig.rotate(kind, &driver(), STEP_TIMEOUT * 4).await));
     let calls = rig.sim.request_count() - before;
     let mut failures = Vec::new();
+    let mut secrets = rig.secret_values();
     let mut run = 0;
     for index in 1..=calls {
         for case in cases() {
@@ -102,10 +103,11 @@ async fn matrix_for(kind: CredentialKind) -> (usize, Vec<String>) {
             if !problems.is_empty() {
                 failures.push(format!("{kind} call {index} {name}: {problems:?}"));
             }
+            secrets.extend(rig.secret_values());
         }
     }
     println!("fault matrix {kind}: {calls} OCI calls per rotation x {} faults = {run} rotations", cases().len());
-    (run, failures)
+    (run, failures, secrets)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -125,8 +127,12 @@ async fn every_fault_at_every_oci_call_of_every_kind_meets_the_contract() {
         t.await.unwrap();
     }
     let results = results.lock().await;
-    let total: usize = results.iter().map(|(n, _)| n).sum();
-    let failures: Vec<&String> = results.iter().flat_map(|(_, f)| f).collect();
+    let total: usize = results.iter().map(|(n, _, _)| n).sum();
+    let failures: Vec<&String> = results.iter().flat_map(|(_, f, _)| f).collect();
     println!("fault matrix: {} of {total} faulty rotations met the contract", total - failures.len());
     assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.iter().map(|f| f.as_str()).collect::<Vec<_>>().join("\n"));
+    // Secret hygiene across every fault of every kind, logged at trace.
+    let secrets: Vec<String> = results.iter().flat_map(|(_, _, s)| s.iter().cloned()).collect();
+    println!("fault matrix: {} secret values searched for in the captured logs", secrets.len());
+    assert_logs_hold_none_of(&secrets);
 }

@@ -98,6 +98,36 @@ impl SimRig {
     }
 }
 
+impl SimRig {
+    /// Every secret value the simulator's secrets hold (private-key fragments, tokens, secret
+    /// keys, passwords), to search the logs for.
+    pub fn secret_values(&self) -> Vec<String> {
+        let mut values = Vec::new();
+        for kind in CredentialKind::ALL {
+            for v in self.sim.secret_versions(&self.secret(kind)) {
+                for field in ["token", "secretAccessKey", "password"] {
+                    if let Some(s) = v.content[field].as_str() {
+                        values.push(s.to_owned());
+                    }
+                }
+                if let Some(pem) = v.content["privateKey"].as_str() {
+                    values.extend(pem.lines().filter(|l| !l.starts_with("-----") && l.len() >= 24).map(|l| l[..24].to_owned()));
+                }
+            }
+        }
+        values
+    }
+}
+
+/// Panics if any of `secrets` appears in anything logged so far by this test binary.
+pub fn assert_logs_hold_none_of(secrets: &[String]) {
+    let logs = crate::helpers::captured_logs();
+    assert!(!logs.is_empty(), "logs are captured");
+    for s in secrets {
+        assert!(!logs.contains(s.as_str()), "secret material reached the logs ({} chars)", s.len());
+    }
+}
+
 pub fn completed(answers: &[(Step, SecretRotationOutput)]) -> bool {
     answers.len() == 4 && answers.iter().all(|(_, o)| o.response_code == 200)
 }

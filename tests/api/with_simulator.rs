@@ -36,6 +36,7 @@ async fn every_kind_rotates_twice_and_meets_the_contract_each_time() {
             let problems = rig.violations(kind, PreviousCredential::KeepUntilNextRotation, &unmanaged);
             assert!(problems.is_empty(), "{kind} round {round}: {problems:?}");
         }
+        assert_logs_hold_none_of(&rig.secret_values());
         // The first credential survived rotation one and was deleted in rotation two.
         if kind != CredentialKind::ConsolePassword {
             let iam = checks::iam_credentials(&rig.sim, kind, &rig.user(kind));
