@@ -183,3 +183,30 @@ async fn rotate_dry_run_writes_nothing() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn an_api_key_secret_with_vault_auto_generation_rotates_without_the_function_making_keys() {
+    // Given: an API-key secret whose new content Vault generates (SSH_KEY, RSA_2048, a template
+    // without a fingerprint field).
+    let rig = sim_rig(fast()).await;
+    let user = rig.sim.create_user("autogen-user");
+    let key = oci_rotator::keys::generate(2048).unwrap();
+    rig.sim.upload_api_key(&user, &key.public_pem).unwrap();
+    let template = r#"{"privateKey":"%GENERATED_PRIVATE_KEY%","publicKey":"%GENERATED_PUBLIC_KEY%","region":"us-ashburn-1"}"#;
+    let secret = rig.sim.create_secret(
+        "autogen",
+        serde_json::json!({"credentialType": "API_KEY", "userId": user}),
+        &serde_json::json!({"privateKey": key.private_pem.as_str(), "publicKey": key.public_pem}),
+        Some(oci_rotator::sim::AutoGen { generation_template: "RSA_2048".to_owned(), secret_template: Some(template.to_owned()) }),
+    );
+    // When
+    let answers = driver().rotate(&rig.transport(Duration::from_secs(30)), &secret, &mut |_| {}).await;
+    // Then: the CURRENT version holds Vault's key, live in IAM; the old key is kept as PREVIOUS.
+    assert!(completed(&answers), "{answers:?}");
+    let versions = rig.sim.secret_versions(&secret);
+    let current = versions.iter().find(|v| v.stages.iter().any(|s| s == "CURRENT")).unwrap();
+    assert_ne!(current.content["privateKey"].as_str(), Some(key.private_pem.as_str()));
+    let fingerprint = checks::credential_of(CredentialKind::ApiKey, &current.content).unwrap();
+    let iam: Vec<String> = rig.sim.api_keys(&user).into_iter().map(|k| k.fingerprint).collect();
+    assert!(iam.contains(&fingerprint) && iam.contains(&key.fingerprint), "{iam:?}");
+}
