@@ -1,25 +1,34 @@
-# oci-rotator as an OCI Function (Fn container contract: HTTP on the Unix socket of FN_LISTENER).
-# `fn deploy` builds this file as it is (func.yaml: runtime docker).
+# oci-rotator as an OCI Function (Fn container contract: HTTP on the Unix socket named by
+# FN_LISTENER). `fn deploy` builds this file as it is (func.yaml: runtime docker).
 
-# --- build: a release binary, dependencies cached in their own layer ---------------------------
+# --- build stage: a release binary; dependencies compiled in a layer of their own ---------------
 FROM rust:1-slim-bookworm AS build
 WORKDIR /src
+# 1. Manifests only, with stub sources: this layer (all crates.io dependencies, compiled) is
+#    rebuilt only when Cargo.toml, Cargo.lock or build.rs change. Cargo.toml declares bench and
+#    test targets, whose files must exist for the manifest to load, so they are stubbed too.
 COPY Cargo.toml Cargo.lock build.rs ./
-# Bench and test targets are declared in Cargo.toml; stub them so the dependency layer builds.
 RUN mkdir -p src benches tests/api \
  && echo 'fn main() {}' > src/main.rs && touch src/lib.rs \
  && for b in keygen cold_start per_step; do echo 'fn main() {}' > benches/$b.rs; done \
  && echo 'fn main() {}' > tests/api/main.rs \
  && cargo build --release --locked \
- && rm -rf src target/release/deps/oci_rotator* target/release/oci-rotator*
+ && rm -rf src target/release/deps/oci_rotator* target/release/deps/liboci_rotator* target/release/oci-rotator*
+# 2. The real sources (touched so cargo does not trust the stubs' fingerprints).
 COPY src ./src
 RUN touch src/lib.rs src/main.rs && cargo build --release --locked --bin oci-rotator
 
-# --- run: glibc, CA certificates, nothing else; non-root; writes nothing outside /tmp ----------
+# --- runtime stage: glibc + CA certificates, nothing else (no shell, no package manager) --------
+# TLS uses rustls with compiled-in webpki roots, so the image's CA bundle is not needed by the
+# binary; it is there for anyone who inspects the image with other tools.
 FROM gcr.io/distroless/cc-debian12:nonroot
 COPY --from=build /src/target/release/oci-rotator /function/oci-rotator
-# The Fn agent runs functions as 1000:1000 (and OCI Functions likewise); no HOME is needed.
+# The Fn agent runs functions as 1000:1000 (OSS Fn; OCI is believed to do the same). A numeric
+# uid needs no passwd entry; the function reads no HOME and writes nothing outside /tmp, so a
+# read-only root file system is fine. No VOLUME (Fn refuses images that declare one).
 USER 1000:1000
 ENV OCI_ROTATOR_LOG_FORMAT=json
+# Exec form: the binary is the process (tini is PID 1 under Fn). `serve` uses the Fn socket when
+# FN_LISTENER is set, else TCP 127.0.0.1:8080.
 ENTRYPOINT ["/function/oci-rotator"]
 CMD ["serve"]
