@@ -5,13 +5,15 @@
 //!
 //! `cargo bench --bench cold_start` (RUNS=20 by default). Results go to docs/performance.md.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_oci-rotator");
+mod common;
+
+use common::BIN;
 
 struct Killed(Child);
 
@@ -53,21 +55,9 @@ fn stats(mut v: Vec<f64>) -> (f64, f64, f64, f64) {
 
 fn main() {
     let runs: usize = std::env::var("RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(20);
-    let work = std::env::temp_dir().join(format!("oci-rotator-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&work).expect("work dir");
-    let config = work.join("config");
-    let mut sim = Command::new(BIN)
-        .args(["simulate", "--listen", "127.0.0.1:0", "--seed", "--admin-config"])
-        .arg(&config)
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start the simulator");
-    let mut line = String::new();
-    BufReader::new(sim.stdout.take().expect("stdout")).read_line(&mut line).expect("simulator line");
-    let _sim = Killed(sim);
-    let seeded: serde_json::Value = serde_json::from_str(&line).expect("simulator JSON");
-    let endpoint = seeded["endpoint"].as_str().expect("endpoint").to_owned();
-    let secret = seeded["secrets"]["API_KEY"].as_str().expect("secret").to_owned();
+    let sim = common::Sim::start("cold-start");
+    let (work, config, endpoint) = (sim.work.clone(), sim.config.clone(), sim.endpoint.clone());
+    let secret = sim.seeded["secrets"]["API_KEY"].as_str().expect("secret").to_owned();
 
     let (mut first_answer, mut rss_first, mut rss_full) = (Vec::new(), Vec::new(), Vec::new());
     for run in 0..runs {
@@ -112,7 +102,6 @@ fn main() {
         assert_eq!(promote["responseCode"], 200, "{promote}");
         rss_full.push(vm_hwm_kib(pid) as f64 / 1024.0);
     }
-    let _ = std::fs::remove_dir_all(&work);
     let (m, lo, p90, hi) = stats(first_answer);
     println!("cold start to first answered step (VERIFY_CONNECTION over the Fn socket), {runs} runs:");
     println!("  median {m:.2} ms   min {lo:.2} ms   p90 {p90:.2} ms   max {hi:.2} ms");

@@ -9,8 +9,6 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -37,7 +35,7 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
-const BIN: &str = env!("CARGO_BIN_EXE_oci-rotator");
+mod common;
 
 #[derive(Default)]
 struct Sample {
@@ -55,19 +53,8 @@ fn median<T: Copy + PartialOrd>(v: &[T]) -> T {
 
 fn main() {
     let rotations: usize = std::env::var("ROTATIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(30);
-    let work = std::env::temp_dir().join(format!("oci-rotator-per-step-{}", std::process::id()));
-    std::fs::create_dir_all(&work).expect("work dir");
-    let config = work.join("config");
-    let mut sim = Command::new(BIN)
-        .args(["simulate", "--listen", "127.0.0.1:0", "--seed", "--admin-config"])
-        .arg(&config)
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("simulator");
-    let mut line = String::new();
-    BufReader::new(sim.stdout.take().expect("stdout")).read_line(&mut line).expect("line");
-    let seeded: serde_json::Value = serde_json::from_str(&line).expect("json");
-    let endpoint = seeded["endpoint"].as_str().expect("endpoint").to_owned();
+    let sim = common::Sim::start("per-step");
+    let (config, endpoint, seeded) = (sim.config.clone(), sim.endpoint.clone(), sim.seeded.clone());
     let env: HashMap<String, String> = [
         ("OCI_CLI_CONFIG_FILE", config.display().to_string()),
         ("OCI_ROTATOR_VAULT_ENDPOINT", endpoint.clone()),
@@ -131,7 +118,5 @@ fn main() {
         }
         println!("| {kind} | rotation | {total_calls} | | | |");
     }
-    let _ = sim.kill();
-    let _ = sim.wait();
-    let _ = std::fs::remove_dir_all(&work);
+    drop(sim);
 }

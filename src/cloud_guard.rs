@@ -17,6 +17,7 @@
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use tokio::time::Instant;
+use tracing::Instrument;
 
 use crate::notify::{self, Notifier, Subject};
 use crate::oci::secrets::BundleSelector;
@@ -126,10 +127,18 @@ pub async fn handle(
     finding: &Finding,
     deadline: Instant,
 ) -> SecretRotationOutput {
-    let client = client.with_deadline(deadline);
     let span = tracing::info_span!("cloud_guard", event_id = %finding.event_id, problem = %finding.problem, user_id = %finding.user_id);
-    let _guard = span.enter();
-    drop(_guard);
+    handle_in_span(client, notifier, compartment, finding, deadline).instrument(span).await
+}
+
+async fn handle_in_span(
+    client: &Client,
+    notifier: Option<&Notifier>,
+    compartment: Option<&str>,
+    finding: &Finding,
+    deadline: Instant,
+) -> SecretRotationOutput {
+    let client = client.with_deadline(deadline);
     let (code, secret_id, message, opc_request_id) = match find_secret(&client, compartment, finding).await {
         Ok(Some(secret_id)) => match client.rotate_secret(&secret_id, &retry_token(&finding.event_id)).await {
             Ok(request_id) => {

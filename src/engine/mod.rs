@@ -95,7 +95,7 @@ impl Rotator {
             match result {
                 Ok(outcome) => {
                     let out = SecretRotationOutput::new(200, outcome.version, format!("{}: {}", input.step, outcome.message));
-                    tracing::info!(response_code = 200, current_version_no = ?outcome.version, elapsed_ms = started.elapsed().as_millis() as u64, message = %out.return_message, "step succeeded");
+                    tracing::info!(response_code = 200, current_version_no = ?outcome.version, elapsed_ms = started.elapsed().as_millis() as u64, return_message = %out.return_message, "step succeeded");
                     if let (Some(n), true) = (&self.notifier, outcome.promoted) {
                         n.publish(&client, &notify::rotation_completed(&subject(outcome.version, None), &out.return_message)).await;
                     }
@@ -105,9 +105,9 @@ impl Rotator {
                     let code = e.response_code();
                     let out = SecretRotationOutput::new(code, None, format!("{}: {e}", input.step));
                     if code == 200 {
-                        tracing::info!(message = %out.return_message, "dry run: stopped before the first write");
+                        tracing::info!(return_message = %out.return_message, "dry run: stopped before the first write");
                     } else {
-                        tracing::warn!(response_code = code, elapsed_ms = started.elapsed().as_millis() as u64, message = %out.return_message, "step failed");
+                        tracing::warn!(response_code = code, elapsed_ms = started.elapsed().as_millis() as u64, return_message = %out.return_message, "step failed");
                     }
                     if let (Some(n), 400 | 404 | 409) = (&self.notifier, code) {
                         n.publish(&client, &notify::step_failed(&subject(None, e.opc_request_id()), code, &out.return_message)).await;

@@ -21,6 +21,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use futures_util::FutureExt;
 use tokio::time::Instant;
+use tracing::Instrument;
 
 use crate::cloud_guard;
 use crate::engine::Rotator;
@@ -126,7 +127,8 @@ async fn call(State(state): State<AppState>, headers: HeaderMap, body: Result<By
             }
         };
         let compartment = state.secrets_compartment.as_deref();
-        let run = cloud_guard::handle(state.rotator.client(), state.rotator.notifier(), compartment, &finding, deadline);
+        let run =
+            cloud_guard::handle(state.rotator.client(), state.rotator.notifier(), compartment, &finding, deadline).instrument(span.clone());
         return match tokio::time::timeout_at(deadline.checked_sub(ANSWER_MARGIN).unwrap_or(deadline), run).await {
             Ok(output) => answer(output),
             Err(_) => answer(SecretRotationOutput::new(
@@ -145,7 +147,8 @@ async fn call(State(state): State<AppState>, headers: HeaderMap, body: Result<By
     };
     drop(_entered);
     let answer_by = deadline.checked_sub(ANSWER_MARGIN).unwrap_or(deadline);
-    let run = AssertUnwindSafe(state.rotator.run(&input, answer_by)).catch_unwind();
+    // The step's logs carry the Fn call id: the rotation span is a child of the call span.
+    let run = AssertUnwindSafe(state.rotator.run(&input, answer_by).instrument(span.clone())).catch_unwind();
     match tokio::time::timeout_at(answer_by, run).await {
         Ok(Ok(output)) => answer(output),
         Ok(Err(_panic)) => {

@@ -1,0 +1,50 @@
+//! Shared by the benchmarks: `oci-rotator simulate` in its own process, seeded, with an
+//! administrator's OCI config file, stopped when dropped.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+/// The release binary under test.
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_oci-rotator");
+
+/// A running simulator.
+pub(crate) struct Sim {
+    child: Child,
+    /// Scratch directory (config file, sockets), removed on drop.
+    pub(crate) work: PathBuf,
+    /// OCI config file of the administrator the simulator trusts.
+    pub(crate) config: PathBuf,
+    /// `http://127.0.0.1:PORT`.
+    pub(crate) endpoint: String,
+    /// The seeded secrets and users (`{"secrets": {...}, "users": {...}}`).
+    pub(crate) seeded: serde_json::Value,
+}
+
+impl Sim {
+    /// Starts the simulator and waits for its JSON line.
+    pub(crate) fn start(name: &str) -> Sim {
+        let work = std::env::temp_dir().join(format!("oci-rotator-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&work).expect("work dir");
+        let config = work.join("config");
+        let mut child = Command::new(BIN)
+            .args(["simulate", "--listen", "127.0.0.1:0", "--seed", "--admin-config"])
+            .arg(&config)
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start the simulator");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("simulator line");
+        let seeded: serde_json::Value = serde_json::from_str(&line).expect("simulator JSON");
+        let endpoint = seeded["endpoint"].as_str().expect("endpoint").to_owned();
+        Sim { child, work, config, endpoint, seeded }
+    }
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.work);
+    }
+}
