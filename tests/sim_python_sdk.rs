@@ -1,45 +1,54 @@
-//! The official OCI Python SDK against `oci-rotator simulate`: reads a bundle, creates and promotes
-//! a PENDING version, lists/uploads/deletes an API key, every request signed by the SDK and
-//! verified by the simulator. Skipped, with a message, where Python or the `oci` package is missing
-//! (`pip install oci==2.189.0`).
+//! The official OCI Python SDK against the embedded simulator, started in process: reads bundles,
+//! creates and promotes a PENDING version (with `if-match`, through the UPDATING window),
+//! lists/uploads/deletes an API key, creates an auth token and resets a console password, every
+//! request signed by the SDK and verified by the simulator. Skipped, with a message, where
+//! `python3` or the `oci` package is missing (`pip install oci==2.189.0`).
+#![allow(clippy::unwrap_used)] // `#[tokio::test]` bodies are not seen as tests by clippy
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::path::Path;
 
-#[test]
-fn the_official_python_sdk_works_against_the_simulator() {
-    let has_sdk = Command::new("python3").args(["-c", "import oci, cryptography"]).output().is_ok_and(|o| o.status.success());
-    if !has_sdk {
+use oci_rotator::sim::{SimOptions, Simulator};
+
+fn python_has_oci() -> bool {
+    std::process::Command::new("python3").args(["-c", "import oci"]).output().is_ok_and(|o| o.status.success())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_official_python_sdk_works_against_the_simulator() {
+    if !python_has_oci() {
         println!("SKIPPED: python3 with the `oci` package is not available (pip install oci==2.189.0)");
         return;
     }
-    // Given: the simulator, seeded, with an administrator's OCI config file.
-    let dir = std::env::temp_dir().join(format!("oci-rotator-sdk-{}", std::process::id()));
+    // Given: a seeded simulator and an OCI config file for its administrator.
+    let sim = Simulator::new(SimOptions { updating_ms: 200, key_propagation_ms: 0 });
+    let endpoint = sim.spawn().await.unwrap();
+    let seeded = sim.seed().await;
+    let admin = sim.create_admin();
+    let dir = std::env::temp_dir().join(format!("oci-rotator-sdk-{}-{}", std::process::id(), endpoint.rsplit(':').next().unwrap()));
     std::fs::create_dir_all(&dir).unwrap();
     let config = dir.join("config");
-    let mut sim = Command::new(env!("CARGO_BIN_EXE_oci-rotator"))
-        .args(["simulate", "--listen", "127.0.0.1:0", "--seed", "--admin-config"])
-        .arg(&config)
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(sim.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let seeded: serde_json::Value = serde_json::from_str(&line).unwrap();
+    admin.write_oci_config(&config, &dir.join("admin.key.pem")).unwrap();
+    let (secret, user) = (&seeded.secrets["API_KEY"], &seeded.users["API_KEY"]);
+    let keys_before: Vec<String> = sim.api_keys(user).into_iter().map(|k| k.fingerprint).collect();
+
     // When: the SDK script runs.
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sim_python_sdk.py");
-    let out = Command::new("python3")
-        .arg(script)
-        .arg(&config)
-        .arg(seeded["endpoint"].as_str().unwrap())
-        .arg(seeded["secrets"]["API_KEY"].as_str().unwrap())
-        .arg(seeded["users"]["API_KEY"].as_str().unwrap())
-        .output()
-        .unwrap();
-    let _ = sim.kill();
-    let _ = sim.wait();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sim_python_sdk.py");
+    let out = tokio::process::Command::new("python3").arg(script).arg(&config).arg(&endpoint).arg(secret).arg(user).output().await.unwrap();
     let _ = std::fs::remove_dir_all(&dir);
-    // Then
+
+    // Then: the script passed, the simulator accepted every signature, and the state is as the script left it.
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success() && stdout.contains("OK"), "stdout: {stdout}\nstderr: {}", String::from_utf8_lossy(&out.stderr));
+    let journal = sim.journal();
+    assert!(journal.iter().all(|j| j.status != 401), "every SDK signature verifies: {journal:?}");
+    for op in ["GetSecretBundle", "UpdateSecret", "ListSecretVersions", "GetSecretVersion", "UploadApiKey", "DeleteApiKey"] {
+        assert!(journal.iter().any(|j| j.operation == op && j.status < 300), "{op} succeeded");
+    }
+    let versions = sim.secret_versions(secret);
+    let stages: Vec<Vec<String>> = versions.iter().map(|v| v.stages.clone()).collect();
+    assert_eq!(stages, [vec!["PREVIOUS".to_owned()], vec!["CURRENT".to_owned(), "LATEST".to_owned()]]);
+    assert_eq!(versions[1].content, serde_json::json!({"hello": "sdk"}));
+    let keys_after: Vec<String> = sim.api_keys(user).into_iter().map(|k| k.fingerprint).collect();
+    assert_eq!(keys_after, keys_before);
+    assert!(sim.ui_password(user).is_some());
 }

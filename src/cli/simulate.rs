@@ -18,22 +18,9 @@ pub async fn run(listen: SocketAddr, admin_config: Option<PathBuf>, seed: bool) 
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     if let Some(path) = admin_config {
         let admin = sim.create_admin();
-        let key_path = path.with_file_name(format!(
-            "{}.key.pem",
-            path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "admin".to_owned())
-        ));
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        }
-        std::fs::write(&key_path, admin.private_key_pem.as_bytes()).map_err(|e| format!("cannot write {}: {e}", key_path.display()))?;
-        let config = format!(
-            "[DEFAULT]\nuser={}\nfingerprint={}\ntenancy={}\nregion=us-ashburn-1\nkey_file={}\n",
-            admin.user_id,
-            admin.fingerprint,
-            admin.tenancy_id,
-            key_path.display()
-        );
-        std::fs::write(&path, config).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "admin".to_owned());
+        let key_path = path.with_file_name(format!("{name}.key.pem"));
+        admin.write_oci_config(&path, &key_path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     let (secrets, users) = if seed {
         let s = sim.seed().await;

@@ -1,39 +1,71 @@
 //! An embedded OCI simulator: Vault (`20180608`), Secrets (`20190301`), Identity (`20160918`) and
-//! Notifications (`20181201`), on the real paths with the real JSON, so the function, the demo,
-//! the tests and the official OCI SDK can run a rotation with no cloud account.
+//! Notifications (`20181201`) on the real paths with the real JSON, so the function, the demo, the
+//! tests and the official OCI SDKs can run rotations with no cloud account.
 //!
-//! What it keeps faithful: version stages (CURRENT, PENDING, PREVIOUS, LATEST, DEPRECATED) and
-//! promotion, etags and `if-match`, a secret `UPDATING` for a moment after each update, `SSH_KEY`
-//! auto-generation, IAM's per-user limits (3 API keys, 2 auth tokens, 2 customer secret keys),
-//! one-time secrets shown only by the create call, `opc-retry-token` idempotency, and an OCI
-//! signature check of every request (resource-principal session keys, the administrator's API key,
-//! and a user's own API key for their own GetUser). Faults can be injected at the Nth call.
+//! Faithful where the rotation depends on it: version stages (CURRENT, PENDING, PREVIOUS, LATEST,
+//! DEPRECATED) and promotion, etags and `if-match`, a secret `UPDATING` for a moment after each
+//! update, `SSH_KEY` auto-generation, IAM's per-user limits, one-time secrets shown only by the
+//! create call, keys `CREATING` until propagated, `opc-retry-token` idempotency, and an OCI
+//! signature check of every request (resource-principal sessions it issued, an administrator's API
+//! key, and a user's own API key for their own GetUser). Faults can be injected at the Nth matching
+//! request, and every request is journaled.
 //!
-//! - `state`: the model and its rules; `http`: the handler, routing and signature checks; `seed`: the demo tenancy.
+//! Layout: [`Simulator`] (this file) is the API. The model and its rules: `state`, `iam`,
+//! `vault_model`, `update`, `autogen`. The wire: `http` (the request pipeline), `auth` and `rpst`
+//! (principals), `routes` (the routing table), `vault`, `secrets`, `identity` and `notifications`
+//! (the operations), `retry` (retry-token memory), `response` (answers and errors). Also `faults`
+//! (fault queue and journal), `admin` (the `/_sim/` surface), `seed` (the demo tenancy), `views`
+//! (inspection types), `ids` and `error`.
 
+mod admin;
+mod auth;
+mod autogen;
+mod error;
+mod faults;
 mod http;
+mod iam;
+mod identity;
+mod ids;
+mod notifications;
+mod response;
+mod retry;
+mod routes;
+mod rpst;
+mod secrets;
 mod seed;
 mod state;
+mod update;
+mod vault;
+mod vault_model;
+mod views;
 
-use std::collections::BTreeMap;
+#[cfg(test)]
+mod tests;
+
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use base64::engine::general_purpose::{STANDARD as B64, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
-use rsa::traits::PublicKeyParts;
 use rsa::RsaPublicKey;
-use serde::Serialize;
 use serde_json::{json, Value};
 
-pub use state::{AutoGen, SimError};
+pub use autogen::AutoGen;
+pub use error::SimError;
+pub use faults::{Fault, FaultKind, JournalEntry};
+pub use views::{AdminPrincipal, ApiKeyView, CredView, ResourcePrincipalSession, Seeded, VersionView};
+
+use iam::CredKind;
+use vault_model::{new_secret_id, Secret};
 
 /// Timing knobs.
 #[derive(Debug, Clone)]
 pub struct SimOptions {
-    /// How long a secret stays `UPDATING` after an update.
+    /// How long a secret stays `UPDATING` after an update, in milliseconds (default 50).
     pub updating_ms: u64,
-    /// How long an uploaded API key is `CREATING` (not yet usable to sign).
+    /// How long a key uploaded with UploadApiKey stays `CREATING` (not usable to sign), in
+    /// milliseconds (default 0). Keys added by [`Simulator::upload_api_key`] are ACTIVE at once.
     pub key_propagation_ms: u64,
 }
 
@@ -43,141 +75,34 @@ impl Default for SimOptions {
     }
 }
 
-/// A fault to inject.
-#[derive(Debug, Clone)]
-pub struct Fault {
-    /// 1-based index among the requests matching the filter, counted from the injection.
-    pub nth: u64,
-    /// Only requests with this method (`PUT`...).
-    pub method: Option<String>,
-    /// Only requests whose path and query contain this.
-    pub path_contains: Option<String>,
-    /// What happens.
-    pub kind: FaultKind,
-}
-
-/// What an injected fault does.
-#[derive(Debug, Clone)]
-pub enum FaultKind {
-    /// Answer 500 without applying anything.
-    Status500,
-    /// Answer 429 with `retry-after` without applying anything.
-    Status429 {
-        /// The `retry-after` value.
-        retry_after_secs: u64,
-    },
-    /// Break the connection without applying anything.
-    ResetBeforeApply,
-    /// Apply the change, then break the connection instead of answering.
-    LostResponse,
-    /// Wait, then handle the request normally.
-    Delay {
-        /// How long.
-        ms: u64,
-    },
-}
-
-/// One request the simulator saw.
-#[derive(Debug, Clone, Serialize)]
-pub struct JournalEntry {
-    /// Order of arrival.
-    pub seq: u64,
-    /// HTTP method.
-    pub method: String,
-    /// Raw path and query.
-    pub path: String,
-    /// Status answered (0: connection broken).
-    pub status: u16,
-    /// True when the request changed state.
-    pub write: bool,
-    /// The OCI operation (`UpdateSecret`...).
-    pub operation: String,
-}
-
-/// A version of a secret, for inspection.
-#[derive(Debug, Clone, Serialize)]
-pub struct VersionView {
-    /// Version number.
-    pub version_number: u64,
-    /// Stages.
-    pub stages: Vec<String>,
-    /// The decoded content, as JSON (Null when it is not JSON).
-    pub content: Value,
-}
-
-/// An API key, for inspection.
-#[derive(Debug, Clone, Serialize)]
-pub struct ApiKeyView {
-    /// Fingerprint.
-    pub fingerprint: String,
-    /// `ACTIVE` or `CREATING`.
-    pub state: String,
-}
-
-/// An auth token or customer secret key, for inspection (never the secret).
-#[derive(Debug, Clone, Serialize)]
-pub struct CredView {
-    /// Id (access key for customer secret keys).
-    pub id: String,
-    /// Description or display name.
-    pub description: String,
-    /// `ACTIVE`.
-    pub state: String,
-}
-
-/// The administrator principal's key material.
-pub struct AdminPrincipal {
-    /// The admin user.
-    pub user_id: String,
-    /// The tenancy.
-    pub tenancy_id: String,
-    /// The API key's fingerprint.
-    pub fingerprint: String,
-    /// PKCS#8 PEM of the API key.
-    pub private_key_pem: String,
-    /// `<tenancy>/<user>/<fingerprint>`.
-    pub key_id: String,
-}
-
-/// A resource-principal session the simulator issued.
-pub struct ResourcePrincipalSession {
-    /// The RPST (a JWT).
-    pub rpst: String,
-    /// PKCS#8 PEM of the session key.
-    pub private_key_pem: String,
-    /// The tenancy (`res_tenant`).
-    pub tenancy_id: String,
-}
-
-/// What `seed` created.
-#[derive(Debug, Clone, Serialize)]
-pub struct Seeded {
-    /// Secret OCID per credential kind.
-    pub secrets: BTreeMap<String, String>,
-    /// User OCID per credential kind.
-    pub users: BTreeMap<String, String>,
-}
-
-struct Faults {
-    pending: Vec<(Fault, u64)>,
-}
-
 struct Inner {
     opts: SimOptions,
     state: Mutex<state::State>,
-    faults: Mutex<Faults>,
-    journal: Mutex<Vec<JournalEntry>>,
-    requests: std::sync::atomic::AtomicU64,
+    faults: Mutex<faults::FaultQueue>,
+    journal: Mutex<faults::Journal>,
+    requests: AtomicU64,
 }
 
-/// The simulator. Cheap to clone.
+/// The simulator: one tenancy with one vault. Cheap to clone (clones share the state).
 #[derive(Clone)]
 pub struct Simulator {
     inner: Arc<Inner>,
 }
 
+impl std::fmt::Debug for Simulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Simulator").field("opts", &self.inner.opts).finish_non_exhaustive()
+    }
+}
+
+/// Locks, ignoring poisoning (a panicking test must not wedge the others).
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// A 2048-bit key pair (the sizes are fixed, so generation cannot fail on input).
+fn new_key() -> crate::keys::GeneratedKey {
+    crate::keys::generate(2048).unwrap_or_else(|e| unreachable!("2048-bit RSA key generation failed: {e}"))
 }
 
 impl Simulator {
@@ -187,9 +112,9 @@ impl Simulator {
             inner: Arc::new(Inner {
                 opts,
                 state: Mutex::new(state::State::new()),
-                faults: Mutex::new(Faults { pending: Vec::new() }),
-                journal: Mutex::new(Vec::new()),
-                requests: std::sync::atomic::AtomicU64::new(0),
+                faults: Mutex::new(faults::FaultQueue::default()),
+                journal: Mutex::new(faults::Journal::default()),
+                requests: AtomicU64::new(0),
             }),
         }
     }
@@ -198,15 +123,11 @@ impl Simulator {
         lock(&self.inner.state)
     }
 
-    pub(crate) fn updating(&self) -> u64 {
-        self.inner.opts.updating_ms
+    pub(crate) fn options(&self) -> &SimOptions {
+        &self.inner.opts
     }
 
-    pub(crate) fn key_propagation(&self) -> Duration {
-        Duration::from_millis(self.inner.opts.key_propagation_ms)
-    }
-
-    /// The router serving every API.
+    /// The router serving every API (and `/_sim/`).
     pub fn router(&self) -> axum::Router {
         axum::Router::new().fallback(http::handle).layer(axum::extract::DefaultBodyLimit::max(1024 * 1024)).with_state(self.clone())
     }
@@ -221,7 +142,11 @@ impl Simulator {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let endpoint = format!("http://{}", listener.local_addr()?);
         let sim = self.clone();
-        tokio::spawn(async move { sim.serve(listener).await });
+        tokio::spawn(async move {
+            if let Err(e) = sim.serve(listener).await {
+                tracing::error!(error = %e, "the OCI simulator stopped serving");
+            }
+        });
         Ok(endpoint)
     }
 
@@ -230,13 +155,13 @@ impl Simulator {
         self.state().tenancy_id.clone()
     }
 
-    /// Creates an administrator (a user with an API key, trusted for every call).
+    /// Creates an administrator: a user with an ACTIVE API key, trusted for every call.
     pub fn create_admin(&self) -> AdminPrincipal {
-        let key = crate::keys::generate(2048).unwrap_or_else(|_| unreachable!("2048 is a supported size"));
+        let key = new_key();
         let mut st = self.state();
-        let user_id = st.add_user("sim-admin");
-        let fingerprint = st.upload_api_key(&user_id, &key.public_pem).unwrap_or_default();
-        st.admins.insert(user_id.clone());
+        let user_id = st.iam.add_user("sim-admin");
+        let fingerprint = st.iam.upload_api_key(&user_id, &key.public_pem, Duration::ZERO).unwrap_or_default();
+        st.iam.admins.insert(user_id.clone());
         let tenancy_id = st.tenancy_id.clone();
         AdminPrincipal {
             key_id: format!("{tenancy_id}/{user_id}/{fingerprint}"),
@@ -247,72 +172,72 @@ impl Simulator {
         }
     }
 
-    /// Issues a resource-principal session (RPST + session key), trusted for every call.
+    /// Issues a resource-principal session: an RPST (a JWT with `res_tenant`, `exp` = now + 3600 and
+    /// the session public key in `jwk`) and the session key's PKCS#8 PEM. Requests signed with keyId
+    /// `ST$<rpst>` by that key are trusted for every call.
     pub fn create_resource_principal(&self) -> ResourcePrincipalSession {
-        let session = crate::keys::generate(2048).unwrap_or_else(|_| unreachable!("2048 is a supported size"));
-        let public = crate::keys::parse_public_pem(&session.public_pem).unwrap_or_else(|_| unreachable!("generated key"));
-        let mut st = self.state();
-        let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        let exp = now + 3600;
-        let claims = json!({
-            "sub": "ocid1.fnfunc.oc1.iad.simulated", "res_tenant": st.tenancy_id, "res_compartment": st.tenancy_id,
-            "res_type": "fnfunc", "iat": now, "exp": exp, "iss": "authService.oracle.com",
-            "jwk": {"kty": "RSA", "alg": "RS256", "n": URL_SAFE_NO_PAD.encode(public.n().to_bytes_be()), "e": URL_SAFE_NO_PAD.encode(public.e().to_bytes_be())}
-        });
-        let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"RS256","typ":"JWT","kid":"sim"}"#);
-        let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
-        let signature = URL_SAFE_NO_PAD.encode(crate::keys::fingerprint(&public).unwrap_or_default());
-        let rpst = format!("{header}.{payload}.{signature}");
-        st.sessions.insert(rpst.clone(), (public, exp));
-        ResourcePrincipalSession { rpst, private_key_pem: session.private_pem.to_string(), tenancy_id: st.tenancy_id.clone() }
+        let session = new_key();
+        let public = crate::keys::parse_public_pem(&session.public_pem).unwrap_or_else(|e| unreachable!("a generated key parses: {e}"));
+        let st = self.state();
+        ResourcePrincipalSession {
+            rpst: rpst::issue(&st.rpst_key, &st.tenancy_id, &public),
+            private_key_pem: session.private_pem.to_string(),
+            tenancy_id: st.tenancy_id.clone(),
+        }
     }
 
-    /// Creates an ACTIVE user.
+    /// Creates an ACTIVE user; returns its OCID.
     pub fn create_user(&self, name: &str) -> String {
-        self.state().add_user(name)
+        self.state().iam.add_user(name)
     }
 
-    /// Seeds one user and one secret per credential kind (see `seed.rs`).
+    /// Seeds one user and one secret per credential kind, each secret's CURRENT version holding a
+    /// credential live in IAM, plus an unmanaged API key on the API_KEY user (see `seed.rs`).
     pub async fn seed(&self) -> Seeded {
-        seed::seed(self)
+        seed::seed(self).await
     }
 
-    /// Creates a secret whose version 1 (CURRENT, LATEST) holds `content` (JSON, stored base64).
+    /// Creates a secret whose version 1 (CURRENT, LATEST) holds `content` (JSON, stored base64),
+    /// with `SSH_KEY` auto-generation when `auto_generation` is given; returns its OCID.
     pub fn create_secret(&self, name: &str, metadata: Value, content: &Value, auto_generation: Option<AutoGen>) -> String {
-        self.state().add_secret(name, metadata, content, auto_generation, None)
+        let id = new_secret_id();
+        let mut st = self.state();
+        let secret = Secret::new(id.clone(), name, &st.tenancy_id.clone(), metadata, B64.encode(content.to_string()), auto_generation);
+        st.vault.secrets.insert(id.clone(), secret);
+        id
     }
 
-    /// Replaces a secret's metadata (tests).
+    /// Replaces a secret's metadata (no new version, no UPDATING window).
     pub fn set_metadata(&self, secret_id: &str, metadata: Value) {
-        if let Some(s) = self.state().secrets.get_mut(secret_id) {
+        if let Some(s) = self.state().vault.secrets.get_mut(secret_id) {
             s.metadata = metadata;
         }
     }
 
-    /// Uploads an API key for a user; returns its fingerprint.
+    /// Adds an API key to a user, ACTIVE at once; returns its fingerprint.
     pub fn upload_api_key(&self, user_id: &str, public_pem: &str) -> Result<String, SimError> {
-        self.state().upload_api_key(user_id, public_pem)
+        self.state().iam.upload_api_key(user_id, public_pem, Duration::ZERO)
     }
 
     /// Creates an auth token; returns (id, token).
     pub fn create_auth_token(&self, user_id: &str, description: &str) -> Result<(String, String), SimError> {
-        self.state().create_cred(user_id, false, description)
+        self.state().iam.create_cred(user_id, CredKind::AuthToken, description)
     }
 
     /// Creates a customer secret key; returns (id = access key, secret key).
     pub fn create_customer_secret_key(&self, user_id: &str, display_name: &str) -> Result<(String, String), SimError> {
-        self.state().create_cred(user_id, true, display_name)
+        self.state().iam.create_cred(user_id, CredKind::CustomerSecretKey, display_name)
     }
 
-    /// Resets the user's console password; returns it.
+    /// Creates or resets the user's console password; returns it.
     pub fn reset_ui_password(&self, user_id: &str) -> Result<String, SimError> {
-        self.state().reset_ui_password(user_id)
+        self.state().iam.reset_ui_password(user_id).map(|p| p.password.clone())
     }
 
-    /// The versions of a secret, oldest first, with decoded content.
+    /// The versions of a secret, oldest first, with decoded content (empty for an unknown secret).
     pub fn secret_versions(&self, secret_id: &str) -> Vec<VersionView> {
         let st = self.state();
-        let Some(s) = st.secrets.get(secret_id) else { return Vec::new() };
+        let Some(s) = st.vault.secrets.get(secret_id) else { return Vec::new() };
         s.versions
             .iter()
             .map(|v| VersionView {
@@ -325,62 +250,55 @@ impl Simulator {
 
     /// The CURRENT version number.
     pub fn current_version(&self, secret_id: &str) -> Option<u64> {
-        self.state().secrets.get(secret_id).and_then(state::Secret::current)
+        self.state().vault.secrets.get(secret_id).and_then(Secret::current)
+    }
+
+    /// The secret's lifecycle state (`ACTIVE` or `UPDATING`).
+    pub fn lifecycle_state(&self, secret_id: &str) -> Option<String> {
+        self.state().vault.secrets.get(secret_id).map(|s| s.lifecycle().to_owned())
     }
 
     /// How many times RotateSecret was accepted for the secret.
     pub fn rotations_requested(&self, secret_id: &str) -> u64 {
-        self.state().secrets.get(secret_id).map_or(0, |s| s.rotations_requested)
+        self.state().vault.secrets.get(secret_id).map_or(0, |s| s.rotations_requested)
     }
 
     /// The user's API keys.
     pub fn api_keys(&self, user_id: &str) -> Vec<ApiKeyView> {
-        let propagation = self.key_propagation();
         let st = self.state();
-        st.users
-            .get(user_id)
-            .map(|u| {
-                u.api_keys
-                    .iter()
-                    .map(|k| ApiKeyView {
-                        fingerprint: k.fingerprint.clone(),
-                        state: if k.created.elapsed() >= propagation { "ACTIVE" } else { "CREATING" }.to_owned(),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
+        let Some(u) = st.iam.users.get(user_id) else { return Vec::new() };
+        u.api_keys.iter().map(|k| ApiKeyView { fingerprint: k.fingerprint.clone(), state: k.lifecycle().to_owned() }).collect()
     }
 
-    fn creds(&self, user_id: &str, csk: bool) -> Vec<CredView> {
+    fn creds(&self, user_id: &str, kind: CredKind) -> Vec<CredView> {
         let st = self.state();
-        let Some(u) = st.users.get(user_id) else { return Vec::new() };
-        let list = if csk { &u.customer_secret_keys } else { &u.auth_tokens };
-        list.iter().map(|c| CredView { id: c.id.clone(), description: c.label.clone(), state: "ACTIVE".to_owned() }).collect()
+        let Some(u) = st.iam.users.get(user_id) else { return Vec::new() };
+        u.creds(kind).iter().map(|c| CredView { id: c.id.clone(), description: c.label.clone(), state: "ACTIVE".to_owned() }).collect()
     }
 
     /// The user's auth tokens.
     pub fn auth_tokens(&self, user_id: &str) -> Vec<CredView> {
-        self.creds(user_id, false)
+        self.creds(user_id, CredKind::AuthToken)
     }
 
     /// The user's customer secret keys.
     pub fn customer_secret_keys(&self, user_id: &str) -> Vec<CredView> {
-        self.creds(user_id, true)
+        self.creds(user_id, CredKind::CustomerSecretKey)
     }
 
     /// The user's current console password, if any.
     pub fn ui_password(&self, user_id: &str) -> Option<String> {
-        self.state().users.get(user_id).and_then(|u| u.ui_password.as_ref().map(|(p, _)| p.clone()))
+        self.state().iam.users.get(user_id).and_then(|u| u.ui_password.as_ref().map(|p| p.password.clone()))
     }
 
-    /// Messages published to ONS topics: (topic, title, body).
+    /// Messages published to notification topics: (topic, title, body).
     pub fn published(&self) -> Vec<(String, String, String)> {
-        self.state().published.clone()
+        self.state().published.iter().map(|p| (p.topic.clone(), p.title.clone(), p.body.clone())).collect()
     }
 
-    /// Every request seen since the last `clear_journal`.
+    /// Every OCI request seen since the last [`Simulator::clear_journal`].
     pub fn journal(&self) -> Vec<JournalEntry> {
-        lock(&self.inner.journal).clone()
+        lock(&self.inner.journal).entries()
     }
 
     /// Forgets the journal.
@@ -390,71 +308,66 @@ impl Simulator {
 
     /// Queues a fault.
     pub fn inject(&self, fault: Fault) {
-        lock(&self.inner.faults).pending.push((fault, 0));
+        lock(&self.inner.faults).push(fault);
     }
 
     /// Drops every queued fault.
     pub fn clear_faults(&self) {
-        lock(&self.inner.faults).pending.clear();
+        lock(&self.inner.faults).clear();
     }
 
-    /// Requests received (all routes but `/_sim/`).
+    /// Faults queued and not yet triggered.
+    pub fn faults_pending(&self) -> usize {
+        lock(&self.inner.faults).len()
+    }
+
+    /// OCI requests received (every path but `/_sim/`).
     pub fn request_count(&self) -> u64 {
-        self.inner.requests.load(std::sync::atomic::Ordering::SeqCst)
+        self.inner.requests.load(Ordering::SeqCst)
     }
 
     /// Counts an arriving request and takes the fault it triggers, if any.
-    pub(crate) fn take_fault(&self, method: &str, path_and_query: &str) -> Option<FaultKind> {
-        self.inner.requests.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let mut faults = lock(&self.inner.faults);
-        let mut hit = None;
-        for (i, (f, seen)) in faults.pending.iter_mut().enumerate() {
-            let matches = f.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method))
-                && f.path_contains.as_deref().is_none_or(|p| path_and_query.contains(p));
-            if matches {
-                *seen += 1;
-                if *seen == f.nth && hit.is_none() {
-                    hit = Some(i);
-                }
-            }
-        }
-        hit.map(|i| faults.pending.remove(i).0.kind)
+    pub(crate) fn arrive(&self, method: &str, path_and_query: &str) -> Option<FaultKind> {
+        self.inner.requests.fetch_add(1, Ordering::SeqCst);
+        lock(&self.inner.faults).take(method, path_and_query)
     }
 
-    pub(crate) fn record(&self, method: &axum::http::Method, path: &str, status: u16, write: bool, operation: &str) {
-        let mut j = lock(&self.inner.journal);
-        let seq = j.len() as u64 + 1;
-        j.push(JournalEntry { seq, method: method.to_string(), path: path.to_owned(), status, write, operation: operation.to_owned() });
+    pub(crate) fn record(&self, entry: JournalEntry) {
+        lock(&self.inner.journal).record(entry);
     }
 
-    /// A view of secrets and IAM without secret values (for `/_sim/state`).
+    /// Secrets (versions and stages) and users (credential ids and fingerprints), without any
+    /// secret value: what `GET /_sim/state` answers.
     pub fn state_view(&self) -> Value {
         let st = self.state();
         let secrets: Vec<Value> = st
+            .vault
             .secrets
             .values()
             .map(|s| {
                 json!({"id": s.id, "name": s.name, "metadata": s.metadata, "lifecycleState": s.lifecycle(),
-                "versions": s.versions.iter().map(|v| json!({"versionNumber": v.number, "stages": v.stages})).collect::<Vec<_>>()})
+                    "currentVersionNumber": s.current(), "isAutoGenerationEnabled": s.auto_gen_enabled,
+                    "versions": s.versions.iter().map(|v| json!({"versionNumber": v.number, "stages": v.stages})).collect::<Vec<_>>()})
             })
             .collect();
         let users: Vec<Value> = st
+            .iam
             .users
             .values()
             .map(|u| {
-                json!({"id": u.id, "name": u.name,
-                "apiKeys": u.api_keys.iter().map(|k| k.fingerprint.clone()).collect::<Vec<_>>(),
-                "authTokens": u.auth_tokens.iter().map(|c| json!({"id": c.id, "description": c.label})).collect::<Vec<_>>(),
-                "customerSecretKeys": u.customer_secret_keys.iter().map(|c| json!({"id": c.id, "displayName": c.label})).collect::<Vec<_>>(),
-                "hasUiPassword": u.ui_password.is_some()})
+                json!({"id": u.id, "name": u.name, "isAdmin": st.iam.admins.contains(&u.id),
+                    "apiKeys": u.api_keys.iter().map(|k| json!({"fingerprint": k.fingerprint, "lifecycleState": k.lifecycle()})).collect::<Vec<_>>(),
+                    "authTokens": u.auth_tokens.iter().map(|c| json!({"id": c.id, "description": c.label})).collect::<Vec<_>>(),
+                    "customerSecretKeys": u.customer_secret_keys.iter().map(|c| json!({"id": c.id, "displayName": c.label})).collect::<Vec<_>>(),
+                    "hasUiPassword": u.ui_password.is_some()})
             })
             .collect();
-        json!({"tenancyId": st.tenancy_id, "secrets": secrets, "users": users})
+        json!({"tenancyId": st.tenancy_id, "vaultId": st.vault.id, "secrets": secrets, "users": users})
     }
 
-    /// Verifies that a public key is one of the user's (for tests).
+    /// True when `key` is one of the user's API keys (any state).
     pub fn holds_key(&self, user_id: &str, key: &RsaPublicKey) -> bool {
-        let fp = crate::keys::fingerprint(key).unwrap_or_default();
+        let Ok(fp) = crate::keys::fingerprint(key) else { return false };
         self.api_keys(user_id).iter().any(|k| k.fingerprint == fp)
     }
 }

@@ -1,52 +1,71 @@
-//! The demo tenancy: one user and one secret per credential kind, each secret's version 1 holding
-//! a credential that is live in IAM, plus an API key the API_KEY user has that no secret manages
-//! (it must survive every rotation). Tokens and secret keys get no unmanaged sibling: IAM allows
-//! two per user, and a rotation needs one free place.
+//! The demo tenancy: for each credential kind, a user `rotation-demo-<kind>` and a secret
+//! `demo-<kind>` whose version 1 (CURRENT, LATEST) holds a credential that is live in IAM. Tokens
+//! and customer secret keys are created with the marker `oci-rotator <secretId>` (so the secret id
+//! is chosen first). The API_KEY user also holds an unmanaged API key that no secret references,
+//! which every rotation must leave alone. Auth tokens and customer secret keys get no unmanaged
+//! sibling: IAM allows two per user, and a rotation needs one free place beside the CURRENT one.
 
 use std::collections::BTreeMap;
 
-use serde_json::json;
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine as _;
+use serde_json::{json, Value};
 
-use super::state::random_id;
+use super::iam::CredKind;
+use super::vault_model::{new_secret_id, Secret};
 use super::{Seeded, Simulator};
+use crate::keys::GeneratedKey;
 use crate::secret::CredentialKind;
 
-pub(super) fn seed(sim: &Simulator) -> Seeded {
-    let mut secrets = BTreeMap::new();
-    let mut users = BTreeMap::new();
-    let tenancy = sim.tenancy_id();
+/// Two 2048-bit key pairs, generated inline (about 0.1 s each). Not on blocking threads: tests
+/// seed many simulators while other rotations run, and extra key-generating threads would starve
+/// those rotations' own key generation of CPU (the fault matrix's 300 ms crash budget).
+fn two_keys() -> Option<(GeneratedKey, GeneratedKey)> {
+    Some((crate::keys::generate(2048).ok()?, crate::keys::generate(2048).ok()?))
+}
+
+pub(crate) async fn seed(sim: &Simulator) -> Seeded {
+    let keys = two_keys();
+    let mut seeded = Seeded { secrets: BTreeMap::new(), users: BTreeMap::new() };
+    let mut st = sim.state();
+    let tenancy = st.tenancy_id.clone();
     for kind in CredentialKind::ALL {
-        let name = format!("rotation-demo-{}", kind.as_str().to_ascii_lowercase());
-        let user = sim.create_user(&name);
-        let secret_id = random_id("ocid1.vaultsecret.oc1.iad.amaaaaaa");
+        let lower = kind.as_str().to_ascii_lowercase();
+        let name = format!("rotation-demo-{lower}");
+        let user = st.iam.add_user(&name);
+        let secret_id = new_secret_id();
         let marker = format!("oci-rotator {secret_id}");
         let mut metadata = json!({"credentialType": kind.as_str(), "userId": user});
-        let content = match kind {
+        let content: Value = match kind {
             CredentialKind::ApiKey => {
                 metadata["keyBits"] = json!(2048);
-                let key = crate::keys::generate(2048).unwrap_or_else(|_| unreachable!("2048 is a supported size"));
-                let _ = sim.upload_api_key(&user, &key.public_pem);
-                let unmanaged = crate::keys::generate(2048).unwrap_or_else(|_| unreachable!("2048 is a supported size"));
-                let _ = sim.upload_api_key(&user, &unmanaged.public_pem);
-                json!({"fingerprint": key.fingerprint, "privateKey": key.private_pem.as_str(), "publicKey": key.public_pem,
-                    "tenancyId": tenancy, "region": "us-ashburn-1", "userId": user})
+                match &keys {
+                    Some((managed, unmanaged)) => {
+                        let _ = st.iam.upload_api_key(&user, &managed.public_pem, std::time::Duration::ZERO);
+                        let _ = st.iam.upload_api_key(&user, &unmanaged.public_pem, std::time::Duration::ZERO);
+                        json!({"fingerprint": managed.fingerprint, "privateKey": managed.private_pem.as_str(),
+                            "publicKey": managed.public_pem, "tenancyId": tenancy, "region": "us-ashburn-1", "userId": user})
+                    }
+                    None => json!({}),
+                }
             }
             CredentialKind::AuthToken => {
-                let (id, token) = sim.create_auth_token(&user, &marker).unwrap_or_default();
+                let (id, token) = st.iam.create_cred(&user, CredKind::AuthToken, &marker).unwrap_or_default();
                 json!({"authTokenId": id, "token": token, "username": name})
             }
             CredentialKind::CustomerSecretKey => {
-                let (id, key) = sim.create_customer_secret_key(&user, &marker).unwrap_or_default();
+                let (id, key) = st.iam.create_cred(&user, CredKind::CustomerSecretKey, &marker).unwrap_or_default();
                 json!({"accessKeyId": id, "secretAccessKey": key, "namespace": "demo"})
             }
             CredentialKind::ConsolePassword => {
-                let password = sim.reset_ui_password(&user).unwrap_or_default();
+                let password = st.iam.reset_ui_password(&user).map(|p| p.password.clone()).unwrap_or_default();
                 json!({"password": password, "username": name})
             }
         };
-        let id = sim.state().add_secret(&format!("demo-{}", kind.as_str().to_ascii_lowercase()), metadata, &content, None, Some(secret_id));
-        secrets.insert(kind.as_str().to_owned(), id);
-        users.insert(kind.as_str().to_owned(), user);
+        let secret = Secret::new(secret_id.clone(), &format!("demo-{lower}"), &tenancy, metadata, B64.encode(content.to_string()), None);
+        st.vault.secrets.insert(secret_id.clone(), secret);
+        seeded.secrets.insert(kind.as_str().to_owned(), secret_id);
+        seeded.users.insert(kind.as_str().to_owned(), user);
     }
-    Seeded { secrets, users }
+    seeded
 }

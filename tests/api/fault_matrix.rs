@@ -11,21 +11,32 @@ use std::time::Duration;
 use oci_rotator::driver::{Driver, InProcess, StepTransport};
 use oci_rotator::protocol::{SecretRotationInput, SecretRotationOutput};
 use oci_rotator::secret::{CredentialKind, PreviousCredential};
-use oci_rotator::sim::{Fault, FaultKind, SimOptions};
+use oci_rotator::sim::{Fault, FaultKind, SimOptions, Simulator};
 
 use crate::sim_helpers::*;
 
-/// A transport whose calls are dropped after `after`: the function "crashes" mid-step.
+/// A transport that drops the step's future (the function "crashes") at the faulted call: the
+/// simulator applies the change and loses the response, and the step is abandoned right there,
+/// before the client could retry. Steps that do not reach that call run normally.
 struct Crashing {
     inner: InProcess,
-    after: Duration,
+    sim: Simulator,
 }
 
 impl StepTransport for Crashing {
     async fn call(&self, input: &SecretRotationInput) -> Result<SecretRotationOutput, String> {
-        match tokio::time::timeout(self.after, self.inner.call(input)).await {
-            Ok(out) => out,
-            Err(_) => Err("the function crashed mid-step".to_owned()),
+        let crash = async {
+            while self.sim.faults_pending() > 0 {
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+        };
+        let armed = self.sim.faults_pending() > 0;
+        if !armed {
+            return self.inner.call(input).await;
+        }
+        tokio::select! {
+            out = self.inner.call(input) => out,
+            () = crash => Err("the function crashed mid-step".to_owned()),
         }
     }
 }
@@ -81,9 +92,9 @@ async fn matrix_for(kind: CredentialKind) -> (usize, Vec<String>, Vec<String>) {
                     rig.rotate_checked(kind, &driver(), &rig.transport(STEP_TIMEOUT)).await
                 }
                 Case::Crash => {
-                    // The call at `index` hangs; the function is dropped there, as a crash would.
-                    rig.sim.inject(Fault { nth: index, method: None, path_contains: None, kind: FaultKind::Delay { ms: 2_000 } });
-                    let crashing = Crashing { inner: rig.transport(STEP_TIMEOUT), after: Duration::from_millis(300) };
+                    // The call at `index` is applied and its answer lost; the function dies there.
+                    rig.sim.inject(Fault { nth: index, method: None, path_contains: None, kind: FaultKind::LostResponse });
+                    let crashing = Crashing { inner: rig.transport(STEP_TIMEOUT), sim: rig.sim.clone() };
                     rig.rotate_checked(kind, &driver(), &crashing).await
                 }
             };

@@ -142,20 +142,8 @@ async fn rotate_dry_run_writes_nothing() {
     let dir = std::env::temp_dir().join(format!("dry-run-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let admin = rig.sim.create_admin();
-    let key = dir.join("admin.pem");
-    std::fs::write(&key, &admin.private_key_pem).unwrap();
     let config = dir.join("config");
-    std::fs::write(
-        &config,
-        format!(
-            "[DEFAULT]\nuser={}\nfingerprint={}\ntenancy={}\nregion=us-ashburn-1\nkey_file={}\n",
-            admin.user_id,
-            admin.fingerprint,
-            admin.tenancy_id,
-            key.display()
-        ),
-    )
-    .unwrap();
+    admin.write_oci_config(&config, &dir.join("admin.pem")).unwrap();
     for kind in CredentialKind::ALL {
         rig.sim.clear_journal();
         // Act

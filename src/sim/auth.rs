@@ -1,0 +1,85 @@
+//! Who signed a request, checked as OCI's front door does: an OCI signature
+//! (`crate::oci::signer::verify`) over the raw path and query and the headers as received, a
+//! `date` within 5 minutes, and a key this simulator knows: a resource-principal session
+//! (`ST$<rpst>`, with the session key from the token this simulator issued) or a user's ACTIVE
+//! API key (`<tenancy>/<user>/<fingerprint>`). Administrators and sessions may call anything; any
+//! other user may only read themselves (`GET /20160918/users/{own id}`).
+
+use std::time::{Duration, SystemTime};
+
+use axum::http::HeaderMap;
+
+use super::error::{not_found, unauthenticated, SimError};
+use super::{rpst, Simulator};
+use crate::oci::signer;
+
+/// Largest accepted distance between the request's `date` and the simulator's clock.
+const MAX_SKEW: Duration = Duration::from_secs(300);
+
+/// Who signed a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Principal {
+    /// A resource-principal session or an administrator: may call anything.
+    Trusted,
+    /// A user signing with their own API key: may only read themselves.
+    User(String),
+}
+
+impl Principal {
+    /// Refuses what a plain user may not do (404, as OCI hides what one may not see).
+    pub(crate) fn authorize(&self, method: &str, segments: &[String]) -> Result<(), SimError> {
+        match self {
+            Principal::Trusted => Ok(()),
+            Principal::User(me) => {
+                let own_user = method == "GET" && matches!(segments, [v, users, id] if v == "20160918" && users == "users" && id == me);
+                if own_user {
+                    Ok(())
+                } else {
+                    Err(not_found("this principal may only read its own user"))
+                }
+            }
+        }
+    }
+}
+
+/// A header's value as text.
+pub(crate) fn header(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+}
+
+/// Checks the request's signature and returns its principal.
+pub(crate) fn authenticate(
+    sim: &Simulator,
+    method: &str,
+    path_and_query: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Principal, SimError> {
+    let authorization = header(headers, "authorization").ok_or_else(|| unauthenticated("no Authorization header"))?;
+    let auth = signer::parse_authorization(&authorization).map_err(|e| unauthenticated(&e.to_string()))?;
+    let date = header(headers, "date").ok_or_else(|| unauthenticated("no date header"))?;
+    let when = httpdate::parse_http_date(&date).map_err(|_| unauthenticated("the date header is not an HTTP date"))?;
+    let skew = SystemTime::now().duration_since(when).unwrap_or_else(|e| e.duration());
+    if skew > MAX_SKEW {
+        return Err(unauthenticated("the date header is more than 5 minutes away from the server's clock"));
+    }
+    let (key, principal) = {
+        let st = sim.state();
+        if let Some(token) = auth.key_id.strip_prefix("ST$") {
+            let key = rpst::verify(&st.rpst_key, &st.tenancy_id, token).map_err(unauthenticated)?;
+            (key, Principal::Trusted)
+        } else {
+            let mut parts = auth.key_id.splitn(3, '/');
+            let (tenancy, user, fingerprint) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+            if tenancy != st.tenancy_id {
+                return Err(unauthenticated("the keyId names an unknown tenancy"));
+            }
+            let key = st.iam.active_key(user, fingerprint).ok_or_else(|| unauthenticated("the keyId names no ACTIVE API key"))?;
+            let principal = if st.iam.admins.contains(user) { Principal::Trusted } else { Principal::User(user.to_owned()) };
+            (key, principal)
+        }
+    };
+    let lookup = |name: &str| header(headers, name);
+    signer::verify(method, path_and_query, &lookup, body, &auth, &key).map_err(|e| unauthenticated(&e.to_string()))?;
+    Ok(principal)
+}

@@ -1,0 +1,99 @@
+//! Identity operations (`/20160918`): GetTenancy, ListRegionSubscriptions, GetUser, and a user's
+//! API keys, auth tokens, customer secret keys and console password. One-time secrets (`token`,
+//! `key`, `password`) appear only in the create responses; creates honour `opc-retry-token`.
+
+use serde_json::{json, Value};
+
+use super::error::{err, not_found, SimError};
+use super::iam::{CreatedResource, CredKind};
+use super::response::Answer;
+use super::retry::once_per_token;
+use super::routes::Call;
+
+pub(crate) fn get_tenancy(call: &Call<'_>, id: &str) -> Result<Answer, SimError> {
+    if id != call.sim.state().tenancy_id {
+        return Err(not_found(&format!("tenancy {id}")));
+    }
+    Ok(Answer::read(json!({"id": id, "name": "simulated-tenancy", "description": "oci-rotator simulator", "homeRegionKey": "IAD",
+        "freeformTags": {}, "definedTags": {}})))
+}
+
+pub(crate) fn list_region_subscriptions(call: &Call<'_>, id: &str) -> Result<Answer, SimError> {
+    if id != call.sim.state().tenancy_id {
+        return Err(not_found(&format!("tenancy {id}")));
+    }
+    Ok(Answer::read(json!([{"regionKey": "IAD", "regionName": "us-ashburn-1", "status": "READY", "isHomeRegion": true}])))
+}
+
+pub(crate) fn get_user(call: &Call<'_>, id: &str) -> Result<Answer, SimError> {
+    let st = call.sim.state();
+    Ok(Answer::read(st.iam.user(id)?.json(&st.tenancy_id)))
+}
+
+pub(crate) fn list_api_keys(call: &Call<'_>, id: &str) -> Result<Answer, SimError> {
+    let st = call.sim.state();
+    let user = st.iam.user(id)?;
+    Ok(Answer::read(Value::Array(user.api_keys.iter().map(|k| user.api_key_json(&st.tenancy_id, k)).collect())))
+}
+
+fn required_string<'a>(body: &'a Value, field: &str) -> Result<&'a str, SimError> {
+    body.get(field).and_then(Value::as_str).ok_or_else(|| err(400, "MissingParameter", format!("{field} is required")))
+}
+
+pub(crate) fn upload_api_key(call: &Call<'_>, id: &str) -> Result<Answer, SimError> {
+    let body = call.json()?;
+    let pem = required_string(&body, "key")?;
+    let propagation = std::time::Duration::from_millis(call.sim.options().key_propagation_ms);
+    once_per_token(call, || {
+        let mut st = call.sim.state();
+        let fingerprint = st.iam.upload_api_key(id, pem, propagation)?;
+        let tenancy = st.tenancy_id.clone();
+        let user = st.iam.user(id)?;
+        let key = user.api_keys.iter().find(|k| k.fingerprint == fingerprint).ok_or_else(|| not_found(&fingerprint))?;
+        Ok((Answer::created(user.api_key_json(&tenancy, key)), Some(CreatedResource::ApiKey { user: id.to_owned(), fingerprint })))
+    })
+}
+
+pub(crate) fn delete_api_key(call: &Call<'_>, id: &str, fingerprint: &str) -> Result<Answer, SimError> {
+    call.sim.state().iam.delete_api_key(id, fingerprint)?;
+    Ok(Answer::empty(204))
+}
+
+pub(crate) fn list_creds(call: &Call<'_>, id: &str, kind: CredKind) -> Result<Answer, SimError> {
+    let st = call.sim.state();
+    Ok(Answer::read(Value::Array(st.iam.user(id)?.creds(kind).iter().map(|c| c.json(kind, id)).collect())))
+}
+
+pub(crate) fn create_cred(call: &Call<'_>, id: &str, kind: CredKind) -> Result<Answer, SimError> {
+    let body = call.json()?;
+    let label = required_string(&body, kind.label_field())?;
+    once_per_token(call, || {
+        let mut st = call.sim.state();
+        let (cred_id, secret) = st.iam.create_cred(id, kind, label)?;
+        let cred = st.iam.user(id)?.creds(kind).iter().find(|c| c.id == cred_id).ok_or_else(|| not_found(&cred_id))?;
+        let mut created = cred.json(kind, id);
+        created[kind.secret_field()] = json!(secret);
+        Ok((Answer::created(created), Some(CreatedResource::Cred { user: id.to_owned(), kind, id: cred_id })))
+    })
+}
+
+pub(crate) fn delete_cred(call: &Call<'_>, id: &str, kind: CredKind, cred_id: &str) -> Result<Answer, SimError> {
+    call.sim.state().iam.delete_cred(id, kind, cred_id)?;
+    Ok(Answer::empty(204))
+}
+
+pub(crate) fn reset_ui_password(call: &Call<'_>, id: &str) -> Result<Answer, SimError> {
+    once_per_token(call, || {
+        let mut st = call.sim.state();
+        let p = st.iam.reset_ui_password(id)?;
+        let answer = Answer::created(json!({"password": p.password, "userId": id, "timeCreated": p.time_created,
+            "lifecycleState": "ACTIVE", "inactiveStatus": null}));
+        Ok((answer, Some(CreatedResource::UiPassword { user: id.to_owned(), id: p.id.clone() })))
+    })
+}
+
+pub(crate) fn ui_password_information(call: &Call<'_>, id: &str) -> Result<Answer, SimError> {
+    let st = call.sim.state();
+    let p = st.iam.user(id)?.ui_password.as_ref().ok_or_else(|| not_found("UI password"))?;
+    Ok(Answer::read(json!({"userId": id, "timeCreated": p.time_created, "lifecycleState": "ACTIVE"})))
+}

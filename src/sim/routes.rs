@@ -1,0 +1,173 @@
+//! The OCI routing table: which method and path is which operation (with its path parameters,
+//! percent-decoded), and the call context a handler receives (query, body, `opc-retry-token`,
+//! `if-match`). Vault `20180608`, Secrets `20190301`, Identity `20160918`, Notifications `20181201`.
+
+use serde_json::Value;
+
+use super::error::{err, SimError};
+use super::iam::CredKind;
+use super::response::Answer;
+use super::{identity, notifications, secrets, vault, Simulator};
+
+/// One OCI operation, with its path parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Route {
+    ListSecrets,
+    GetSecret(String),
+    UpdateSecret(String),
+    ListSecretVersions(String),
+    GetSecretVersion(String, String),
+    ScheduleSecretVersionDeletion(String, String),
+    RotateSecret(String),
+    GetSecretBundle(String),
+    GetTenancy(String),
+    ListRegionSubscriptions(String),
+    GetUser(String),
+    ListApiKeys(String),
+    UploadApiKey(String),
+    DeleteApiKey(String, String),
+    ListCreds(String, CredKind),
+    CreateCred(String, CredKind),
+    DeleteCred(String, CredKind, String),
+    CreateOrResetUiPassword(String),
+    GetUiPasswordInformation(String),
+    PublishMessage(String),
+    Unknown,
+}
+
+fn cred_kind(segment: &str) -> Option<CredKind> {
+    match segment {
+        "authTokens" => Some(CredKind::AuthToken),
+        "customerSecretKeys" => Some(CredKind::CustomerSecretKey),
+        _ => None,
+    }
+}
+
+/// The routes under `/20160918/users/{id}/`.
+fn user_route(method: &str, id: &str, rest: &[&str]) -> Route {
+    let id = id.to_owned();
+    match (method, rest) {
+        ("GET", ["apiKeys"]) => Route::ListApiKeys(id),
+        ("POST", ["apiKeys"]) => Route::UploadApiKey(id),
+        ("DELETE", ["apiKeys", fp]) => Route::DeleteApiKey(id, (*fp).to_owned()),
+        ("POST", ["uiPassword"]) => Route::CreateOrResetUiPassword(id),
+        ("GET", ["uiPassword"]) => Route::GetUiPasswordInformation(id),
+        (_, [kind, tail @ ..]) => match (cred_kind(kind), method, tail) {
+            (Some(k), "GET", []) => Route::ListCreds(id, k),
+            (Some(k), "POST", []) => Route::CreateCred(id, k),
+            (Some(k), "DELETE", [c]) => Route::DeleteCred(id, k, (*c).to_owned()),
+            _ => Route::Unknown,
+        },
+        _ => Route::Unknown,
+    }
+}
+
+impl Route {
+    /// The operation of `method` on the (decoded) path segments.
+    pub(crate) fn resolve(method: &str, segments: &[String]) -> Route {
+        let s: Vec<&str> = segments.iter().map(String::as_str).collect();
+        let own = |x: &str| x.to_owned();
+        match (method, s.as_slice()) {
+            ("GET", ["20180608", "secrets"]) => Route::ListSecrets,
+            ("GET", ["20180608", "secrets", id]) => Route::GetSecret(own(id)),
+            ("PUT", ["20180608", "secrets", id]) => Route::UpdateSecret(own(id)),
+            ("GET", ["20180608", "secrets", id, "versions"]) => Route::ListSecretVersions(own(id)),
+            ("GET", ["20180608", "secrets", id, "version", n]) => Route::GetSecretVersion(own(id), own(n)),
+            ("POST", ["20180608", "secrets", id, "version", n, "actions", "scheduleDeletion"]) => {
+                Route::ScheduleSecretVersionDeletion(own(id), own(n))
+            }
+            ("POST", ["20180608", "secrets", id, "actions", "rotate"]) => Route::RotateSecret(own(id)),
+            ("GET", ["20190301", "secretbundles", id]) => Route::GetSecretBundle(own(id)),
+            ("GET", ["20160918", "tenancies", id]) => Route::GetTenancy(own(id)),
+            ("GET", ["20160918", "tenancies", id, "regionSubscriptions"]) => Route::ListRegionSubscriptions(own(id)),
+            ("GET", ["20160918", "users", id]) => Route::GetUser(own(id)),
+            (_, ["20160918", "users", id, rest @ ..]) => user_route(method, id, rest),
+            ("POST", ["20181201", "topics", topic, "messages"]) => Route::PublishMessage(own(topic)),
+            _ => Route::Unknown,
+        }
+    }
+
+    /// The OCI operation name (as the SDKs name it).
+    pub(crate) fn operation(&self) -> &'static str {
+        match self {
+            Route::ListSecrets => "ListSecrets",
+            Route::GetSecret(_) => "GetSecret",
+            Route::UpdateSecret(_) => "UpdateSecret",
+            Route::ListSecretVersions(_) => "ListSecretVersions",
+            Route::GetSecretVersion(..) => "GetSecretVersion",
+            Route::ScheduleSecretVersionDeletion(..) => "ScheduleSecretVersionDeletion",
+            Route::RotateSecret(_) => "RotateSecret",
+            Route::GetSecretBundle(_) => "GetSecretBundle",
+            Route::GetTenancy(_) => "GetTenancy",
+            Route::ListRegionSubscriptions(_) => "ListRegionSubscriptions",
+            Route::GetUser(_) => "GetUser",
+            Route::ListApiKeys(_) => "ListApiKeys",
+            Route::UploadApiKey(_) => "UploadApiKey",
+            Route::DeleteApiKey(..) => "DeleteApiKey",
+            Route::ListCreds(_, CredKind::AuthToken) => "ListAuthTokens",
+            Route::ListCreds(_, CredKind::CustomerSecretKey) => "ListCustomerSecretKeys",
+            Route::CreateCred(_, CredKind::AuthToken) => "CreateAuthToken",
+            Route::CreateCred(_, CredKind::CustomerSecretKey) => "CreateCustomerSecretKey",
+            Route::DeleteCred(_, CredKind::AuthToken, _) => "DeleteAuthToken",
+            Route::DeleteCred(_, CredKind::CustomerSecretKey, _) => "DeleteCustomerSecretKey",
+            Route::CreateOrResetUiPassword(_) => "CreateOrResetUIPassword",
+            Route::GetUiPasswordInformation(_) => "GetUserUIPasswordInformation",
+            Route::PublishMessage(_) => "PublishMessage",
+            Route::Unknown => "Unknown",
+        }
+    }
+}
+
+/// What a handler gets besides its path parameters.
+pub(crate) struct Call<'a> {
+    pub sim: &'a Simulator,
+    /// Method and raw path (for messages and retry-token keys).
+    pub method: &'a str,
+    pub path: &'a str,
+    pub query: Vec<(String, String)>,
+    pub body: &'a [u8],
+    pub retry_token: Option<String>,
+    pub if_match: Option<String>,
+}
+
+impl Call<'_> {
+    /// A query parameter, decoded.
+    pub(crate) fn param(&self, name: &str) -> Option<&str> {
+        self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The body as JSON (`Null` when empty).
+    pub(crate) fn json(&self) -> Result<Value, SimError> {
+        if self.body.is_empty() {
+            return Ok(Value::Null);
+        }
+        serde_json::from_slice(self.body).map_err(|_| err(400, "CannotParseRequest", "The request body is not valid JSON"))
+    }
+}
+
+/// Runs the operation.
+pub(crate) async fn execute(route: &Route, call: &Call<'_>) -> Result<Answer, SimError> {
+    match route {
+        Route::ListSecrets => vault::list_secrets(call),
+        Route::GetSecret(id) => vault::get_secret(call, id),
+        Route::UpdateSecret(id) => vault::update_secret(call, id).await,
+        Route::ListSecretVersions(id) => vault::list_secret_versions(call, id),
+        Route::GetSecretVersion(id, n) => vault::get_secret_version(call, id, n),
+        Route::ScheduleSecretVersionDeletion(id, n) => vault::schedule_version_deletion(call, id, n),
+        Route::RotateSecret(id) => vault::rotate_secret(call, id),
+        Route::GetSecretBundle(id) => secrets::get_secret_bundle(call, id),
+        Route::GetTenancy(id) => identity::get_tenancy(call, id),
+        Route::ListRegionSubscriptions(id) => identity::list_region_subscriptions(call, id),
+        Route::GetUser(id) => identity::get_user(call, id),
+        Route::ListApiKeys(id) => identity::list_api_keys(call, id),
+        Route::UploadApiKey(id) => identity::upload_api_key(call, id),
+        Route::DeleteApiKey(id, fp) => identity::delete_api_key(call, id, fp),
+        Route::ListCreds(id, kind) => identity::list_creds(call, id, *kind),
+        Route::CreateCred(id, kind) => identity::create_cred(call, id, *kind),
+        Route::DeleteCred(id, kind, c) => identity::delete_cred(call, id, *kind, c),
+        Route::CreateOrResetUiPassword(id) => identity::reset_ui_password(call, id),
+        Route::GetUiPasswordInformation(id) => identity::ui_password_information(call, id),
+        Route::PublishMessage(topic) => notifications::publish_message(call, topic),
+        Route::Unknown => Err(err(404, "NotFound", format!("{} {} is not an operation of this simulator", call.method, call.path))),
+    }
+}

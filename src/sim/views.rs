@@ -1,0 +1,106 @@
+//! Plain-data snapshots of the simulator's state for tests and the demo, and the key material of
+//! the principals it issues.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// A version of a secret.
+#[derive(Debug, Clone, Serialize)]
+pub struct VersionView {
+    /// Version number.
+    pub version_number: u64,
+    /// Stages (`CURRENT`, `PENDING`, `LATEST`, `PREVIOUS`, `DEPRECATED`).
+    pub stages: Vec<String>,
+    /// The decoded content, as JSON (`Null` when it is not JSON).
+    pub content: Value,
+}
+
+/// An API key.
+#[derive(Debug, Clone, Serialize)]
+pub struct ApiKeyView {
+    /// Fingerprint.
+    pub fingerprint: String,
+    /// `ACTIVE`, or `CREATING` until it has propagated.
+    pub state: String,
+}
+
+/// An auth token or customer secret key (never its secret).
+#[derive(Debug, Clone, Serialize)]
+pub struct CredView {
+    /// Id (the access key, for customer secret keys).
+    pub id: String,
+    /// Description (auth tokens) or display name (customer secret keys).
+    pub description: String,
+    /// `ACTIVE`.
+    pub state: String,
+}
+
+/// An administrator principal: a user with an API key, trusted for every call.
+#[derive(Clone)]
+pub struct AdminPrincipal {
+    /// The admin user's OCID.
+    pub user_id: String,
+    /// The tenancy's OCID.
+    pub tenancy_id: String,
+    /// The API key's fingerprint.
+    pub fingerprint: String,
+    /// PKCS#8 PEM of the API key.
+    pub private_key_pem: String,
+    /// `<tenancy>/<user>/<fingerprint>`, the keyId to sign with.
+    pub key_id: String,
+}
+
+impl AdminPrincipal {
+    /// Writes an OCI config file (profile `DEFAULT`, region `us-ashburn-1`) at `config` and the
+    /// private key at `key_file`, as `oci setup config` would: what the OCI SDKs and CLI, and
+    /// `oci-rotator rotate`, read.
+    pub fn write_oci_config(&self, config: &std::path::Path, key_file: &std::path::Path) -> std::io::Result<()> {
+        for parent in [config.parent(), key_file.parent()].into_iter().flatten().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(key_file, self.private_key_pem.as_bytes())?;
+        let text = format!(
+            "[DEFAULT]\nuser={}\nfingerprint={}\ntenancy={}\nregion=us-ashburn-1\nkey_file={}\n",
+            self.user_id,
+            self.fingerprint,
+            self.tenancy_id,
+            key_file.display()
+        );
+        std::fs::write(config, text)
+    }
+}
+
+impl std::fmt::Debug for AdminPrincipal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AdminPrincipal").field("key_id", &self.key_id).finish_non_exhaustive()
+    }
+}
+
+/// A resource-principal session the simulator issued.
+#[derive(Clone)]
+pub struct ResourcePrincipalSession {
+    /// The RPST, a JWT (sign with keyId `ST$<rpst>`).
+    pub rpst: String,
+    /// PKCS#8 PEM of the session key.
+    pub private_key_pem: String,
+    /// The tenancy (the token's `res_tenant`).
+    pub tenancy_id: String,
+}
+
+impl std::fmt::Debug for ResourcePrincipalSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResourcePrincipalSession").field("tenancy_id", &self.tenancy_id).finish_non_exhaustive()
+    }
+}
+
+/// What [`super::Simulator::seed`] created, by credential kind (`API_KEY`, `AUTH_TOKEN`,
+/// `CUSTOMER_SECRET_KEY`, `CONSOLE_PASSWORD`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Seeded {
+    /// Secret OCID per kind.
+    pub secrets: BTreeMap<String, String>,
+    /// User OCID per kind.
+    pub users: BTreeMap<String, String>,
+}
