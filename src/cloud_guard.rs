@@ -17,7 +17,6 @@
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use tokio::time::Instant;
-use tracing::Instrument;
 
 use crate::notify::{self, Notifier, Subject};
 use crate::oci::secrets::BundleSelector;
@@ -120,18 +119,8 @@ pub fn retry_token(event_id: &str) -> String {
 }
 
 /// Handles a finding before `deadline`: find the secret, ask Vault to rotate it, notify.
+#[tracing::instrument(name = "cloud_guard", skip_all, fields(event_id = %finding.event_id, problem = %finding.problem, user_id = %finding.user_id))]
 pub async fn handle(
-    client: &Client,
-    notifier: Option<&Notifier>,
-    compartment: Option<&str>,
-    finding: &Finding,
-    deadline: Instant,
-) -> SecretRotationOutput {
-    let span = tracing::info_span!("cloud_guard", event_id = %finding.event_id, problem = %finding.problem, user_id = %finding.user_id);
-    handle_in_span(client, notifier, compartment, finding, deadline).instrument(span).await
-}
-
-async fn handle_in_span(
     client: &Client,
     notifier: Option<&Notifier>,
     compartment: Option<&str>,
