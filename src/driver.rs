@@ -131,28 +131,22 @@ impl Driver {
         report: &mut (dyn FnMut(&Attempt) + Send),
     ) -> Vec<(Step, SecretRotationOutput)> {
         let mut answers = Vec::new();
-        let verify = self.step(t, Step::VerifyConnection, secret_id, None, report).await;
-        let current = verify.current_version_no;
-        let ok = verify.response_code == 200;
-        answers.push((Step::VerifyConnection, verify));
-        if !ok {
-            return answers;
+        let (mut current, mut pending) = (None, None);
+        for step in Step::ALL {
+            // Vault sends the CURRENT number, and PROMOTE the number UPDATE_TARGET_SYSTEM answered.
+            let version_no = if step == Step::PromotePendingVersion { pending } else { current };
+            let out = self.step(t, step, secret_id, version_no, report).await;
+            match step {
+                Step::VerifyConnection => current = out.current_version_no,
+                Step::UpdateTargetSystem => pending = out.current_version_no,
+                _ => {}
+            }
+            let ok = out.response_code == 200;
+            answers.push((step, out));
+            if !ok {
+                break;
+            }
         }
-        let create = self.step(t, Step::CreatePendingVersion, secret_id, current, report).await;
-        let ok = create.response_code == 200;
-        answers.push((Step::CreatePendingVersion, create));
-        if !ok {
-            return answers;
-        }
-        let update = self.step(t, Step::UpdateTargetSystem, secret_id, current, report).await;
-        let pending = update.current_version_no;
-        let ok = update.response_code == 200;
-        answers.push((Step::UpdateTargetSystem, update));
-        if !ok {
-            return answers;
-        }
-        let promote = self.step(t, Step::PromotePendingVersion, secret_id, pending, report).await;
-        answers.push((Step::PromotePendingVersion, promote));
         answers
     }
 }
