@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use crate::binding::BindingMode;
 use crate::engine::Rotator;
 use crate::oci::auth::{AuthError, Env, Principal};
 use crate::oci::{region, Client, Endpoints, RetryPolicy};
@@ -35,6 +36,9 @@ pub struct Settings {
     /// Compartment whose secrets are searched for the one managing a Cloud Guard finding
     /// (`OCI_ROTATOR_SECRETS_COMPARTMENT`).
     pub secrets_compartment: Option<String>,
+    /// Whether IAM writes need the user to name the secret (`OCI_ROTATOR_USER_BINDING`; contract
+    /// 4.1): on unless the value is exactly `off`.
+    pub binding: BindingMode,
 }
 
 impl Settings {
@@ -86,6 +90,7 @@ impl Settings {
             default_timeout: Duration::from_secs(number("OCI_ROTATOR_TIMEOUT_SECS", 120)?),
             notify_topic: env.var("OCI_ROTATOR_NOTIFY_TOPIC"),
             secrets_compartment: env.var("OCI_ROTATOR_SECRETS_COMPARTMENT"),
+            binding: BindingMode::from_setting(env.var("OCI_ROTATOR_USER_BINDING").as_deref()),
         })
     }
 }
@@ -105,9 +110,10 @@ fn build(env: &dyn Env, dry_run: bool) -> Result<(Rotator, Settings), ConfigErro
     let settings = Settings::from_env(env, &principal)?;
     let (endpoints, retry) = (settings.endpoints.clone(), settings.retry.clone());
     let client = if dry_run { Client::dry_run(principal, endpoints, retry) } else { Client::new(principal, endpoints, retry) };
+    let rotator = Rotator::new(client).with_binding(settings.binding);
     let rotator = match &settings.notify_topic {
-        Some(topic) if !dry_run => Rotator::new(client).with_notifier(crate::notify::Notifier::new(topic.clone())),
-        _ => Rotator::new(client),
+        Some(topic) if !dry_run => rotator.with_notifier(crate::notify::Notifier::new(topic.clone())),
+        _ => rotator,
     };
     Ok((rotator, settings))
 }

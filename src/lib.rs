@@ -5,6 +5,7 @@
 //! - [`secret`]: the secret's metadata (which credential of which user) and content.
 //! - [`engine`]: the four-step state machine over Vault and an adapter; a plain async fn.
 //! - [`adapters`]: one file per IAM credential kind, behind the `TargetAdapter` trait.
+//! - [`binding`]: the user must name the secret (contract 4.1) before any IAM write.
 //! - [`oci`]: a small signed REST client for Vault, Secrets and Identity; knows nothing of rotation.
 //! - [`keys`]: RSA key material in OCI's forms (PKCS#8, SPKI, fingerprint).
 //! - [`config`]: process settings from the environment.
@@ -16,6 +17,7 @@
 //! - [`cli`]: the subcommands (`rotate`, `demo`, `simulate`); [`checks`]: the contract's section 6 on the simulator.
 //! - [`sim`]: an embedded OCI simulator (Vault, Secrets, Identity) for the demo and the tests.
 pub mod adapters;
+pub mod binding;
 pub mod checks;
 pub mod cli;
 pub mod cloud_guard;

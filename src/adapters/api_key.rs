@@ -6,7 +6,8 @@
 //!   UPDATE_TARGET_SYSTEM.
 //! - Live means: a GetUser for the user, signed with the key itself, succeeds.
 //! - Applying deletes every key this secret manages that is neither CURRENT nor PENDING, then
-//!   uploads the PENDING public key, so IAM's limit of 3 is never hit by the rotation itself.
+//!   uploads the PENDING public key, so IAM's limit of 3 is never hit by the rotation itself. The
+//!   binding (contract 4.1) is checked right before the first of those writes.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,6 +16,7 @@ use rsa::RsaPublicKey;
 use secrecy::SecretString;
 
 use super::{held_by_other_versions, wait_until, Error, NewPending, Target, TargetAdapter, Version};
+use crate::binding::BoundUser;
 use crate::keys;
 use crate::oci::auth::Credentials;
 use crate::secret::{CredentialKind, SecretContent};
@@ -113,15 +115,17 @@ impl TargetAdapter for ApiKeyAdapter {
             if listed.len() - managed.len() >= LIMIT {
                 return Err(Error::LimitHeld { limit: LIMIT, what: "API keys" });
             }
+            // The first IAM write of the step: the user must name the secret (contract 4.1).
+            let bound = t.bind().await?;
             for fingerprint in &managed {
                 tracing::info!(%fingerprint, "deleting an API key this secret superseded");
-                t.client.delete_api_key(user, fingerprint).await?;
+                t.client.delete_api_key(&bound, fingerprint).await?;
             }
             let public_pem = pending.content.str_field("publicKey").map(str::to_owned).map_or_else(
                 || public_key(&pending.content).and_then(|k| keys::public_pem(&k).map_err(|e| Error::InvalidContent(e.to_string()))),
                 Ok,
             )?;
-            match t.client.upload_api_key(user, &public_pem).await {
+            match t.client.upload_api_key(&bound, &public_pem).await {
                 Ok(_) => {}
                 // Uploaded by an earlier attempt whose response was lost.
                 Err(e) if e.status() == Some(409) => {}
@@ -139,8 +143,8 @@ impl TargetAdapter for ApiKeyAdapter {
         Ok(format!("API key {} uploaded for {user} and accepted by IAM", pending.credential_id))
     }
 
-    async fn retire(&self, t: &Target<'_>, old: &Version) -> Result<(), Error> {
-        t.client.delete_api_key(&t.config.user_id, &old.credential_id).await?;
+    async fn retire(&self, t: &Target<'_>, user: &BoundUser, old: &Version) -> Result<(), Error> {
+        t.client.delete_api_key(user, &old.credential_id).await?;
         Ok(())
     }
 }

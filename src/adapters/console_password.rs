@@ -11,6 +11,7 @@ use std::time::Duration;
 use secrecy::SecretString;
 
 use super::{wait_until, Error, NewPending, Target, TargetAdapter, Version};
+use crate::binding::BoundUser;
 use crate::secret::{CredentialKind, SecretContent};
 
 /// The console-password adapter.
@@ -42,7 +43,9 @@ impl TargetAdapter for ConsolePasswordAdapter {
     }
 
     async fn new_pending(&self, t: &Target<'_>, current: &Version) -> Result<NewPending, Error> {
-        let password = t.client.create_or_reset_ui_password(&t.config.user_id).await?.ok_or_else(|| {
+        // The step's only IAM write: the user must name the secret (contract 4.1).
+        let bound = t.bind().await?;
+        let password = t.client.create_or_reset_ui_password(&bound).await?.ok_or_else(|| {
             Error::Conflict("IAM reset the console password but returned no one-time password (identity-domain tenancies e-mail a reset link instead); this secret cannot be rotated by the function".to_owned())
         })?;
         let content = current.content.next_version(
@@ -59,7 +62,7 @@ impl TargetAdapter for ConsolePasswordAdapter {
         Ok(format!("console password of {} was reset; the user must choose a new one at the next sign-in", t.config.user_id))
     }
 
-    async fn retire(&self, _t: &Target<'_>, _old: &Version) -> Result<(), Error> {
+    async fn retire(&self, _t: &Target<'_>, _user: &BoundUser, _old: &Version) -> Result<(), Error> {
         Ok(())
     }
 }

@@ -29,6 +29,9 @@ pub enum Error {
     /// Key generation failed.
     #[error("key generation failed: {0}")]
     Key(#[from] crate::keys::KeyError),
+    /// The user does not name the secret, or could not be read (contract 4.1).
+    #[error(transparent)]
+    Binding(#[from] crate::binding::BindingError),
     /// An OCI call failed.
     #[error(transparent)]
     Oci(#[from] oci::Error),

@@ -10,6 +10,7 @@ use std::time::Duration;
 use secrecy::SecretString;
 
 use super::{held_by_other_versions, wait_until, Error, NewPending, Target, TargetAdapter, Version};
+use crate::binding::BoundUser;
 use crate::oci::identity::CredentialFamily;
 use crate::secret::SecretContent;
 
@@ -75,11 +76,13 @@ impl Spec {
         if listed.len() - to_delete.len() >= self.limit {
             return Err(Error::LimitHeld { limit: self.limit, what: self.many });
         }
+        // The first IAM write of the step: the user must name the secret (contract 4.1).
+        let bound = t.bind().await?;
         for id in to_delete {
             tracing::info!(credential_id = %id, "deleting a {} this secret no longer references", self.one);
-            t.client.delete_credential(self.family, user, id).await?;
+            t.client.delete_credential(self.family, &bound, id).await?;
         }
-        let created = match t.client.create_credential(self.family, user, &marker).await {
+        let created = match t.client.create_credential(self.family, &bound, &marker).await {
             Ok(c) => c,
             Err(e) if e.code() == Some("LimitExceeded") => return Err(Error::LimitHeld { limit: self.limit, what: self.many }),
             Err(e) => return Err(e.into()),
@@ -103,8 +106,8 @@ impl Spec {
         Ok(format!("{} {} is ACTIVE for {}", self.one, pending.credential_id, t.config.user_id))
     }
 
-    pub(super) async fn retire(&self, t: &Target<'_>, old: &Version) -> Result<(), Error> {
-        t.client.delete_credential(self.family, &t.config.user_id, &old.credential_id).await?;
+    pub(super) async fn retire(&self, t: &Target<'_>, user: &BoundUser, old: &Version) -> Result<(), Error> {
+        t.client.delete_credential(self.family, user, &old.credential_id).await?;
         Ok(())
     }
 }
@@ -152,9 +155,10 @@ macro_rules! iam_secret_adapter {
             async fn retire(
                 &self,
                 t: &$crate::adapters::Target<'_>,
+                user: &$crate::binding::BoundUser,
                 old: &$crate::adapters::Version,
             ) -> Result<(), $crate::adapters::Error> {
-                $spec.retire(t, old).await
+                $spec.retire(t, user, old).await
             }
         }
     };

@@ -14,6 +14,10 @@
 //!   and waits until IAM accepts it. Idempotent: a live PENDING credential is left alone.
 //! - [`TargetAdapter::retire`]: deletes the credential of a superseded version; already gone is
 //!   success. Never called with the CURRENT credential.
+//!
+//! Every IAM write takes a [`BoundUser`] (contract 4.1): an adapter gets one from
+//! [`Target::bind`] right before its first write, so steps that end without a write cost no
+//! extra call, and a user who does not name the secret is refused before anything changes.
 
 mod error;
 
@@ -29,6 +33,7 @@ use std::time::Duration;
 
 pub use error::Error;
 
+use crate::binding::{self, BindingMode, BoundUser};
 use crate::oci::secrets::{BundleSelector, SecretBundle};
 use crate::oci::vault::Secret;
 use crate::oci::Client;
@@ -45,6 +50,8 @@ pub struct Target<'a> {
     pub secret: &'a Secret,
     /// The secret's metadata.
     pub config: &'a SecretConfig,
+    /// Whether IAM writes need the user to name the secret (contract 4.1).
+    pub binding: BindingMode,
 }
 
 impl Target<'_> {
@@ -52,6 +59,12 @@ impl Target<'_> {
     /// description / display name.
     pub fn marker(&self) -> String {
         format!("oci-rotator {}", self.secret_id)
+    }
+
+    /// Checks that the user names this secret (one GetUser; none with the binding off) and returns
+    /// the proof every IAM write takes. Call it right before the first write of an invocation.
+    pub async fn bind(&self) -> Result<BoundUser, Error> {
+        Ok(binding::check(self.client, self.binding, self.config.kind, &self.config.user_id, self.secret_id).await?)
     }
 }
 
@@ -63,6 +76,15 @@ pub struct Version {
     pub content: SecretContent,
     /// The credential it holds (see [`TargetAdapter::credential_id`]).
     pub credential_id: String,
+    /// Its stages when read (`CURRENT`, `PENDING`, `LATEST`...).
+    pub stages: Vec<String>,
+}
+
+impl Version {
+    /// True when the version carried `stage` when it was read.
+    pub fn has_stage(&self, stage: &str) -> bool {
+        self.stages.iter().any(|s| s == stage)
+    }
 }
 
 /// The content of a new PENDING version.
@@ -90,8 +112,8 @@ pub trait TargetAdapter: Sync {
     /// Makes the PENDING credential live on IAM and waits until it is; returns what was done.
     fn apply_pending(&self, t: &Target<'_>, current: &Version, pending: &Version) -> impl Future<Output = Result<String, Error>> + Send;
 
-    /// Deletes the credential of a superseded version.
-    fn retire(&self, t: &Target<'_>, old: &Version) -> impl Future<Output = Result<(), Error>> + Send;
+    /// Deletes the credential of a superseded version, as `user` (bound before the promotion).
+    fn retire(&self, t: &Target<'_>, user: &BoundUser, old: &Version) -> impl Future<Output = Result<(), Error>> + Send;
 }
 
 /// Reads a version by stage or number and understands it with `adapter`.
@@ -111,7 +133,7 @@ pub fn understand<A: TargetAdapter>(adapter: &A, t: &Target<'_>, bundle: &Secret
         Error::InvalidContent(why) => Error::InvalidContent(format!("version {n}: {why}")),
         other => other,
     })?;
-    Ok(Version { number: n, content, credential_id })
+    Ok(Version { number: n, content, credential_id, stages: bundle.stages.clone() })
 }
 
 /// How many of the newest versions are searched for credentials the secret manages. A credential

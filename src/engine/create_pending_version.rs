@@ -1,5 +1,7 @@
 //! CREATE_PENDING_VERSION: a new PENDING version exists. An existing PENDING version is kept and
-//! nothing changes. Answers the PENDING version number.
+//! nothing changes. Answers the PENDING version number. The newest version is read first: it is
+//! the PENDING one while it exists, and otherwise usually the CURRENT one whose content is copied
+//! (see `StepContext::pending_and_current`).
 //!
 //! If the write of the new version fails, the step looks whether it landed anyway (a response
 //! lost after Vault applied it) before failing; a credential created in IAM for a version that was
@@ -11,13 +13,17 @@ use crate::oci::secrets::BundleSelector;
 use crate::oci::vault::NewContent;
 
 pub(super) async fn run<A: TargetAdapter>(cx: &mut StepContext<'_, A>) -> Result<Outcome, Error> {
-    if let Some(pending) = cx.read(BundleSelector::Stage("PENDING")).await? {
+    let (pending, current) = cx.pending_and_current().await?;
+    if let Some(pending) = pending {
         return Ok(Outcome::new(
             Some(pending.number),
             format!("the PENDING version {} already exists ({}); kept", pending.number, cx.describe(&pending)),
         ));
     }
-    let current = cx.current().await?;
+    let current = match current {
+        Some(c) => c,
+        None => cx.current().await?,
+    };
     cx.wait_until_active().await?;
     let new = cx.adapter.new_pending(&cx.target(), &current).await?;
     let (written, credential) = match &new {

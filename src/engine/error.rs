@@ -2,6 +2,7 @@
 //! Nothing else in the crate decides a responseCode for a failure.
 
 use crate::adapters;
+use crate::binding::BindingError;
 use crate::oci;
 use crate::protocol::InputError;
 
@@ -38,7 +39,9 @@ impl Error {
     /// The `opc-request-id` of the failing OCI call, if an OCI call failed.
     pub fn opc_request_id(&self) -> Option<&str> {
         match self {
-            Error::Oci(e) | Error::Adapter(adapters::Error::Oci(e)) => e.opc_request_id.as_deref(),
+            Error::Oci(e) | Error::Adapter(adapters::Error::Oci(e)) | Error::Adapter(adapters::Error::Binding(BindingError::Oci(e))) => {
+                e.opc_request_id.as_deref()
+            }
             _ => None,
         }
     }
@@ -51,7 +54,9 @@ impl Error {
             Error::Conflict(_) | Error::Busy(_) => 409,
             Error::Adapter(e) => match e {
                 adapters::Error::InvalidContent(_) => 400,
-                adapters::Error::UserNotFound(_) => 404,
+                adapters::Error::UserNotFound(_) | adapters::Error::Binding(BindingError::UserNotFound(_)) => 404,
+                adapters::Error::Binding(BindingError::NotBound { .. }) => 400,
+                adapters::Error::Binding(BindingError::Oci(e)) => oci_code(e),
                 adapters::Error::LimitHeld { .. } | adapters::Error::Conflict(_) => 409,
                 adapters::Error::NotLiveInTime(_) => 504,
                 adapters::Error::Key(_) => 502,

@@ -23,6 +23,7 @@ use crate::adapters::auth_token::AuthTokenAdapter;
 use crate::adapters::console_password::ConsolePasswordAdapter;
 use crate::adapters::customer_secret_key::CustomerSecretKeyAdapter;
 use crate::adapters::{self, Target, TargetAdapter, Version};
+use crate::binding::BindingMode;
 use crate::notify::{self, Notifier, Subject};
 use crate::oci::secrets::BundleSelector;
 use crate::oci::vault::SecretWithEtag;
@@ -51,12 +52,19 @@ impl Outcome {
 pub struct Rotator {
     client: Client,
     notifier: Option<Notifier>,
+    binding: BindingMode,
 }
 
 impl Rotator {
-    /// A rotator over `client`.
+    /// A rotator over `client`, with the binding of contract 4.1 required.
     pub fn new(client: Client) -> Self {
-        Rotator { client, notifier: None }
+        Rotator { client, notifier: None, binding: BindingMode::Required }
+    }
+
+    /// Sets whether IAM writes need the user to name the secret (`OCI_ROTATOR_USER_BINDING`).
+    pub fn with_binding(mut self, binding: BindingMode) -> Self {
+        self.binding = binding;
+        self
     }
 
     /// Publishes completed rotations and failed steps to `notifier`'s topic.
@@ -83,7 +91,7 @@ impl Rotator {
             let started = std::time::Instant::now();
             let client = self.client.with_deadline(deadline);
             let mut config = None;
-            let result = run_step(&client, input, &mut config).await;
+            let result = run_step(&client, self.binding, input, &mut config).await;
             let subject = |version, opc_request_id| Subject {
                 secret_id: &input.secret_id,
                 kind: config.as_ref().map(|c| c.kind.as_str()),
@@ -121,7 +129,12 @@ impl Rotator {
     }
 }
 
-async fn run_step(client: &Client, input: &SecretRotationInput, config_out: &mut Option<SecretConfig>) -> Result<Outcome, Error> {
+async fn run_step(
+    client: &Client,
+    binding: BindingMode,
+    input: &SecretRotationInput,
+    config_out: &mut Option<SecretConfig>,
+) -> Result<Outcome, Error> {
     let secret = match client.get_secret(&input.secret_id).await {
         Ok(s) => s,
         Err(e) if e.is_not_found() => return Err(Error::SecretNotFound(input.secret_id.clone())),
@@ -135,21 +148,22 @@ async fn run_step(client: &Client, input: &SecretRotationInput, config_out: &mut
     let config = SecretConfig::from_metadata(secret.secret.metadata.as_ref()).map_err(Error::SecretConfig)?;
     *config_out = Some(config.clone());
     match config.kind {
-        CredentialKind::ApiKey => dispatch(&ApiKeyAdapter, client, input, secret, config).await,
-        CredentialKind::AuthToken => dispatch(&AuthTokenAdapter, client, input, secret, config).await,
-        CredentialKind::CustomerSecretKey => dispatch(&CustomerSecretKeyAdapter, client, input, secret, config).await,
-        CredentialKind::ConsolePassword => dispatch(&ConsolePasswordAdapter, client, input, secret, config).await,
+        CredentialKind::ApiKey => dispatch(&ApiKeyAdapter, client, binding, input, secret, config).await,
+        CredentialKind::AuthToken => dispatch(&AuthTokenAdapter, client, binding, input, secret, config).await,
+        CredentialKind::CustomerSecretKey => dispatch(&CustomerSecretKeyAdapter, client, binding, input, secret, config).await,
+        CredentialKind::ConsolePassword => dispatch(&ConsolePasswordAdapter, client, binding, input, secret, config).await,
     }
 }
 
 async fn dispatch<A: TargetAdapter>(
     adapter: &A,
     client: &Client,
+    binding: BindingMode,
     input: &SecretRotationInput,
     secret: SecretWithEtag,
     config: SecretConfig,
 ) -> Result<Outcome, Error> {
-    let mut cx = StepContext { adapter, client, input, secret, config };
+    let mut cx = StepContext { adapter, client, binding, input, secret, config };
     match input.step {
         Step::VerifyConnection => verify_connection::run(&mut cx).await,
         Step::CreatePendingVersion => create_pending_version::run(&mut cx).await,
@@ -162,6 +176,7 @@ async fn dispatch<A: TargetAdapter>(
 struct StepContext<'a, A> {
     adapter: &'a A,
     client: &'a Client,
+    binding: BindingMode,
     input: &'a SecretRotationInput,
     secret: SecretWithEtag,
     config: SecretConfig,
@@ -169,7 +184,13 @@ struct StepContext<'a, A> {
 
 impl<A: TargetAdapter> StepContext<'_, A> {
     fn target(&self) -> Target<'_> {
-        Target { client: self.client, secret_id: &self.input.secret_id, secret: &self.secret.secret, config: &self.config }
+        Target {
+            client: self.client,
+            secret_id: &self.input.secret_id,
+            secret: &self.secret.secret,
+            config: &self.config,
+            binding: self.binding,
+        }
     }
 
     /// Reads a version by stage or number.
@@ -180,6 +201,22 @@ impl<A: TargetAdapter> StepContext<'_, A> {
     /// The CURRENT version, which every step but PROMOTE needs.
     async fn current(&self) -> Result<Version, Error> {
         self.read(BundleSelector::Stage("CURRENT")).await?.ok_or_else(|| Error::Conflict("the secret has no CURRENT version".to_owned()))
+    }
+
+    /// The PENDING version if one exists, and the CURRENT version when the same read gave it.
+    ///
+    /// The newest version (stage LATEST) is read first, to learn two things at once: a PENDING
+    /// version is the newest while it exists (a new version is always LATEST, and a newer PENDING
+    /// replaces an older one), and when the newest is CURRENT it is the version whose content
+    /// the step needs. So VERIFY and CREATE read one bundle where they read two (PENDING, then
+    /// CURRENT). A newest version that is neither, or no answer for LATEST, says nothing: PENDING
+    /// is then read by stage, as the contract words it.
+    async fn pending_and_current(&self) -> Result<(Option<Version>, Option<Version>), Error> {
+        Ok(match self.read(BundleSelector::Stage("LATEST")).await? {
+            Some(v) if v.has_stage("PENDING") => (Some(v), None),
+            Some(v) if v.has_stage("CURRENT") => (None, Some(v)),
+            _ => (self.read(BundleSelector::Stage("PENDING")).await?, None),
+        })
     }
 
     /// A short name of a version's credential for messages (`API_KEY 3f:...`).

@@ -2,7 +2,8 @@
 //! retry after success (200); no `versionNo` and no PENDING version is "nothing to promote" (200);
 //! a `versionNo` that is neither PENDING nor CURRENT is a 409. The PENDING credential must be
 //! live before it is promoted, so CURRENT never points at a dead credential. With
-//! `DELETE_ON_PROMOTE`, the credential of the version that became PREVIOUS is deleted after.
+//! `DELETE_ON_PROMOTE`, the credential of the version that became PREVIOUS is deleted after; the
+//! user's binding (contract 4.1) is checked before the promotion, so a refusal changes nothing.
 
 use super::{Error, Outcome, StepContext};
 use crate::adapters::{self, TargetAdapter};
@@ -41,10 +42,18 @@ pub(super) async fn run<A: TargetAdapter>(cx: &mut StepContext<'_, A>) -> Result
             cx.describe(&pending)
         )));
     }
-    // The version about to become PREVIOUS: only needed to delete its credential.
+    // The version about to become PREVIOUS: only needed to delete its credential. The deletion is
+    // an IAM write, so the user must name the secret, checked before the promotion so that a
+    // refusal changes nothing (contract 4.1).
     let previous = match (cx.config.previous, current_no) {
-        (PreviousCredential::DeleteOnPromote, Some(n)) => cx.read(BundleSelector::Version(n)).await?,
+        (PreviousCredential::DeleteOnPromote, Some(n)) => {
+            cx.read(BundleSelector::Version(n)).await?.filter(|old| old.credential_id != pending.credential_id)
+        }
         _ => None,
+    };
+    let bound = match &previous {
+        Some(_) => Some(cx.target().bind().await?),
+        None => None,
     };
     cx.wait_until_active().await?;
     if let Err(e) = cx.client.promote_version(&cx.input.secret_id, target_no, cx.secret.etag.as_deref()).await {
@@ -55,11 +64,9 @@ pub(super) async fn run<A: TargetAdapter>(cx: &mut StepContext<'_, A>) -> Result
         }
     }
     let mut message = format!("version {target_no} is CURRENT ({})", cx.describe(&pending));
-    if cx.config.previous == PreviousCredential::DeleteOnPromote {
-        if let Some(old) = previous.filter(|old| old.credential_id != pending.credential_id) {
-            cx.adapter.retire(&cx.target(), &old).await?;
-            message.push_str(&format!("; the previous {} was deleted", cx.describe(&old)));
-        }
+    if let (Some(old), Some(bound)) = (previous, bound) {
+        cx.adapter.retire(&cx.target(), &bound, &old).await?;
+        message.push_str(&format!("; the previous {} was deleted", cx.describe(&old)));
     }
     Ok(Outcome { promoted: true, ..Outcome::new(Some(target_no), message) })
 }
@@ -79,6 +86,7 @@ async fn retire_previous<A: TargetAdapter>(cx: &mut StepContext<'_, A>) -> Resul
     if previous.credential_id == current.credential_id {
         return Ok(String::new());
     }
-    cx.adapter.retire(&t, &previous).await?;
+    let bound = t.bind().await?;
+    cx.adapter.retire(&t, &bound, &previous).await?;
     Ok(format!("; the PREVIOUS {} is deleted", cx.describe(&previous)))
 }

@@ -2,9 +2,13 @@
 //! keys, console password). Every call goes to the tenancy's home region, where IAM writes must
 //! go and where reads agree with them.
 //!
+//! Every write (upload, create, reset, delete of a credential) takes a [`BoundUser`]: the proof
+//! that the user names the secret being rotated (contract 4.1), which only `crate::binding` makes.
+//!
 //! One-time secrets (`token`, `key`, `password`) come back only from the create call; they are
 //! held as [`SecretString`] and never printed.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use reqwest::Method;
@@ -15,6 +19,7 @@ use serde_json::json;
 use super::auth::Credentials;
 use super::client::{encode_segment, new_retry_token, Client, Request, Service};
 use super::error::Error;
+use crate::binding::BoundUser;
 
 /// An IAM user.
 #[derive(Debug, Clone, Deserialize)]
@@ -25,6 +30,10 @@ pub struct User {
     /// `ACTIVE`, `INACTIVE`...
     #[serde(default)]
     pub lifecycle_state: String,
+    /// Free-form tags (`freeformTags`): where the user names the secrets that may rotate its
+    /// credentials (contract 4.1, `crate::binding`).
+    #[serde(default)]
+    pub freeform_tags: BTreeMap<String, String>,
 }
 
 /// An API signing key of a user.
@@ -123,7 +132,8 @@ impl Client {
     }
 
     /// UploadApiKey, with one `opc-retry-token` for this logical upload.
-    pub async fn upload_api_key(&self, user_id: &str, public_pem: &str) -> Result<ApiKey, Error> {
+    pub async fn upload_api_key(&self, user: &BoundUser, public_pem: &str) -> Result<ApiKey, Error> {
+        let user_id = user.user_id();
         let mut req = Request::new("UploadApiKey", Service::IdentityHome, Method::POST, format!("{}/apiKeys", user_path(user_id)))
             .json(&json!({"key": public_pem}));
         req.retry_token = Some(new_retry_token());
@@ -131,7 +141,8 @@ impl Client {
     }
 
     /// DeleteApiKey. A key that is already gone counts as deleted.
-    pub async fn delete_api_key(&self, user_id: &str, fingerprint: &str) -> Result<(), Error> {
+    pub async fn delete_api_key(&self, user: &BoundUser, fingerprint: &str) -> Result<(), Error> {
+        let user_id = user.user_id();
         let req = Request::new(
             "DeleteApiKey",
             Service::IdentityHome,
@@ -150,7 +161,8 @@ impl Client {
 
     /// CreateAuthToken / CreateCustomerSecretKey with one `opc-retry-token` for this logical
     /// create, reused by the client's retries, so a lost response does not create a second one.
-    pub async fn create_credential(&self, family: CredentialFamily, user_id: &str, label: &str) -> Result<CreatedCredential, Error> {
+    pub async fn create_credential(&self, family: CredentialFamily, user: &BoundUser, label: &str) -> Result<CreatedCredential, Error> {
+        let user_id = user.user_id();
         let (_, create, _) = family.ops();
         let body = match family {
             CredentialFamily::AuthToken => json!({"description": label}),
@@ -168,7 +180,8 @@ impl Client {
     }
 
     /// DeleteAuthToken / DeleteCustomerSecretKey. Already gone counts as deleted.
-    pub async fn delete_credential(&self, family: CredentialFamily, user_id: &str, id: &str) -> Result<(), Error> {
+    pub async fn delete_credential(&self, family: CredentialFamily, user: &BoundUser, id: &str) -> Result<(), Error> {
+        let user_id = user.user_id();
         let (_, _, delete) = family.ops();
         let req = Request::new(
             delete,
@@ -181,7 +194,8 @@ impl Client {
 
     /// CreateOrResetUIPassword (no body; still body-signed). Returns IAM's one-time password, if
     /// IAM returned one (identity-domain tenancies send an e-mail instead).
-    pub async fn create_or_reset_ui_password(&self, user_id: &str) -> Result<Option<SecretString>, Error> {
+    pub async fn create_or_reset_ui_password(&self, user: &BoundUser) -> Result<Option<SecretString>, Error> {
+        let user_id = user.user_id();
         let mut req =
             Request::new("CreateOrResetUIPassword", Service::IdentityHome, Method::POST, format!("{}/uiPassword", user_path(user_id)));
         req.body = Some(zeroize::Zeroizing::new(Vec::new()));

@@ -1,7 +1,8 @@
 //! The simulator's IAM: users and their credentials (API keys, auth tokens, customer secret keys,
 //! a console password), with IAM's rules: per-user limits (3 API keys, 2 auth tokens, 2 customer
 //! secret keys), RSA keys of at least 2048 bits, one fingerprint once per user, and an uploaded key
-//! `CREATING` (not usable to sign) until it has propagated. Pure data and rules: no HTTP here.
+//! `CREATING` (not usable to sign) until it has propagated; users' freeform tags (where a user
+//! names the secrets that may rotate its credentials). Pure data and rules: no HTTP here.
 
 use std::collections::{BTreeMap, HashSet};
 use std::time::{Duration, Instant};
@@ -103,6 +104,8 @@ pub(crate) struct User {
     pub customer_secret_keys: Vec<Cred>,
     pub ui_password: Option<UiPassword>,
     pub time_created: String,
+    /// `freeformTags`: GetUser answers them, UpdateUser replaces them.
+    pub freeform_tags: BTreeMap<String, String>,
 }
 
 impl User {
@@ -112,6 +115,7 @@ impl User {
             "id": self.id, "compartmentId": tenancy, "name": self.name, "description": format!("simulated user {}", self.name),
             "email": format!("{}@example.com", self.name), "emailVerified": true, "lifecycleState": "ACTIVE",
             "timeCreated": self.time_created, "isMfaActivated": false,
+            "freeformTags": self.freeform_tags, "definedTags": {},
             "capabilities": {"canUseConsolePassword": true, "canUseApiKeys": true, "canUseAuthTokens": true,
                 "canUseSmtpCredentials": true, "canUseCustomerSecretKeys": true, "canUseDbCredentials": true,
                 "canUseOAuth2ClientCredentials": true}
@@ -174,6 +178,7 @@ impl Iam {
             customer_secret_keys: Vec::new(),
             ui_password: None,
             time_created: ids::now_rfc3339(),
+            freeform_tags: BTreeMap::new(),
         };
         self.users.insert(id.clone(), user);
         id

@@ -1,4 +1,5 @@
-//! Identity operations (`/20160918`): GetTenancy, ListRegionSubscriptions, GetUser, and a user's
+//! Identity operations (`/20160918`): GetTenancy, ListRegionSubscriptions, GetUser, UpdateUser
+//! (freeform tags), and a user's
 //! API keys, auth tokens, customer secret keys and console password. One-time secrets (`token`,
 //! `key`, `password`) appear only in the create responses; creates honour `opc-retry-token`.
 
@@ -28,6 +29,29 @@ pub(crate) fn list_region_subscriptions(call: &Call<'_>, id: &str) -> Result<Ans
 pub(crate) fn get_user(call: &Call<'_>, id: &str) -> Result<Answer, SimError> {
     let st = call.sim.state();
     Ok(Answer::read(st.iam.user(id)?.json(&st.tenancy_id)))
+}
+
+/// UpdateUser (`UpdateUserDetails`): `description`, `email` and `freeformTags`, which replaces the
+/// user's whole set of freeform tags, as OCI does. Answers the updated user.
+pub(crate) fn update_user(call: &Call<'_>, id: &str) -> Result<Answer, SimError> {
+    let body = call.json()?;
+    let tags = match body.get("freeformTags") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(map)) => Some(
+            map.iter()
+                .map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_owned())))
+                .collect::<Option<std::collections::BTreeMap<String, String>>>()
+                .ok_or_else(|| err(400, "InvalidParameter", "freeformTags values must be strings"))?,
+        ),
+        Some(_) => return Err(err(400, "InvalidParameter", "freeformTags must be an object")),
+    };
+    let mut st = call.sim.state();
+    let tenancy = st.tenancy_id.clone();
+    let user = st.iam.user_mut(id)?;
+    if let Some(tags) = tags {
+        user.freeform_tags = tags;
+    }
+    Ok(Answer::read(user.json(&tenancy)))
 }
 
 pub(crate) fn list_api_keys(call: &Call<'_>, id: &str) -> Result<Answer, SimError> {

@@ -42,6 +42,7 @@ mod views;
 #[cfg(test)]
 mod tests;
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -56,6 +57,7 @@ pub use error::SimError;
 pub use faults::{Fault, FaultKind, JournalEntry};
 pub use views::{AdminPrincipal, ApiKeyView, CredView, ResourcePrincipalSession, Seeded, VersionView};
 
+use crate::secret::CredentialKind;
 use iam::CredKind;
 use vault_model::{new_secret_id, Secret};
 
@@ -214,6 +216,29 @@ impl Simulator {
         }
     }
 
+    /// The user's freeform tags (empty for an unknown user).
+    pub fn user_tags(&self, user_id: &str) -> BTreeMap<String, String> {
+        self.state().iam.users.get(user_id).map(|u| u.freeform_tags.clone()).unwrap_or_default()
+    }
+
+    /// Replaces the user's freeform tags, as UpdateUser does.
+    pub fn set_user_tags(&self, user_id: &str, tags: BTreeMap<String, String>) -> Result<(), SimError> {
+        self.state().iam.user_mut(user_id)?.freeform_tags = tags;
+        Ok(())
+    }
+
+    /// Binds the user to `secret_id` for `kind` (contract 4.1): adds the secret to the value of the
+    /// tag `oci-rotator-<kind>`, keeping the user's other tags and the secrets it lists already.
+    pub fn bind_user(&self, user_id: &str, kind: CredentialKind, secret_id: &str) -> Result<(), SimError> {
+        let mut st = self.state();
+        let tags = &mut st.iam.user_mut(user_id)?.freeform_tags;
+        let value = tags.entry(crate::binding::tag_key(kind)).or_default();
+        if !crate::binding::names_secret(value, secret_id) {
+            *value = if value.is_empty() { secret_id.to_owned() } else { format!("{value} {secret_id}") };
+        }
+        Ok(())
+    }
+
     /// Adds an API key to a user, ACTIVE at once; returns its fingerprint.
     pub fn upload_api_key(&self, user_id: &str, public_pem: &str) -> Result<String, SimError> {
         self.state().iam.upload_api_key(user_id, public_pem, Duration::ZERO)
@@ -359,7 +384,7 @@ impl Simulator {
                     "apiKeys": u.api_keys.iter().map(|k| json!({"fingerprint": k.fingerprint, "lifecycleState": k.lifecycle()})).collect::<Vec<_>>(),
                     "authTokens": u.auth_tokens.iter().map(|c| json!({"id": c.id, "description": c.label})).collect::<Vec<_>>(),
                     "customerSecretKeys": u.customer_secret_keys.iter().map(|c| json!({"id": c.id, "displayName": c.label})).collect::<Vec<_>>(),
-                    "hasUiPassword": u.ui_password.is_some()})
+                    "hasUiPassword": u.ui_password.is_some(), "freeformTags": u.freeform_tags})
             })
             .collect();
         json!({"tenancyId": st.tenancy_id, "vaultId": st.vault.id, "secrets": secrets, "users": users})

@@ -2,7 +2,8 @@
 //! `demo-<kind>` whose version 1 (CURRENT, LATEST) holds a credential that is live in IAM. Tokens
 //! and customer secret keys are created with the marker `oci-rotator <secretId>` (so the secret id
 //! is chosen first). The API_KEY user also holds an unmanaged API key that no secret references,
-//! which every rotation must leave alone. Auth tokens and customer secret keys get no unmanaged
+//! which every rotation must leave alone. Every user is bound to its secret (the freeform tag
+//! `oci-rotator-<kind>`, contract 4.1) and carries a tag of its own (`team`). Auth tokens and customer secret keys get no unmanaged
 //! sibling: IAM allows two per user, and a rotation needs one free place beside the CURRENT one.
 
 use std::collections::BTreeMap;
@@ -62,6 +63,11 @@ pub(crate) async fn seed(sim: &Simulator) -> Seeded {
                 json!({"password": password, "username": name})
             }
         };
+        // The user names its secret (contract 4.1), beside a tag of its own that must survive.
+        if let Ok(u) = st.iam.user_mut(&user) {
+            u.freeform_tags.insert(crate::binding::tag_key(kind), secret_id.clone());
+            u.freeform_tags.insert("team".to_owned(), "rotation-demo".to_owned());
+        }
         let secret = Secret::new(secret_id.clone(), &format!("demo-{lower}"), &tenancy, metadata, B64.encode(content.to_string()), None);
         st.vault.secrets.insert(secret_id.clone(), secret);
         seeded.secrets.insert(kind.as_str().to_owned(), secret_id);

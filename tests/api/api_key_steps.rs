@@ -65,8 +65,7 @@ async fn verify_connection_answers_the_current_version_when_its_key_signs() {
     let current = TestKey::generate();
     app.iam.add_key(&current.public_pem);
     app.mount_get_secret(secret_json(1, api_key_metadata()), 1).await;
-    app.mount_bundle_by_stage("PENDING", None, 1).await;
-    app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT", "LATEST"], &current.content())), 1).await;
+    app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &current.content())), 1).await;
     app.mount_get_user_by_user_key(1..=1, 0..=0).await;
     // Act
     let out = app.run_step(Step::VerifyConnection, Some(1)).await;
@@ -81,8 +80,7 @@ async fn verify_connection_is_a_409_when_the_current_key_is_not_in_iam() {
     let app = spawn_app().await;
     let current = TestKey::generate();
     app.mount_get_secret(secret_json(1, api_key_metadata()), 1).await;
-    app.mount_bundle_by_stage("PENDING", None, 1).await;
-    app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT"], &current.content())), 1).await;
+    app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &current.content())), 1).await;
     app.mount_get_user_by_user_key(0..=0, 1..=1).await;
     let out = app.run_step(Step::VerifyConnection, None).await;
     assert_eq!(out.response_code, 409, "{}", out.return_message);
@@ -95,7 +93,8 @@ async fn verify_connection_prefers_a_live_pending_version() {
     let (current, pending) = (TestKey::generate(), TestKey::generate());
     app.iam.add_key(&pending.public_pem);
     app.mount_get_secret(secret_json(1, api_key_metadata()), 1).await;
-    app.mount_bundle_by_stage("PENDING", Some(bundle_json(2, &["PENDING"], &pending.content())), 1).await;
+    // The newest version is the PENDING one: one read, and CURRENT is not needed.
+    app.mount_bundle_by_stage("LATEST", Some(bundle_json(2, &["PENDING", "LATEST"], &pending.content())), 1).await;
     app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT"], &current.content())), 0).await;
     app.mount_get_user_by_user_key(1..=1, 0..=0).await;
     let out = app.run_step(Step::VerifyConnection, Some(1)).await;
@@ -109,8 +108,7 @@ async fn create_pending_version_writes_a_new_key_pair_as_pending_and_leaves_iam_
     let app = spawn_app().await;
     let current = TestKey::generate();
     app.mount_get_secret(secret_json(1, api_key_metadata()), 1).await;
-    app.mount_bundle_by_stage("PENDING", None, 1).await;
-    app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT", "LATEST"], &current.content())), 1).await;
+    app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &current.content())), 1).await;
     Mock::given(method("PUT"))
         .and(path(format!("/20180608/secrets/{SECRET_ID}")))
         .and(header("if-match", "etag-1"))
@@ -145,11 +143,30 @@ async fn create_pending_version_keeps_an_existing_pending_version() {
     let app = spawn_app().await;
     let pending = TestKey::generate();
     app.mount_get_secret(secret_json(1, api_key_metadata()), 1).await;
-    app.mount_bundle_by_stage("PENDING", Some(bundle_json(2, &["PENDING", "LATEST"], &pending.content())), 1).await;
+    app.mount_bundle_by_stage("LATEST", Some(bundle_json(2, &["PENDING", "LATEST"], &pending.content())), 1).await;
     let out = app.run_step(Step::CreatePendingVersion, Some(1)).await;
     assert_eq!(out.response_code, 200, "{}", out.return_message);
     assert_eq!(out.current_version_no, Some(2));
     assert!(app.requests("PUT", "/secrets/").await.is_empty());
+}
+
+#[tokio::test]
+async fn verify_connection_reads_pending_and_current_by_stage_when_the_newest_version_is_neither() {
+    // Given: the newest version was DEPRECATED (say, a version an administrator wrote and then
+    // superseded), so it says nothing about PENDING.
+    let app = spawn_app().await;
+    let (current, stale) = (TestKey::generate(), TestKey::generate());
+    app.iam.add_key(&current.public_pem);
+    app.mount_get_secret(secret_json(1, api_key_metadata()), 1).await;
+    app.mount_bundle_by_stage("LATEST", Some(bundle_json(3, &["DEPRECATED", "LATEST"], &stale.content())), 1).await;
+    app.mount_bundle_by_stage("PENDING", None, 1).await;
+    app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT"], &current.content())), 1).await;
+    app.mount_get_user_by_user_key(1..=1, 0..=0).await;
+    // When
+    let out = app.run_step(Step::VerifyConnection, None).await;
+    // Then
+    assert_eq!(out.response_code, 200, "{}", out.return_message);
+    assert_eq!(out.current_version_no, Some(1));
 }
 
 #[tokio::test]
@@ -166,6 +183,7 @@ async fn update_target_system_uploads_the_pending_key_and_leaves_unmanaged_keys(
     app.mount_get_user_by_user_key(2..=2, 1..=1).await;
     mount_list_keys(&app, 1).await;
     mount_list_versions(&app, &[(2, &["PENDING", "LATEST"]), (1, &["CURRENT"])], 1).await;
+    app.mount_user_bound("API_KEY", 1).await;
     mount_upload(&app, 1).await;
     // Act
     let out = app.run_step(Step::UpdateTargetSystem, Some(1)).await;
@@ -192,6 +210,7 @@ async fn update_target_system_deletes_the_superseded_key_before_uploading() {
     app.mount_get_user_by_user_key(2..=2, 1..=1).await;
     mount_list_keys(&app, 1).await;
     mount_list_versions(&app, &[(3, &["PENDING", "LATEST"]), (2, &["CURRENT"]), (1, &["PREVIOUS"])], 1).await;
+    app.mount_user_bound("API_KEY", 1).await;
     mount_delete(&app, &old.fingerprint, 1).await;
     mount_upload(&app, 1).await;
     // Act
@@ -276,6 +295,7 @@ async fn promote_pending_version_with_delete_on_promote_deletes_the_previous_key
     app.mount_bundle_by_version(1, bundle_json(1, &["CURRENT"], &current.content()), 1..=1).await;
     app.mount_get_user_by_user_key(1..=1, 0..=0).await;
     mount_promote(&app, 2, 1).await;
+    app.mount_user_bound("API_KEY", 1).await;
     mount_delete(&app, &current.fingerprint, 1).await;
     let out = app.run_step(Step::PromotePendingVersion, Some(2)).await;
     assert_eq!(out.response_code, 200, "{}", out.return_message);
@@ -339,8 +359,7 @@ async fn a_throttled_oci_call_is_retried() {
         .mount(&app.oci)
         .await;
     app.mount_get_secret(secret_json(1, api_key_metadata()), 1).await;
-    app.mount_bundle_by_stage("PENDING", None, 1).await;
-    app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT"], &current.content())), 1).await;
+    app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &current.content())), 1).await;
     app.mount_get_user_by_user_key(1..=1, 0..=0).await;
     let out = app.run_step(Step::VerifyConnection, None).await;
     assert_eq!(out.response_code, 200, "{}", out.return_message);

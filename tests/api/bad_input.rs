@@ -79,9 +79,8 @@ async fn a_misconfigured_secret_is_a_400_that_names_the_field_and_writes_nothing
 async fn content_that_holds_no_usable_key_is_a_400_and_writes_nothing() {
     let app = spawn_app().await;
     app.mount_get_secret(secret_json(1, api_key_metadata()), 1).await;
-    app.mount_bundle_by_stage("PENDING", None, 1).await;
     let junk = json!({"privateKey": "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----"});
-    app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT"], &junk)), 1).await;
+    app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &junk)), 1).await;
     let out = app.run_step(Step::CreatePendingVersion, Some(1)).await;
     assert_eq!(out.response_code, 400, "{}", out.return_message);
     assert!(out.return_message.contains("privateKey"), "{}", out.return_message);

@@ -351,6 +351,28 @@ impl TestApp {
             .await;
     }
 
+    /// GetUser with the function's principal (the binding check of contract 4.1), answering the
+    /// user with `freeform_tags`.
+    pub async fn mount_get_user_tagged(&self, freeform_tags: Value, times: u64) {
+        Mock::given(method("GET"))
+            .and(path(format!("/20160918/users/{USER_ID}")))
+            .and(self.signed())
+            .respond_with(ResponseTemplate::new(200).set_body_json(
+                json!({"id": USER_ID, "lifecycleState": "ACTIVE", "name": "svc", "freeformTags": freeform_tags, "definedTags": {}}),
+            ))
+            .named("GetUser (binding check)")
+            .expect(times)
+            .mount(&self.oci)
+            .await;
+    }
+
+    /// GetUser with the function's principal, answering a user that names [`SECRET_ID`] for `kind`
+    /// (`API_KEY`...): the binding check before an IAM write.
+    pub async fn mount_user_bound(&self, kind: &str, times: u64) {
+        let key = format!("oci-rotator-{}", kind.to_ascii_lowercase().replace('_', "-"));
+        self.mount_get_user_tagged(json!({ key: SECRET_ID, "team": "payments" }), times).await;
+    }
+
     /// Requests received, filtered by method and path suffix.
     pub async fn requests(&self, http_method: &str, path_contains: &str) -> Vec<Request> {
         self.oci

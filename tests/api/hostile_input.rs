@@ -133,7 +133,7 @@ async fn arbitrary_content_is_understood_or_refused_by_every_adapter() {
     let (rotator, _) = oci_rotator::config::rotator_from_env(&env).unwrap();
     let secret: oci_rotator::oci::vault::Secret = serde_json::from_value(secret_json(1, api_key_metadata())).unwrap();
     let config = SecretConfig::from_metadata(Some(&api_key_metadata())).unwrap();
-    let t = Target { client: rotator.client(), secret_id: SECRET_ID, secret: &secret, config: &config };
+    let t = Target { client: rotator.client(), secret_id: SECRET_ID, secret: &secret, config: &config, binding: Default::default() };
     let fields = ["privateKey", "publicKey", "fingerprint", "token", "authTokenId", "accessKeyId", "secretAccessKey", "password"];
     let mut runner = proptest::test_runner::TestRunner::new(cases(2_000));
     let strategy = (prop::collection::hash_map(prop::sample::select(fields.to_vec()), arb_json(), 0..5), any::<u8>());

@@ -69,8 +69,13 @@ async fn create_pending_version_creates_a_marked_credential_and_writes_it_pendin
         let creds = FakeCreds::new(kind.family);
         creds.add("ocid1.credential.oc1..current", "made by hand");
         app.mount_get_secret(secret_json(1, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1).await;
-        app.mount_bundle_by_stage("PENDING", None, 1).await;
-        app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT"], &content(kind, "ocid1.credential.oc1..current"))), 1).await;
+        app.mount_bundle_by_stage(
+            "LATEST",
+            Some(bundle_json(1, &["CURRENT", "LATEST"], &content(kind, "ocid1.credential.oc1..current"))),
+            1,
+        )
+        .await;
+        app.mount_user_bound(kind.credential_type, 1).await;
         app.mount_creds(&creds, 1..=1, 1, 0).await;
         mount_put(&app, 1, false).await;
         mount_versions(
@@ -105,12 +110,16 @@ async fn create_pending_version_deletes_orphans_and_superseded_credentials_first
             creds.add("ocid1.credential.oc1..current", &marker());
             creds.add(other, &other_label);
             app.mount_get_secret(secret_json(2, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1).await;
-            app.mount_bundle_by_stage("PENDING", None, 1).await;
-            app.mount_bundle_by_stage("CURRENT", Some(bundle_json(2, &["CURRENT"], &content(kind, "ocid1.credential.oc1..current"))), 1)
-                .await;
+            app.mount_bundle_by_stage(
+                "LATEST",
+                Some(bundle_json(2, &["CURRENT", "LATEST"], &content(kind, "ocid1.credential.oc1..current"))),
+                1,
+            )
+            .await;
             if held_by_v1 {
                 app.mount_bundle_by_version(1, bundle_json(1, &["PREVIOUS"], &content(kind, other)), 1..=1).await;
             }
+            app.mount_user_bound(kind.credential_type, 1).await;
             app.mount_creds(&creds, 1..=1, 1, 1).await;
             mount_put(&app, 1, false).await;
             if held_by_v1 {
@@ -146,8 +155,12 @@ async fn create_pending_version_is_a_409_when_unmanaged_credentials_hold_the_lim
         creds.add("ocid1.credential.oc1..current", "made by hand");
         creds.add("ocid1.credential.oc1..ci", "ci pipeline");
         app.mount_get_secret(secret_json(1, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1).await;
-        app.mount_bundle_by_stage("PENDING", None, 1).await;
-        app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT"], &content(kind, "ocid1.credential.oc1..current"))), 1).await;
+        app.mount_bundle_by_stage(
+            "LATEST",
+            Some(bundle_json(1, &["CURRENT", "LATEST"], &content(kind, "ocid1.credential.oc1..current"))),
+            1,
+        )
+        .await;
         app.mount_creds(&creds, 1..=1, 0, 0).await;
         mount_versions(&app, json!([{"versionNumber": 1, "stages": ["CURRENT"]}]), 1..=1).await;
         let out = app.run_step(Step::CreatePendingVersion, Some(1)).await;
@@ -164,8 +177,12 @@ async fn a_lost_create_response_is_retried_with_the_same_retry_token() {
         let creds = FakeCreds::new(kind.family);
         creds.add("ocid1.credential.oc1..current", "made by hand");
         app.mount_get_secret(secret_json(1, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1).await;
-        app.mount_bundle_by_stage("PENDING", None, 1).await;
-        app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT"], &content(kind, "ocid1.credential.oc1..current"))), 1).await;
+        app.mount_bundle_by_stage(
+            "LATEST",
+            Some(bundle_json(1, &["CURRENT", "LATEST"], &content(kind, "ocid1.credential.oc1..current"))),
+            1,
+        )
+        .await;
         Mock::given(method("POST"))
             .and(path(format!("/20160918/users/{USER_ID}/{}", kind.family)))
             .respond_with(ResponseTemplate::new(503).set_body_json(json!({"code": "ServiceUnavailable", "message": "try again"})))
@@ -174,6 +191,7 @@ async fn a_lost_create_response_is_retried_with_the_same_retry_token() {
             .expect(1)
             .mount(&app.oci)
             .await;
+        app.mount_user_bound(kind.credential_type, 1).await;
         app.mount_creds(&creds, 1..=1, 1, 0).await;
         mount_put(&app, 1, false).await;
         mount_versions(&app, json!([{"versionNumber": 2, "stages": ["PENDING"]}]), 1..=1).await;
@@ -193,10 +211,12 @@ async fn a_failed_version_write_leaves_an_orphan_that_vaults_retry_deletes() {
         let app = spawn_app().await;
         let creds = FakeCreds::new(kind.family);
         creds.add("ocid1.credential.oc1..current", "made by hand");
-        let current = bundle_json(1, &["CURRENT"], &content(kind, "ocid1.credential.oc1..current"));
+        let current = bundle_json(1, &["CURRENT", "LATEST"], &content(kind, "ocid1.credential.oc1..current"));
         app.mount_get_secret(secret_json(1, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1).await;
-        app.mount_bundle_by_stage("PENDING", None, 2).await;
-        app.mount_bundle_by_stage("CURRENT", Some(current.clone()), 1).await;
+        app.mount_bundle_by_stage("LATEST", Some(current.clone()), 1).await;
+        // After the failed write: did the PENDING version land anyway?
+        app.mount_bundle_by_stage("PENDING", None, 1).await;
+        app.mount_user_bound(kind.credential_type, 1).await;
         app.mount_creds(&creds, 1..=1, 1, 0).await;
         mount_put(&app, 4, true).await;
         let first = app.run_step(Step::CreatePendingVersion, Some(1)).await;
@@ -205,8 +225,8 @@ async fn a_failed_version_write_leaves_an_orphan_that_vaults_retry_deletes() {
         app.oci.reset().await;
         // Act: Vault retries the step.
         app.mount_get_secret(secret_json(1, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1).await;
-        app.mount_bundle_by_stage("PENDING", None, 1).await;
-        app.mount_bundle_by_stage("CURRENT", Some(current), 1).await;
+        app.mount_bundle_by_stage("LATEST", Some(current), 1).await;
+        app.mount_user_bound(kind.credential_type, 1).await;
         app.mount_creds(&creds, 1..=1, 1, 1).await;
         mount_put(&app, 1, false).await;
         mount_versions(&app, json!([{"versionNumber": 2, "stages": ["PENDING"]}]), 1..=1).await;
@@ -244,6 +264,7 @@ async fn promote_with_delete_on_promote_deletes_the_superseded_credential() {
         app.mount_get_secret(secret_json(1, metadata(kind, "DELETE_ON_PROMOTE")), 1).await;
         app.mount_bundle_by_stage("PENDING", Some(bundle_json(2, &["PENDING"], &content(kind, "ocid1.credential.oc1..new1"))), 1).await;
         app.mount_bundle_by_version(1, bundle_json(1, &["CURRENT"], &content(kind, "ocid1.credential.oc1..current")), 1..=1).await;
+        app.mount_user_bound(kind.credential_type, 1).await;
         app.mount_creds(&creds, 1..=1, 0, 1).await;
         Mock::given(method("PUT"))
             .and(path(format!("/20180608/secrets/{SECRET_ID}")))
@@ -264,9 +285,13 @@ async fn console_password_create_resets_it_and_stores_the_one_time_password() {
     let app = spawn_app().await;
     let meta = json!({"credentialType": "CONSOLE_PASSWORD", "userId": USER_ID});
     app.mount_get_secret(secret_json(1, meta), 1).await;
-    app.mount_bundle_by_stage("PENDING", None, 1).await;
-    app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT"], &json!({"password": "Old-pass-1", "username": "svc"}))), 1)
-        .await;
+    app.mount_bundle_by_stage(
+        "LATEST",
+        Some(bundle_json(1, &["CURRENT", "LATEST"], &json!({"password": "Old-pass-1", "username": "svc"}))),
+        1,
+    )
+    .await;
+    app.mount_user_bound("CONSOLE_PASSWORD", 1).await;
     Mock::given(method("POST"))
         .and(path(format!("/20160918/users/{USER_ID}/uiPassword")))
         .and(wiremock::matchers::header("content-length", "0"))
@@ -293,8 +318,7 @@ async fn console_password_is_live_when_the_user_is_active_and_has_a_password() {
     for (has_password, expected) in [(true, 200), (false, 409)] {
         let app = spawn_app().await;
         app.mount_get_secret(secret_json(1, json!({"credentialType": "CONSOLE_PASSWORD", "userId": USER_ID})), 1).await;
-        app.mount_bundle_by_stage("PENDING", None, 1).await;
-        app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT"], &json!({"password": "pw"}))), 1).await;
+        app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &json!({"password": "pw"}))), 1).await;
         Mock::given(method("GET"))
             .and(path(format!("/20160918/users/{USER_ID}")))
             .and(app.signed())

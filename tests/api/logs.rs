@@ -24,8 +24,7 @@ async fn a_full_rotation_at_trace_logs_no_secret_material() {
 
     // CREATE_PENDING_VERSION
     app.mount_get_secret(secret_json(1, api_key_metadata()), 1).await;
-    app.mount_bundle_by_stage("PENDING", None, 1).await;
-    app.mount_bundle_by_stage("CURRENT", Some(current_bundle.clone()), 1).await;
+    app.mount_bundle_by_stage("LATEST", Some(current_bundle.clone()), 1).await;
     Mock::given(method("PUT"))
         .and(path(format!("/20180608/secrets/{SECRET_ID}")))
         .and(app.signed())
@@ -60,6 +59,7 @@ async fn a_full_rotation_at_trace_logs_no_secret_material() {
         .respond_with(ListKeys(app.iam.clone()))
         .mount(&app.oci)
         .await;
+    app.mount_user_bound("API_KEY", 1).await;
     Mock::given(method("POST"))
         .and(path(format!("/20160918/users/{USER_ID}/apiKeys")))
         .and(app.signed())
@@ -89,8 +89,7 @@ async fn a_full_rotation_at_trace_logs_no_secret_material() {
     app.oci.reset().await;
     app.iam.api_keys.lock().unwrap().clear();
     app.mount_get_secret(secret_json(2, api_key_metadata()), 1).await;
-    app.mount_bundle_by_stage("PENDING", None, 1).await;
-    app.mount_bundle_by_stage("CURRENT", Some(bundle_json(2, &["CURRENT"], &pending)), 1).await;
+    app.mount_bundle_by_stage("LATEST", Some(bundle_json(2, &["CURRENT", "LATEST"], &pending)), 1).await;
     app.mount_get_user_by_user_key(0..=0, 1..=1).await;
     let failed = app.run_step(Step::VerifyConnection, None).await;
     assert_eq!(failed.response_code, 409);

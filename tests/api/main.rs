@@ -7,6 +7,10 @@ mod helpers;
 mod api_key_steps;
 /// Malformed input and misconfigured secrets: a clear 400, nothing written.
 mod bad_input;
+/// The user must name the secret (contract 4.1).
+mod binding;
+/// What a clean rotation costs in OCI calls.
+mod call_count;
 /// Cloud Guard findings and ONS notifications.
 mod cloud_guard;
 /// Fn-Deadline and a slow OCI.

@@ -187,6 +187,7 @@ async fn an_api_key_secret_with_vault_auto_generation_rotates_without_the_functi
         &serde_json::json!({"privateKey": key.private_pem.as_str(), "publicKey": key.public_pem}),
         Some(oci_rotator::sim::AutoGen { generation_template: "RSA_2048".to_owned(), secret_template: Some(template.to_owned()) }),
     );
+    rig.sim.bind_user(&user, CredentialKind::ApiKey, &secret).unwrap();
     // When
     let answers = driver().rotate(&rig.transport(Duration::from_secs(30)), &secret, &mut |_| {}).await;
     // Then: the CURRENT version holds Vault's key, live in IAM; the old key is kept as PREVIOUS.

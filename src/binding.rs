@@ -1,0 +1,194 @@
+//! The user must name the secret (contract 4.1): before the first IAM write of an invocation, the
+//! user whose credential is rotated must carry the freeform tag `oci-rotator-<kind>` whose value
+//! lists this secret's OCID. Whoever may edit a secret's metadata cannot then aim the function at
+//! another user and read that user's fresh credential from the secret: tagging a user takes
+//! `manage users`, which a secret editor does not have.
+//!
+//! The proof is a type: every IAM write of `oci::identity` (upload, create, reset, delete of a
+//! credential) takes a [`BoundUser`], and only [`check`] makes one. An adapter that forgot the
+//! check would not compile.
+
+use std::collections::BTreeMap;
+
+use crate::oci::Client;
+use crate::secret::CredentialKind;
+
+/// Whether the binding is required (`OCI_ROTATOR_USER_BINDING`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BindingMode {
+    /// Every IAM write needs the user's tag (the default; any value but `off`).
+    #[default]
+    Required,
+    /// No check: the administrator scoped the function's IAM policy to named users instead
+    /// (`OCI_ROTATOR_USER_BINDING=off`, exactly).
+    Off,
+}
+
+impl BindingMode {
+    /// The mode a value of `OCI_ROTATOR_USER_BINDING` selects: `off` turns the check off, anything
+    /// else (or nothing) leaves it on, so a typo fails safe.
+    pub fn from_setting(value: Option<&str>) -> Self {
+        match value {
+            Some("off") => BindingMode::Off,
+            _ => BindingMode::Required,
+        }
+    }
+}
+
+/// A user the function may write credentials of for this secret: the user names the secret, or the
+/// binding is off. Only [`check`] makes one.
+#[derive(Debug)]
+pub struct BoundUser {
+    user_id: String,
+}
+
+impl BoundUser {
+    /// The user's OCID.
+    pub fn user_id(&self) -> &str {
+        &self.user_id
+    }
+}
+
+/// Why a user may not be written to.
+#[derive(Debug, thiserror::Error)]
+pub enum BindingError {
+    /// The user does not carry the tag, or its value does not list the secret (400).
+    #[error(
+        "user {user_id} does not name this secret: its freeform tag {tag_key} {found}; nothing was changed. \
+         Whoever manages the user binds it with: {command} (--freeform-tags replaces the user's whole set of freeform tags; \
+         this value keeps the ones the user has)"
+    )]
+    NotBound {
+        /// The user.
+        user_id: String,
+        /// The tag key required.
+        tag_key: String,
+        /// What was found (`is missing`, `lists only other secrets`).
+        found: &'static str,
+        /// The OCI CLI command that binds the user, keeping its other freeform tags.
+        command: String,
+    },
+    /// The user does not exist or the function may not read it (404).
+    #[error("user {0} does not exist or the function may not read it")]
+    UserNotFound(String),
+    /// GetUser failed.
+    #[error(transparent)]
+    Oci(#[from] crate::oci::Error),
+}
+
+/// The tag key that binds a user to secrets of `kind`: `oci-rotator-` and the credential type in
+/// lower case with `_` as `-` (`oci-rotator-api-key`). OCI free-form keys are case sensitive.
+pub fn tag_key(kind: CredentialKind) -> String {
+    format!("oci-rotator-{}", kind.as_str().to_ascii_lowercase().replace('_', "-"))
+}
+
+/// True when the tag value lists `secret_id`: any run of spaces, tabs or commas separates OCIDs,
+/// and only an exact OCID counts (no prefix, no substring, case sensitive).
+pub fn names_secret(value: &str, secret_id: &str) -> bool {
+    value.split([' ', '\t', ',']).any(|ocid| ocid == secret_id)
+}
+
+/// Reads the user (one GetUser) and returns a [`BoundUser`] when its tag names `secret_id`; with the
+/// binding off, returns one without a call.
+pub async fn check(
+    client: &Client,
+    mode: BindingMode,
+    kind: CredentialKind,
+    user_id: &str,
+    secret_id: &str,
+) -> Result<BoundUser, BindingError> {
+    if mode == BindingMode::Off {
+        return Ok(BoundUser { user_id: user_id.to_owned() });
+    }
+    let user = match client.get_user(user_id).await {
+        Ok(u) => u,
+        Err(e) if e.is_not_found() => return Err(BindingError::UserNotFound(user_id.to_owned())),
+        Err(e) => return Err(e.into()),
+    };
+    let key = tag_key(kind);
+    let found = match user.freeform_tags.get(&key) {
+        Some(value) if names_secret(value, secret_id) => {
+            tracing::debug!(tag_key = %key, "the user names the secret");
+            return Ok(BoundUser { user_id: user_id.to_owned() });
+        }
+        Some(_) => "lists only other secrets",
+        None => "is missing",
+    };
+    Err(BindingError::NotBound {
+        user_id: user_id.to_owned(),
+        command: bind_command(user_id, &user.freeform_tags, &key, secret_id),
+        tag_key: key,
+        found,
+    })
+}
+
+/// The OCI CLI command that adds `secret_id` to the user's tag `key`, keeping every other freeform
+/// tag (the CLI's `--freeform-tags` replaces the whole set) and the OCIDs the value lists already.
+pub fn bind_command(user_id: &str, tags: &BTreeMap<String, String>, key: &str, secret_id: &str) -> String {
+    let mut tags = tags.clone();
+    let value = match tags.get(key).map(|v| v.trim()) {
+        Some(v) if !v.is_empty() => format!("{v} {secret_id}"),
+        _ => secret_id.to_owned(),
+    };
+    tags.insert(key.to_owned(), value);
+    let json = serde_json::to_string(&tags).unwrap_or_default();
+    format!("oci iam user update --user-id {user_id} --freeform-tags '{}' --force", json.replace('\'', r"'\''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "ocid1.vaultsecret.oc1.iad.amaaaaaaone";
+
+    #[test]
+    fn tag_keys_follow_the_contract() {
+        let keys: Vec<String> = CredentialKind::ALL.iter().map(|k| tag_key(*k)).collect();
+        assert_eq!(
+            keys,
+            ["oci-rotator-api-key", "oci-rotator-auth-token", "oci-rotator-customer-secret-key", "oci-rotator-console-password"]
+        );
+    }
+
+    #[test]
+    fn a_value_names_a_secret_only_by_its_exact_ocid() {
+        assert!(names_secret(SECRET, SECRET));
+        assert!(names_secret(&format!("ocid1.vaultsecret.oc1.iad.other,{SECRET}"), SECRET));
+        assert!(names_secret(&format!(" ocid1.vaultsecret.oc1.iad.other \t ,, {SECRET}  "), SECRET));
+        assert!(!names_secret(&format!("{SECRET}x"), SECRET), "a longer OCID is another secret");
+        assert!(!names_secret("ocid1.vaultsecret.oc1.iad.amaaaaaa", SECRET), "a prefix is not the OCID");
+        assert!(!names_secret(&SECRET.to_uppercase(), SECRET), "OCIDs are matched exactly");
+        assert!(!names_secret(&format!("{SECRET};other"), SECRET), "only spaces, tabs and commas separate");
+        assert!(!names_secret("", SECRET));
+    }
+
+    #[test]
+    fn the_mode_is_off_only_for_exactly_off() {
+        assert_eq!(BindingMode::from_setting(Some("off")), BindingMode::Off);
+        for other in [None, Some("OFF"), Some("Off"), Some("false"), Some("0"), Some(""), Some("on"), Some(" off")] {
+            assert_eq!(BindingMode::from_setting(other), BindingMode::Required, "{other:?}");
+        }
+    }
+
+    #[test]
+    fn the_command_keeps_other_tags_and_listed_secrets() {
+        let tags: BTreeMap<String, String> =
+            [("team".to_owned(), "payments".to_owned()), ("oci-rotator-api-key".to_owned(), "ocid1.vaultsecret.oc1.iad.old".to_owned())]
+                .into_iter()
+                .collect();
+        let cmd = bind_command("ocid1.user.oc1..u", &tags, "oci-rotator-api-key", SECRET);
+        assert_eq!(
+            cmd,
+            format!(
+                "oci iam user update --user-id ocid1.user.oc1..u --freeform-tags '{{\"oci-rotator-api-key\":\"ocid1.vaultsecret.oc1.iad.old {SECRET}\",\"team\":\"payments\"}}' --force"
+            )
+        );
+    }
+
+    #[test]
+    fn the_command_quotes_a_single_quote_for_the_shell() {
+        let tags: BTreeMap<String, String> = [("owner".to_owned(), "o'brien".to_owned())].into_iter().collect();
+        let cmd = bind_command("ocid1.user.oc1..u", &tags, "oci-rotator-auth-token", SECRET);
+        assert!(cmd.contains(r#""owner":"o'\''brien""#), "{cmd}");
+    }
+}

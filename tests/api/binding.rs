@@ -1,0 +1,325 @@
+//! Contract 4.1: the user must name the secret. A user without the tag `oci-rotator-<kind>`, or
+//! whose tag names only other secrets, is refused with a 400 that says how to bind it, and no IAM
+//! write happens at any step; a tag listing several secrets binds each; `OCI_ROTATOR_USER_BINDING=off`
+//! turns the check off; the user's other tags are never touched. Checked on the simulator's
+//! journal and, call by call, against wiremock with `.expect(0)` on every IAM write.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use oci_rotator::binding::tag_key;
+use oci_rotator::checks;
+use oci_rotator::driver::{Driver, InProcess};
+use oci_rotator::protocol::{SecretRotationOutput, Step};
+use oci_rotator::secret::{CredentialKind, PreviousCredential};
+use oci_rotator::sim::{JournalEntry, SimOptions};
+use serde_json::json;
+use wiremock::matchers::{method, path_regex};
+use wiremock::{Mock, ResponseTemplate};
+
+use crate::helpers::*;
+use crate::sim_helpers::*;
+
+const OTHER_SECRET: &str = "ocid1.vaultsecret.oc1.iad.amaaaaaaanothersecretofthesameuser";
+
+fn driver() -> Driver {
+    Driver { attempts_per_step: 2, retry_wait: Duration::from_millis(10) }
+}
+
+fn opts() -> SimOptions {
+    SimOptions { updating_ms: 0, key_propagation_ms: 0 }
+}
+
+/// Requests that changed IAM (anything but a read under `/20160918/`).
+fn iam_writes(journal: &[JournalEntry]) -> Vec<String> {
+    journal.iter().filter(|j| j.write && j.path.starts_with("/20160918/")).map(|j| format!("{} {}", j.operation, j.path)).collect()
+}
+
+/// The user's tags with the binding tag of `kind` set to `value` (removed when None).
+fn with_binding(rig: &SimRig, kind: CredentialKind, value: Option<&str>) -> BTreeMap<String, String> {
+    let mut tags = rig.sim.user_tags(&rig.user(kind));
+    match value {
+        Some(v) => tags.insert(tag_key(kind), v.to_owned()),
+        None => tags.remove(&tag_key(kind)),
+    };
+    tags
+}
+
+/// The step whose IAM write the binding guards, and the answers of a rotation refused there.
+fn refused_step(kind: CredentialKind) -> Step {
+    match kind {
+        // API keys touch IAM first in UPDATE_TARGET_SYSTEM; CREATE only writes the new key pair
+        // to Vault as PENDING.
+        CredentialKind::ApiKey => Step::UpdateTargetSystem,
+        _ => Step::CreatePendingVersion,
+    }
+}
+
+fn refusal(answers: &[(Step, SecretRotationOutput)]) -> &SecretRotationOutput {
+    &answers.last().expect("the driver ran at least one step").1
+}
+
+#[tokio::test]
+async fn an_unbound_user_is_refused_with_the_command_that_binds_it_and_iam_is_untouched() {
+    let rig = sim_rig(opts()).await;
+    for kind in CredentialKind::ALL {
+        // Given: the user lost its binding tag but keeps its other tags.
+        let user = rig.user(kind);
+        rig.sim.set_user_tags(&user, with_binding(&rig, kind, None)).unwrap();
+        let iam_before = checks::iam_credentials(&rig.sim, kind, &user);
+        let current_before = rig.sim.current_version(&rig.secret(kind));
+        rig.sim.clear_journal();
+        // When: Vault runs the rotation.
+        let answers = driver().rotate(&rig.transport(Duration::from_secs(30)), &rig.secret(kind), &mut |_| {}).await;
+        // Then: the step that would write to IAM answers 400, saying who, which tag and how.
+        let (step, out) = answers.last().unwrap();
+        assert_eq!(*step, refused_step(kind), "{kind}: {answers:?}");
+        assert_eq!(out.response_code, 400, "{kind}: {}", out.return_message);
+        for needle in [
+            user.as_str(),
+            tag_key(kind).as_str(),
+            rig.secret(kind).as_str(),
+            "is missing",
+            "oci iam user update --user-id",
+            "\"team\":\"rotation-demo\"",
+        ] {
+            assert!(out.return_message.contains(needle), "{kind}: `{needle}` not in {}", out.return_message);
+        }
+        // And nothing changed in IAM, nor the CURRENT version.
+        assert_eq!(iam_writes(&rig.sim.journal()), Vec::<String>::new(), "{kind}");
+        assert_eq!(checks::iam_credentials(&rig.sim, kind, &user), iam_before, "{kind}");
+        assert_eq!(rig.sim.current_version(&rig.secret(kind)), current_before, "{kind}");
+    }
+}
+
+#[tokio::test]
+async fn a_user_bound_to_another_secret_is_refused_at_every_step_that_writes() {
+    let rig = sim_rig(opts()).await;
+    for kind in CredentialKind::ALL {
+        // Given: the tag names another secret (the one an attacker would have the function serve).
+        let user = rig.user(kind);
+        rig.sim.set_user_tags(&user, with_binding(&rig, kind, Some(OTHER_SECRET))).unwrap();
+        rig.sim.clear_journal();
+        // When: Vault retries the rotation three times (as it would on its schedule).
+        for _ in 0..3 {
+            let answers = driver().rotate(&rig.transport(Duration::from_secs(30)), &rig.secret(kind), &mut |_| {}).await;
+            let out = refusal(&answers);
+            assert_eq!(out.response_code, 400, "{kind}: {}", out.return_message);
+            assert!(out.return_message.contains("lists only other secrets"), "{kind}: {}", out.return_message);
+            // The command keeps what the value lists and adds this secret.
+            assert!(out.return_message.contains(&format!("{OTHER_SECRET} {}", rig.secret(kind))), "{}", out.return_message);
+        }
+        // Then: no IAM write ever happened.
+        assert_eq!(iam_writes(&rig.sim.journal()), Vec::<String>::new(), "{kind}");
+    }
+}
+
+#[tokio::test]
+async fn following_the_refusal_binds_the_user_keeps_its_other_tags_and_the_rotation_completes() {
+    let rig = sim_rig(opts()).await;
+    for kind in CredentialKind::ALL {
+        // Given: an unbound user with tags of its own, refused once.
+        let user = rig.user(kind);
+        let mut tags = with_binding(&rig, kind, None);
+        tags.insert("cost-center".to_owned(), "42".to_owned());
+        rig.sim.set_user_tags(&user, tags.clone()).unwrap();
+        let answers = driver().rotate(&rig.transport(Duration::from_secs(30)), &rig.secret(kind), &mut |_| {}).await;
+        let message = &refusal(&answers).return_message;
+        // When: the administrator runs the command the message gives (its --freeform-tags value).
+        let json = message.split("--freeform-tags '").nth(1).and_then(|rest| rest.split('\'').next()).unwrap();
+        let new_tags: BTreeMap<String, String> = serde_json::from_str(json).unwrap();
+        rig.sim.set_user_tags(&user, new_tags.clone()).unwrap();
+        // Then: the user's other tags are all still there, and the binding names the secret.
+        for (k, v) in &tags {
+            assert_eq!(new_tags.get(k), Some(v), "{kind}: tag {k} lost");
+        }
+        assert_eq!(new_tags.get(&tag_key(kind)), Some(&rig.secret(kind)));
+        // And Vault's next rotation completes and meets the contract, leaving the tags as they are.
+        let unmanaged = rig.unmanaged(kind);
+        let answers = rig.rotate(kind, &driver(), Duration::from_secs(30)).await;
+        assert!(completed(&answers), "{kind}: {answers:?}");
+        let problems = rig.violations(kind, PreviousCredential::KeepUntilNextRotation, &unmanaged);
+        assert!(problems.is_empty(), "{kind}: {problems:?}");
+        assert_eq!(rig.sim.user_tags(&user), new_tags, "{kind}: the function never changes a user's tags");
+    }
+}
+
+#[tokio::test]
+async fn a_tag_listing_two_secrets_binds_both() {
+    let rig = sim_rig(opts()).await;
+    for kind in CredentialKind::ALL {
+        // Given: the value lists another secret and this one, comma and space separated.
+        let value = format!("{OTHER_SECRET}, {}", rig.secret(kind));
+        rig.sim.set_user_tags(&rig.user(kind), with_binding(&rig, kind, Some(&value))).unwrap();
+        let unmanaged = rig.unmanaged(kind);
+        // When
+        let answers = rig.rotate(kind, &driver(), Duration::from_secs(30)).await;
+        // Then
+        assert!(completed(&answers), "{kind}: {answers:?}");
+        assert!(rig.violations(kind, PreviousCredential::KeepUntilNextRotation, &unmanaged).is_empty());
+    }
+}
+
+#[tokio::test]
+async fn with_the_binding_off_an_unbound_user_rotates_without_reading_its_tags() {
+    // Given: a function configured with OCI_ROTATOR_USER_BINDING=off, and users with no tag.
+    let rig = sim_rig(opts()).await;
+    let session = rig.sim.create_resource_principal();
+    let mut env = function_env(&rig.endpoint, &session.rpst, &session.private_key_pem);
+    env.insert("OCI_ROTATOR_USER_BINDING".to_owned(), "off".to_owned());
+    let (rotator, _) = oci_rotator::config::rotator_from_env(&env).unwrap();
+    let transport = InProcess { rotator, timeout: Duration::from_secs(30) };
+    for kind in CredentialKind::ALL {
+        rig.sim.set_user_tags(&rig.user(kind), BTreeMap::new()).unwrap();
+        let unmanaged = rig.unmanaged(kind);
+        rig.sim.clear_journal();
+        // When
+        let (answers, lockouts) = rig.rotate_checked(kind, &driver(), &transport).await;
+        // Then: the rotation completes, and no GetUser was made by the function's principal for
+        // the binding (API keys still read the user signed with their own keys: the live check).
+        assert!(completed(&answers) && lockouts.is_empty(), "{kind}: {answers:?} {lockouts:?}");
+        assert!(rig.violations(kind, PreviousCredential::KeepUntilNextRotation, &unmanaged).is_empty());
+        let reads = rig.sim.journal().iter().filter(|j| j.operation == "GetUser").count();
+        let live_checks = match kind {
+            // VERIFY (CURRENT), UPDATE (PENDING refused, CURRENT, PENDING after the upload), PROMOTE.
+            CredentialKind::ApiKey => 5,
+            // VERIFY, UPDATE and PROMOTE: the user is ACTIVE.
+            CredentialKind::ConsolePassword => 3,
+            _ => 0,
+        };
+        assert_eq!(reads, live_checks, "{kind}: GetUser calls");
+    }
+}
+
+#[tokio::test]
+async fn any_other_value_of_the_setting_keeps_the_binding_on() {
+    let rig = sim_rig(opts()).await;
+    let session = rig.sim.create_resource_principal();
+    for value in ["OFF", "false", "0", "no", ""] {
+        let mut env = function_env(&rig.endpoint, &session.rpst, &session.private_key_pem);
+        env.insert("OCI_ROTATOR_USER_BINDING".to_owned(), value.to_owned());
+        let (rotator, _) = oci_rotator::config::rotator_from_env(&env).unwrap();
+        let kind = CredentialKind::AuthToken;
+        rig.sim.set_user_tags(&rig.user(kind), BTreeMap::new()).unwrap();
+        rig.sim.clear_journal();
+        let answers = driver().rotate(&InProcess { rotator, timeout: Duration::from_secs(30) }, &rig.secret(kind), &mut |_| {}).await;
+        assert_eq!(refusal(&answers).response_code, 400, "OCI_ROTATOR_USER_BINDING={value:?}");
+        assert_eq!(iam_writes(&rig.sim.journal()), Vec::<String>::new(), "OCI_ROTATOR_USER_BINDING={value:?}");
+    }
+}
+
+#[tokio::test]
+async fn delete_on_promote_checks_the_binding_before_it_promotes() {
+    let rig = sim_rig(opts()).await;
+    for kind in [CredentialKind::ApiKey, CredentialKind::AuthToken, CredentialKind::CustomerSecretKey] {
+        // Given: a DELETE_ON_PROMOTE secret whose user is unbound between UPDATE and PROMOTE.
+        let (secret, user) = (rig.secret(kind), rig.user(kind));
+        rig.sim.set_metadata(&secret, json!({"credentialType": kind.as_str(), "userId": user, "previousCredential": "DELETE_ON_PROMOTE"}));
+        let transport = rig.transport(Duration::from_secs(30));
+        let mut version = None;
+        for step in [Step::VerifyConnection, Step::CreatePendingVersion, Step::UpdateTargetSystem] {
+            let out = driver().step(&transport, step, &secret, version, &mut |_| {}).await;
+            assert_eq!(out.response_code, 200, "{kind} {step}: {}", out.return_message);
+            version = out.current_version_no;
+        }
+        rig.sim.set_user_tags(&user, with_binding(&rig, kind, None)).unwrap();
+        let current_before = rig.sim.current_version(&secret);
+        let iam_before = checks::iam_credentials(&rig.sim, kind, &user);
+        rig.sim.clear_journal();
+        // When
+        let out = driver().step(&transport, Step::PromotePendingVersion, &secret, version, &mut |_| {}).await;
+        // Then: refused, nothing promoted, nothing deleted.
+        assert_eq!(out.response_code, 400, "{kind}: {}", out.return_message);
+        assert_eq!(rig.sim.current_version(&secret), current_before, "{kind}: the refusal promoted nothing");
+        assert_eq!(checks::iam_credentials(&rig.sim, kind, &user), iam_before, "{kind}");
+        assert!(rig.sim.journal().iter().all(|j| !j.write), "{kind}: {:?}", iam_writes(&rig.sim.journal()));
+    }
+}
+
+#[tokio::test]
+async fn steps_that_write_nothing_to_iam_need_no_binding() {
+    let rig = sim_rig(opts()).await;
+    let transport = rig.transport(Duration::from_secs(30));
+    for kind in CredentialKind::ALL {
+        // Given: an unbound user.
+        let secret = rig.secret(kind);
+        rig.sim.set_user_tags(&rig.user(kind), BTreeMap::new()).unwrap();
+        // When / Then: VERIFY_CONNECTION reads only, and answers 200 without reading the tags.
+        let out = driver().step(&transport, Step::VerifyConnection, &secret, None, &mut |_| {}).await;
+        assert_eq!(out.response_code, 200, "{kind}: {}", out.return_message);
+        // PROMOTE with nothing to promote (KEEP_UNTIL_NEXT_ROTATION) writes nothing either.
+        let out = driver().step(&transport, Step::PromotePendingVersion, &secret, None, &mut |_| {}).await;
+        assert_eq!(out.response_code, 200, "{kind}: {}", out.return_message);
+    }
+}
+
+// Call by call, against wiremock: the IAM writes are mounted with `.expect(0)`.
+
+async fn mount_no_iam_write(app: &TestApp) {
+    for m in ["POST", "PUT", "DELETE"] {
+        Mock::given(method(m))
+            .and(path_regex(format!("^/20160918/users/{USER_ID}(/.*)?$")))
+            .respond_with(ResponseTemplate::new(500))
+            .named(format!("IAM write ({m})"))
+            .expect(0)
+            .mount(&app.oci)
+            .await;
+    }
+}
+
+#[tokio::test]
+async fn wiremock_an_unbound_api_key_user_gets_no_upload_and_no_delete() {
+    // Given: UPDATE_TARGET_SYSTEM with a PENDING key to upload, and a user tagged for another secret.
+    let app = spawn_app().await;
+    let (current, pending) = (TestKey::generate(), TestKey::generate());
+    app.iam.add_key(&current.public_pem);
+    app.mount_get_secret(secret_json(1, api_key_metadata()), 1).await;
+    app.mount_bundle_by_stage("PENDING", Some(bundle_json(2, &["PENDING", "LATEST"], &pending.content())), 1).await;
+    app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT"], &current.content())), 1).await;
+    app.mount_get_user_by_user_key(1..=1, 1..=1).await;
+    Mock::given(method("GET"))
+        .and(wiremock::matchers::path(format!("/20160918/users/{USER_ID}/apiKeys")))
+        .and(app.signed())
+        .respond_with(ListKeys(app.iam.clone()))
+        .expect(1)
+        .mount(&app.oci)
+        .await;
+    app.mount_get_user_tagged(json!({"oci-rotator-api-key": OTHER_SECRET, "team": "payments"}), 1).await;
+    mount_no_iam_write(&app).await;
+    // When
+    let out = app.run_step(Step::UpdateTargetSystem, Some(1)).await;
+    // Then
+    assert_eq!(out.response_code, 400, "{}", out.return_message);
+    assert!(out.return_message.contains("oci-rotator-api-key") && out.return_message.contains(SECRET_ID), "{}", out.return_message);
+    assert_eq!(app.iam.fingerprints(), vec![current.fingerprint.clone()]);
+}
+
+#[tokio::test]
+async fn wiremock_an_unbound_auth_token_user_gets_no_create_and_no_delete() {
+    // Given: CREATE_PENDING_VERSION for an auth token, IAM holding the CURRENT token and a marked
+    // orphan the step would delete, and a user with no binding tag.
+    let app = spawn_app().await;
+    let creds = FakeCreds::new("authTokens");
+    creds.add("ocid1.credential.oc1..current", "app token");
+    creds.add("ocid1.credential.oc1..orphan", &format!("oci-rotator {SECRET_ID}"));
+    let metadata = json!({"credentialType": "AUTH_TOKEN", "userId": USER_ID});
+    let content = json!({"authTokenId": "ocid1.credential.oc1..current", "token": "tok-current-Zx9"});
+    app.mount_get_secret(secret_json(1, metadata), 1).await;
+    app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &content)), 1).await;
+    Mock::given(method("GET"))
+        .and(wiremock::matchers::path(format!("/20160918/users/{USER_ID}/authTokens")))
+        .and(app.signed())
+        .respond_with(CredsResponder(creds.clone()))
+        .expect(1)
+        .mount(&app.oci)
+        .await;
+    app.mount_get_user_tagged(json!({"team": "payments"}), 1).await;
+    mount_no_iam_write(&app).await;
+    // When
+    let out = app.run_step(Step::CreatePendingVersion, Some(1)).await;
+    // Then
+    assert_eq!(out.response_code, 400, "{}", out.return_message);
+    assert!(out.return_message.contains("oci-rotator-auth-token") && out.return_message.contains("is missing"), "{}", out.return_message);
+    assert_eq!(creds.ids(), vec!["ocid1.credential.oc1..current".to_owned(), "ocid1.credential.oc1..orphan".to_owned()]);
+    assert!(app.requests("PUT", "/secrets/").await.is_empty(), "no version was written");
+}
