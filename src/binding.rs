@@ -54,13 +54,15 @@ impl BoundUser {
 pub enum BindingError {
     /// The user does not carry the tag, or its value does not list the secret (400).
     #[error(
-        "user {user_id} does not name this secret: its freeform tag {tag_key} {found}; nothing was changed. \
+        "user {user_id} does not name secret {secret_id}: its freeform tag {tag_key} {found}; nothing was changed. \
          Whoever manages the user binds it with: {command} (--freeform-tags replaces the user's whole set of freeform tags; \
          this value keeps the ones the user has)"
     )]
     NotBound {
         /// The user.
         user_id: String,
+        /// The secret being rotated.
+        secret_id: String,
         /// The tag key required.
         tag_key: String,
         /// What was found (`is missing`, `lists only other secrets`).
@@ -116,6 +118,7 @@ pub async fn check(
     };
     Err(BindingError::NotBound {
         user_id: user_id.to_owned(),
+        secret_id: secret_id.to_owned(),
         command: bind_command(user_id, &user.freeform_tags, &key, secret_id),
         tag_key: key,
         found,

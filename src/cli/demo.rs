@@ -3,8 +3,9 @@
 //! Starts the embedded OCI simulator and the function (its real router, on loopback TCP, signing
 //! as a resource principal the simulator issued), seeds one secret per credential kind, plays
 //! Vault over the function's HTTP endpoint, and prints for each kind a before/after view: versions
-//! and stages, which IAM credentials exist (fingerprints or ids, never values). Exits 0 only when
-//! every rotation met the contract's section 6.
+//! and stages, which IAM credentials exist (fingerprints or ids, never values). Then one secret
+//! whose user does not name it (contract 4.1) is refused with nothing written. Exits 0 only when
+//! every rotation met the contract's section 6 and the unbound user was refused.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::{Duration, Instant};
@@ -82,6 +83,7 @@ pub async fn run(rounds: u32) -> Result<bool, String> {
         print_state(&sim, "after", secret_id, kind, user_id, &unmanaged);
         println!();
     }
+    all_ok &= refuses_an_unbound_user(&sim, &transport, &driver).await;
     let writes = sim.journal().iter().filter(|j| j.write).count();
     println!(
         "{} in {:.1} s: {} OCI requests ({writes} writes), all signed and verified",
@@ -90,6 +92,42 @@ pub async fn run(rounds: u32) -> Result<bool, String> {
         sim.request_count()
     );
     Ok(all_ok)
+}
+
+/// Contract 4.1 in action: a secret whose metadata names a user who does not name the secret (what
+/// someone who may edit secrets, but not users, could set up to read another user's credential).
+/// The rotation must be refused with 400 before any IAM write. True when it was.
+async fn refuses_an_unbound_user(sim: &Simulator, transport: &HttpTransport, driver: &Driver) -> bool {
+    let kind = CredentialKind::AuthToken;
+    let user_id = sim.create_user("rotation-demo-unbound");
+    let Ok((token_id, token)) = sim.create_auth_token(&user_id, "made by hand") else { return false };
+    let content = serde_json::json!({"authTokenId": token_id, "token": token});
+    let metadata = serde_json::json!({"credentialType": kind.as_str(), "userId": user_id});
+    let secret_id = sim.create_secret("demo-unbound-auth-token", metadata, &content, None);
+    println!(
+        "== {kind}  secret {secret_id}\n   user {user_id}, who does not name this secret (no freeform tag {})",
+        crate::binding::tag_key(kind)
+    );
+    let before = checks::iam_credentials(sim, kind, &user_id);
+    let current_before = sim.current_version(&secret_id);
+    let seq_before = sim.journal().last().map_or(0, |j| j.seq);
+    let answers = driver.rotate(transport, &secret_id, &mut |_| {}).await;
+    let Some((step, out)) = answers.last() else { return false };
+    let (message, how) = out.return_message.split_once(" Whoever manages the user binds it with: ").unwrap_or((&out.return_message, ""));
+    println!("     {:<24} {} {}", step.as_str(), out.response_code, message.split_once(": ").map_or(message, |(_, m)| m));
+    if !how.is_empty() {
+        println!("     the fix it names: {how}");
+    }
+    let iam_writes = sim.journal().iter().filter(|j| j.seq > seq_before && j.write && j.path.starts_with("/20160918/")).count();
+    let refused = out.response_code == 400
+        && iam_writes == 0
+        && checks::iam_credentials(sim, kind, &user_id) == before
+        && sim.current_version(&secret_id) == current_before;
+    println!(
+        "   {}: {iam_writes} IAM writes, the user's auth tokens and the CURRENT version unchanged\n",
+        if refused { "refused as the contract requires" } else { "CONTRACT VIOLATION: the unbound user was not refused cleanly" }
+    );
+    refused
 }
 
 /// Credentials held by some version of the secret.
