@@ -26,6 +26,9 @@ COPY --from=build /src/target/release/oci-rotator /function/oci-rotator
 # The Fn agent runs functions as 1000:1000 (OSS Fn; OCI is believed to do the same). A numeric
 # uid needs no passwd entry; the function reads no HOME and writes nothing outside /tmp, so a
 # read-only root file system is fine. No VOLUME (Fn refuses images that declare one).
+# tests/sandbox.rs checks these claims on the release binary (`.ci/run`). It runs
+# `/function/oci-rotator serve` as uid 1000, with a read-only root, a tmpfs on /tmp only, no HOME,
+# RLIMIT_NPROC 50 and loopback only, and it fails if the binary writes elsewhere or needs HOME.
 USER 1000:1000
 ENV OCI_ROTATOR_LOG_FORMAT=json
 # Exec form: the binary is the process (tini is PID 1 under Fn). `serve` uses the Fn socket when
