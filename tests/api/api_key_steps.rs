@@ -134,7 +134,7 @@ async fn create_pending_version_writes_a_new_key_pair_as_pending_and_leaves_iam_
     let public = keys::parse_public_pem(content["publicKey"].as_str().unwrap()).unwrap();
     assert_eq!(content["fingerprint"], keys::fingerprint(&public).unwrap());
     let private = keys::parse_private_pem(content["privateKey"].as_str().unwrap(), None).unwrap();
-    assert_eq!(rsa::RsaPublicKey::from(&private), public);
+    assert_eq!(private.public_key(), &public);
     assert_ne!(content["fingerprint"], current.fingerprint.as_str());
     assert_eq!(content["tenancyId"], TENANCY, "fields the function does not own are copied");
     assert_eq!(content["region"], "us-ashburn-1");
