@@ -12,7 +12,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use rsa::RsaPublicKey;
+use rsa::PublicKey;
 use secrecy::SecretString;
 
 use super::{held_by_other_versions, wait_until, Error, NewPending, Target, TargetAdapter, Version};
@@ -32,15 +32,16 @@ const PROPAGATION_WAIT: Duration = Duration::from_secs(120);
 pub struct ApiKeyAdapter;
 
 /// The public key of a content: `publicKey` if present, else derived from `privateKey`.
-fn public_key(content: &SecretContent) -> Result<RsaPublicKey, Error> {
+fn public_key(content: &SecretContent) -> Result<PublicKey, Error> {
     if let Some(pem) = content.str_field("publicKey") {
         return keys::parse_public_pem(pem).map_err(|e| Error::InvalidContent(format!("publicKey: {e}")));
     }
     let private = private_key(content)?;
-    Ok(RsaPublicKey::from(&private))
+    Ok(private.public_key().clone())
 }
 
-fn private_key(content: &SecretContent) -> Result<rsa::RsaPrivateKey, Error> {
+/// The content's private key, ready to sign (refused, with the reason, if ring cannot sign with it).
+fn private_key(content: &SecretContent) -> Result<keys::SigningKey, Error> {
     let pem = content.str_field("privateKey").ok_or_else(|| Error::InvalidContent("the content has no privateKey".to_owned()))?;
     keys::parse_private_pem(pem, content.str_field("passphrase")).map_err(|e| Error::InvalidContent(format!("privateKey: {e}")))
 }
@@ -66,7 +67,7 @@ impl TargetAdapter for ApiKeyAdapter {
         }
         if content.has("privateKey") {
             let private = private_key(content)?;
-            if RsaPublicKey::from(&private) != public {
+            if *private.public_key() != public {
                 return Err(Error::InvalidContent("privateKey and publicKey are not a pair".to_owned()));
             }
         }

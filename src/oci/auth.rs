@@ -12,7 +12,6 @@ use std::sync::{Arc, Mutex};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use rsa::RsaPrivateKey;
 use secrecy::{ExposeSecret, SecretString};
 
 use super::region;
@@ -73,8 +72,8 @@ pub enum AuthError {
 pub struct Credentials {
     /// The keyId of the Authorization header.
     pub key_id: String,
-    /// The private key.
-    pub key: Arc<RsaPrivateKey>,
+    /// The private key, parsed and checked once (reused for every request it signs).
+    pub key: Arc<keys::SigningKey>,
     /// The tenancy OCID of the principal.
     pub tenancy: String,
 }
@@ -330,6 +329,7 @@ mod tests {
         assert_eq!(p.region.as_deref(), Some("us-phoenix-1"));
         let creds = p.credentials().unwrap();
         assert_eq!(creds.key_id, "ocid1.tenancy.oc1..t/ocid1.user.oc1..u/97:b4:25:7e:c0:f7:b4:ab:43:e8:ad:00:fb:66:ab:07");
+        assert!(Arc::ptr_eq(&creds.key, &p.credentials().unwrap().key), "the key is parsed once, then reused");
         assert!(ApiKeyProfile::parse(&text, "missing", "/").is_err());
         assert!(ApiKeyProfile::parse(&text.replace("97:b4", "97:B4"), "ops", "/").is_err());
     }
@@ -352,6 +352,10 @@ mod tests {
         let creds = p.credentials().unwrap();
         assert_eq!(creds.key_id, format!("ST${token}"));
         assert_eq!(creds.tenancy, "ocid1.tenancy.oc1..rp");
+        assert!(Arc::ptr_eq(&creds.key, &p.credentials().unwrap().key), "the session key is parsed once per token");
+        // After a 401 the files are re-read and the key parsed again.
+        assert!(p.invalidate());
+        assert!(!Arc::ptr_eq(&creds.key, &p.credentials().unwrap().key));
     }
 
     #[test]

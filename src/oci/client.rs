@@ -11,7 +11,7 @@
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
 
-use rand::Rng;
+use rand::RngExt as _;
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::Method;
 use tokio::time::Instant;
@@ -450,7 +450,7 @@ fn build_headers(req: &Request, signed: &signer::SignedHeaders, date: &str, requ
 
 fn backoff(policy: &RetryPolicy, attempt: u32) -> Duration {
     let exp = policy.base.saturating_mul(1u32 << (attempt - 1).min(16));
-    let jitter = Duration::from_millis(rand::thread_rng().gen_range(0..=policy.base.as_millis().max(1) as u64));
+    let jitter = Duration::from_millis(rand::rng().random_range(0..=policy.base.as_millis().max(1) as u64));
     exp.saturating_add(jitter).min(policy.cap)
 }
 
@@ -478,15 +478,15 @@ fn short_reqwest(e: &reqwest::Error) -> String {
 
 /// Random lower-case hex, for `opc-request-id`.
 fn random_hex(len: usize) -> String {
-    let mut rng = rand::thread_rng();
-    (0..len).map(|_| char::from(b"0123456789abcdef"[rng.gen_range(0..16)])).collect()
+    let mut rng = rand::rng();
+    (0..len).map(|_| char::from(b"0123456789abcdef"[rng.random_range(0..16)])).collect()
 }
 
 /// A fresh `opc-retry-token`: 30 random alphanumerics, as the SDKs make them.
 pub fn new_retry_token() -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let mut rng = rand::thread_rng();
-    (0..30).map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())])).collect()
+    let mut rng = rand::rng();
+    (0..30).map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())])).collect()
 }
 
 /// Percent-encodes a path segment or query value like the Python SDK (`urllib.parse.quote`):

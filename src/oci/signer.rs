@@ -8,7 +8,8 @@
 //! - POST, PUT and PATCH also sign `content-length content-type x-content-sha256`; an absent body
 //!   is signed as the empty string (`x-content-sha256` of `""`, `content-length: 0`).
 //! - `(request-target)` is the lower-case method, a space, and the path and query exactly as sent.
-//! - The signature is RSA PKCS#1 v1.5 over SHA-256, standard base64.
+//! - The signature is RSA PKCS#1 v1.5 over SHA-256, standard base64: computed by `ring` with a
+//!   [`SigningKey`] parsed once per key, and checked by `ring` (keys of 2048 to 8192 bits).
 //!
 //! The Authorization header uses the parameter order of the Python SDK
 //! (`oci/signer.py`, `HEADER_SIGNER_TEMPLATE`), so the known-answer vectors in
@@ -16,10 +17,12 @@
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
-use rsa::pkcs1v15::{Signature, SigningKey, VerifyingKey};
-use rsa::signature::{RandomizedSigner as _, SignatureEncoding, Verifier as _};
-use rsa::{RsaPrivateKey, RsaPublicKey};
+use ring::signature::{RsaPublicKeyComponents, RSA_PKCS1_2048_8192_SHA256};
+use rsa::traits::PublicKeyParts as _;
+use rsa::PublicKey;
 use sha2::{Digest, Sha256};
+
+use crate::keys::SigningKey;
 
 /// Headers signed on every request.
 const GENERIC_HEADERS: &str = "date (request-target) host";
@@ -101,7 +104,7 @@ pub fn content_sha256(body: &[u8]) -> String {
 }
 
 /// Signs a request with `key` under `key_id` and returns the headers to add.
-pub fn sign(parts: &RequestParts<'_>, key: &RsaPrivateKey, key_id: &str) -> Result<SignedHeaders, SignError> {
+pub fn sign(parts: &RequestParts<'_>, key: &SigningKey, key_id: &str) -> Result<SignedHeaders, SignError> {
     let with_body = signs_body(parts.method)?;
     let body = with_body.then(|| BodyHeaders {
         x_content_sha256: content_sha256(parts.body),
@@ -109,14 +112,11 @@ pub fn sign(parts: &RequestParts<'_>, key: &RsaPrivateKey, key_id: &str) -> Resu
         content_type: parts.content_type.to_owned(),
     });
     let signing_string = signing_string(parts, body.as_ref());
-    let signing_key = SigningKey::<Sha256>::new(key.clone());
-    // With an RNG the private-key operation is blinded (RUSTSEC-2023-0071, docs/security.md);
-    // PKCS#1 v1.5 signatures are deterministic, so the output is the same.
-    let signature = signing_key.try_sign_with_rng(&mut rand::thread_rng(), signing_string.as_bytes()).map_err(|_| SignError::Rsa)?;
+    let signature = key.sign(signing_string.as_bytes()).map_err(|_| SignError::Rsa)?;
     let headers = if with_body { BODY_HEADERS } else { GENERIC_HEADERS };
     let authorization = format!(
         "Signature algorithm=\"rsa-sha256\",headers=\"{headers}\",keyId=\"{key_id}\",signature=\"{}\",version=\"1\"",
-        B64.encode(signature.to_bytes())
+        B64.encode(signature)
     );
     Ok(SignedHeaders { authorization, body })
 }
@@ -194,7 +194,7 @@ pub fn verify(
     header: &dyn Fn(&str) -> Option<String>,
     body: &[u8],
     auth: &Authorization,
-    key: &RsaPublicKey,
+    key: &PublicKey,
 ) -> Result<(), SignError> {
     if auth.algorithm != "rsa-sha256" {
         return Err(SignError::Malformed("algorithm is not rsa-sha256"));
@@ -222,14 +222,14 @@ pub fn verify(
         }
     }
     let signature_bytes = B64.decode(auth.signature.as_bytes()).map_err(|_| SignError::Malformed("signature is not base64"))?;
-    let signature = Signature::try_from(signature_bytes.as_slice()).map_err(|_| SignError::BadSignature)?;
-    VerifyingKey::<Sha256>::new(key.clone()).verify(lines.join("\n").as_bytes(), &signature).map_err(|_| SignError::BadSignature)
+    let public = RsaPublicKeyComponents { n: key.n_bytes(), e: key.e_bytes() };
+    public.verify(&RSA_PKCS1_2048_8192_SHA256, lines.join("\n").as_bytes(), &signature_bytes).map_err(|_| SignError::BadSignature)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
+    use crate::keys;
 
     const VECTORS: &str = include_str!("../../tests/data/oci-request-signing.json");
 
@@ -237,8 +237,8 @@ mod tests {
     #[test]
     fn reproduces_every_python_sdk_vector() {
         let doc: serde_json::Value = serde_json::from_str(VECTORS).unwrap();
-        let key = RsaPrivateKey::from_pkcs8_pem(doc["private_key_pem"].as_str().unwrap()).unwrap();
-        let public = RsaPublicKey::from_public_key_pem(doc["public_key_pem"].as_str().unwrap()).unwrap();
+        let key = SigningKey::from_pem(doc["private_key_pem"].as_str().unwrap(), None).unwrap();
+        let public = keys::parse_public_pem(doc["public_key_pem"].as_str().unwrap()).unwrap();
         let vectors = doc["vectors"].as_array().unwrap();
         assert_eq!(vectors.len(), 38);
         for (i, v) in vectors.iter().enumerate() {
@@ -276,8 +276,8 @@ mod tests {
     #[test]
     fn verify_rejects_a_tampered_body_and_a_wrong_key() {
         let doc: serde_json::Value = serde_json::from_str(VECTORS).unwrap();
-        let public = RsaPublicKey::from_public_key_pem(doc["public_key_pem"].as_str().unwrap()).unwrap();
-        let other = RsaPublicKey::from_public_key_pem(doc["uploaded_public_key"]["pem"].as_str().unwrap()).unwrap();
+        let public = keys::parse_public_pem(doc["public_key_pem"].as_str().unwrap()).unwrap();
+        let other = keys::parse_public_pem(doc["uploaded_public_key"]["pem"].as_str().unwrap()).unwrap();
         let v = doc["vectors"].as_array().unwrap().iter().find(|v| v["method"] == "PUT").unwrap();
         let headers = &v["headers"];
         let lookup = |name: &str| headers[name].as_str().map(str::to_owned);

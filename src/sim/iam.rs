@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::time::{Duration, Instant};
 
 use rsa::traits::PublicKeyParts as _;
-use rsa::RsaPublicKey;
+use rsa::PublicKey;
 use serde_json::{json, Value};
 
 use super::error::{err, invalid, not_found, SimError};
@@ -24,7 +24,7 @@ pub(crate) const CRED_LIMIT: usize = 2;
 pub(crate) struct ApiKey {
     pub fingerprint: String,
     pub public_pem: String,
-    pub public: RsaPublicKey,
+    pub public: PublicKey,
     /// From this instant the key is ACTIVE (usable to sign); before, CREATING.
     pub active_at: Instant,
     pub time_created: String,
@@ -251,7 +251,7 @@ impl Iam {
     }
 
     /// The public key of `user_id`'s ACTIVE API key with `fingerprint`.
-    pub(crate) fn active_key(&self, user_id: &str, fingerprint: &str) -> Option<RsaPublicKey> {
+    pub(crate) fn active_key(&self, user_id: &str, fingerprint: &str) -> Option<PublicKey> {
         let key = self.users.get(user_id)?.api_keys.iter().find(|k| k.fingerprint == fingerprint)?;
         (key.lifecycle() == "ACTIVE").then(|| key.public.clone())
     }

@@ -1,7 +1,7 @@
 //! Random identifiers and one-time secrets in the shapes OCI uses (OCIDs, 40-hex access keys,
 //! request ids), and RFC 3339 timestamps.
 
-use rand::Rng;
+use rand::RngExt as _;
 
 const LOWER_ALNUM: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
 const HEX: &[u8] = b"0123456789abcdef";
@@ -9,8 +9,8 @@ const HEX: &[u8] = b"0123456789abcdef";
 const SECRET_CHARS: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789+-_.:";
 
 fn pick(alphabet: &[u8], len: usize) -> String {
-    let mut rng = rand::thread_rng();
-    (0..len).map(|_| char::from(alphabet[rng.gen_range(0..alphabet.len())])).collect()
+    let mut rng = rand::rng();
+    (0..len).map(|_| char::from(alphabet[rng.random_range(0..alphabet.len())])).collect()
 }
 
 /// `prefix` followed by 32 random lower-case letters and digits (an OCID's unique part).

@@ -49,7 +49,7 @@ use std::time::Duration;
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
-use rsa::RsaPublicKey;
+use rsa::PublicKey;
 use serde_json::{json, Value};
 
 pub use autogen::AutoGen;
@@ -391,7 +391,7 @@ impl Simulator {
     }
 
     /// True when `key` is one of the user's API keys (any state).
-    pub fn holds_key(&self, user_id: &str, key: &RsaPublicKey) -> bool {
+    pub fn holds_key(&self, user_id: &str, key: &PublicKey) -> bool {
         let Ok(fp) = crate::keys::fingerprint(key) else { return false };
         self.api_keys(user_id).iter().any(|k| k.fingerprint == fp)
     }

@@ -6,7 +6,7 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use rsa::traits::PublicKeyParts as _;
-use rsa::{BigUint, RsaPublicKey};
+use rsa::{BoxedUint, PublicKey};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
@@ -36,14 +36,14 @@ fn now() -> i64 {
 }
 
 /// Issues a token for a function of `tenancy` whose session key is `session`.
-pub(crate) fn issue(signing_key: &[u8], tenancy: &str, session: &RsaPublicKey) -> String {
+pub(crate) fn issue(signing_key: &[u8], tenancy: &str, session: &PublicKey) -> String {
     let iat = now();
     let claims = json!({
         "sub": "ocid1.fnfunc.oc1.iad.simulatedrotationfunction", "iss": "authService.oracle.com", "aud": "oci",
         "res_type": "fnfunc", "res_tenant": tenancy, "res_compartment": tenancy, "ttype": "res",
         "iat": iat, "exp": iat + LIFETIME_SECS,
         "jwk": {"kty": "RSA", "alg": "RS256", "use": "sig", "kid": "session",
-            "n": URL_SAFE_NO_PAD.encode(session.n().to_bytes_be()), "e": URL_SAFE_NO_PAD.encode(session.e().to_bytes_be())}
+            "n": URL_SAFE_NO_PAD.encode(session.n_bytes()), "e": URL_SAFE_NO_PAD.encode(session.e_bytes())}
     });
     let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT","kid":"oci-rotator-sim"}"#);
     let signing_input = format!("{header}.{}", URL_SAFE_NO_PAD.encode(claims.to_string()));
@@ -52,7 +52,7 @@ pub(crate) fn issue(signing_key: &[u8], tenancy: &str, session: &RsaPublicKey) -
 }
 
 /// Checks a token this simulator issued for `tenancy` and returns its session public key.
-pub(crate) fn verify(signing_key: &[u8], tenancy: &str, token: &str) -> Result<RsaPublicKey, &'static str> {
+pub(crate) fn verify(signing_key: &[u8], tenancy: &str, token: &str) -> Result<PublicKey, &'static str> {
     let mut parts = token.split('.');
     let (Some(header_b64), Some(payload), Some(signature), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
         return Err("the security token is not a JWT");
@@ -82,7 +82,9 @@ pub(crate) fn verify(signing_key: &[u8], tenancy: &str, token: &str) -> Result<R
     if claims["res_tenant"] != tenancy {
         return Err("the security token is for another tenancy");
     }
-    let part = |name: &str| claims["jwk"][name].as_str().and_then(|s| URL_SAFE_NO_PAD.decode(s).ok()).map(|b| BigUint::from_bytes_be(&b));
+    let part = |name: &str| {
+        claims["jwk"][name].as_str().and_then(|s| URL_SAFE_NO_PAD.decode(s).ok()).map(|b| BoxedUint::from_be_slice_vartime(&b))
+    };
     let (Some(n), Some(e)) = (part("n"), part("e")) else { return Err("the security token has no session key") };
-    RsaPublicKey::new(n, e).map_err(|_| "the security token's session key is not a valid RSA key")
+    PublicKey::new(n, e).map_err(|_| "the security token's session key is not a valid RSA key")
 }

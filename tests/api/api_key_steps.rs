@@ -102,6 +102,57 @@ async fn verify_connection_prefers_a_live_pending_version() {
     assert!(out.return_message.contains("PENDING"));
 }
 
+/// API-key content holding a 1024-bit key (OCI refuses keys under 2048 bits, and so does ring):
+/// the private key alone, or the whole credential (fingerprint, privateKey, publicKey).
+fn short_key_content(whole: bool) -> Value {
+    use rsa::pkcs8::{EncodePrivateKey as _, EncodePublicKey as _, LineEnding};
+    let private = rsa::PrivateKey::new(&mut rand::rng(), 1024).unwrap();
+    let public = private.to_public_key();
+    let mut content = json!({"privateKey": private.to_pkcs8_pem(LineEnding::LF).unwrap().as_str(), "tenancyId": TENANCY});
+    if whole {
+        content["publicKey"] = json!(public.to_public_key_pem(LineEnding::LF).unwrap());
+        content["fingerprint"] = json!(keys::fingerprint(&public).unwrap());
+    }
+    content
+}
+
+#[tokio::test]
+async fn verify_connection_is_a_400_when_the_current_key_is_under_2048_bits() {
+    for whole in [false, true] {
+        // Arrange: CURRENT holds a 1024-bit key; no GetUser may be signed with it.
+        let app = spawn_app().await;
+        app.mount_get_secret(secret_json(1, api_key_metadata()), 1).await;
+        app.mount_bundle_by_stage("PENDING", None, 1).await;
+        app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT"], &short_key_content(whole))), 1).await;
+        app.mount_get_user_by_user_key(0..=0, 0..=0).await;
+        // Act
+        let out = app.run_step(Step::VerifyConnection, Some(1)).await;
+        // Assert (mocks assert their call counts on drop)
+        assert_eq!(out.response_code, 400, "whole={whole}: {}", out.return_message);
+        assert!(out.return_message.contains("version 1") && out.return_message.contains("1024 bits"), "{}", out.return_message);
+        assert!(!out.return_message.contains("PRIVATE KEY"));
+    }
+}
+
+#[tokio::test]
+async fn a_pending_key_under_2048_bits_is_a_400_before_any_iam_call() {
+    for step in [Step::VerifyConnection, Step::UpdateTargetSystem] {
+        // Arrange: PENDING holds only a 1024-bit private key; CURRENT is fine.
+        let app = spawn_app().await;
+        let current = TestKey::generate();
+        app.iam.add_key(&current.public_pem);
+        app.mount_get_secret(secret_json(1, api_key_metadata()), 1).await;
+        app.mount_bundle_by_stage("PENDING", Some(bundle_json(2, &["PENDING"], &short_key_content(false))), 1).await;
+        app.mount_get_user_by_user_key(0..=0, 0..=0).await;
+        // Act
+        let out = app.run_step(step, Some(1)).await;
+        // Assert: no CURRENT read, no IAM call, no write.
+        assert_eq!(out.response_code, 400, "{step}: {}", out.return_message);
+        assert!(out.return_message.contains("privateKey: the RSA key is 1024 bits; at least 2048 are required"), "{}", out.return_message);
+        assert_eq!(app.iam.fingerprints(), vec![current.fingerprint.clone()]);
+    }
+}
+
 #[tokio::test]
 async fn create_pending_version_writes_a_new_key_pair_as_pending_and_leaves_iam_alone() {
     // Arrange
@@ -132,7 +183,7 @@ async fn create_pending_version_writes_a_new_key_pair_as_pending_and_leaves_iam_
     let public = keys::parse_public_pem(content["publicKey"].as_str().unwrap()).unwrap();
     assert_eq!(content["fingerprint"], keys::fingerprint(&public).unwrap());
     let private = keys::parse_private_pem(content["privateKey"].as_str().unwrap(), None).unwrap();
-    assert_eq!(rsa::RsaPublicKey::from(&private), public);
+    assert_eq!(private.public_key(), &public);
     assert_ne!(content["fingerprint"], current.fingerprint.as_str());
     assert_eq!(content["tenancyId"], TENANCY, "fields the function does not own are copied");
     assert_eq!(content["region"], "us-ashburn-1");

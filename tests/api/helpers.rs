@@ -17,7 +17,7 @@ use oci_rotator::keys;
 use oci_rotator::oci::signer::{parse_authorization, verify};
 use oci_rotator::protocol::{SecretRotationOutput, Step};
 use oci_rotator::server::{self, AppState};
-use rsa::RsaPublicKey;
+use rsa::PublicKey;
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Match, Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -28,7 +28,7 @@ pub const TENANCY: &str = "ocid1.tenancy.oc1..aaaaaaaatesttenancy";
 pub const VECTORS: &str = include_str!("../data/oci-request-signing.json");
 
 /// The function's private key (the vectors' throwaway test key) and its public half.
-pub fn principal_keys() -> (String, RsaPublicKey) {
+pub fn principal_keys() -> (String, PublicKey) {
     let doc: Value = serde_json::from_str(VECTORS).unwrap();
     let public = keys::parse_public_pem(doc["public_key_pem"].as_str().unwrap()).unwrap();
     (doc["private_key_pem"].as_str().unwrap().to_owned(), public)
@@ -44,7 +44,7 @@ pub fn rpst() -> String {
 /// IAM's view of the user's API keys: fingerprint -> public key.
 #[derive(Clone, Default)]
 pub struct FakeIam {
-    pub api_keys: Arc<Mutex<HashMap<String, RsaPublicKey>>>,
+    pub api_keys: Arc<Mutex<HashMap<String, PublicKey>>>,
 }
 
 impl FakeIam {
@@ -66,7 +66,7 @@ impl FakeIam {
 /// API keys registered in [`FakeIam`] (keyId `<tenancy>/<user>/<fingerprint>`); otherwise signed by
 /// the function's resource principal (`ST$<token>`).
 pub struct Signed {
-    principal: RsaPublicKey,
+    principal: PublicKey,
     iam: FakeIam,
     by_user_key: Option<bool>,
 }
@@ -199,7 +199,7 @@ pub struct TestApp {
     pub address: String,
     pub oci: MockServer,
     pub iam: FakeIam,
-    pub principal: RsaPublicKey,
+    pub principal: PublicKey,
     pub http: reqwest::Client,
 }
 

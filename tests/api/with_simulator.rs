@@ -199,3 +199,30 @@ async fn an_api_key_secret_with_vault_auto_generation_rotates_without_the_functi
     let iam: Vec<String> = rig.sim.api_keys(&user).into_iter().map(|k| k.fingerprint).collect();
     assert!(iam.contains(&fingerprint) && iam.contains(&key.fingerprint), "{iam:?}");
 }
+
+#[tokio::test]
+async fn an_api_key_secret_holding_a_key_under_2048_bits_is_refused_with_a_400_and_nothing_is_written() {
+    // Given: an API-key secret whose CURRENT content is a 1024-bit private key (IAM would refuse
+    // its public half; ring refuses to sign with it).
+    use rsa::pkcs8::{EncodePrivateKey as _, LineEnding};
+    let rig = sim_rig(fast()).await;
+    let user = rig.sim.create_user("short-key-user");
+    let short = rsa::PrivateKey::new(&mut rand::rng(), 1024).unwrap().to_pkcs8_pem(LineEnding::LF).unwrap();
+    let secret = rig.sim.create_secret(
+        "short-key",
+        serde_json::json!({"credentialType": "API_KEY", "userId": user}),
+        &serde_json::json!({"privateKey": short.as_str()}),
+        None,
+    );
+    rig.sim.clear_journal();
+    // When: Vault runs the rotation.
+    let answers = driver().rotate(&rig.transport(Duration::from_secs(30)), &secret, &mut |_| {}).await;
+    // Then: VERIFY_CONNECTION answers 400 with the reason, the rotation stops, nothing is written.
+    assert_eq!(answers.len(), 1, "{answers:?}");
+    let (step, out) = &answers[0];
+    assert_eq!((*step, out.response_code), (Step::VerifyConnection, 400), "{}", out.return_message);
+    assert!(out.return_message.contains("privateKey: the RSA key is 1024 bits; at least 2048 are required"), "{}", out.return_message);
+    assert!(rig.sim.journal().iter().all(|j| !j.write), "{:?}", rig.sim.journal());
+    assert!(rig.sim.api_keys(&user).is_empty());
+    assert_eq!(rig.sim.secret_versions(&secret).len(), 1);
+}

@@ -10,7 +10,6 @@ mod vault;
 use std::time::SystemTime;
 
 use reqwest::header::HeaderMap;
-use rsa::RsaPrivateKey;
 use serde_json::Value;
 
 use super::{SimOptions, Simulator};
@@ -21,7 +20,7 @@ pub(super) struct Client {
     pub(super) endpoint: String,
     host: String,
     http: reqwest::Client,
-    key: RsaPrivateKey,
+    key: crate::keys::SigningKey,
     key_id: String,
 }
 
