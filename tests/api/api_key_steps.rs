@@ -122,8 +122,7 @@ async fn verify_connection_is_a_400_when_the_current_key_is_under_2048_bits() {
         // Arrange: CURRENT holds a 1024-bit key; no GetUser may be signed with it.
         let app = spawn_app().await;
         app.mount_get_secret(secret_json(1, api_key_metadata()), 1).await;
-        app.mount_bundle_by_stage("PENDING", None, 1).await;
-        app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT"], &short_key_content(whole))), 1).await;
+        app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &short_key_content(whole))), 1).await;
         app.mount_get_user_by_user_key(0..=0, 0..=0).await;
         // Act
         let out = app.run_step(Step::VerifyConnection, Some(1)).await;
@@ -142,7 +141,9 @@ async fn a_pending_key_under_2048_bits_is_a_400_before_any_iam_call() {
         let current = TestKey::generate();
         app.iam.add_key(&current.public_pem);
         app.mount_get_secret(secret_json(1, api_key_metadata()), 1).await;
-        app.mount_bundle_by_stage("PENDING", Some(bundle_json(2, &["PENDING"], &short_key_content(false))), 1).await;
+        // VERIFY reads the newest version (the PENDING one); UPDATE reads PENDING by stage.
+        let stage = if step == Step::VerifyConnection { "LATEST" } else { "PENDING" };
+        app.mount_bundle_by_stage(stage, Some(bundle_json(2, &["PENDING", "LATEST"], &short_key_content(false))), 1).await;
         app.mount_get_user_by_user_key(0..=0, 0..=0).await;
         // Act
         let out = app.run_step(step, Some(1)).await;
