@@ -90,7 +90,17 @@ pub fn names_secret(value: &str, secret_id: &str) -> bool {
     value.split([' ', '\t', ',']).any(|ocid| ocid == secret_id)
 }
 
-/// Reads the user (one GetUser) and returns a [`BoundUser`] when its tag names `secret_id`; with the
+/// Where the user's tags are read: the classic API (Default-domain users) or the REST API of the
+/// user's identity domain (its base URL), whose OCI tags extension holds them (contract 4.2).
+#[derive(Debug, Clone, Copy)]
+pub enum UserStore<'a> {
+    /// `GET /20160918/users/{id}`, `freeformTags`.
+    Classic,
+    /// `GET <domain url>/admin/v1/Users/{ocid}`, `urn:...:OCITags` `freeformTags`.
+    Domain(&'a str),
+}
+
+/// Reads the user (one call) and returns a [`BoundUser`] when its tag names `secret_id`; with the
 /// binding off, returns one without a call.
 pub async fn check(
     client: &Client,
@@ -98,17 +108,22 @@ pub async fn check(
     kind: CredentialKind,
     user_id: &str,
     secret_id: &str,
+    store: UserStore<'_>,
 ) -> Result<BoundUser, BindingError> {
     if mode == BindingMode::Off {
         return Ok(BoundUser { user_id: user_id.to_owned() });
     }
-    let user = match client.get_user(user_id).await {
-        Ok(u) => u,
+    let read = match store {
+        UserStore::Classic => client.get_user(user_id).await.map(|u| u.freeform_tags),
+        UserStore::Domain(base) => client.domain_user(base, user_id, false).await.map(|u| u.freeform_tags),
+    };
+    let tags = match read {
+        Ok(tags) => tags,
         Err(e) if e.is_not_found() => return Err(BindingError::UserNotFound(user_id.to_owned())),
         Err(e) => return Err(e.into()),
     };
     let key = tag_key(kind);
-    let found = match user.freeform_tags.get(&key) {
+    let found = match tags.get(&key) {
         Some(value) if names_secret(value, secret_id) => {
             tracing::debug!(tag_key = %key, "the user names the secret");
             return Ok(BoundUser { user_id: user_id.to_owned() });
@@ -116,26 +131,47 @@ pub async fn check(
         Some(_) => "lists only other secrets",
         None => "is missing",
     };
-    Err(BindingError::NotBound {
-        user_id: user_id.to_owned(),
-        secret_id: secret_id.to_owned(),
-        command: bind_command(user_id, &user.freeform_tags, &key, secret_id),
-        tag_key: key,
-        found,
-    })
+    let command = match store {
+        UserStore::Classic => bind_command(user_id, &tags, &key, secret_id),
+        UserStore::Domain(base) => bind_command_in_domain(base, user_id, &tags, &key, secret_id),
+    };
+    Err(BindingError::NotBound { user_id: user_id.to_owned(), secret_id: secret_id.to_owned(), command, tag_key: key, found })
+}
+
+/// The tags with `secret_id` added to the value of `key` (kept as it is when it lists it).
+fn tags_naming(tags: &BTreeMap<String, String>, key: &str, secret_id: &str) -> BTreeMap<String, String> {
+    let mut tags = tags.clone();
+    let value = match tags.get(key).map(|v| v.trim()) {
+        Some(v) if names_secret(v, secret_id) => v.to_owned(),
+        Some(v) if !v.is_empty() => format!("{v} {secret_id}"),
+        _ => secret_id.to_owned(),
+    };
+    tags.insert(key.to_owned(), value);
+    tags
+}
+
+fn shell_quote(json: &str) -> String {
+    format!("'{}'", json.replace('\'', r"'\''"))
+}
+
+/// The OCI CLI command that binds a user of an identity domain: a SCIM PatchOp replacing the OCI
+/// tags extension's free-form tags with the user's current ones plus this secret.
+pub fn bind_command_in_domain(base: &str, user_id: &str, tags: &BTreeMap<String, String>, key: &str, secret_id: &str) -> String {
+    let value: Vec<serde_json::Value> =
+        tags_naming(tags, key, secret_id).into_iter().map(|(k, v)| serde_json::json!({"key": k, "value": v})).collect();
+    let operations =
+        serde_json::json!([{"op": "replace", "path": format!("{}:freeformTags", crate::oci::identity_domains::OCI_TAGS), "value": value}]);
+    format!(
+        "oci identity-domains user patch --endpoint {base} --user-id {user_id} --schemas '[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"]' --operations {}",
+        shell_quote(&operations.to_string())
+    )
 }
 
 /// The OCI CLI command that adds `secret_id` to the user's tag `key`, keeping every other freeform
 /// tag (the CLI's `--freeform-tags` replaces the whole set) and the OCIDs the value lists already.
 pub fn bind_command(user_id: &str, tags: &BTreeMap<String, String>, key: &str, secret_id: &str) -> String {
-    let mut tags = tags.clone();
-    let value = match tags.get(key).map(|v| v.trim()) {
-        Some(v) if !v.is_empty() => format!("{v} {secret_id}"),
-        _ => secret_id.to_owned(),
-    };
-    tags.insert(key.to_owned(), value);
-    let json = serde_json::to_string(&tags).unwrap_or_default();
-    format!("oci iam user update --user-id {user_id} --freeform-tags '{}' --force", json.replace('\'', r"'\''"))
+    let json = serde_json::to_string(&tags_naming(tags, key, secret_id)).unwrap_or_default();
+    format!("oci iam user update --user-id {user_id} --freeform-tags {} --force", shell_quote(&json))
 }
 
 #[cfg(test)]

@@ -73,6 +73,7 @@ impl Settings {
                 identity: pick("OCI_ROTATOR_IDENTITY_ENDPOINT", "identity")?,
                 identity_home,
                 // The ONS endpoint has no `.oci.` label (SDK `service_endpoint_template`).
+                identity_domain: env.var("OCI_ROTATOR_IDENTITY_DOMAIN_ENDPOINT").map(|v| v.trim_end_matches('/').to_owned()),
                 notification: match env.var("OCI_ROTATOR_NOTIFICATION_ENDPOINT") {
                     Some(v) => v.trim_end_matches('/').to_owned(),
                     // Only needed with a topic; a missing region then fails the publish, not the start.

@@ -8,6 +8,7 @@
 //! - [`binding`]: the user must name the secret (contract 4.1) before any IAM write.
 //! - [`oci`]: a small signed REST client for Vault, Secrets and Identity; knows nothing of rotation.
 //! - [`keys`]: RSA key material in OCI's forms (PKCS#8, SPKI, fingerprint).
+//! - [`passwords`]: passwords the function chooses (identity-domain console passwords), from the OS RNG.
 //! - [`config`]: process settings from the environment.
 //! - [`driver`]: plays Vault (the four steps in order, with retries) for `rotate`, the demo and tests.
 //! - [`server`]: the axum router, served on the Fn socket or on TCP.
@@ -27,6 +28,7 @@ pub mod engine;
 pub mod keys;
 pub mod notify;
 pub mod oci;
+pub mod passwords;
 pub mod protocol;
 pub mod secret;
 pub mod server;

@@ -74,6 +74,9 @@ pub struct SecretConfig {
     pub key_bits: usize,
     /// What happens to the superseded credential.
     pub previous: PreviousCredential,
+    /// The user's identity domain (`domainId`); None: the Default domain, through the classic IAM
+    /// API (contract 4.2).
+    pub domain_id: Option<String>,
 }
 
 impl SecretConfig {
@@ -111,7 +114,12 @@ impl SecretConfig {
             Some(Value::String(s)) if s == "DELETE_ON_PROMOTE" => PreviousCredential::DeleteOnPromote,
             Some(_) => return Err("metadata.previousCredential must be KEEP_UNTIL_NEXT_ROTATION or DELETE_ON_PROMOTE".to_owned()),
         };
-        Ok(SecretConfig { kind, user_id, key_bits, previous })
+        let domain_id = match m.get("domainId") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) if is_ocid_of(s, "domain") => Some(s.clone()),
+            Some(_) => return Err("metadata.domainId must be an identity domain OCID (ocid1.domain.<realm>...)".to_owned()),
+        };
+        Ok(SecretConfig { kind, user_id, key_bits, previous, domain_id })
     }
 }
 

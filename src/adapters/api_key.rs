@@ -4,7 +4,8 @@
 //! - The new key pair is generated here (on a blocking thread: RSA generation is CPU work), or by
 //!   Vault when the secret has `SSH_KEY` auto-generation; IAM is not touched before
 //!   UPDATE_TARGET_SYSTEM.
-//! - Live means: a GetUser for the user, signed with the key itself, succeeds.
+//! - Live means: a request signed with the key itself succeeds (GetUser on the classic API;
+//!   `GET /admin/v1/Me` for a user of an identity domain: `directory.rs`).
 //! - Applying deletes every key this secret manages that is neither CURRENT nor PENDING, then
 //!   uploads the PENDING public key, so IAM's limit of 3 is never hit by the rotation itself. The
 //!   binding (contract 4.1) is checked right before the first of those writes.
@@ -15,6 +16,7 @@ use std::time::Duration;
 use rsa::PublicKey;
 use secrecy::SecretString;
 
+use super::directory::{Directory, Family};
 use super::{held_by_other_versions, wait_until, Error, NewPending, Target, TargetAdapter, Version};
 use crate::binding::BoundUser;
 use crate::keys;
@@ -76,12 +78,7 @@ impl TargetAdapter for ApiKeyAdapter {
 
     async fn is_live(&self, t: &Target<'_>, version: &Version) -> Result<bool, Error> {
         let creds = user_credentials(t, version)?;
-        match t.client.get_user_signed_with(&t.config.user_id, creds).await {
-            Ok(_) => Ok(true),
-            Err(e) if e.status() == Some(401) => Ok(false),
-            Err(e) if e.is_not_found() => Err(Error::UserNotFound(t.config.user_id.clone())),
-            Err(e) => Err(e.into()),
-        }
+        Directory::of(t).await?.accepts_key(t, creds).await
     }
 
     async fn new_pending(&self, t: &Target<'_>, current: &Version) -> Result<NewPending, Error> {
@@ -104,29 +101,27 @@ impl TargetAdapter for ApiKeyAdapter {
 
     async fn apply_pending(&self, t: &Target<'_>, current: &Version, pending: &Version) -> Result<String, Error> {
         let user = &t.config.user_id;
-        let listed = t.client.list_api_keys(user).await?;
-        let uploaded = listed.iter().any(|k| k.fingerprint == pending.credential_id);
+        let dir = Directory::of(t).await?;
+        let listed = dir.list(t, Family::ApiKey).await?;
+        let uploaded = listed.iter().any(|k| k.id == pending.credential_id);
         if !uploaded {
-            let others: Vec<String> = listed
-                .iter()
-                .map(|k| k.fingerprint.clone())
-                .filter(|fp| *fp != current.credential_id && *fp != pending.credential_id)
-                .collect();
+            let others: Vec<String> =
+                listed.iter().map(|k| k.id.clone()).filter(|fp| *fp != current.credential_id && *fp != pending.credential_id).collect();
             let managed = held_by_other_versions(self, t, &others, &[current.number, pending.number]).await?;
             if listed.len() - managed.len() >= LIMIT {
                 return Err(Error::LimitHeld { limit: LIMIT, what: "API keys" });
             }
             // The first IAM write of the step: the user must name the secret (contract 4.1).
             let bound = t.bind().await?;
-            for fingerprint in &managed {
-                tracing::info!(%fingerprint, "deleting an API key this secret superseded");
-                t.client.delete_api_key(&bound, fingerprint).await?;
+            for key in listed.iter().filter(|k| managed.contains(&k.id)) {
+                tracing::info!(fingerprint = %key.id, "deleting an API key this secret superseded");
+                dir.delete(t, &bound, Family::ApiKey, &key.handle).await?;
             }
             let public_pem = pending.content.str_field("publicKey").map(str::to_owned).map_or_else(
                 || public_key(&pending.content).and_then(|k| keys::public_pem(&k).map_err(|e| Error::InvalidContent(e.to_string()))),
                 Ok,
             )?;
-            match t.client.upload_api_key(&bound, &public_pem).await {
+            match dir.create(t, &bound, Family::ApiKey, &t.marker(), Some(&public_pem)).await {
                 Ok(_) => {}
                 // Uploaded by an earlier attempt whose response was lost.
                 Err(e) if e.status() == Some(409) => {}
@@ -145,8 +140,7 @@ impl TargetAdapter for ApiKeyAdapter {
     }
 
     async fn retire(&self, t: &Target<'_>, user: &BoundUser, old: &Version) -> Result<(), Error> {
-        t.client.delete_api_key(user, &old.credential_id).await?;
-        Ok(())
+        Directory::of(t).await?.delete_by_id(t, user, Family::ApiKey, &old.credential_id).await
     }
 }
 

@@ -4,15 +4,15 @@
 //! id as ACTIVE for the user. On the create response `id` is the access key itself.
 //! Limit: 2 per user. The shared mechanics are in `iam_secret.rs`.
 
+use super::directory::Family;
 use super::iam_secret::{iam_secret_adapter, Spec};
-use crate::oci::identity::CredentialFamily;
 use crate::secret::CredentialKind;
 
 /// The customer-secret-key adapter.
 pub struct CustomerSecretKeyAdapter;
 
 const SPEC: Spec = Spec {
-    family: CredentialFamily::CustomerSecretKey,
+    family: Family::CustomerSecretKey,
     id_field: "accessKeyId",
     secret_field: "secretAccessKey",
     limit: 2,

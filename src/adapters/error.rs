@@ -23,6 +23,9 @@ pub enum Error {
     /// The user does not exist or the function may not see it (404).
     #[error("user {0} does not exist or the function may not read it")]
     UserNotFound(String),
+    /// The secret's identity domain does not exist or the function may not read it (404).
+    #[error("identity domain {0} does not exist or the function may not read it")]
+    DomainNotFound(String),
     /// IAM did not accept the new credential before the deadline (504).
     #[error("{0}")]
     NotLiveInTime(String),

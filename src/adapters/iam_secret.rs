@@ -9,9 +9,9 @@ use std::time::Duration;
 
 use secrecy::SecretString;
 
+use super::directory::{Directory, Family, Listed};
 use super::{held_by_other_versions, wait_until, Error, NewPending, Target, TargetAdapter, Version};
 use crate::binding::BoundUser;
-use crate::oci::identity::CredentialFamily;
 use crate::secret::SecretContent;
 
 /// How long to wait for IAM to list a new credential as ACTIVE (bounded by the deadline too).
@@ -19,8 +19,8 @@ const PROPAGATION_WAIT: Duration = Duration::from_secs(60);
 
 /// What differs between the two kinds.
 pub(super) struct Spec {
-    /// The IAM family.
-    pub family: CredentialFamily,
+    /// The credential family.
+    pub family: Family,
     /// Content field holding the credential id.
     pub id_field: &'static str,
     /// Content field holding the secret.
@@ -49,49 +49,43 @@ impl Spec {
     }
 
     pub(super) async fn is_live(&self, t: &Target<'_>, id: &str) -> Result<bool, Error> {
-        let listed = match t.client.list_credentials(self.family, &t.config.user_id).await {
-            Ok(l) => l,
-            Err(e) if e.is_not_found() => return Err(Error::UserNotFound(t.config.user_id.clone())),
-            Err(e) => return Err(e.into()),
-        };
-        Ok(listed.iter().any(|c| c.id == id && c.lifecycle_state == "ACTIVE"))
+        let listed = Directory::of(t).await?.list(t, self.family).await?;
+        Ok(listed.iter().any(|c| c.id == id && c.active))
     }
 
     /// Deletes what this secret manages apart from CURRENT (orphans, superseded ones), checks the
     /// limit, creates the new credential and returns the PENDING content holding it.
     pub(super) async fn new_pending<A: TargetAdapter>(&self, adapter: &A, t: &Target<'_>, current: &Version) -> Result<NewPending, Error> {
-        let user = &t.config.user_id;
         let marker = t.marker();
-        let listed = match t.client.list_credentials(self.family, user).await {
-            Ok(l) => l,
-            Err(e) if e.is_not_found() => return Err(Error::UserNotFound(user.clone())),
-            Err(e) => return Err(e.into()),
-        };
+        let dir = Directory::of(t).await?;
+        let listed = dir.list(t, self.family).await?;
         let marked: HashSet<String> =
-            listed.iter().filter(|c| c.description.as_deref().is_some_and(|d| d.starts_with(&marker))).map(|c| c.id.clone()).collect();
+            listed.iter().filter(|c| c.label.as_deref().is_some_and(|d| d.starts_with(&marker))).map(|c| c.id.clone()).collect();
         let unknown: Vec<String> =
             listed.iter().map(|c| c.id.clone()).filter(|id| *id != current.credential_id && !marked.contains(id)).collect();
         let held = held_by_other_versions(adapter, t, &unknown, &[current.number]).await?;
-        let to_delete: Vec<&String> = marked.iter().chain(held.iter()).filter(|id| **id != current.credential_id).collect();
+        let to_delete: Vec<&Listed> =
+            listed.iter().filter(|c| c.id != current.credential_id && (marked.contains(&c.id) || held.contains(&c.id))).collect();
         if listed.len() - to_delete.len() >= self.limit {
             return Err(Error::LimitHeld { limit: self.limit, what: self.many });
         }
         // The first IAM write of the step: the user must name the secret (contract 4.1).
         let bound = t.bind().await?;
-        for id in to_delete {
-            tracing::info!(credential_id = %id, "deleting a {} this secret no longer references", self.one);
-            t.client.delete_credential(self.family, &bound, id).await?;
+        for c in to_delete {
+            tracing::info!(credential_id = %c.id, "deleting a {} this secret no longer references", self.one);
+            dir.delete(t, &bound, self.family, &c.handle).await?;
         }
-        let created = match t.client.create_credential(self.family, &bound, &marker).await {
+        let created = match dir.create(t, &bound, self.family, &marker, None).await {
             Ok(c) => c,
             Err(e) if e.code() == Some("LimitExceeded") => return Err(Error::LimitHeld { limit: self.limit, what: self.many }),
             Err(e) => return Err(e.into()),
         };
+        let secret =
+            created.secret.ok_or_else(|| Error::Conflict(format!("IAM created {} {} but returned no secret", self.one, created.id)))?;
         tracing::info!(credential_id = %created.id, "created a new {}", self.one);
-        let content = current.content.next_version(
-            &self.owned_fields(),
-            vec![(self.id_field, SecretString::from(created.id.clone())), (self.secret_field, created.secret)],
-        );
+        let content = current
+            .content
+            .next_version(&self.owned_fields(), vec![(self.id_field, SecretString::from(created.id.clone())), (self.secret_field, secret)]);
         Ok(NewPending::Content(content, created.id))
     }
 
@@ -107,8 +101,7 @@ impl Spec {
     }
 
     pub(super) async fn retire(&self, t: &Target<'_>, user: &BoundUser, old: &Version) -> Result<(), Error> {
-        t.client.delete_credential(self.family, user, &old.credential_id).await?;
-        Ok(())
+        Directory::of(t).await?.delete_by_id(t, user, self.family, &old.credential_id).await
     }
 }
 

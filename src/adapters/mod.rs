@@ -19,6 +19,7 @@
 //! [`Target::bind`] right before its first write, so steps that end without a write cost no
 //! extra call, and a user who does not name the secret is refused before anything changes.
 
+pub mod directory;
 mod error;
 
 pub mod api_key;
@@ -38,6 +39,7 @@ use crate::oci::secrets::{BundleSelector, SecretBundle};
 use crate::oci::vault::Secret;
 use crate::oci::Client;
 use crate::secret::{CredentialKind, SecretConfig, SecretContent};
+use directory::Directory;
 
 /// What an adapter works on: the OCI client (bound to the invocation's deadline), the secret and
 /// its validated metadata.
@@ -64,7 +66,8 @@ impl Target<'_> {
     /// Checks that the user names this secret (one GetUser; none with the binding off) and returns
     /// the proof every IAM write takes. Call it right before the first write of an invocation.
     pub async fn bind(&self) -> Result<BoundUser, Error> {
-        Ok(binding::check(self.client, self.binding, self.config.kind, &self.config.user_id, self.secret_id).await?)
+        let dir = Directory::of(self).await?;
+        Ok(binding::check(self.client, self.binding, self.config.kind, &self.config.user_id, self.secret_id, dir.user_store()).await?)
     }
 }
 

@@ -54,7 +54,9 @@ impl Error {
             Error::Conflict(_) | Error::Busy(_) => 409,
             Error::Adapter(e) => match e {
                 adapters::Error::InvalidContent(_) => 400,
-                adapters::Error::UserNotFound(_) | adapters::Error::Binding(BindingError::UserNotFound(_)) => 404,
+                adapters::Error::UserNotFound(_)
+                | adapters::Error::DomainNotFound(_)
+                | adapters::Error::Binding(BindingError::UserNotFound(_)) => 404,
                 adapters::Error::Binding(BindingError::NotBound { .. }) => 400,
                 adapters::Error::Binding(BindingError::Oci(e)) => oci_code(e),
                 adapters::Error::LimitHeld { .. } | adapters::Error::Conflict(_) => 409,

@@ -36,6 +36,8 @@ pub struct Endpoints {
     pub identity_home: Option<String>,
     /// Notifications (ONS data plane), e.g. `https://notification.us-ashburn-1.oraclecloud.com`.
     pub notification: String,
+    /// Replaces the URL of every identity domain (`OCI_ROTATOR_IDENTITY_DOMAIN_ENDPOINT`).
+    pub identity_domain: Option<String>,
 }
 
 /// How failed calls are retried.
@@ -102,6 +104,10 @@ pub struct Request {
     pub sign_with: Option<Arc<Credentials>>,
     /// Retry on retryable failures (false for live checks, whose 401 is an answer).
     pub retry: bool,
+    /// Send to this base URL instead of the service's (an identity domain's URL).
+    pub base_url: Option<String>,
+    /// The `accept` header (`application/json`; identity domains also take `application/scim+json`).
+    pub accept: &'static str,
 }
 
 impl Request {
@@ -118,6 +124,8 @@ impl Request {
             retry_token: None,
             sign_with: None,
             retry: true,
+            base_url: None,
+            accept: "application/json",
         }
     }
 
@@ -173,6 +181,8 @@ struct Inner {
     retry: RetryPolicy,
     http: OnceLock<reqwest::Client>,
     home_identity: tokio::sync::OnceCell<String>,
+    /// What this process learned about identity domains (see `oci::identity_domains`).
+    pub(super) domains: super::identity_domains::DomainCache,
 }
 
 /// The OCI client. Cheap to clone; [`Client::with_deadline`] gives a copy bound to one invocation.
@@ -195,7 +205,15 @@ impl Client {
     }
 
     fn build(principal: Principal, endpoints: Endpoints, retry: RetryPolicy, dry_run: Option<Mutex<Vec<String>>>) -> Self {
-        let inner = Inner { dry_run, principal, endpoints, retry, http: OnceLock::new(), home_identity: tokio::sync::OnceCell::new() };
+        let inner = Inner {
+            dry_run,
+            principal,
+            endpoints,
+            retry,
+            http: OnceLock::new(),
+            home_identity: tokio::sync::OnceCell::new(),
+            domains: Default::default(),
+        };
         Client { inner: Arc::new(inner), deadline: None }
     }
 
@@ -217,6 +235,15 @@ impl Client {
     /// Time left before the deadline, minus the safety margin (None: no deadline).
     pub fn time_left(&self) -> Option<Duration> {
         self.deadline.map(|d| d.saturating_duration_since(Instant::now()).saturating_sub(self.inner.retry.deadline_margin))
+    }
+
+    /// The endpoints.
+    pub fn endpoints(&self) -> &Endpoints {
+        &self.inner.endpoints
+    }
+
+    pub(super) fn domain_cache(&self) -> &super::identity_domains::DomainCache {
+        &self.inner.domains
     }
 
     /// The function's principal.
@@ -291,7 +318,10 @@ impl Client {
     pub async fn send(&self, req: Request) -> Result<Response, Error> {
         let span = tracing::debug_span!("oci", operation = req.operation, opc_request_id = tracing::field::Empty);
         async {
-            let base = self.base_url(req.service).await?;
+            let base = match &req.base_url {
+                Some(base) => base.clone(),
+                None => self.base_url(req.service).await?,
+            };
             self.send_to(base, req).await
         }
         .instrument(span)
@@ -429,7 +459,7 @@ fn build_headers(req: &Request, signed: &signer::SignedHeaders, date: &str, requ
     let mut h = HeaderMap::new();
     let value = |s: &str| HeaderValue::from_str(s).map_err(|_| "header value is not valid".to_owned());
     h.insert("date", value(date)?);
-    h.insert("accept", HeaderValue::from_static("application/json"));
+    h.insert("accept", HeaderValue::from_static(req.accept));
     h.insert("opc-request-id", value(request_id)?);
     let mut auth = value(&signed.authorization)?;
     auth.set_sensitive(true);
@@ -456,6 +486,11 @@ fn backoff(policy: &RetryPolicy, attempt: u32) -> Duration {
 
 fn parse_error_body(bytes: &[u8]) -> (String, String) {
     match serde_json::from_slice::<serde_json::Value>(bytes) {
+        // Identity domains answer SCIM errors: `detail`, `status`, and Oracle's `messageId`.
+        Ok(v) if v.get("code").is_none() && v.get("detail").is_some() => (
+            v["urn:ietf:params:scim:api:oracle:idcs:extension:messages:Error"]["messageId"].as_str().unwrap_or("ScimError").to_owned(),
+            v["detail"].as_str().map(|m| m.chars().take(300).collect()).unwrap_or_default(),
+        ),
         Ok(v) => (
             v["code"].as_str().unwrap_or("Unknown").to_owned(),
             v["message"].as_str().map(|m| m.chars().take(300).collect()).unwrap_or_default(),

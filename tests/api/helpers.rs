@@ -373,6 +373,19 @@ impl TestApp {
         self.mount_get_user_tagged(json!({ key: SECRET_ID, "team": "payments" }), times).await;
     }
 
+    /// ListDomains of the tenancy answers `domains` (`[]`: a tenancy without identity domains).
+    pub async fn mount_list_domains(&self, domains: Value, times: u64) {
+        Mock::given(method("GET"))
+            .and(path("/20160918/domains"))
+            .and(query_param("compartmentId", TENANCY))
+            .and(self.signed())
+            .respond_with(ResponseTemplate::new(200).set_body_json(domains))
+            .named("ListDomains")
+            .expect(times)
+            .mount(&self.oci)
+            .await;
+    }
+
     /// Requests received, filtered by method and path suffix.
     pub async fn requests(&self, http_method: &str, path_contains: &str) -> Vec<Request> {
         self.oci

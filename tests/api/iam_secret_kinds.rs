@@ -284,6 +284,8 @@ async fn promote_with_delete_on_promote_deletes_the_superseded_credential() {
 async fn console_password_create_resets_it_and_stores_the_one_time_password() {
     let app = spawn_app().await;
     let meta = json!({"credentialType": "CONSOLE_PASSWORD", "userId": USER_ID});
+    // A tenancy without identity domains: the classic reset is the way.
+    app.mount_list_domains(json!([]), 1).await;
     app.mount_get_secret(secret_json(1, meta), 1).await;
     app.mount_bundle_by_stage(
         "LATEST",
@@ -317,6 +319,7 @@ async fn console_password_create_resets_it_and_stores_the_one_time_password() {
 async fn console_password_is_live_when_the_user_is_active_and_has_a_password() {
     for (has_password, expected) in [(true, 200), (false, 409)] {
         let app = spawn_app().await;
+        app.mount_list_domains(json!([]), 1).await;
         app.mount_get_secret(secret_json(1, json!({"credentialType": "CONSOLE_PASSWORD", "userId": USER_ID})), 1).await;
         app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &json!({"password": "pw"}))), 1).await;
         Mock::given(method("GET"))

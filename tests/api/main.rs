@@ -23,6 +23,8 @@ mod fn_socket;
 mod hostile_input;
 /// Auth tokens, customer secret keys and console passwords, call by call.
 mod iam_secret_kinds;
+/// Users of identity domains, and console passwords in tenancies that have them.
+mod identity_domains;
 /// Secret hygiene of the logs.
 mod logs;
 /// Harness for the simulator-backed tests.

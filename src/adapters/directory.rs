@@ -1,0 +1,241 @@
+//! Where a user's credentials live (contract 4.2): the classic IAM API (`20160918`) for users of
+//! the Default domain (a secret without `domainId`), or the REST API of the user's identity domain.
+//! The adapters list, create and delete credentials through a [`Directory`] and never learn which
+//! API answered; only this file knows the two apart. The engine knows neither.
+//!
+//! A domain is found once per process (`GetDomain`; not found: 404, not `ACTIVE`: 409) and the
+//! user's id in it once per process (`GET /admin/v1/Users/{ocid}`; not in the domain: 404), both
+//! before any write.
+
+use std::sync::Arc;
+
+use secrecy::SecretString;
+use serde_json::json;
+
+use super::{Error, Target};
+use crate::binding::{BoundUser, UserStore};
+use crate::oci::auth::Credentials;
+use crate::oci::identity::CredentialFamily;
+use crate::oci::identity_domains::ScimResource;
+
+/// The per-user credential families a directory holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    /// API signing keys (id: the fingerprint).
+    ApiKey,
+    /// Auth tokens (id: the token's OCID).
+    AuthToken,
+    /// Customer secret keys (id: the access key).
+    CustomerSecretKey,
+}
+
+impl Family {
+    fn scim(self) -> ScimResource {
+        match self {
+            Family::ApiKey => ScimResource::ApiKeys,
+            Family::AuthToken => ScimResource::AuthTokens,
+            Family::CustomerSecretKey => ScimResource::CustomerSecretKeys,
+        }
+    }
+
+    fn classic(self) -> Option<CredentialFamily> {
+        match self {
+            Family::ApiKey => None,
+            Family::AuthToken => Some(CredentialFamily::AuthToken),
+            Family::CustomerSecretKey => Some(CredentialFamily::CustomerSecretKey),
+        }
+    }
+}
+
+/// A credential as the directory lists it (no secret).
+#[derive(Debug, Clone)]
+pub struct Listed {
+    /// What a secret version holds: fingerprint, token OCID, access key.
+    pub id: String,
+    /// What deleting it takes (the same as `id` on the classic API; the SCIM id in a domain).
+    pub handle: String,
+    /// Its description / display name (where the `oci-rotator <secretId>` marker is).
+    pub label: Option<String>,
+    /// True when it is usable (`ACTIVE`).
+    pub active: bool,
+}
+
+/// A credential just created.
+pub struct Created {
+    /// What a secret version holds (see [`Listed::id`]).
+    pub id: String,
+    /// The one-time secret (tokens, secret keys); None for API keys.
+    pub secret: Option<SecretString>,
+}
+
+/// The API that manages the user's credentials.
+#[derive(Debug, Clone)]
+pub enum Directory {
+    /// The classic IAM API (Default domain).
+    Classic,
+    /// An identity domain's REST API.
+    Domain {
+        /// The domain's base URL.
+        base: String,
+        /// The user's id in the domain.
+        user_id: String,
+    },
+}
+
+impl Directory {
+    /// The directory of the secret's user: classic without `domainId`; else the domain, found and
+    /// checked (404 for a domain or user that does not exist, 409 for a domain not `ACTIVE`).
+    pub async fn of(t: &Target<'_>) -> Result<Directory, Error> {
+        let Some(domain_id) = t.config.domain_id.as_deref() else { return Ok(Directory::Classic) };
+        let base = domain_base(t, domain_id).await?;
+        let user_id = match t.client.domain_user_id(&base, &t.config.user_id).await {
+            Ok(id) => id,
+            Err(e) if e.is_not_found() => return Err(Error::UserNotFound(format!("{} (identity domain {domain_id})", t.config.user_id))),
+            Err(e) => return Err(e.into()),
+        };
+        Ok(Directory::Domain { base, user_id })
+    }
+
+    /// Where the binding tag of the user is read.
+    pub fn user_store(&self) -> UserStore<'_> {
+        match self {
+            Directory::Classic => UserStore::Classic,
+            Directory::Domain { base, .. } => UserStore::Domain(base),
+        }
+    }
+
+    /// The user's credentials of `family`.
+    pub async fn list(&self, t: &Target<'_>, family: Family) -> Result<Vec<Listed>, Error> {
+        let user = &t.config.user_id;
+        let not_found = |e: crate::oci::Error| if e.is_not_found() { Error::UserNotFound(user.clone()) } else { e.into() };
+        match (self, family.classic()) {
+            (Directory::Classic, None) => Ok(t
+                .client
+                .list_api_keys(user)
+                .await
+                .map_err(not_found)?
+                .into_iter()
+                .map(|k| Listed { id: k.fingerprint.clone(), handle: k.fingerprint, label: None, active: k.lifecycle_state == "ACTIVE" })
+                .collect()),
+            (Directory::Classic, Some(classic)) => Ok(t
+                .client
+                .list_credentials(classic, user)
+                .await
+                .map_err(not_found)?
+                .into_iter()
+                .map(|c| Listed { id: c.id.clone(), handle: c.id, label: c.description, active: c.lifecycle_state == "ACTIVE" })
+                .collect()),
+            (Directory::Domain { base, user_id }, _) => Ok(t
+                .client
+                .list_domain_credentials(base, family.scim(), user_id)
+                .await
+                .map_err(not_found)?
+                .into_iter()
+                .map(|c| {
+                    let id = match family {
+                        Family::ApiKey => c.fingerprint.clone(),
+                        Family::AuthToken => c.ocid.clone(),
+                        Family::CustomerSecretKey => c.access_key.clone(),
+                    };
+                    Listed {
+                        id: id.unwrap_or_else(|| c.id.clone()),
+                        handle: c.id,
+                        label: c.description.or(c.display_name),
+                        active: c.status.as_deref().is_none_or(|s| s == "ACTIVE"),
+                    }
+                })
+                .collect()),
+        }
+    }
+
+    /// Creates a credential of `family` labelled `label` (API keys: uploads `public_pem`), with one
+    /// `opc-retry-token` for this logical create.
+    pub async fn create(
+        &self,
+        t: &Target<'_>,
+        user: &BoundUser,
+        family: Family,
+        label: &str,
+        public_pem: Option<&str>,
+    ) -> Result<Created, crate::oci::Error> {
+        match (self, family.classic()) {
+            (Directory::Classic, None) => {
+                let key = t.client.upload_api_key(user, public_pem.unwrap_or_default()).await?;
+                Ok(Created { id: key.fingerprint, secret: None })
+            }
+            (Directory::Classic, Some(classic)) => {
+                let created = t.client.create_credential(classic, user, label).await?;
+                Ok(Created { id: created.id, secret: Some(created.secret) })
+            }
+            (Directory::Domain { base, user_id }, _) => {
+                let fields = match family {
+                    Family::ApiKey => json!({"key": public_pem.unwrap_or_default(), "description": label}),
+                    Family::AuthToken => json!({"description": label}),
+                    Family::CustomerSecretKey => json!({"displayName": label, "description": label}),
+                };
+                let created = t.client.create_domain_credential(base, family.scim(), user, user_id, fields).await?;
+                let c = created.credential;
+                let id = match family {
+                    Family::ApiKey => c.fingerprint,
+                    Family::AuthToken => c.ocid,
+                    Family::CustomerSecretKey => c.access_key,
+                };
+                Ok(Created { id: id.unwrap_or(c.id), secret: created.secret })
+            }
+        }
+    }
+
+    /// Deletes the credential `handle` ([`Listed::handle`]). Already gone counts as deleted.
+    pub async fn delete(&self, t: &Target<'_>, user: &BoundUser, family: Family, handle: &str) -> Result<(), crate::oci::Error> {
+        match (self, family.classic()) {
+            (Directory::Classic, None) => t.client.delete_api_key(user, handle).await,
+            (Directory::Classic, Some(classic)) => t.client.delete_credential(classic, user, handle).await,
+            (Directory::Domain { base, .. }, _) => t.client.delete_domain_credential(base, family.scim(), user, handle).await,
+        }
+    }
+
+    /// Deletes the credential a version holds (`id`): on the classic API its id is its handle; in
+    /// a domain the listing maps it to the SCIM id (gone already: nothing to do).
+    pub async fn delete_by_id(&self, t: &Target<'_>, user: &BoundUser, family: Family, id: &str) -> Result<(), Error> {
+        match self {
+            Directory::Classic => Ok(self.delete(t, user, family, id).await?),
+            Directory::Domain { .. } => {
+                for listed in self.list(t, family).await?.into_iter().filter(|l| l.id == id) {
+                    self.delete(t, user, family, &listed.handle).await?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// True when IAM accepts a request signed with `creds` (an API key of the user): GetUser on
+    /// the classic API, `GET /admin/v1/Me` in a domain. 401: not (yet) accepted.
+    pub async fn accepts_key(&self, t: &Target<'_>, creds: Arc<Credentials>) -> Result<bool, Error> {
+        let answer = match self {
+            Directory::Classic => t.client.get_user_signed_with(&t.config.user_id, creds).await.map(drop),
+            Directory::Domain { base, .. } => t.client.domain_me_signed_with(base, creds).await,
+        };
+        match answer {
+            Ok(()) => Ok(true),
+            Err(e) if e.status() == Some(401) => Ok(false),
+            Err(e) if e.is_not_found() => Err(Error::UserNotFound(t.config.user_id.clone())),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+/// The base URL of an identity domain that exists and is `ACTIVE`.
+pub async fn domain_base(t: &Target<'_>, domain_id: &str) -> Result<String, Error> {
+    let domain = match t.client.domain(domain_id).await {
+        Ok(d) => d,
+        Err(e) if e.is_not_found() => return Err(Error::DomainNotFound(domain_id.to_owned())),
+        Err(e) => return Err(e.into()),
+    };
+    if domain.lifecycle_state != "ACTIVE" {
+        return Err(Error::Conflict(format!(
+            "identity domain {domain_id} is {}, not ACTIVE: its users' credentials cannot be rotated now; nothing was changed",
+            domain.lifecycle_state
+        )));
+    }
+    Ok(domain.url)
+}

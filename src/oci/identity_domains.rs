@@ -1,0 +1,416 @@
+//! Identity domains (contract 4.2). Two halves:
+//!
+//! - The classic API (`20160918`) says where a domain is: `ListDomains` (does the tenancy have
+//!   identity domains? which one is the Default?) and `GetDomain` (its `url`, its state). Both are
+//!   learned once per process ([`DomainCache`]): a domain's URL does not move.
+//! - The domain's own REST API (SCIM, `<domain url>/admin/v1/...`), signed with the normal OCI
+//!   request signature, as the SDK's `IdentityDomainsClient` does: users (`Users/{ocid}`), their
+//!   API keys, auth tokens and customer secret keys, `UserPasswordChanger`, `PasswordPolicies`,
+//!   and `Me` (a user reading itself, the API-key live check).
+//!
+//! Wire facts and their sources: `docs/credential-kinds.md` ("Identity domains"). Every write takes
+//! a [`BoundUser`], as in `oci::identity`. One-time secrets come back only from the create calls
+//! and are held as [`SecretString`].
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+
+use reqwest::Method;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::auth::Credentials;
+use super::client::{encode_segment, new_retry_token, Client, Request, Service};
+use super::error::{Error, ErrorKind};
+use crate::binding::BoundUser;
+
+/// The `accept` header the SDK's `IdentityDomainsClient` sends.
+const SCIM_ACCEPT: &str = "application/json, application/scim+json";
+/// The OCI tags extension of a domain user.
+pub const OCI_TAGS: &str = "urn:ietf:params:scim:schemas:oracle:idcs:extension:OCITags";
+/// The password-state extension of a domain user (returned only on request).
+pub const PASSWORD_STATE: &str = "urn:ietf:params:scim:schemas:oracle:idcs:extension:passwordState:User";
+/// The schema of a `UserPasswordChanger` body.
+pub const PASSWORD_CHANGER: &str = "urn:ietf:params:scim:schemas:oracle:idcs:UserPasswordChanger";
+
+/// An identity domain as the classic API describes it.
+#[derive(Debug, Clone)]
+pub struct Domain {
+    /// The domain OCID.
+    pub id: String,
+    /// Its REST API base URL, without a trailing `:443` or `/` (the signed `host` must be the
+    /// `Host` sent), or `OCI_ROTATOR_IDENTITY_DOMAIN_ENDPOINT` when set.
+    pub url: String,
+    /// `ACTIVE`, `CREATING`, `INACTIVE`, `DELETING`.
+    pub lifecycle_state: String,
+    /// `DEFAULT` or `SECONDARY`.
+    pub domain_type: String,
+}
+
+impl Domain {
+    /// True for the tenancy's Default domain.
+    pub fn is_default(&self) -> bool {
+        self.domain_type == "DEFAULT"
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireDomain {
+    id: String,
+    #[serde(default)]
+    url: String,
+    #[serde(default)]
+    lifecycle_state: String,
+    #[serde(default, rename = "type")]
+    domain_type: String,
+}
+
+/// A domain URL as the function sends to it: no trailing `/`, no default `:443` port.
+pub fn normalize_url(url: &str) -> String {
+    let url = url.trim().trim_end_matches('/');
+    match url.strip_suffix(":443") {
+        Some(stripped) if url.starts_with("https://") => stripped.to_owned(),
+        _ => url.to_owned(),
+    }
+}
+
+/// What one process learned about identity domains (a domain's URL and a user's id in it do not
+/// change). Held by the OCI client.
+#[derive(Default)]
+pub struct DomainCache {
+    by_id: Mutex<HashMap<String, Domain>>,
+    listed: tokio::sync::OnceCell<Arc<Vec<Domain>>>,
+    user_ids: Mutex<HashMap<(String, String), String>>,
+}
+
+/// The SCIM credential resources the function rotates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScimResource {
+    /// `ApiKeys`.
+    ApiKeys,
+    /// `AuthTokens`.
+    AuthTokens,
+    /// `CustomerSecretKeys`.
+    CustomerSecretKeys,
+}
+
+impl ScimResource {
+    fn path(self) -> &'static str {
+        match self {
+            ScimResource::ApiKeys => "ApiKeys",
+            ScimResource::AuthTokens => "AuthTokens",
+            ScimResource::CustomerSecretKeys => "CustomerSecretKeys",
+        }
+    }
+
+    /// The resource's schema URN, required in a create body.
+    pub fn schema(self) -> &'static str {
+        match self {
+            ScimResource::ApiKeys => "urn:ietf:params:scim:schemas:oracle:idcs:apikey",
+            ScimResource::AuthTokens => "urn:ietf:params:scim:schemas:oracle:idcs:authToken",
+            ScimResource::CustomerSecretKeys => "urn:ietf:params:scim:schemas:oracle:idcs:customerSecretKey",
+        }
+    }
+
+    /// (list, create, delete) operation names, as the SDK names them.
+    fn ops(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            ScimResource::ApiKeys => ("ListApiKeys (domain)", "CreateApiKey (domain)", "DeleteApiKey (domain)"),
+            ScimResource::AuthTokens => ("ListAuthTokens (domain)", "CreateAuthToken (domain)", "DeleteAuthToken (domain)"),
+            ScimResource::CustomerSecretKeys => {
+                ("ListCustomerSecretKeys (domain)", "CreateCustomerSecretKey (domain)", "DeleteCustomerSecretKey (domain)")
+            }
+        }
+    }
+}
+
+/// A user of an identity domain.
+#[derive(Debug, Clone)]
+pub struct DomainUser {
+    /// The user's id in the domain (SCIM `id`), which credentials reference.
+    pub id: String,
+    /// `active`.
+    pub active: bool,
+    /// The OCI tags extension's free-form tags, as a map.
+    pub freeform_tags: BTreeMap<String, String>,
+    /// True when the domain reports a password set (`lastSuccessfulSetDate`); only known when the
+    /// password state was asked for.
+    pub password_set: bool,
+}
+
+/// A credential of a domain user, as the domain lists it (no secret).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScimCredential {
+    /// The SCIM id.
+    pub id: String,
+    /// The credential's OCID.
+    #[serde(default)]
+    pub ocid: Option<String>,
+    /// API keys: the fingerprint.
+    #[serde(default)]
+    pub fingerprint: Option<String>,
+    /// Customer secret keys: the access key.
+    #[serde(default)]
+    pub access_key: Option<String>,
+    /// The description (where the marker is).
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Customer secret keys: the display name.
+    #[serde(default)]
+    pub display_name: Option<String>,
+    /// `ACTIVE` or `INACTIVE` (often not returned: then active).
+    #[serde(default)]
+    pub status: Option<String>,
+}
+
+/// A credential just created, with its one-time secret (tokens, secret keys).
+pub struct ScimCreated {
+    /// The credential.
+    pub credential: ScimCredential,
+    /// `token` or `secretKey`: shown only now.
+    pub secret: Option<SecretString>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireCreated {
+    #[serde(flatten)]
+    credential: ScimCredential,
+    #[serde(default)]
+    token: Option<SecretString>,
+    #[serde(default)]
+    secret_key: Option<SecretString>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ListResponse<T> {
+    #[serde(default = "Vec::new")]
+    resources: Vec<T>,
+}
+
+/// A domain's password policy: what a generated password must satisfy.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PasswordPolicy {
+    /// Lower is stronger precedence.
+    #[serde(default)]
+    pub priority: Option<i64>,
+    /// Shortest length (0: none).
+    #[serde(default)]
+    pub min_length: Option<usize>,
+    /// Longest length (0: none).
+    #[serde(default)]
+    pub max_length: Option<usize>,
+    /// Fewest lower-case letters.
+    #[serde(default)]
+    pub min_lower_case: Option<usize>,
+    /// Fewest upper-case letters.
+    #[serde(default)]
+    pub min_upper_case: Option<usize>,
+    /// Fewest digits.
+    #[serde(default)]
+    pub min_numerals: Option<usize>,
+    /// Fewest special characters.
+    #[serde(default)]
+    pub min_special_chars: Option<usize>,
+    /// Most special characters (0: none).
+    #[serde(default)]
+    pub max_special_chars: Option<usize>,
+    /// Characters that may not appear.
+    #[serde(default)]
+    pub disallowed_chars: Option<String>,
+}
+
+fn scim_request(op: &'static str, base: &str, method: Method, path: String) -> Request {
+    let mut req = Request::new(op, Service::Identity, method, path);
+    req.base_url = Some(base.to_owned());
+    req.accept = SCIM_ACCEPT;
+    req
+}
+
+impl Client {
+    /// ListDomains of the tenancy, every page (a tenancy has a handful).
+    pub async fn list_domains(&self) -> Result<Vec<Domain>, Error> {
+        let tenancy = self.tenancy()?;
+        let mut domains = Vec::new();
+        let mut page: Option<String> = None;
+        for _ in 0..20 {
+            let mut req = Request::new("ListDomains", Service::IdentityHome, Method::GET, "/20160918/domains".to_owned());
+            req.query.push(("compartmentId", tenancy.clone()));
+            if let Some(p) = &page {
+                req.query.push(("page", p.clone()));
+            }
+            let resp = self.send(req).await?;
+            let wire: Vec<WireDomain> = resp.json("ListDomains")?;
+            domains.extend(wire.into_iter().map(|d| self.domain_from_wire(d)));
+            match resp.next_page.clone() {
+                Some(p) => page = Some(p),
+                None => break,
+            }
+        }
+        Ok(domains)
+    }
+
+    /// The tenancy's identity domains, listed once per process. Empty: a tenancy without identity
+    /// domains, where the classic API manages every user.
+    pub async fn identity_domains(&self) -> Result<Arc<Vec<Domain>>, Error> {
+        Ok(self.domain_cache().listed.get_or_try_init(|| async { self.list_domains().await.map(Arc::new) }).await?.clone())
+    }
+
+    /// GetDomain, once per process per domain. A domain that does not exist is OCI's 404.
+    pub async fn domain(&self, domain_id: &str) -> Result<Domain, Error> {
+        if let Some(d) = self.domain_cache().by_id.lock().ok().and_then(|m| m.get(domain_id).cloned()) {
+            return Ok(d);
+        }
+        let req = Request::new("GetDomain", Service::IdentityHome, Method::GET, format!("/20160918/domains/{}", encode_segment(domain_id)));
+        let wire: WireDomain = self.send(req).await?.json("GetDomain")?;
+        let domain = self.domain_from_wire(wire);
+        if let Ok(mut m) = self.domain_cache().by_id.lock() {
+            m.insert(domain_id.to_owned(), domain.clone());
+        }
+        Ok(domain)
+    }
+
+    fn domain_from_wire(&self, d: WireDomain) -> Domain {
+        let url = self.endpoints().identity_domain.clone().unwrap_or_else(|| normalize_url(&d.url));
+        Domain { id: d.id, url, lifecycle_state: d.lifecycle_state, domain_type: d.domain_type }
+    }
+
+    /// A user of the domain at `base`, by OCID (`GET /admin/v1/Users/{ocid}`), with the password
+    /// state when `password_state` (asked with `attributeSets=all`). 404: not in this domain.
+    pub async fn domain_user(&self, base: &str, user_ocid: &str, password_state: bool) -> Result<DomainUser, Error> {
+        let mut req = scim_request("GetUser (domain)", base, Method::GET, format!("/admin/v1/Users/{}", encode_segment(user_ocid)));
+        if password_state {
+            req.query.push(("attributeSets", "all".to_owned()));
+        }
+        let v: Value = self.send(req).await?.json("GetUser (domain)")?;
+        let id = v["id"]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| Error::new("GetUser (domain)", ErrorKind::Decode("the user has no id".to_owned()), None))?;
+        if let Ok(mut m) = self.domain_cache().user_ids.lock() {
+            m.insert((base.to_owned(), user_ocid.to_owned()), id.clone());
+        }
+        let freeform_tags = v[OCI_TAGS]["freeformTags"]
+            .as_array()
+            .map(|tags| {
+                tags.iter()
+                    .filter_map(|t| Some((t["key"].as_str()?.to_owned(), t["value"].as_str().unwrap_or_default().to_owned())))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(DomainUser {
+            id,
+            active: v["active"].as_bool().unwrap_or(true),
+            freeform_tags,
+            password_set: v[PASSWORD_STATE]["lastSuccessfulSetDate"].is_string(),
+        })
+    }
+
+    /// The user's id in the domain at `base`, read once per process (it never changes).
+    pub async fn domain_user_id(&self, base: &str, user_ocid: &str) -> Result<String, Error> {
+        let key = (base.to_owned(), user_ocid.to_owned());
+        if let Some(id) = self.domain_cache().user_ids.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return Ok(id);
+        }
+        Ok(self.domain_user(base, user_ocid, false).await?.id)
+    }
+
+    /// The user's credentials of `resource` (`filter=user.value eq "<id>"`).
+    pub async fn list_domain_credentials(&self, base: &str, resource: ScimResource, user_id: &str) -> Result<Vec<ScimCredential>, Error> {
+        let (list, _, _) = resource.ops();
+        let mut req = scim_request(list, base, Method::GET, format!("/admin/v1/{}", resource.path()));
+        req.query.push(("filter", format!("user.value eq \"{user_id}\"")));
+        req.query.push(("count", "1000".to_owned()));
+        let wire: ListResponse<ScimCredential> = self.send(req).await?.json(list)?;
+        Ok(wire.resources)
+    }
+
+    /// Creates a credential of `resource` for the user (domain id `user_id`), with one
+    /// `opc-retry-token` for this logical create. `fields` are the resource's own (`key`,
+    /// `description`, `displayName`).
+    pub async fn create_domain_credential(
+        &self,
+        base: &str,
+        resource: ScimResource,
+        user: &BoundUser,
+        user_id: &str,
+        fields: Value,
+    ) -> Result<ScimCreated, Error> {
+        let (_, create, _) = resource.ops();
+        let mut body = json!({"schemas": [resource.schema()], "user": {"value": user_id, "ocid": user.user_id()}});
+        if let (Some(b), Value::Object(extra)) = (body.as_object_mut(), fields) {
+            b.extend(extra);
+        }
+        let mut req = scim_request(create, base, Method::POST, format!("/admin/v1/{}", resource.path())).json(&body);
+        req.retry_token = Some(new_retry_token());
+        let wire: WireCreated = self.send(req).await?.json(create)?;
+        Ok(ScimCreated { credential: wire.credential, secret: wire.token.or(wire.secret_key) })
+    }
+
+    /// Deletes a credential by its SCIM id or OCID. Already gone counts as deleted.
+    pub async fn delete_domain_credential(&self, base: &str, resource: ScimResource, _user: &BoundUser, id: &str) -> Result<(), Error> {
+        let (_, _, delete) = resource.ops();
+        let req = scim_request(delete, base, Method::DELETE, format!("/admin/v1/{}/{}", resource.path(), encode_segment(id)));
+        match self.send(req).await {
+            Err(e) if e.is_not_found() => Ok(()),
+            other => other.map(drop),
+        }
+    }
+
+    /// Sets the user's password (`PUT /admin/v1/UserPasswordChanger/{ocid}`), with no e-mail to the
+    /// user (`bypassNotification`). The value is known to the caller: the domain returns none.
+    pub async fn set_domain_password(&self, base: &str, user: &BoundUser, password: &SecretString) -> Result<(), Error> {
+        let body = json!({"schemas": [PASSWORD_CHANGER], "password": password.expose_secret(), "bypassNotification": true});
+        let mut req = scim_request(
+            "PutUserPasswordChanger (domain)",
+            base,
+            Method::PUT,
+            format!("/admin/v1/UserPasswordChanger/{}", encode_segment(user.user_id())),
+        )
+        .json(&body);
+        req.retry_token = Some(new_retry_token());
+        self.send(req).await.map(drop)
+    }
+
+    /// The domain's password policies.
+    pub async fn domain_password_policies(&self, base: &str) -> Result<Vec<PasswordPolicy>, Error> {
+        let req = scim_request("ListPasswordPolicies (domain)", base, Method::GET, "/admin/v1/PasswordPolicies".to_owned());
+        let wire: ListResponse<PasswordPolicy> = self.send(req).await?.json("ListPasswordPolicies (domain)")?;
+        Ok(wire.resources)
+    }
+
+    /// `GET /admin/v1/Me` signed with `creds` (an API key of the user), once: the API-key live
+    /// check of a domain user.
+    pub async fn domain_me_signed_with(&self, base: &str, creds: Arc<Credentials>) -> Result<(), Error> {
+        let mut req = scim_request("GetMe (domain)", base, Method::GET, "/admin/v1/Me".to_owned());
+        req.sign_with = Some(creds);
+        req.retry = false;
+        self.send(req).await.map(drop)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_domain_url_loses_its_default_port_and_trailing_slash() {
+        assert_eq!(normalize_url("https://idcs-abc.identity.oraclecloud.com:443"), "https://idcs-abc.identity.oraclecloud.com");
+        assert_eq!(normalize_url("https://idcs-abc.identity.oraclecloud.com:443/"), "https://idcs-abc.identity.oraclecloud.com");
+        assert_eq!(normalize_url("https://idcs-abc.identity.oraclecloud.com"), "https://idcs-abc.identity.oraclecloud.com");
+        assert_eq!(normalize_url("http://127.0.0.1:443/idcs-x/"), "http://127.0.0.1:443/idcs-x");
+        assert_eq!(normalize_url("https://idcs-abc.identity.oraclecloud.com:8443"), "https://idcs-abc.identity.oraclecloud.com:8443");
+    }
+
+    #[test]
+    fn a_list_response_without_resources_is_empty() {
+        let wire: ListResponse<ScimCredential> =
+            serde_json::from_str(r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":0}"#).unwrap();
+        assert!(wire.resources.is_empty());
+    }
+}

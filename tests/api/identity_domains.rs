@@ -1,0 +1,306 @@
+//! Users of identity domains (contract 4.2), call by call against wiremock: the domain found with
+//! GetDomain, its REST API (SCIM) signed like every OCI call, no classic `/20160918/users` call for
+//! a domain user, and console passwords in a tenancy with identity domains set through the Default
+//! domain's `UserPasswordChanger`, never reset with the classic API (which e-mails a link).
+
+use oci_rotator::protocol::Step;
+use serde_json::{json, Value};
+use wiremock::matchers::{body_partial_json, method, path, query_param};
+use wiremock::{Mock, ResponseTemplate};
+
+use crate::helpers::*;
+
+const DOMAIN_ID: &str = "ocid1.domain.oc1..aaaaaaaatestdomain";
+const DOMAIN_USER_ID: &str = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
+
+fn domain_base(app: &TestApp) -> String {
+    format!("{}/idcs-test", app.oci.uri())
+}
+
+fn domain_json(app: &TestApp, domain_type: &str, state: &str) -> Value {
+    json!({"id": DOMAIN_ID, "compartmentId": TENANCY, "displayName": "apps", "url": domain_base(app), "type": domain_type,
+        "lifecycleState": state, "homeRegion": "us-ashburn-1", "timeCreated": "2026-11-23T00:00:00Z"})
+}
+
+fn scim_user(tags: Value, password_set: bool) -> Value {
+    let mut u = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "id": DOMAIN_USER_ID, "ocid": USER_ID,
+        "userName": "svc", "active": true,
+        "urn:ietf:params:scim:schemas:oracle:idcs:extension:OCITags": {"freeformTags": tags, "definedTags": []}});
+    if password_set {
+        u["urn:ietf:params:scim:schemas:oracle:idcs:extension:passwordState:User"] =
+            json!({"lastSuccessfulSetDate": "2026-11-23T00:00:00Z"});
+    }
+    u
+}
+
+async fn mount_get_domain(app: &TestApp, state: &str, times: u64) {
+    Mock::given(method("GET"))
+        .and(path(format!("/20160918/domains/{DOMAIN_ID}")))
+        .and(app.signed())
+        .respond_with(ResponseTemplate::new(200).set_body_json(domain_json(app, "SECONDARY", state)))
+        .named("GetDomain")
+        .expect(times)
+        .mount(&app.oci)
+        .await;
+}
+
+async fn mount_domain_user(app: &TestApp, user: Option<Value>, times: std::ops::RangeInclusive<u64>) {
+    let response = match user {
+        Some(u) => ResponseTemplate::new(200).set_body_json(u),
+        None => ResponseTemplate::new(404).set_body_json(
+            json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "detail": "Resource not found", "status": "404"}),
+        ),
+    };
+    Mock::given(method("GET"))
+        .and(path(format!("/idcs-test/admin/v1/Users/{USER_ID}")))
+        .and(app.signed())
+        .respond_with(response)
+        .named("GET /admin/v1/Users/{ocid}")
+        .expect(times)
+        .mount(&app.oci)
+        .await;
+}
+
+async fn mount_no_classic_password_reset(app: &TestApp) {
+    Mock::given(method("POST"))
+        .and(path(format!("/20160918/users/{USER_ID}/uiPassword")))
+        .respond_with(ResponseTemplate::new(500))
+        .named("classic CreateOrResetUIPassword (never in a tenancy with identity domains)")
+        .expect(0)
+        .mount(&app.oci)
+        .await;
+}
+
+#[tokio::test]
+async fn a_console_password_in_a_tenancy_with_domains_is_set_in_the_default_domain_not_reset() {
+    // Given: a classic console-password secret in a tenancy whose Default domain is ACTIVE.
+    let app = spawn_app().await;
+    let meta = json!({"credentialType": "CONSOLE_PASSWORD", "userId": USER_ID});
+    app.mount_list_domains(json!([domain_json(&app, "DEFAULT", "ACTIVE")]), 1).await;
+    app.mount_get_secret(secret_json(1, meta), 1).await;
+    app.mount_bundle_by_stage(
+        "LATEST",
+        Some(bundle_json(1, &["CURRENT", "LATEST"], &json!({"password": "Old-pass-1", "username": "svc"}))),
+        1,
+    )
+    .await;
+    Mock::given(method("GET"))
+        .and(path("/idcs-test/admin/v1/PasswordPolicies"))
+        .and(app.signed())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+            "totalResults": 1, "Resources": [{"id": "p1", "name": "default", "priority": 1, "minLength": 30, "minNumerals": 3, "minSpecialChars": 2}]})))
+        .expect(1)
+        .mount(&app.oci)
+        .await;
+    app.mount_user_bound("CONSOLE_PASSWORD", 1).await;
+    Mock::given(method("PUT"))
+        .and(path(format!("/idcs-test/admin/v1/UserPasswordChanger/{USER_ID}")))
+        .and(body_partial_json(
+            json!({"schemas": ["urn:ietf:params:scim:schemas:oracle:idcs:UserPasswordChanger"], "bypassNotification": true}),
+        ))
+        .and(app.signed())
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"schemas": ["urn:ietf:params:scim:schemas:oracle:idcs:UserPasswordChanger"], "id": DOMAIN_USER_ID})),
+        )
+        .named("UserPasswordChanger")
+        .expect(1)
+        .mount(&app.oci)
+        .await;
+    mount_no_classic_password_reset(&app).await;
+    Mock::given(method("PUT"))
+        .and(path(format!("/20180608/secrets/{SECRET_ID}")))
+        .and(app.signed())
+        .respond_with(ResponseTemplate::new(200).set_body_json(secret_json(1, json!({}))))
+        .expect(1)
+        .mount(&app.oci)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/20180608/secrets/{SECRET_ID}/versions")))
+        .and(app.signed())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"versionNumber": 2, "stages": ["PENDING"]}])))
+        .expect(1)
+        .mount(&app.oci)
+        .await;
+    // When
+    let out = app.run_step(Step::CreatePendingVersion, Some(1)).await;
+    // Then: the PENDING version holds the password the domain was given, which meets the policy.
+    assert_eq!(out.response_code, 200, "{}", out.return_message);
+    let set: Value = serde_json::from_slice(&app.requests("PUT", "/UserPasswordChanger/").await[0].body).unwrap();
+    let written = content_of_update(&app.requests("PUT", "/secrets/").await[0]);
+    let password = written["password"].as_str().unwrap();
+    assert_eq!(set["password"].as_str(), Some(password));
+    assert!(password.len() >= 30 && password.bytes().filter(u8::is_ascii_digit).count() >= 3, "the policy holds");
+    assert_eq!(written["username"], "svc");
+    assert!(!out.return_message.contains(password));
+}
+
+#[tokio::test]
+async fn without_a_usable_default_domain_a_console_password_is_a_409_and_nothing_is_reset() {
+    for listed in ["INACTIVE", "forbidden"] {
+        // Given: the Default domain is INACTIVE, or the function may not list domains.
+        let app = spawn_app().await;
+        let meta = json!({"credentialType": "CONSOLE_PASSWORD", "userId": USER_ID});
+        if listed == "forbidden" {
+            Mock::given(method("GET"))
+                .and(path("/20160918/domains"))
+                .and(app.signed())
+                .respond_with(not_found())
+                .expect(1)
+                .mount(&app.oci)
+                .await;
+        } else {
+            app.mount_list_domains(json!([domain_json(&app, "DEFAULT", listed)]), 1).await;
+        }
+        app.mount_get_secret(secret_json(1, meta), 1).await;
+        app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &json!({"password": "Old-pass-1"}))), 1).await;
+        mount_no_classic_password_reset(&app).await;
+        // When
+        let out = app.run_step(Step::CreatePendingVersion, Some(1)).await;
+        // Then: 409, no reset, no write (the catch-all refuses anything else).
+        assert_eq!(out.response_code, 409, "{listed}: {}", out.return_message);
+        assert!(out.return_message.contains("nothing was changed"), "{}", out.return_message);
+        assert!(app.requests("PUT", "/").await.is_empty());
+    }
+}
+
+#[tokio::test]
+async fn a_domain_users_auth_token_is_created_in_the_domain_and_never_through_the_classic_api() {
+    // Given: an AUTH_TOKEN secret of a user of a SECONDARY domain, whose CURRENT token is live.
+    let app = spawn_app().await;
+    let meta = json!({"credentialType": "AUTH_TOKEN", "userId": USER_ID, "domainId": DOMAIN_ID});
+    let current = json!({"authTokenId": "ocid1.credential.oc1..current", "token": "tok-current-Zx9"});
+    app.mount_get_secret(secret_json(1, meta), 1).await;
+    app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &current)), 1).await;
+    mount_get_domain(&app, "ACTIVE", 1).await;
+    // The user's id in the domain (once), then the binding tag (read fresh before the write).
+    mount_domain_user(
+        &app,
+        Some(scim_user(json!([{"key": "oci-rotator-auth-token", "value": SECRET_ID}, {"key": "team", "value": "x"}]), false)),
+        2..=2,
+    )
+    .await;
+    Mock::given(method("GET"))
+        .and(path("/idcs-test/admin/v1/AuthTokens"))
+        .and(query_param("filter", format!("user.value eq \"{DOMAIN_USER_ID}\"")))
+        .and(app.signed())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"], "totalResults": 2,
+            "Resources": [{"id": "scim-current", "ocid": "ocid1.credential.oc1..current", "description": "made by hand"},
+                          {"id": "scim-orphan", "ocid": "ocid1.credential.oc1..orphan", "description": format!("oci-rotator {SECRET_ID}")}]})))
+        .expect(1)
+        .mount(&app.oci)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/idcs-test/admin/v1/AuthTokens/scim-orphan"))
+        .and(app.signed())
+        .respond_with(ResponseTemplate::new(204))
+        .named("delete the orphan")
+        .expect(1)
+        .mount(&app.oci)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/idcs-test/admin/v1/AuthTokens"))
+        .and(body_partial_json(json!({"schemas": ["urn:ietf:params:scim:schemas:oracle:idcs:authToken"], "user": {"value": DOMAIN_USER_ID},
+            "description": format!("oci-rotator {SECRET_ID}")})))
+        .and(wiremock::matchers::header_exists("opc-retry-token"))
+        .and(app.signed())
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"schemas": ["urn:ietf:params:scim:schemas:oracle:idcs:authToken"],
+            "id": "scim-new", "ocid": "ocid1.credential.oc1..new", "token": "one-time-token-Zx9", "description": format!("oci-rotator {SECRET_ID}")})))
+        .expect(1)
+        .mount(&app.oci)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path(format!("/20180608/secrets/{SECRET_ID}")))
+        .and(app.signed())
+        .respond_with(ResponseTemplate::new(200).set_body_json(secret_json(1, json!({}))))
+        .expect(1)
+        .mount(&app.oci)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/20180608/secrets/{SECRET_ID}/versions")))
+        .and(app.signed())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"versionNumber": 2, "stages": ["PENDING"]}])))
+        .expect(1)
+        .mount(&app.oci)
+        .await;
+    // When
+    let out = app.run_step(Step::CreatePendingVersion, Some(1)).await;
+    // Then: the PENDING version holds the token's OCID and secret; nothing touched /20160918/users.
+    assert_eq!(out.response_code, 200, "{}", out.return_message);
+    let written = content_of_update(&app.requests("PUT", "/secrets/").await[0]);
+    assert_eq!(written["authTokenId"], "ocid1.credential.oc1..new");
+    assert_eq!(written["token"], "one-time-token-Zx9");
+    let classic =
+        app.oci.received_requests().await.unwrap_or_default().into_iter().filter(|r| r.url.path().starts_with("/20160918/users")).count();
+    assert_eq!(classic, 0);
+}
+
+#[tokio::test]
+async fn a_domain_that_does_not_exist_or_a_user_not_in_it_is_a_404_before_any_write() {
+    for missing in ["domain", "user"] {
+        let app = spawn_app().await;
+        let meta = json!({"credentialType": "CUSTOMER_SECRET_KEY", "userId": USER_ID, "domainId": DOMAIN_ID});
+        let current = json!({"accessKeyId": "ak-current", "secretAccessKey": "sk-current-Zx9"});
+        app.mount_get_secret(secret_json(1, meta), 1).await;
+        app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &current)), 1).await;
+        if missing == "domain" {
+            Mock::given(method("GET"))
+                .and(path(format!("/20160918/domains/{DOMAIN_ID}")))
+                .and(app.signed())
+                .respond_with(not_found())
+                .expect(1)
+                .mount(&app.oci)
+                .await;
+        } else {
+            mount_get_domain(&app, "ACTIVE", 1).await;
+            mount_domain_user(&app, None, 1..=1).await;
+        }
+        let out = app.run_step(Step::CreatePendingVersion, Some(1)).await;
+        assert_eq!(out.response_code, 404, "{missing}: {}", out.return_message);
+        assert!(out.return_message.contains(if missing == "domain" { DOMAIN_ID } else { USER_ID }), "{}", out.return_message);
+        assert!(app.requests("PUT", "/").await.is_empty() && app.requests("POST", "/").await.is_empty());
+    }
+}
+
+#[tokio::test]
+async fn a_domain_that_is_not_active_is_a_409() {
+    let app = spawn_app().await;
+    let meta = json!({"credentialType": "AUTH_TOKEN", "userId": USER_ID, "domainId": DOMAIN_ID});
+    app.mount_get_secret(secret_json(1, meta), 1).await;
+    app.mount_bundle_by_stage(
+        "LATEST",
+        Some(bundle_json(1, &["CURRENT", "LATEST"], &json!({"authTokenId": "ocid1.credential.oc1..c", "token": "t-Zx9"}))),
+        1,
+    )
+    .await;
+    mount_get_domain(&app, "INACTIVE", 1).await;
+    let out = app.run_step(Step::VerifyConnection, None).await;
+    assert_eq!(out.response_code, 409, "{}", out.return_message);
+    assert!(out.return_message.contains("INACTIVE"), "{}", out.return_message);
+}
+
+#[tokio::test]
+async fn a_domain_users_api_key_is_live_when_the_domain_answers_me_signed_with_it() {
+    // Given: an API key of a domain user that IAM holds.
+    let app = spawn_app().await;
+    let current = TestKey::generate();
+    app.iam.add_key(&current.public_pem);
+    let meta = json!({"credentialType": "API_KEY", "userId": USER_ID, "domainId": DOMAIN_ID});
+    app.mount_get_secret(secret_json(1, meta), 1).await;
+    app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &current.content())), 1).await;
+    mount_get_domain(&app, "ACTIVE", 1).await;
+    mount_domain_user(&app, Some(scim_user(json!([]), false)), 1..=1).await;
+    Mock::given(method("GET"))
+        .and(path("/idcs-test/admin/v1/Me"))
+        .and(app.signed_by_user_key())
+        .respond_with(ResponseTemplate::new(200).set_body_json(scim_user(json!([]), false)))
+        .named("GET /admin/v1/Me signed with the key")
+        .expect(1)
+        .mount(&app.oci)
+        .await;
+    // When
+    let out = app.run_step(Step::VerifyConnection, None).await;
+    // Then
+    assert_eq!(out.response_code, 200, "{}", out.return_message);
+    assert!(out.return_message.contains(&current.fingerprint));
+}
