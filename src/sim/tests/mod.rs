@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)] // `#[tokio::test]` bodies are not seen as tests by clippy
 
 mod auth;
+mod domains;
 mod faults;
 mod identity;
 mod vault;
