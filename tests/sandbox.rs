@@ -135,7 +135,7 @@ mod linux {
         // Given: a network namespace with only the loopback interface...
         assert_eq!(interfaces(Path::new("/proc/self/net/dev")), ["lo"], "the inner run has only loopback");
         // ...the simulator on it, seeded with one secret per credential kind...
-        let sim = Simulator::new(SimOptions { updating_ms: 20, key_propagation_ms: 50 });
+        let sim = Simulator::new(SimOptions { updating_ms: 20, key_propagation_ms: 50, ..Default::default() });
         let endpoint = sim.spawn().await.unwrap();
         let seeded = sim.seed().await;
         let session = sim.create_resource_principal();

@@ -20,7 +20,7 @@ async fn the_official_python_sdk_works_against_the_simulator() {
         return;
     }
     // Given: a seeded simulator and an OCI config file for its administrator.
-    let sim = Simulator::new(SimOptions { updating_ms: 200, key_propagation_ms: 0 });
+    let sim = Simulator::new(SimOptions { updating_ms: 200, key_propagation_ms: 0, ..Default::default() });
     let endpoint = sim.spawn().await.unwrap();
     let seeded = sim.seed().await;
     let admin = sim.create_admin();

@@ -20,7 +20,7 @@ use crate::sim::{SimOptions, Simulator};
 /// Runs the demo; Ok(true) when every rotation met the contract.
 pub async fn run(rounds: u32) -> Result<bool, String> {
     let started = Instant::now();
-    let sim = Simulator::new(SimOptions { updating_ms: 50, key_propagation_ms: 300 });
+    let sim = Simulator::new(SimOptions { updating_ms: 50, key_propagation_ms: 300, ..Default::default() });
     let endpoint = sim.spawn().await.map_err(|e| format!("cannot start the simulator: {e}"))?;
     println!("OCI simulator (Vault, Secrets, Identity) on {endpoint}; every request's signature is checked");
     let seeded = sim.seed().await;

@@ -3,8 +3,9 @@
 //!
 //! With `--admin-config`, writes an OCI config file (profile `DEFAULT`, private key beside it) for
 //! an administrator principal the simulator trusts. With `--seed`, seeds one user and one secret
-//! per credential kind. Prints one JSON line (`endpoint`, `secrets`, `users`) and serves until
-//! killed.
+//! per credential kind, in the Default domain and in the SECONDARY domain `rotation-demo-domain`.
+//! Prints one JSON line (`endpoint`, `secrets`, `users`, `domainId`, `domainUrl`, `domainUsers`,
+//! `domainSecrets`) and serves until killed.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -16,18 +17,26 @@ pub async fn run(listen: SocketAddr, admin_config: Option<PathBuf>, seed: bool) 
     let sim = Simulator::new(SimOptions::default());
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let endpoint = format!("http://{addr}");
+    sim.set_endpoint(&endpoint);
     if let Some(path) = admin_config {
         let admin = sim.create_admin();
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "admin".to_owned());
         let key_path = path.with_file_name(format!("{name}.key.pem"));
         admin.write_oci_config(&path, &key_path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
-    let (secrets, users) = if seed {
+    let mut line = serde_json::json!({"endpoint": endpoint, "secrets": {}, "users": {}, "domainId": "", "domainUrl": "",
+        "domainUsers": {}, "domainSecrets": {}});
+    if seed {
         let s = sim.seed().await;
-        (serde_json::to_value(&s.secrets).unwrap_or_default(), serde_json::to_value(&s.users).unwrap_or_default())
-    } else {
-        (serde_json::json!({}), serde_json::json!({}))
-    };
-    println!("{}", serde_json::json!({"endpoint": format!("http://{addr}"), "secrets": secrets, "users": users}));
+        let value = |v: &std::collections::BTreeMap<String, String>| serde_json::to_value(v).unwrap_or_default();
+        line["secrets"] = value(&s.secrets);
+        line["users"] = value(&s.users);
+        line["domainId"] = s.domain_id.clone().into();
+        line["domainUrl"] = s.domain_url.clone().into();
+        line["domainUsers"] = value(&s.domain_users);
+        line["domainSecrets"] = value(&s.domain_secrets);
+    }
+    println!("{line}");
     sim.serve(listener).await.map_err(|e| e.to_string())
 }

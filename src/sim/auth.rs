@@ -3,7 +3,8 @@
 //! `date` within 5 minutes, and a key this simulator knows: a resource-principal session
 //! (`ST$<rpst>`, with the session key from the token this simulator issued) or a user's ACTIVE
 //! API key (`<tenancy>/<user>/<fingerprint>`). Administrators and sessions may call anything; any
-//! other user may only read themselves (`GET /20160918/users/{own id}`).
+//! other user may only read themselves (`GET /20160918/users/{own id}`, or `GET /admin/v1/Me` at
+//! their own identity domain's URL).
 
 use std::time::{Duration, SystemTime};
 
@@ -19,19 +20,36 @@ const MAX_SKEW: Duration = Duration::from_secs(300);
 /// Who signed a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Principal {
-    /// A resource-principal session or an administrator: may call anything.
-    Trusted,
+    /// A resource-principal session (`user` None) or an administrator: may call anything.
+    Trusted { user: Option<String> },
     /// A user signing with their own API key: may only read themselves.
-    User(String),
+    User {
+        id: String,
+        /// The `idcs-<hex>` path segment of the user's identity domain.
+        domain_segment: String,
+    },
 }
 
 impl Principal {
+    /// The user who signed, if a user did.
+    pub(crate) fn user(&self) -> Option<&str> {
+        match self {
+            Principal::Trusted { user } => user.as_deref(),
+            Principal::User { id, .. } => Some(id),
+        }
+    }
+
     /// Refuses what a plain user may not do (404, as OCI hides what one may not see).
     pub(crate) fn authorize(&self, method: &str, segments: &[String]) -> Result<(), SimError> {
         match self {
-            Principal::Trusted => Ok(()),
-            Principal::User(me) => {
-                let own_user = method == "GET" && matches!(segments, [v, users, id] if v == "20160918" && users == "users" && id == me);
+            Principal::Trusted { .. } => Ok(()),
+            Principal::User { id: me, domain_segment } => {
+                let own_user = method == "GET"
+                    && match segments {
+                        [v, users, id] => v == "20160918" && users == "users" && id == me,
+                        [host, admin, v1, m] => host == domain_segment && admin == "admin" && v1 == "v1" && m == "Me",
+                        _ => false,
+                    };
                 if own_user {
                     Ok(())
                 } else {
@@ -67,7 +85,7 @@ pub(crate) fn authenticate(
         let st = sim.state();
         if let Some(token) = auth.key_id.strip_prefix("ST$") {
             let key = rpst::verify(&st.rpst_key, &st.tenancy_id, token).map_err(unauthenticated)?;
-            (key, Principal::Trusted)
+            (key, Principal::Trusted { user: None })
         } else {
             let mut parts = auth.key_id.splitn(3, '/');
             let (tenancy, user, fingerprint) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
@@ -75,7 +93,12 @@ pub(crate) fn authenticate(
                 return Err(unauthenticated("the keyId names an unknown tenancy"));
             }
             let key = st.iam.active_key(user, fingerprint).ok_or_else(|| unauthenticated("the keyId names no ACTIVE API key"))?;
-            let principal = if st.iam.admins.contains(user) { Principal::Trusted } else { Principal::User(user.to_owned()) };
+            let principal = if st.iam.admins.contains(user) {
+                Principal::Trusted { user: Some(user.to_owned()) }
+            } else {
+                let domain = st.iam.users.get(user).and_then(|u| st.domains.any(&u.domain_id));
+                Principal::User { id: user.to_owned(), domain_segment: domain.map(|d| format!("idcs-{}", d.hex)).unwrap_or_default() }
+            };
             (key, principal)
         }
     };

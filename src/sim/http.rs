@@ -1,7 +1,7 @@
 //! The request pipeline: every request to an OCI path is counted, may trigger an injected fault,
 //! must carry a valid OCI signature, is routed to its operation, is journaled, and is answered with
-//! OCI's JSON (or not at all, for a simulated dropped connection). `/_sim/` goes to the unsigned
-//! admin surface instead.
+//! OCI's JSON (or not at all, for a simulated dropped connection; errors at identity domain URLs
+//! are SCIM-shaped). `/_sim/` goes to the unsigned admin surface instead.
 
 use std::time::Duration;
 
@@ -12,7 +12,7 @@ use axum::response::Response;
 
 use super::auth::{self, header};
 use super::faults::{FaultKind, JournalEntry};
-use super::response::{answer_response, broken_response, error_response, throttled};
+use super::response::{answer_response, broken_response, throttled, ErrorShape};
 use super::routes::{execute, Call, Route};
 use super::{admin, Simulator};
 
@@ -46,7 +46,8 @@ fn query_pairs(uri: &Uri) -> Vec<(String, String)> {
         .filter(|p| !p.is_empty())
         .map(|p| {
             let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (percent_decode(k), percent_decode(v))
+            // Form encoding: `+` is a space (the SDKs send `filter=ocid+eq+...`).
+            (percent_decode(&k.replace('+', " ")), percent_decode(&v.replace('+', " ")))
         })
         .collect()
 }
@@ -60,6 +61,7 @@ pub(crate) async fn handle(State(sim): State<Simulator>, method: Method, uri: Ur
     let path_and_query = uri.path_and_query().map_or_else(|| path.to_owned(), |pq| pq.as_str().to_owned());
     let segments: Vec<String> = path.trim_start_matches('/').split('/').map(percent_decode).collect();
     let route = Route::resolve(method.as_str(), &segments);
+    let shape = ErrorShape::of_path(path);
     let fault = sim.arrive(method.as_str(), &path_and_query);
     let mut entry = JournalEntry {
         seq: 0,
@@ -73,9 +75,9 @@ pub(crate) async fn handle(State(sim): State<Simulator>, method: Method, uri: Ur
     // Faults that answer before anything is applied.
     let early = match &fault {
         Some(FaultKind::Status500) => {
-            Some((500, error_response(&super::error::err(500, "InternalServerError", "Internal server error (simulated)"))))
+            Some((500, shape.response(&super::error::err(500, "InternalServerError", "Internal server error (simulated)"))))
         }
-        Some(FaultKind::Status429 { retry_after_secs }) => Some((429, throttled(*retry_after_secs))),
+        Some(FaultKind::Status429 { retry_after_secs }) => Some((429, throttled(shape, *retry_after_secs))),
         Some(FaultKind::ResetBeforeApply) => Some((0, broken_response())),
         Some(FaultKind::Delay { ms }) => {
             tokio::time::sleep(Duration::from_millis(*ms)).await;
@@ -88,11 +90,11 @@ pub(crate) async fn handle(State(sim): State<Simulator>, method: Method, uri: Ur
         sim.record(entry);
         return resp;
     }
-    let outcome = match auth::authenticate(&sim, method.as_str(), &path_and_query, &headers, &body)
-        .and_then(|principal| principal.authorize(method.as_str(), &segments))
-    {
+    let principal = auth::authenticate(&sim, method.as_str(), &path_and_query, &headers, &body)
+        .and_then(|principal| principal.authorize(method.as_str(), &segments).map(|()| principal));
+    let outcome = match principal {
         Err(e) => Err(e),
-        Ok(()) => {
+        Ok(principal) => {
             let call = Call {
                 sim: &sim,
                 method: method.as_str(),
@@ -101,6 +103,7 @@ pub(crate) async fn handle(State(sim): State<Simulator>, method: Method, uri: Ur
                 body: &body,
                 retry_token: header(&headers, "opc-retry-token"),
                 if_match: header(&headers, "if-match"),
+                caller: principal.user().map(str::to_owned),
             };
             execute(&route, &call).await
         }
@@ -110,7 +113,7 @@ pub(crate) async fn handle(State(sim): State<Simulator>, method: Method, uri: Ur
             entry.write = a.changed;
             (a.status, answer_response(a))
         }
-        Err(e) => (e.status, error_response(e)),
+        Err(e) => (e.status, shape.response(e)),
     };
     if fault == Some(FaultKind::LostResponse) {
         // Applied, but the client never hears of it.

@@ -2,7 +2,9 @@
 //! a console password), with IAM's rules: per-user limits (3 API keys, 2 auth tokens, 2 customer
 //! secret keys), RSA keys of at least 2048 bits, one fingerprint once per user, and an uploaded key
 //! `CREATING` (not usable to sign) until it has propagated; users' freeform tags (where a user
-//! names the secrets that may rotate its credentials). Pure data and rules: no HTTP here.
+//! names the secrets that may rotate its credentials). Every user belongs to one identity domain
+//! and has a SCIM id (32 hex); every credential has a SCIM id and an OCID too, so the classic API
+//! and a domain's SCIM API see one store. Pure data and rules: no HTTP here.
 
 use std::collections::{BTreeMap, HashSet};
 use std::time::{Duration, Instant};
@@ -23,6 +25,10 @@ pub(crate) const CRED_LIMIT: usize = 2;
 /// An API key in IAM.
 pub(crate) struct ApiKey {
     pub fingerprint: String,
+    /// SCIM id (32 hex) and OCID, as identity domains show the key.
+    pub scim_id: String,
+    pub ocid: String,
+    pub description: String,
     pub public_pem: String,
     pub public: PublicKey,
     /// From this instant the key is ACTIVE (usable to sign); before, CREATING.
@@ -76,8 +82,14 @@ impl CredKind {
 
 /// An auth token or customer secret key in IAM (its secret is not kept: IAM shows it once).
 pub(crate) struct Cred {
+    /// The classic id: the OCID (auth tokens) or the access key (customer secret keys).
     pub id: String,
     pub label: String,
+    /// Customer secret keys: the domain API's `description` beside the `displayName` (`label`).
+    pub description: String,
+    /// SCIM id (32 hex) and OCID, as identity domains show the credential.
+    pub scim_id: String,
+    pub ocid: String,
     pub time_created: String,
 }
 
@@ -93,11 +105,16 @@ impl Cred {
 pub(crate) struct UiPassword {
     pub id: String,
     pub password: String,
+    /// When it was set (a domain's `lastSuccessfulSetDate`).
     pub time_created: String,
 }
 
 pub(crate) struct User {
     pub id: String,
+    /// SCIM id (32 hex) in its domain.
+    pub scim_id: String,
+    /// OCID of its identity domain.
+    pub domain_id: String,
     pub name: String,
     pub api_keys: Vec<ApiKey>,
     pub auth_tokens: Vec<Cred>,
@@ -129,7 +146,7 @@ impl User {
         }
     }
 
-    fn creds_mut(&mut self, kind: CredKind) -> &mut Vec<Cred> {
+    pub(crate) fn creds_mut(&mut self, kind: CredKind) -> &mut Vec<Cred> {
         match kind {
             CredKind::AuthToken => &mut self.auth_tokens,
             CredKind::CustomerSecretKey => &mut self.customer_secret_keys,
@@ -152,10 +169,11 @@ pub(crate) enum CreatedResource {
 }
 
 /// Users, their credentials, and which users are administrators.
-#[derive(Default)]
 pub(crate) struct Iam {
     pub users: BTreeMap<String, User>,
     pub admins: HashSet<String>,
+    /// The Default domain's OCID: users made the classic way belong to it.
+    pub default_domain: String,
 }
 
 impl Iam {
@@ -167,11 +185,23 @@ impl Iam {
         self.users.get_mut(id).ok_or_else(|| not_found(&format!("user {id}")))
     }
 
-    /// Adds an ACTIVE user; returns its OCID.
+    pub(crate) fn new(default_domain: &str) -> Self {
+        Iam { users: BTreeMap::new(), admins: HashSet::new(), default_domain: default_domain.to_owned() }
+    }
+
+    /// Adds an ACTIVE user to the Default domain; returns its OCID.
     pub(crate) fn add_user(&mut self, name: &str) -> String {
+        let domain = self.default_domain.clone();
+        self.add_user_in(&domain, name)
+    }
+
+    /// Adds an ACTIVE user to the domain `domain_id`; returns its OCID.
+    pub(crate) fn add_user_in(&mut self, domain_id: &str, name: &str) -> String {
         let id = ids::ocid("ocid1.user.oc1..aaaaaaaa");
         let user = User {
             id: id.clone(),
+            scim_id: ids::hex(32),
+            domain_id: domain_id.to_owned(),
             name: name.to_owned(),
             api_keys: Vec::new(),
             auth_tokens: Vec::new(),
@@ -186,6 +216,17 @@ impl Iam {
 
     /// Uploads an API key that becomes ACTIVE after `propagation`; returns its fingerprint.
     pub(crate) fn upload_api_key(&mut self, user_id: &str, public_pem: &str, propagation: Duration) -> Result<String, SimError> {
+        self.add_api_key(user_id, public_pem, "", propagation)
+    }
+
+    /// [`Iam::upload_api_key`] with a description (identity domains keep one).
+    pub(crate) fn add_api_key(
+        &mut self,
+        user_id: &str,
+        public_pem: &str,
+        description: &str,
+        propagation: Duration,
+    ) -> Result<String, SimError> {
         let public = keys::parse_public_pem(public_pem).map_err(|_| invalid("The key must be an RSA public key in PEM format"))?;
         if public.size() * 8 < 2048 {
             return Err(invalid("The key must be an RSA key of at least 2048 bits"));
@@ -200,6 +241,9 @@ impl Iam {
         }
         user.api_keys.push(ApiKey {
             fingerprint: fingerprint.clone(),
+            scim_id: ids::hex(32),
+            ocid: ids::ocid("ocid1.credential.oc1..aaaaaaaa"),
+            description: description.to_owned(),
             public_pem: public_pem.to_owned(),
             public,
             active_at: Instant::now() + propagation,
@@ -220,16 +264,31 @@ impl Iam {
 
     /// Creates an auth token or customer secret key; returns (id, one-time secret).
     pub(crate) fn create_cred(&mut self, user_id: &str, kind: CredKind, label: &str) -> Result<(String, String), SimError> {
+        let description = if kind == CredKind::AuthToken { label } else { "" };
+        self.add_cred(user_id, kind, label, description)
+    }
+
+    /// [`Iam::create_cred`] with the domain API's `description` (customer secret keys have both a
+    /// `displayName`, the label, and a `description`; for auth tokens they are the same).
+    pub(crate) fn add_cred(&mut self, user_id: &str, kind: CredKind, label: &str, description: &str) -> Result<(String, String), SimError> {
         let user = self.user_mut(user_id)?;
         let list = user.creds_mut(kind);
         if list.len() >= CRED_LIMIT {
             return Err(err(400, "LimitExceeded", format!("A user can have at most {CRED_LIMIT} {}", kind.plural())));
         }
+        let ocid = ids::ocid("ocid1.credential.oc1..aaaaaaaa");
         let (id, secret) = match kind {
-            CredKind::AuthToken => (ids::ocid("ocid1.credential.oc1..aaaaaaaa"), ids::secret(24)),
+            CredKind::AuthToken => (ocid.clone(), ids::secret(24)),
             CredKind::CustomerSecretKey => (ids::hex(40), ids::secret(44)),
         };
-        list.push(Cred { id: id.clone(), label: label.to_owned(), time_created: ids::now_rfc3339() });
+        list.push(Cred {
+            id: id.clone(),
+            label: label.to_owned(),
+            description: description.to_owned(),
+            scim_id: ids::hex(32),
+            ocid,
+            time_created: ids::now_rfc3339(),
+        });
         Ok((id, secret))
     }
 
@@ -248,6 +307,12 @@ impl Iam {
         let user = self.user_mut(user_id)?;
         let password = format!("{}A1!", ids::secret(16));
         Ok(user.ui_password.insert(UiPassword { id: ids::hex(16), password, time_created: ids::now_rfc3339() }))
+    }
+
+    /// Sets the user's console password to `password` (a domain's UserPasswordChanger).
+    pub(crate) fn set_ui_password(&mut self, user_id: &str, password: &str) -> Result<&UiPassword, SimError> {
+        let user = self.user_mut(user_id)?;
+        Ok(user.ui_password.insert(UiPassword { id: ids::hex(16), password: password.to_owned(), time_created: ids::now_rfc3339() }))
     }
 
     /// The public key of `user_id`'s ACTIVE API key with `fingerprint`.

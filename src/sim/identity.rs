@@ -1,7 +1,8 @@
-//! Identity operations (`/20160918`): GetTenancy, ListRegionSubscriptions, GetUser, UpdateUser
-//! (freeform tags), and a user's
-//! API keys, auth tokens, customer secret keys and console password. One-time secrets (`token`,
-//! `key`, `password`) appear only in the create responses; creates honour `opc-retry-token`.
+//! Identity operations (`/20160918`): GetTenancy, ListRegionSubscriptions, ListDomains, GetDomain,
+//! GetUser, UpdateUser (freeform tags), and a user's API keys, auth tokens, customer secret keys
+//! and console password. One-time secrets (`token`, `key`, `password`) appear only in the create
+//! responses; creates honour `opc-retry-token`. Users of a SECONDARY identity domain are not
+//! served here (404): their domain's REST API manages them.
 
 use serde_json::{json, Value};
 
@@ -24,6 +25,38 @@ pub(crate) fn list_region_subscriptions(call: &Call<'_>, id: &str) -> Result<Ans
         return Err(not_found(&format!("tenancy {id}")));
     }
     Ok(Answer::read(json!([{"regionKey": "IAD", "regionName": "us-ashburn-1", "status": "READY", "isHomeRegion": true}])))
+}
+
+/// Refuses (404) a classic call on a user of a SECONDARY domain; unknown users are left to the
+/// operation (also 404).
+pub(crate) fn classic_user_visible(call: &Call<'_>, id: &str) -> Result<(), SimError> {
+    let st = call.sim.state();
+    match st.iam.users.get(id) {
+        Some(u) if u.domain_id != st.iam.default_domain => Err(not_found(&format!("user {id}"))),
+        _ => Ok(()),
+    }
+}
+
+/// ListDomains: a bare array, filtered by `type`, `lifecycleState`, `displayName` or `name`;
+/// `[]` for a tenancy without identity domains or another compartment.
+pub(crate) fn list_domains(call: &Call<'_>) -> Result<Answer, SimError> {
+    let compartment = call.param("compartmentId").ok_or_else(|| err(400, "MissingParameter", "compartmentId is required"))?;
+    let (st, base) = (call.sim.state(), call.sim.endpoint().unwrap_or_default());
+    let keep = |field: &str, value: &str| call.param(field).is_none_or(|want| want == value);
+    let list: Vec<Value> = st
+        .domains
+        .visible()
+        .iter()
+        .filter(|d| compartment == st.tenancy_id && keep("type", d.kind.as_str()) && keep("lifecycleState", &d.state))
+        .filter(|d| keep("displayName", &d.name) && keep("name", &d.name))
+        .map(|d| d.json(&st.tenancy_id, &base))
+        .collect();
+    Ok(Answer::read(Value::Array(list)))
+}
+
+pub(crate) fn get_domain(call: &Call<'_>, id: &str) -> Result<Answer, SimError> {
+    let (st, base) = (call.sim.state(), call.sim.endpoint().unwrap_or_default());
+    Ok(Answer::read(st.domains.get(id)?.json(&st.tenancy_id, &base)))
 }
 
 pub(crate) fn get_user(call: &Call<'_>, id: &str) -> Result<Answer, SimError> {

@@ -1,25 +1,33 @@
-//! An embedded OCI simulator: Vault (`20180608`), Secrets (`20190301`), Identity (`20160918`) and
-//! Notifications (`20181201`) on the real paths with the real JSON, so the function, the demo, the
-//! tests and the official OCI SDKs can run rotations with no cloud account.
+//! An embedded OCI simulator: Vault (`20180608`), Secrets (`20190301`), Identity (`20160918`),
+//! identity domains' REST API (SCIM, at `<endpoint>/idcs-<32 hex>/admin/v1/`) and Notifications
+//! (`20181201`) on the real paths with the real JSON, so the function, the demo, the tests and the
+//! official OCI SDKs can run rotations with no cloud account.
 //!
 //! Faithful where the rotation depends on it: version stages (CURRENT, PENDING, PREVIOUS, LATEST,
 //! DEPRECATED) and promotion, etags and `if-match`, a secret `UPDATING` for a moment after each
 //! update, `SSH_KEY` auto-generation, IAM's per-user limits, one-time secrets shown only by the
 //! create call, keys `CREATING` until propagated, `opc-retry-token` idempotency, and an OCI
 //! signature check of every request (resource-principal sessions it issued, an administrator's API
-//! key, and a user's own API key for their own GetUser). Faults can be injected at the Nth matching
-//! request, and every request is journaled.
+//! key, and a user's own API key for their own GetUser and domain `Me`). The tenancy has a Default
+//! identity domain holding every classic user, and SECONDARY domains whose users only their
+//! domain's API serves; one store holds every credential. Faults can be injected at the Nth
+//! matching request, and every request is journaled.
 //!
-//! Layout: [`Simulator`] (this file) is the API. The model and its rules: `state`, `iam`,
-//! `vault_model`, `update`, `autogen`. The wire: `http` (the request pipeline), `auth` and `rpst`
-//! (principals), `routes` (the routing table), `vault`, `secrets`, `identity` and `notifications`
-//! (the operations), `retry` (retry-token memory), `response` (answers and errors). Also `faults`
-//! (fault queue and journal), `admin` (the `/_sim/` surface), `seed` (the demo tenancy), `views`
-//! (inspection types), `ids` and `error`.
+//! Layout: [`Simulator`] (this file, and `domain_api` for identity domains) is the API. The model
+//! and its rules: `state`, `iam`, `domains`, `vault_model`, `update`, `autogen`. The wire: `http`
+//! (the request pipeline), `auth` and `rpst` (principals), `routes` and `domain_routes` (the
+//! routing tables), `vault`, `secrets`, `identity`, `domain_ops` and `notifications` (the
+//! operations), `scim` (SCIM wire helpers), `retry` (retry-token memory), `response` (answers and
+//! errors). Also `faults` (fault queue and journal), `admin` (the `/_sim/` surface), `seed` (the
+//! demo tenancy), `views` (inspection types), `ids` and `error`.
 
 mod admin;
 mod auth;
 mod autogen;
+mod domain_api;
+mod domain_ops;
+mod domain_routes;
+mod domains;
 mod error;
 mod faults;
 mod http;
@@ -31,6 +39,7 @@ mod response;
 mod retry;
 mod routes;
 mod rpst;
+mod scim;
 mod secrets;
 mod seed;
 mod state;
@@ -55,13 +64,14 @@ use serde_json::{json, Value};
 pub use autogen::AutoGen;
 pub use error::SimError;
 pub use faults::{Fault, FaultKind, JournalEntry};
-pub use views::{AdminPrincipal, ApiKeyView, CredView, ResourcePrincipalSession, Seeded, VersionView};
+pub use views::{AdminPrincipal, ApiKeyView, CredView, DomainView, ResourcePrincipalSession, Seeded, VersionView};
 
 use crate::secret::CredentialKind;
 use iam::CredKind;
 use vault_model::{new_secret_id, Secret};
 
-/// Timing knobs.
+/// Timing knobs, and whether the tenancy has identity domains. Build with
+/// `SimOptions { updating_ms: 0, key_propagation_ms: 0, ..Default::default() }`.
 #[derive(Debug, Clone)]
 pub struct SimOptions {
     /// How long a secret stays `UPDATING` after an update, in milliseconds (default 50).
@@ -69,11 +79,15 @@ pub struct SimOptions {
     /// How long a key uploaded with UploadApiKey stays `CREATING` (not usable to sign), in
     /// milliseconds (default 0). Keys added by [`Simulator::upload_api_key`] are ACTIVE at once.
     pub key_propagation_ms: u64,
+    /// True (default): the tenancy has identity domains (a Default one holding the classic users;
+    /// ListDomains lists them and their URLs answer). False: a legacy tenancy, whose ListDomains
+    /// answers `[]` and which serves no domain URL.
+    pub identity_domains: bool,
 }
 
 impl Default for SimOptions {
     fn default() -> Self {
-        SimOptions { updating_ms: 50, key_propagation_ms: 0 }
+        SimOptions { updating_ms: 50, key_propagation_ms: 0, identity_domains: true }
     }
 }
 
@@ -83,6 +97,8 @@ struct Inner {
     faults: Mutex<faults::FaultQueue>,
     journal: Mutex<faults::Journal>,
     requests: AtomicU64,
+    /// Where the simulator is served (`http://127.0.0.1:PORT`), once known: domain URLs start with it.
+    endpoint: Mutex<Option<String>>,
 }
 
 /// The simulator: one tenancy with one vault. Cheap to clone (clones share the state).
@@ -112,11 +128,12 @@ impl Simulator {
     pub fn new(opts: SimOptions) -> Simulator {
         Simulator {
             inner: Arc::new(Inner {
+                state: Mutex::new(state::State::new(opts.identity_domains)),
                 opts,
-                state: Mutex::new(state::State::new()),
                 faults: Mutex::new(faults::FaultQueue::default()),
                 journal: Mutex::new(faults::Journal::default()),
                 requests: AtomicU64::new(0),
+                endpoint: Mutex::new(None),
             }),
         }
     }
@@ -134,15 +151,20 @@ impl Simulator {
         axum::Router::new().fallback(http::handle).layer(axum::extract::DefaultBodyLimit::max(1024 * 1024)).with_state(self.clone())
     }
 
-    /// Serves on `listener` until the process ends.
+    /// Serves on `listener` until the process ends. Unless an endpoint was set already
+    /// ([`Simulator::set_endpoint`]), it becomes `http://<listener address>`.
     pub async fn serve(&self, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+        let addr = listener.local_addr()?;
+        lock(&self.inner.endpoint).get_or_insert_with(|| format!("http://{addr}"));
         axum::serve(listener, self.router()).await
     }
 
-    /// Serves on a random loopback port in a background task; returns `http://127.0.0.1:PORT`.
+    /// Serves on a random loopback port in a background task; returns `http://127.0.0.1:PORT`
+    /// (which becomes the simulator's endpoint).
     pub async fn spawn(&self) -> std::io::Result<String> {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let endpoint = format!("http://{}", listener.local_addr()?);
+        self.set_endpoint(&endpoint);
         let sim = self.clone();
         tokio::spawn(async move {
             if let Err(e) = sim.serve(listener).await {
@@ -150,6 +172,17 @@ impl Simulator {
             }
         });
         Ok(endpoint)
+    }
+
+    /// Sets the URL clients reach the simulator at (no trailing slash); identity domain URLs
+    /// (`<endpoint>/idcs-<hex>`) start with it.
+    pub fn set_endpoint(&self, endpoint: &str) {
+        *lock(&self.inner.endpoint) = Some(endpoint.trim_end_matches('/').to_owned());
+    }
+
+    /// The URL the simulator is served at, once known (set by `spawn`, `serve` or `set_endpoint`).
+    pub fn endpoint(&self) -> Option<String> {
+        lock(&self.inner.endpoint).clone()
     }
 
     /// The tenancy OCID.
@@ -380,14 +413,16 @@ impl Simulator {
             .users
             .values()
             .map(|u| {
-                json!({"id": u.id, "name": u.name, "isAdmin": st.iam.admins.contains(&u.id),
+                json!({"id": u.id, "name": u.name, "isAdmin": st.iam.admins.contains(&u.id), "domainId": u.domain_id, "scimId": u.scim_id,
                     "apiKeys": u.api_keys.iter().map(|k| json!({"fingerprint": k.fingerprint, "lifecycleState": k.lifecycle()})).collect::<Vec<_>>(),
                     "authTokens": u.auth_tokens.iter().map(|c| json!({"id": c.id, "description": c.label})).collect::<Vec<_>>(),
                     "customerSecretKeys": u.customer_secret_keys.iter().map(|c| json!({"id": c.id, "displayName": c.label})).collect::<Vec<_>>(),
                     "hasUiPassword": u.ui_password.is_some(), "freeformTags": u.freeform_tags})
             })
             .collect();
-        json!({"tenancyId": st.tenancy_id, "vaultId": st.vault.id, "secrets": secrets, "users": users})
+        let base = self.endpoint().unwrap_or_default();
+        let domains: Vec<Value> = st.domains.visible().iter().map(|d| d.json(&st.tenancy_id, &base)).collect();
+        json!({"tenancyId": st.tenancy_id, "vaultId": st.vault.id, "domains": domains, "secrets": secrets, "users": users})
     }
 
     /// True when `key` is one of the user's API keys (any state).

@@ -1,6 +1,7 @@
 //! What a simulated OCI operation answers ([`Answer`]) and how answers become HTTP responses: JSON
 //! with `opc-request-id` on every response, `etag` and `opc-next-page` where OCI sends them, error
-//! bodies `{"code", "message"}`, and the broken response used to simulate a dropped connection.
+//! bodies `{"code", "message"}` (SCIM's `{"schemas", "detail", "status"}` at identity domain
+//! URLs, see [`ErrorShape`]), and the broken response used to simulate a dropped connection.
 
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
@@ -85,9 +86,37 @@ pub(crate) fn error_response(e: &SimError) -> Response {
     json_response(e.status, &json!({"code": e.code, "message": e.message}))
 }
 
+/// How an API words its errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ErrorShape {
+    /// OCI's `{"code", "message"}`.
+    Oci,
+    /// SCIM's, at an identity domain's URL.
+    Scim,
+}
+
+impl ErrorShape {
+    /// The shape of errors answered at `path`.
+    pub(crate) fn of_path(path: &str) -> ErrorShape {
+        if path.starts_with("/idcs-") {
+            ErrorShape::Scim
+        } else {
+            ErrorShape::Oci
+        }
+    }
+
+    /// The response of a failed operation.
+    pub(crate) fn response(self, e: &SimError) -> Response {
+        match self {
+            ErrorShape::Oci => error_response(e),
+            ErrorShape::Scim => json_response(e.status, &super::scim::error_body(e)),
+        }
+    }
+}
+
 /// 429 with `retry-after`.
-pub(crate) fn throttled(retry_after_secs: u64) -> Response {
-    let mut resp = error_response(&super::error::err(429, "TooManyRequests", "Too many requests (simulated throttle)"));
+pub(crate) fn throttled(shape: ErrorShape, retry_after_secs: u64) -> Response {
+    let mut resp = shape.response(&super::error::err(429, "TooManyRequests", "Too many requests (simulated throttle)"));
     set(&mut resp, "retry-after", &retry_after_secs.to_string());
     resp
 }

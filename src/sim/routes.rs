@@ -1,9 +1,12 @@
 //! The OCI routing table: which method and path is which operation (with its path parameters,
 //! percent-decoded), and the call context a handler receives (query, body, `opc-retry-token`,
-//! `if-match`). Vault `20180608`, Secrets `20190301`, Identity `20160918`, Notifications `20181201`.
+//! `if-match`, the signing user). Vault `20180608`, Secrets `20190301`, Identity `20160918` (with
+//! ListDomains and GetDomain), Notifications `20181201`, and each identity domain's REST API under
+//! `/idcs-<32 hex>/admin/v1/` (`domain_routes`).
 
 use serde_json::Value;
 
+use super::domain_routes::{self, DomainOp};
 use super::error::{err, SimError};
 use super::iam::CredKind;
 use super::response::Answer;
@@ -33,6 +36,10 @@ pub(crate) enum Route {
     CreateOrResetUiPassword(String),
     GetUiPasswordInformation(String),
     PublishMessage(String),
+    ListDomains,
+    GetDomain(String),
+    /// An operation of the domain served under `idcs-<hex>`.
+    Domain(String, DomainOp),
     Unknown,
 }
 
@@ -63,6 +70,11 @@ fn user_route(method: &str, id: &str, rest: &[&str]) -> Route {
     }
 }
 
+/// The hex of an `idcs-<32 hex>` path segment.
+fn domain_hex(segment: &str) -> Option<&str> {
+    segment.strip_prefix("idcs-").filter(|h| h.len() == 32 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
 impl Route {
     /// The operation of `method` on the (decoded) path segments.
     pub(crate) fn resolve(method: &str, segments: &[String]) -> Route {
@@ -85,6 +97,12 @@ impl Route {
             ("PUT", ["20160918", "users", id]) => Route::UpdateUser(own(id)),
             (_, ["20160918", "users", id, rest @ ..]) => user_route(method, id, rest),
             ("POST", ["20181201", "topics", topic, "messages"]) => Route::PublishMessage(own(topic)),
+            ("GET", ["20160918", "domains"]) => Route::ListDomains,
+            ("GET", ["20160918", "domains", id]) => Route::GetDomain(own(id)),
+            (_, [host, "admin", "v1", rest @ ..]) => match domain_hex(host) {
+                Some(hex) => Route::Domain(own(hex), DomainOp::resolve(method, rest)),
+                None => Route::Unknown,
+            },
             _ => Route::Unknown,
         }
     }
@@ -116,7 +134,27 @@ impl Route {
             Route::CreateOrResetUiPassword(_) => "CreateOrResetUIPassword",
             Route::GetUiPasswordInformation(_) => "GetUserUIPasswordInformation",
             Route::PublishMessage(_) => "PublishMessage",
+            Route::ListDomains => "ListDomains",
+            Route::GetDomain(_) => "GetDomain",
+            Route::Domain(_, op) => op.operation(),
             Route::Unknown => "Unknown",
+        }
+    }
+
+    /// The user of a classic `/20160918/users/{id}...` route.
+    fn classic_user(&self) -> Option<&str> {
+        match self {
+            Route::GetUser(id)
+            | Route::UpdateUser(id)
+            | Route::ListApiKeys(id)
+            | Route::UploadApiKey(id)
+            | Route::DeleteApiKey(id, _)
+            | Route::ListCreds(id, _)
+            | Route::CreateCred(id, _)
+            | Route::DeleteCred(id, _, _)
+            | Route::CreateOrResetUiPassword(id)
+            | Route::GetUiPasswordInformation(id) => Some(id),
+            _ => None,
         }
     }
 }
@@ -131,6 +169,8 @@ pub(crate) struct Call<'a> {
     pub body: &'a [u8],
     pub retry_token: Option<String>,
     pub if_match: Option<String>,
+    /// The user who signed the request, if a user did (an administrator or a user's own key).
+    pub caller: Option<String>,
 }
 
 impl Call<'_> {
@@ -150,6 +190,9 @@ impl Call<'_> {
 
 /// Runs the operation.
 pub(crate) async fn execute(route: &Route, call: &Call<'_>) -> Result<Answer, SimError> {
+    if let Some(user) = route.classic_user() {
+        identity::classic_user_visible(call, user)?;
+    }
     match route {
         Route::ListSecrets => vault::list_secrets(call),
         Route::GetSecret(id) => vault::get_secret(call, id),
@@ -172,6 +215,9 @@ pub(crate) async fn execute(route: &Route, call: &Call<'_>) -> Result<Answer, Si
         Route::CreateOrResetUiPassword(id) => identity::reset_ui_password(call, id),
         Route::GetUiPasswordInformation(id) => identity::ui_password_information(call, id),
         Route::PublishMessage(topic) => notifications::publish_message(call, topic),
+        Route::ListDomains => identity::list_domains(call),
+        Route::GetDomain(id) => identity::get_domain(call, id),
+        Route::Domain(hex, op) => domain_routes::execute(call, hex, op),
         Route::Unknown => Err(err(404, "NotFound", format!("{} {} is not an operation of this simulator", call.method, call.path))),
     }
 }

@@ -5,6 +5,12 @@
 //! which every rotation must leave alone. Every user is bound to its secret (the freeform tag
 //! `oci-rotator-<kind>`, contract 4.1) and carries a tag of its own (`team`). Auth tokens and customer secret keys get no unmanaged
 //! sibling: IAM allows two per user, and a rotation needs one free place beside the CURRENT one.
+//!
+//! With identity domains (the default), also a SECONDARY domain `rotation-demo-domain` with a user
+//! `rotation-demo-domain-<kind>` per kind, each holding a live credential made in the domain, and a
+//! secret `demo-domain-<kind>` per kind whose metadata names the domain (`domainId`) and whose
+//! content follows the contract's section 4 (auth tokens by OCID, customer secret keys by access
+//! key), each user bound to its secret the same way.
 
 use std::collections::BTreeMap;
 
@@ -13,6 +19,7 @@ use base64::Engine as _;
 use serde_json::{json, Value};
 
 use super::iam::CredKind;
+use super::state::State;
 use super::vault_model::{new_secret_id, Secret};
 use super::{Seeded, Simulator};
 use crate::keys::GeneratedKey;
@@ -25,9 +32,25 @@ fn two_keys() -> Option<(GeneratedKey, GeneratedKey)> {
     Some((crate::keys::generate(2048).ok()?, crate::keys::generate(2048).ok()?))
 }
 
+/// The domain user's API key: one per process (seeding stays at two key generations per simulator;
+/// simulators do not share state, so sharing this key pair between them changes nothing).
+fn domain_key() -> Option<&'static GeneratedKey> {
+    static KEY: std::sync::OnceLock<Option<GeneratedKey>> = std::sync::OnceLock::new();
+    KEY.get_or_init(|| crate::keys::generate(2048).ok()).as_ref()
+}
+
 pub(crate) async fn seed(sim: &Simulator) -> Seeded {
     let keys = two_keys();
-    let mut seeded = Seeded { secrets: BTreeMap::new(), users: BTreeMap::new() };
+    let mut seeded = Seeded {
+        secrets: BTreeMap::new(),
+        users: BTreeMap::new(),
+        domain_id: String::new(),
+        domain_url: String::new(),
+        domain_users: BTreeMap::new(),
+        domain_secrets: BTreeMap::new(),
+    };
+    let base = sim.endpoint().unwrap_or_default();
+    let _ = domain_key(); // generated before the lock is taken
     let mut st = sim.state();
     let tenancy = st.tenancy_id.clone();
     for kind in CredentialKind::ALL {
@@ -73,5 +96,58 @@ pub(crate) async fn seed(sim: &Simulator) -> Seeded {
         seeded.secrets.insert(kind.as_str().to_owned(), secret_id);
         seeded.users.insert(kind.as_str().to_owned(), user);
     }
+    if st.domains.enabled {
+        seed_domain(&mut st, &mut seeded, &base);
+    }
     seeded
+}
+
+/// The SECONDARY domain, its users and their secrets.
+fn seed_domain(st: &mut State, seeded: &mut Seeded, base: &str) {
+    let tenancy = st.tenancy_id.clone();
+    let domain = st.domains.add("rotation-demo-domain").clone();
+    seeded.domain_id = domain.id.clone();
+    seeded.domain_url = domain.url(base);
+    for kind in CredentialKind::ALL {
+        let lower = kind.as_str().to_ascii_lowercase();
+        let user = st.iam.add_user_in(&domain.id, &format!("rotation-demo-domain-{lower}"));
+        let secret_id = new_secret_id();
+        let marker = format!("oci-rotator {secret_id}");
+        let mut metadata = json!({"credentialType": kind.as_str(), "userId": user, "domainId": domain.id});
+        let content: Value = match kind {
+            CredentialKind::ApiKey => {
+                metadata["keyBits"] = json!(2048);
+                match domain_key() {
+                    Some(k) => {
+                        let _ = st.iam.add_api_key(&user, &k.public_pem, "", std::time::Duration::ZERO);
+                        json!({"fingerprint": k.fingerprint, "privateKey": k.private_pem.as_str(), "publicKey": k.public_pem,
+                            "tenancyId": tenancy, "region": "us-ashburn-1"})
+                    }
+                    None => json!({}),
+                }
+            }
+            CredentialKind::AuthToken => {
+                let (id, token) = st.iam.add_cred(&user, CredKind::AuthToken, &marker, &marker).unwrap_or_default();
+                json!({"authTokenId": id, "token": token})
+            }
+            CredentialKind::CustomerSecretKey => {
+                let (id, key) = st.iam.add_cred(&user, CredKind::CustomerSecretKey, &marker, &marker).unwrap_or_default();
+                json!({"accessKeyId": id, "secretAccessKey": key})
+            }
+            CredentialKind::ConsolePassword => {
+                let password = format!("{}aA1", super::ids::secret(16));
+                let _ = st.iam.set_ui_password(&user, &password);
+                json!({"password": password})
+            }
+        };
+        if let Ok(u) = st.iam.user_mut(&user) {
+            u.freeform_tags.insert(crate::binding::tag_key(kind), secret_id.clone());
+            u.freeform_tags.insert("team".to_owned(), "rotation-demo".to_owned());
+        }
+        let secret =
+            Secret::new(secret_id.clone(), &format!("demo-domain-{lower}"), &tenancy, metadata, B64.encode(content.to_string()), None);
+        st.vault.secrets.insert(secret_id.clone(), secret);
+        seeded.domain_secrets.insert(kind.as_str().to_owned(), secret_id);
+        seeded.domain_users.insert(kind.as_str().to_owned(), user);
+    }
 }

@@ -1,9 +1,10 @@
-//! Everything one simulated tenancy holds: its IAM, its vault, the answers remembered for
+//! Everything one simulated tenancy holds: its identity domains, its IAM, its vault, the answers remembered for
 //! `opc-retry-token` replays, messages published to notification topics, and the key that signs
 //! the resource-principal tokens it issues.
 
 use std::collections::HashMap;
 
+use super::domains::Domains;
 use super::iam::{CreatedResource, Iam};
 use super::ids;
 use super::response::Answer;
@@ -26,6 +27,7 @@ pub(crate) struct Published {
 
 pub(crate) struct State {
     pub tenancy_id: String,
+    pub domains: Domains,
     pub iam: Iam,
     pub vault: Vault,
     /// (path, retry token) -> remembered answer.
@@ -36,10 +38,14 @@ pub(crate) struct State {
 }
 
 impl State {
-    pub(crate) fn new() -> Self {
+    /// A tenancy with a Default identity domain, shown only when `identity_domains` is true.
+    pub(crate) fn new(identity_domains: bool) -> Self {
+        let domains = Domains::new(identity_domains);
+        let iam = Iam::new(&domains.default_domain().id);
         State {
             tenancy_id: ids::ocid("ocid1.tenancy.oc1..aaaaaaaa"),
-            iam: Iam::default(),
+            domains,
+            iam,
             vault: Vault::new(),
             retry_tokens: HashMap::new(),
             published: Vec::new(),

@@ -29,7 +29,8 @@ pub struct ApiKeyView {
 /// An auth token or customer secret key (never its secret).
 #[derive(Debug, Clone, Serialize)]
 pub struct CredView {
-    /// Id (the access key, for customer secret keys).
+    /// Id: the OCID for auth tokens, the access key for customer secret keys (for users of any
+    /// identity domain; not the SCIM id).
     pub id: String,
     /// Description (auth tokens) or display name (customer secret keys).
     pub description: String,
@@ -99,8 +100,26 @@ impl std::fmt::Debug for ResourcePrincipalSession {
 /// `CUSTOMER_SECRET_KEY`, `CONSOLE_PASSWORD`).
 #[derive(Debug, Clone, Serialize)]
 pub struct Seeded {
-    /// Secret OCID per kind.
+    /// Secret OCID per kind (users of the Default domain, managed with the classic API).
     pub secrets: BTreeMap<String, String>,
-    /// User OCID per kind.
+    /// User OCID per kind (Default domain).
     pub users: BTreeMap<String, String>,
+    /// The SECONDARY domain `rotation-demo-domain` (empty for a tenancy without identity domains).
+    pub domain_id: String,
+    /// Its URL (`<endpoint>/idcs-<hex>`; empty without identity domains).
+    pub domain_url: String,
+    /// User OCID per kind, in that domain.
+    pub domain_users: BTreeMap<String, String>,
+    /// Secret OCID per kind, for the users of that domain (metadata with `domainId`).
+    pub domain_secrets: BTreeMap<String, String>,
+}
+
+/// An identity domain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DomainView {
+    /// Its OCID (`ocid1.domain.oc1..…`).
+    pub id: String,
+    /// Its URL, `<simulator endpoint>/idcs-<32 hex>` (just `/idcs-<hex>` before the simulator is
+    /// served and no endpoint was set).
+    pub url: String,
 }

@@ -27,7 +27,7 @@ fn driver() -> Driver {
 }
 
 fn opts() -> SimOptions {
-    SimOptions { updating_ms: 0, key_propagation_ms: 0 }
+    SimOptions { updating_ms: 0, key_propagation_ms: 0, ..Default::default() }
 }
 
 /// Requests that changed IAM (anything but a read under `/20160918/`).

@@ -27,7 +27,7 @@ fn budget(kind: CredentialKind) -> usize {
 async fn a_clean_rotation_makes_no_more_oci_calls_than_its_budget() {
     // Given: the seeded tenancy (one single-version secret per kind, every user bound); no
     // UPDATING window, so no step polls and the count is the same on every run.
-    let rig = sim_rig(SimOptions { updating_ms: 0, key_propagation_ms: 0 }).await;
+    let rig = sim_rig(SimOptions { updating_ms: 0, key_propagation_ms: 0, ..Default::default() }).await;
     let driver = Driver { attempts_per_step: 1, retry_wait: Duration::from_millis(10) };
     let mut counts = BTreeMap::new();
     for kind in CredentialKind::ALL {

@@ -62,7 +62,7 @@ fn cases() -> Vec<Case> {
 
 fn opts() -> SimOptions {
     // No timing-dependent polling: a clean rotation makes the same calls every time.
-    SimOptions { updating_ms: 0, key_propagation_ms: 0 }
+    SimOptions { updating_ms: 0, key_propagation_ms: 0, ..Default::default() }
 }
 
 fn driver() -> Driver {

@@ -18,7 +18,7 @@ fn driver() -> Driver {
 }
 
 fn fast() -> SimOptions {
-    SimOptions { updating_ms: 20, key_propagation_ms: 50 }
+    SimOptions { updating_ms: 20, key_propagation_ms: 50, ..Default::default() }
 }
 
 #[tokio::test]

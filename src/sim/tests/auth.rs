@@ -117,7 +117,7 @@ async fn a_users_own_key_may_only_read_that_user() {
 
 #[tokio::test]
 async fn an_uploaded_key_signs_only_once_it_has_propagated() {
-    let (sim, admin) = setup(SimOptions { updating_ms: 0, key_propagation_ms: 300 }).await;
+    let (sim, admin) = setup(SimOptions { updating_ms: 0, key_propagation_ms: 300, ..Default::default() }).await;
     let user = sim.create_user("u");
     let key = crate::keys::generate(2048).unwrap();
     let r = admin.post(&format!("/20160918/users/{user}/apiKeys"), Some(&json!({"key": key.public_pem})), &[]).await;

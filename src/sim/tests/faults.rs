@@ -98,13 +98,16 @@ async fn the_admin_surface_injects_faults_and_shows_state_without_secrets() {
 
     let state = http.get(format!("{}/_sim/state", c.endpoint)).send().await.unwrap().text().await.unwrap();
     let parsed: Value = serde_json::from_str(&state).unwrap();
-    assert_eq!(parsed["secrets"].as_array().unwrap().len(), 4);
+    assert_eq!(parsed["secrets"].as_array().unwrap().len(), 8, "4 classic and 4 identity-domain secrets");
+    assert_eq!(parsed["domains"].as_array().unwrap().len(), 2);
     for (kind, field) in
         [("API_KEY", "privateKey"), ("AUTH_TOKEN", "token"), ("CUSTOMER_SECRET_KEY", "secretAccessKey"), ("CONSOLE_PASSWORD", "password")]
     {
-        let content = &sim.secret_versions(&seeded.secrets[kind])[0].content;
-        let secret = content[field].as_str().unwrap();
-        assert!(!state.contains(secret), "{kind} {field} leaked into /_sim/state");
+        for secrets in [&seeded.secrets, &seeded.domain_secrets] {
+            let content = &sim.secret_versions(&secrets[kind])[0].content;
+            let secret = content[field].as_str().unwrap();
+            assert!(!state.contains(secret), "{kind} {field} leaked into /_sim/state");
+        }
     }
     let token_id = sim.auth_tokens(&seeded.users["AUTH_TOKEN"])[0].id.clone();
     assert!(state.contains(&token_id), "credential ids are shown");

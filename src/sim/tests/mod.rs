@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)] // `#[tokio::test]` bodies are not seen as tests by clippy
 
 mod auth;
+mod domains;
 mod faults;
 mod identity;
 mod vault;
@@ -126,7 +127,7 @@ pub(super) async fn setup(opts: SimOptions) -> (Simulator, Client) {
 
 /// Options with no UPDATING window (tests that write several times in a row).
 pub(super) fn instant() -> SimOptions {
-    SimOptions { updating_ms: 0, key_propagation_ms: 0 }
+    SimOptions { updating_ms: 0, key_propagation_ms: 0, ..Default::default() }
 }
 
 /// Base64 of a JSON value, as secret content.

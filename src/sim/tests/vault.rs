@@ -74,7 +74,7 @@ async fn if_match_must_be_the_current_etag() {
 
 #[tokio::test]
 async fn a_secret_is_updating_for_a_while_after_an_update() {
-    let (sim, c) = setup(SimOptions { updating_ms: 300, key_propagation_ms: 0 }).await;
+    let (sim, c) = setup(SimOptions { updating_ms: 300, key_propagation_ms: 0, ..Default::default() }).await;
     let id = sim.create_secret("s", json!({}), &json!({"v": 1}), None);
     let path = format!("/20180608/secrets/{id}");
     assert_eq!(c.get(&path).await.json["lifecycleState"], "ACTIVE");
@@ -216,7 +216,7 @@ async fn unknown_routes_are_404_not_found() {
 
 #[tokio::test]
 async fn secrets_are_listed_by_compartment_and_state() {
-    let (sim, c) = setup(SimOptions { updating_ms: 10_000, key_propagation_ms: 0 }).await;
+    let (sim, c) = setup(SimOptions { updating_ms: 10_000, key_propagation_ms: 0, ..Default::default() }).await;
     let a = sim.create_secret("a", json!({"m": 1}), &json!({"v": 1}), None);
     let b = sim.create_secret("b", json!({}), &json!({"v": 1}), None);
     c.put(&format!("/20180608/secrets/{b}"), &pending(&json!({"v": 2})), &[]).await;

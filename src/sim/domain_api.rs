@@ -1,0 +1,58 @@
+//! The simulator's public API for identity domains, for tests and the demo: the Default domain,
+//! SECONDARY domains and their users, domain URLs and lifecycle states, and a user's SCIM id. The
+//! credential accessors of [`Simulator`] (`api_keys`, `auth_tokens`, `ui_password`, `bind_user`...)
+//! take a user OCID of any domain.
+
+use super::domains::Domain;
+use super::error::SimError;
+use super::{DomainView, Simulator};
+
+impl Simulator {
+    fn view(&self, d: &Domain) -> DomainView {
+        DomainView { id: d.id.clone(), url: d.url(&self.endpoint().unwrap_or_default()) }
+    }
+
+    /// The Default domain (it exists, but is not listed, in a tenancy without identity domains).
+    pub fn default_domain(&self) -> DomainView {
+        let d = self.state().domains.default_domain().clone();
+        self.view(&d)
+    }
+
+    /// Creates an ACTIVE SECONDARY domain named `name`.
+    pub fn create_domain(&self, name: &str) -> DomainView {
+        let d = self.state().domains.add(name).clone();
+        self.view(&d)
+    }
+
+    /// Creates an ACTIVE user in the domain `domain_id`; returns its OCID. The classic API does not
+    /// serve users of a SECONDARY domain. An unknown `domain_id` gives a user no API serves.
+    pub fn create_domain_user(&self, domain_id: &str, name: &str) -> String {
+        let mut st = self.state();
+        if st.domains.any(domain_id).is_none() {
+            tracing::warn!(domain_id, "create_domain_user: no such identity domain; no API will serve the user");
+        }
+        st.iam.add_user_in(domain_id, name)
+    }
+
+    /// The domain's URL (`<endpoint>/idcs-<hex>`), if the domain exists.
+    pub fn domain_url(&self, domain_id: &str) -> Option<String> {
+        let d = self.state().domains.any(domain_id).cloned()?;
+        Some(self.view(&d).url)
+    }
+
+    /// Sets a domain's lifecycle state (`ACTIVE`, `INACTIVE`, `CREATING`, `DELETING`). A domain that
+    /// is not ACTIVE answers 404 at its URL; GetDomain and ListDomains show the state.
+    pub fn set_domain_state(&self, domain_id: &str, state: &str) -> Result<(), SimError> {
+        self.state().domains.set_state(domain_id, state)
+    }
+
+    /// The OCID of the user's identity domain.
+    pub fn user_domain(&self, user_id: &str) -> Option<String> {
+        self.state().iam.users.get(user_id).map(|u| u.domain_id.clone())
+    }
+
+    /// The user's SCIM id (32 hex) in its domain.
+    pub fn user_scim_id(&self, user_id: &str) -> Option<String> {
+        self.state().iam.users.get(user_id).map(|u| u.scim_id.clone())
+    }
+}
