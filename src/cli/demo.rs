@@ -1,4 +1,5 @@
-//! `oci-rotator demo`: a full rotation of all four credential kinds with no cloud account.
+//! `oci-rotator demo`: a full rotation of all four credential kinds, for users of the Default
+//! domain and of another identity domain, with no cloud account.
 //!
 //! Starts the embedded OCI simulator and the function (its real router, on loopback TCP, signing
 //! as a resource principal the simulator issued), seeds one secret per credential kind, plays
@@ -48,11 +49,15 @@ pub async fn run(rounds: u32) -> Result<bool, String> {
     let transport = HttpTransport::new(function, Duration::from_secs(60));
     let driver = Driver { attempts_per_step: 3, retry_wait: Duration::from_millis(300) };
     let mut all_ok = true;
-    for kind in CredentialKind::ALL {
-        let (Some(secret_id), Some(user_id)) = (seeded.secrets.get(kind.as_str()), seeded.users.get(kind.as_str())) else {
-            return Err(format!("the simulator seeded no {kind} secret"));
+    // Users of the Default domain (classic IAM API), then users of another identity domain (its
+    // REST API): the same four steps, the same checks.
+    let populations =
+        [("", &seeded.secrets, &seeded.users), (" (identity domain rotation-demo-domain)", &seeded.domain_secrets, &seeded.domain_users)];
+    for (kind, (where_, secrets, users)) in populations.iter().flat_map(|p| CredentialKind::ALL.into_iter().map(move |k| (k, p))) {
+        let (Some(secret_id), Some(user_id)) = (secrets.get(kind.as_str()), users.get(kind.as_str())) else {
+            return Err(format!("the simulator seeded no {kind} secret{where_}"));
         };
-        println!("== {kind}  secret {secret_id}\n   user {user_id}");
+        println!("== {kind}{where_}  secret {secret_id}\n   user {user_id}");
         let managed_before = managed_ids(&sim, secret_id, kind);
         let unmanaged: BTreeSet<String> = checks::iam_credentials(&sim, kind, user_id).difference(&managed_before).cloned().collect();
         print_state(&sim, "before", secret_id, kind, user_id, &unmanaged);

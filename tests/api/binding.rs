@@ -30,9 +30,13 @@ fn opts() -> SimOptions {
     SimOptions { updating_ms: 0, key_propagation_ms: 0, ..Default::default() }
 }
 
-/// Requests that changed IAM (anything but a read under `/20160918/`).
+/// Requests that changed IAM: the classic API's (`/20160918/`) or an identity domain's (`/admin/v1/`).
 fn iam_writes(journal: &[JournalEntry]) -> Vec<String> {
-    journal.iter().filter(|j| j.write && j.path.starts_with("/20160918/")).map(|j| format!("{} {}", j.operation, j.path)).collect()
+    journal
+        .iter()
+        .filter(|j| j.write && (j.path.starts_with("/20160918/") || j.path.contains("/admin/v1/")))
+        .map(|j| format!("{} {}", j.operation, j.path))
+        .collect()
 }
 
 /// The user's tags with the binding tag of `kind` set to `value` (removed when None).
@@ -183,8 +187,8 @@ async fn with_the_binding_off_an_unbound_user_rotates_without_reading_its_tags()
         let live_checks = match kind {
             // VERIFY (CURRENT), UPDATE (PENDING refused, CURRENT, PENDING after the upload), PROMOTE.
             CredentialKind::ApiKey => 5,
-            // VERIFY, UPDATE and PROMOTE: the user is ACTIVE.
-            CredentialKind::ConsolePassword => 3,
+            // Console passwords in a tenancy with identity domains are read from the Default
+            // domain's REST API, not with GetUser; tokens and secret keys are listed.
             _ => 0,
         };
         assert_eq!(reads, live_checks, "{kind}: GetUser calls");
@@ -322,4 +326,26 @@ async fn wiremock_an_unbound_auth_token_user_gets_no_create_and_no_delete() {
     assert!(out.return_message.contains("oci-rotator-auth-token") && out.return_message.contains("is missing"), "{}", out.return_message);
     assert_eq!(creds.ids(), vec!["ocid1.credential.oc1..current".to_owned(), "ocid1.credential.oc1..orphan".to_owned()]);
     assert!(app.requests("PUT", "/secrets/").await.is_empty(), "no version was written");
+}
+
+#[tokio::test]
+async fn a_user_of_an_identity_domain_is_bound_by_the_tag_in_its_oci_tags_extension() {
+    let rig = sim_rig(opts()).await.in_domain();
+    for kind in CredentialKind::ALL {
+        // Given: the domain user's OCI tags no longer name the secret.
+        let user = rig.user(kind);
+        rig.sim.set_user_tags(&user, with_binding(&rig, kind, Some(OTHER_SECRET))).unwrap();
+        rig.sim.clear_journal();
+        // When
+        let answers = driver().rotate(&rig.transport(Duration::from_secs(30)), &rig.secret(kind), &mut |_| {}).await;
+        // Then: 400 with the domain's patch command, and no write to the domain or IAM.
+        let out = refusal(&answers);
+        assert_eq!(out.response_code, 400, "{kind}: {}", out.return_message);
+        assert!(out.return_message.contains("oci identity-domains user patch"), "{kind}: {}", out.return_message);
+        assert_eq!(iam_writes(&rig.sim.journal()), Vec::<String>::new(), "{kind}");
+        // And once the tag names it again, the rotation goes through.
+        rig.sim.set_user_tags(&user, with_binding(&rig, kind, Some(&rig.secret(kind)))).unwrap();
+        let answers = rig.rotate(kind, &driver(), Duration::from_secs(30)).await;
+        assert!(completed(&answers), "{kind}: {answers:?}");
+    }
 }

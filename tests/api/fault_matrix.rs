@@ -1,4 +1,5 @@
-//! The fault matrix: for each credential kind, every OCI call index of a clean rotation, and every
+//! The fault matrix: for each credential kind, of a Default-domain user (classic API) and of a user
+//! of another identity domain (the domain's REST API), every OCI call index of a clean rotation, and every
 //! fault (HTTP 500, 429 with retry-after, connection reset before the change, change applied but
 //! response lost, an answer slower than the deadline, and a crash of the function at that call),
 //! a rotation in which Vault retries the failing step (up to 6 tries) must still meet the
@@ -69,10 +70,21 @@ fn driver() -> Driver {
     Driver { attempts_per_step: 6, retry_wait: Duration::from_millis(10) }
 }
 
-/// Runs every case for one kind; returns (cases run, failures).
-async fn matrix_for(kind: CredentialKind) -> (usize, Vec<String>, Vec<String>) {
-    // The number of OCI calls of a clean rotation, in steady state (after a first rotation).
+/// A rig on the Default domain's users (classic API), or on the SECONDARY identity domain's.
+async fn rig_for(domain: bool) -> SimRig {
     let rig = sim_rig(opts()).await;
+    if domain {
+        rig.in_domain()
+    } else {
+        rig
+    }
+}
+
+/// Runs every case for one kind; returns (cases run, failures).
+async fn matrix_for(kind: CredentialKind, domain: bool) -> (usize, Vec<String>, Vec<String>) {
+    let label = if domain { format!("{kind} (identity domain)") } else { kind.to_string() };
+    // The number of OCI calls of a clean rotation, in steady state (after a first rotation).
+    let rig = rig_for(domain).await;
     assert!(completed(&rig.rotate(kind, &driver(), STEP_TIMEOUT * 4).await));
     let before = rig.sim.request_count();
     assert!(completed(&rig.rotate(kind, &driver(), STEP_TIMEOUT * 4).await));
@@ -83,7 +95,7 @@ async fn matrix_for(kind: CredentialKind) -> (usize, Vec<String>, Vec<String>) {
     for index in 1..=calls {
         for case in cases() {
             run += 1;
-            let rig = sim_rig(opts()).await;
+            let rig = rig_for(domain).await;
             let unmanaged = rig.unmanaged(kind);
             assert!(completed(&rig.rotate(kind, &driver(), STEP_TIMEOUT * 4).await), "warm-up");
             let (answers, lockouts) = match case {
@@ -103,33 +115,34 @@ async fn matrix_for(kind: CredentialKind) -> (usize, Vec<String>, Vec<String>) {
                 Case::Crash => "crash",
             };
             if !lockouts.is_empty() {
-                failures.push(format!("{kind} call {index} {name}: lockout {lockouts:?}"));
+                failures.push(format!("{label} call {index} {name}: lockout {lockouts:?}"));
                 continue;
             }
             if !completed(&answers) {
-                failures.push(format!("{kind} call {index} {name}: rotation did not complete: {:?}", answers.last()));
+                failures.push(format!("{label} call {index} {name}: rotation did not complete: {:?}", answers.last()));
                 continue;
             }
             let problems = rig.violations(kind, PreviousCredential::KeepUntilNextRotation, &unmanaged);
             if !problems.is_empty() {
-                failures.push(format!("{kind} call {index} {name}: {problems:?}"));
+                failures.push(format!("{label} call {index} {name}: {problems:?}"));
             }
             secrets.extend(rig.secret_values());
         }
     }
-    println!("fault matrix {kind}: {calls} OCI calls per rotation x {} faults = {run} rotations", cases().len());
+    println!("fault matrix {label}: {calls} OCI calls per rotation x {} faults = {run} rotations", cases().len());
     (run, failures, secrets)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_fault_at_every_oci_call_of_every_kind_meets_the_contract() {
     let results = Arc::new(tokio::sync::Mutex::new(Vec::new()));
-    let tasks: Vec<_> = CredentialKind::ALL
+    let tasks: Vec<_> = [false, true]
         .into_iter()
-        .map(|kind| {
+        .flat_map(|domain| CredentialKind::ALL.into_iter().map(move |kind| (kind, domain)))
+        .map(|(kind, domain)| {
             let results = results.clone();
             tokio::spawn(async move {
-                let r = matrix_for(kind).await;
+                let r = matrix_for(kind, domain).await;
                 results.lock().await.push(r);
             })
         })

@@ -48,6 +48,15 @@ pub async fn sim_rig(opts: SimOptions) -> SimRig {
 }
 
 impl SimRig {
+    /// The same simulator and function, looking at the seeded users of the SECONDARY identity
+    /// domain and their secrets (metadata with `domainId`) instead of the Default domain's.
+    pub fn in_domain(&self) -> SimRig {
+        let mut seeded = self.seeded.clone();
+        seeded.secrets = seeded.domain_secrets.clone();
+        seeded.users = seeded.domain_users.clone();
+        SimRig { sim: self.sim.clone(), endpoint: self.endpoint.clone(), seeded, rotator: self.rotator.clone() }
+    }
+
     pub fn secret(&self, kind: CredentialKind) -> String {
         self.seeded.secrets[kind.as_str()].clone()
     }

@@ -226,3 +226,69 @@ async fn an_api_key_secret_holding_a_key_under_2048_bits_is_refused_with_a_400_a
     assert!(rig.sim.api_keys(&user).is_empty());
     assert_eq!(rig.sim.secret_versions(&secret).len(), 1);
 }
+
+#[tokio::test]
+async fn every_kind_of_a_user_of_another_identity_domain_rotates_twice_through_the_domain_api() {
+    // Given: the seeded SECONDARY domain's users, one secret per kind with `domainId`.
+    let rig = sim_rig(fast()).await.in_domain();
+    for kind in CredentialKind::ALL {
+        let unmanaged = rig.unmanaged(kind);
+        rig.sim.clear_journal();
+        for round in 1..=2 {
+            // When
+            let answers = rig.rotate(kind, &driver(), Duration::from_secs(30)).await;
+            // Then
+            assert!(completed(&answers), "{kind} round {round}: {answers:?}");
+            let problems = rig.violations(kind, PreviousCredential::KeepUntilNextRotation, &unmanaged);
+            assert!(problems.is_empty(), "{kind} round {round}: {problems:?}");
+        }
+        // Nothing went through the classic API's users: the domain's REST API did it all.
+        let classic: Vec<String> = rig
+            .sim
+            .journal()
+            .iter()
+            .filter(|j| j.path.starts_with("/20160918/users"))
+            .map(|j| format!("{} {}", j.method, j.path))
+            .collect();
+        assert!(classic.is_empty(), "{kind}: {classic:?}");
+        assert!(rig.sim.journal().iter().any(|j| j.write && j.path.contains("/admin/v1/")), "{kind}: the domain API wrote");
+    }
+    assert_logs_hold_none_of(&rig.secret_values());
+}
+
+#[tokio::test]
+async fn a_console_password_in_a_tenancy_without_identity_domains_is_reset_with_the_classic_api() {
+    // Given: a legacy tenancy (ListDomains answers nothing).
+    let rig = sim_rig(SimOptions { identity_domains: false, ..fast() }).await;
+    let kind = CredentialKind::ConsolePassword;
+    let unmanaged = rig.unmanaged(kind);
+    rig.sim.clear_journal();
+    // When
+    let answers = rig.rotate(kind, &driver(), Duration::from_secs(30)).await;
+    // Then: IAM's one-time password, through CreateOrResetUIPassword.
+    assert!(completed(&answers), "{answers:?}");
+    assert!(rig.violations(kind, PreviousCredential::KeepUntilNextRotation, &unmanaged).is_empty());
+    let ops: Vec<String> = rig.sim.journal().iter().filter(|j| j.write).map(|j| j.operation.clone()).collect();
+    assert!(ops.iter().any(|o| o == "CreateOrResetUIPassword"), "{ops:?}");
+}
+
+#[tokio::test]
+async fn a_console_password_in_a_tenancy_with_identity_domains_is_never_reset_with_the_classic_api() {
+    // Given: the seeded tenancy has identity domains; the CONSOLE_PASSWORD user is a classic one.
+    let rig = sim_rig(fast()).await;
+    let kind = CredentialKind::ConsolePassword;
+    let unmanaged = rig.unmanaged(kind);
+    rig.sim.clear_journal();
+    // When
+    let answers = rig.rotate(kind, &driver(), Duration::from_secs(30)).await;
+    // Then: the Default domain's UserPasswordChanger set it; the classic reset was never called.
+    assert!(completed(&answers), "{answers:?}");
+    assert!(rig.violations(kind, PreviousCredential::KeepUntilNextRotation, &unmanaged).is_empty());
+    let journal = rig.sim.journal();
+    assert!(journal.iter().all(|j| j.operation != "CreateOrResetUIPassword"));
+    assert!(
+        journal.iter().any(|j| j.write && j.path.contains("/admin/v1/UserPasswordChanger/")),
+        "{:?}",
+        journal.iter().map(|j| &j.operation).collect::<Vec<_>>()
+    );
+}
