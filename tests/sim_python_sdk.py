@@ -1,8 +1,10 @@
 """Drives the embedded OCI simulator with the official OCI Python SDK (oci 2.189.0) through the
 SDK's `service_endpoint` override: what passes here is signed and shaped as OCI's own clients do it.
 
-Usage: python3 sim_python_sdk.py <config file> <endpoint> <secret OCID> <user OCID>
-Prints OK and exits 0 when every call behaved as OCI documents it.
+Usage: python3 sim_python_sdk.py <config file> <endpoint> <secret OCID> <user OCID> <domain URL> <domain users JSON>
+(the domain and its users by kind as `Simulator::seed` made them). Prints OK and exits 0 when every
+call behaved as OCI documents it, including identity domains: the classic ListDomains/GetDomain and
+`oci.identity_domains.IdentityDomainsClient` at the domain's URL with the same signer.
 """
 
 import base64
@@ -33,8 +35,71 @@ def expect_error(status, code, call, *args, **kwargs):
     raise AssertionError(f"expected {status} {code}")
 
 
+def expect_status(status, call, *args, **kwargs):
+    try:
+        call(*args, **kwargs)
+    except oci.exceptions.ServiceError as e:
+        assert e.status == status, (e.status, e.code, e.message)
+        return
+    raise AssertionError(f"expected {status}")
+
+
+PASSWORD_STATE = "urn:ietf:params:scim:schemas:oracle:idcs:extension:passwordState:User"
+
+
+def identity_domains(config, identity, domain_url, domain_users):
+    # The classic API lists the Default domain and the seeded SECONDARY one, with its URL.
+    domains = identity.list_domains(config["tenancy"]).data
+    assert sorted(d.type for d in domains) == ["DEFAULT", "SECONDARY"], [d.type for d in domains]
+    demo = next(d for d in domains if d.display_name == "rotation-demo-domain")
+    assert demo.url == domain_url and demo.lifecycle_state == "ACTIVE", (demo.url, domain_url)
+    assert identity.get_domain(demo.id).data.url == domain_url
+
+    # The domain's REST API at that URL, signed by the same signer.
+    # The SDK refuses a service endpoint with a path ("endpoint must not contain path"): OCI serves each
+    # domain on a host of its own, the simulator under a path of its one endpoint (`/idcs-<hex>`). Lift
+    # that check for this client only; the request is still built as `endpoint + /admin/v1/...` and
+    # signed over that full path, as the function signs it.
+    idd = oci.identity_domains.IdentityDomainsClient(config, service_endpoint=domain_url)
+    idd.base_client._validate_endpoint_host_components = lambda endpoint: None
+    token_user, key_user, pw_user = domain_users["AUTH_TOKEN"], domain_users["API_KEY"], domain_users["CONSOLE_PASSWORD"]
+    user = idd.get_user(token_user, attribute_sets=["all"]).data
+    assert user.ocid == token_user and user.active, user
+    tags = {t.key: t.value for t in user.urn_ietf_params_scim_schemas_oracle_idcs_extension_oci_tags.freeform_tags}
+    assert tags["team"] == "rotation-demo" and tags["oci-rotator-auth-token"].startswith("ocid1.vaultsecret."), tags
+    assert user.urn_ietf_params_scim_schemas_oracle_idcs_extension_password_state_user.last_successful_set_date is None
+    expect_status(404, idd.get_user, "ocid1.user.oc1..nobody")
+
+    keys = idd.list_api_keys(filter=f'user.ocid eq "{key_user}"').data
+    assert keys.total_results == 1 and keys.resources[0].fingerprint and keys.resources[0].user.ocid == key_user, keys
+    assert idd.list_api_keys(filter=f'user.ocid eq "{token_user}"').data.total_results == 0
+
+    by_user = f'user.value eq "{user.id}"'
+    assert idd.list_auth_tokens(filter=by_user).data.total_results == 1
+    created = idd.create_auth_token(auth_token=oci.identity_domains.models.AuthToken(
+        schemas=["urn:ietf:params:scim:schemas:oracle:idcs:authToken"],
+        user=oci.identity_domains.models.AuthTokenUser(ocid=token_user), description="sdk")).data
+    assert created.token and created.ocid.startswith("ocid1.credential.") and created.user.value == user.id, created
+    listed = idd.list_auth_tokens(filter=by_user).data
+    assert listed.total_results == 2 and all(t.token is None for t in listed.resources)
+    idd.delete_auth_token(created.ocid)
+    expect_status(404, idd.delete_auth_token, created.id)
+    assert idd.list_auth_tokens(filter=by_user).data.total_results == 1
+
+    changer = oci.identity_domains.models.UserPasswordChanger(
+        schemas=["urn:ietf:params:scim:schemas:oracle:idcs:UserPasswordChanger"], password="Sdk-Passw0rd-1", bypass_notification=True)
+    answer = idd.put_user_password_changer(pw_user, user_password_changer=changer).data
+    assert answer.password is None
+    weak = oci.identity_domains.models.UserPasswordChanger(schemas=changer.schemas, password="weak", bypass_notification=True)
+    expect_status(400, idd.put_user_password_changer, pw_user, user_password_changer=weak)
+    state = idd.get_user(pw_user, attributes=PASSWORD_STATE).data.urn_ietf_params_scim_schemas_oracle_idcs_extension_password_state_user
+    assert state.last_successful_set_date is not None
+    policies = idd.list_password_policies().data.resources
+    assert policies[0].min_length == 8 and policies[0].password_strength == "Standard"
+
+
 def main():
-    config_file, endpoint, secret_id, user_id = sys.argv[1:5]
+    config_file, endpoint, secret_id, user_id, domain_url, domain_users = sys.argv[1:7]
     config = oci.config.from_file(config_file, "DEFAULT")
     vaults = oci.vault.VaultsClient(config, service_endpoint=endpoint)
     secrets = oci.secrets.SecretsClient(config, service_endpoint=endpoint)
@@ -94,6 +159,8 @@ def main():
     identity.delete_auth_token(user_id, token.id)
     assert identity.create_or_reset_ui_password(user_id).data.password
     assert identity.get_user_ui_password_information(user_id).data.lifecycle_state == "ACTIVE"
+
+    identity_domains(config, identity, domain_url, json.loads(domain_users))
     print("OK")
 
 

@@ -1,7 +1,9 @@
 //! The official OCI Python SDK against the embedded simulator, started in process: reads bundles,
 //! creates and promotes a PENDING version (with `if-match`, through the UPDATING window),
-//! lists/uploads/deletes an API key, creates an auth token and resets a console password, every
-//! request signed by the SDK and verified by the simulator. Skipped, with a message, where
+//! lists/uploads/deletes an API key, creates an auth token and resets a console password; lists the
+//! identity domains and, with `oci.identity_domains` at the seeded domain's URL, reads a user, lists
+//! API keys and auth tokens by filter, creates and deletes an auth token and sets a password with
+//! UserPasswordChanger; every request signed by the SDK and verified by the simulator. Skipped, with a message, where
 //! `python3` or the `oci` package is missing (`pip install oci==2.189.0`).
 #![allow(clippy::unwrap_used)] // `#[tokio::test]` bodies are not seen as tests by clippy
 
@@ -33,7 +35,18 @@ async fn the_official_python_sdk_works_against_the_simulator() {
 
     // When: the SDK script runs.
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sim_python_sdk.py");
-    let out = tokio::process::Command::new("python3").arg(script).arg(&config).arg(&endpoint).arg(secret).arg(user).output().await.unwrap();
+    let domain_users = serde_json::to_string(&seeded.domain_users).unwrap();
+    let out = tokio::process::Command::new("python3")
+        .arg(script)
+        .arg(&config)
+        .arg(&endpoint)
+        .arg(secret)
+        .arg(user)
+        .arg(&seeded.domain_url)
+        .arg(&domain_users)
+        .output()
+        .await
+        .unwrap();
     let _ = std::fs::remove_dir_all(&dir);
 
     // Then: the script passed, the simulator accepted every signature, and the state is as the script left it.
@@ -41,7 +54,23 @@ async fn the_official_python_sdk_works_against_the_simulator() {
     assert!(out.status.success() && stdout.contains("OK"), "stdout: {stdout}\nstderr: {}", String::from_utf8_lossy(&out.stderr));
     let journal = sim.journal();
     assert!(journal.iter().all(|j| j.status != 401), "every SDK signature verifies: {journal:?}");
-    for op in ["GetSecretBundle", "UpdateSecret", "ListSecretVersions", "GetSecretVersion", "UploadApiKey", "DeleteApiKey"] {
+    for op in [
+        "GetSecretBundle",
+        "UpdateSecret",
+        "ListSecretVersions",
+        "GetSecretVersion",
+        "UploadApiKey",
+        "DeleteApiKey",
+        "ListDomains",
+        "GetDomain",
+        "DomainGetUser",
+        "DomainListApiKeys",
+        "DomainListAuthTokens",
+        "DomainCreateAuthToken",
+        "DomainDeleteAuthToken",
+        "DomainPutUserPasswordChanger",
+        "DomainListPasswordPolicies",
+    ] {
         assert!(journal.iter().any(|j| j.operation == op && j.status < 300), "{op} succeeded");
     }
     let versions = sim.secret_versions(secret);
@@ -51,4 +80,6 @@ async fn the_official_python_sdk_works_against_the_simulator() {
     let keys_after: Vec<String> = sim.api_keys(user).into_iter().map(|k| k.fingerprint).collect();
     assert_eq!(keys_after, keys_before);
     assert!(sim.ui_password(user).is_some());
+    assert_eq!(sim.ui_password(&seeded.domain_users["CONSOLE_PASSWORD"]).as_deref(), Some("Sdk-Passw0rd-1"));
+    assert_eq!(sim.auth_tokens(&seeded.domain_users["AUTH_TOKEN"]).len(), 1);
 }
