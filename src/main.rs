@@ -110,6 +110,10 @@ async fn serve(listen: Option<SocketAddr>) -> Result<(), String> {
     let fn_path = fn_socket::listener_path(std::env::var("FN_LISTENER").ok().as_deref(), std::env::var("FN_FORMAT").ok().as_deref())
         .map_err(|e| e.to_string())?;
     let (rotator, settings) = config::rotator_from_env(&ProcessEnv).map_err(|e| e.to_string())?;
+    // The platform sends the first request as soon as the socket appears: build the HTTP client
+    // and parse the principal's key meanwhile, on a short-lived thread of their own (cold start).
+    let client = rotator.client().clone();
+    let _ = std::thread::Builder::new().name("warm-up".to_owned()).spawn(move || client.warm_up());
     let app =
         server::router(AppState::new(rotator, settings.default_timeout).with_secrets_compartment(settings.secrets_compartment.clone()));
     match (fn_path, listen) {

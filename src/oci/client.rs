@@ -271,6 +271,15 @@ impl Client {
         Ok(())
     }
 
+    /// Builds the HTTP client (TLS roots) and reads and parses the principal's key now, so that the
+    /// first call does not wait for them. Meant for a thread of its own at start-up, while the Fn
+    /// socket is bound and the first request arrives (a cold start overlaps the two); errors are
+    /// left for the first call to meet and report.
+    pub fn warm_up(&self) {
+        let _ = self.http();
+        let _ = self.inner.principal.credentials();
+    }
+
     fn http(&self) -> Result<&reqwest::Client, Error> {
         if let Some(c) = self.inner.http.get() {
             return Ok(c);
