@@ -373,6 +373,27 @@ impl TestApp {
         self.mount_get_user_tagged(json!({ key: SECRET_ID, "team": "payments" }), times).await;
     }
 
+    /// CREATE_PENDING_VERSION's two Vault calls after IAM: UpdateSecret accepts the new version
+    /// (once), and ListSecretVersions lists it as PENDING with number `version` (once).
+    pub async fn mount_pending_version_written(&self, version: u64) {
+        Mock::given(method("PUT"))
+            .and(path(format!("/20180608/secrets/{SECRET_ID}")))
+            .and(self.signed())
+            .respond_with(ResponseTemplate::new(200).set_body_json(secret_json(1, json!({}))))
+            .named("UpdateSecret (new PENDING version)")
+            .expect(1)
+            .mount(&self.oci)
+            .await;
+        Mock::given(method("GET"))
+            .and(path(format!("/20180608/secrets/{SECRET_ID}/versions")))
+            .and(self.signed())
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"versionNumber": version, "stages": ["PENDING", "LATEST"]}])))
+            .named("ListSecretVersions")
+            .expect(1)
+            .mount(&self.oci)
+            .await;
+    }
+
     /// ListDomains of the tenancy answers `domains` (`[]`: a tenancy without identity domains).
     pub async fn mount_list_domains(&self, domains: Value, times: u64) {
         Mock::given(method("GET"))

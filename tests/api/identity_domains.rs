@@ -108,20 +108,7 @@ async fn a_console_password_in_a_tenancy_with_domains_is_set_in_the_default_doma
         .mount(&app.oci)
         .await;
     mount_no_classic_password_reset(&app).await;
-    Mock::given(method("PUT"))
-        .and(path(format!("/20180608/secrets/{SECRET_ID}")))
-        .and(app.signed())
-        .respond_with(ResponseTemplate::new(200).set_body_json(secret_json(1, json!({}))))
-        .expect(1)
-        .mount(&app.oci)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(format!("/20180608/secrets/{SECRET_ID}/versions")))
-        .and(app.signed())
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"versionNumber": 2, "stages": ["PENDING"]}])))
-        .expect(1)
-        .mount(&app.oci)
-        .await;
+    app.mount_pending_version_written(2).await;
     // When
     let out = app.run_step(Step::CreatePendingVersion, Some(1)).await;
     // Then: the PENDING version holds the password the domain was given, which meets the policy.
@@ -209,20 +196,7 @@ async fn a_domain_users_auth_token_is_created_in_the_domain_and_never_through_th
         .expect(1)
         .mount(&app.oci)
         .await;
-    Mock::given(method("PUT"))
-        .and(path(format!("/20180608/secrets/{SECRET_ID}")))
-        .and(app.signed())
-        .respond_with(ResponseTemplate::new(200).set_body_json(secret_json(1, json!({}))))
-        .expect(1)
-        .mount(&app.oci)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(format!("/20180608/secrets/{SECRET_ID}/versions")))
-        .and(app.signed())
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"versionNumber": 2, "stages": ["PENDING"]}])))
-        .expect(1)
-        .mount(&app.oci)
-        .await;
+    app.mount_pending_version_written(2).await;
     // When
     let out = app.run_step(Step::CreatePendingVersion, Some(1)).await;
     // Then: the PENDING version holds the token's OCID and secret; nothing touched /20160918/users.
