@@ -11,6 +11,7 @@ import base64
 import json
 import sys
 import time
+import urllib.parse
 
 import oci
 from cryptography.hazmat.primitives import serialization
@@ -55,13 +56,11 @@ def identity_domains(config, identity, domain_url, domain_users):
     assert demo.url == domain_url and demo.lifecycle_state == "ACTIVE", (demo.url, domain_url)
     assert identity.get_domain(demo.id).data.url == domain_url
 
-    # The domain's REST API at that URL, signed by the same signer.
-    # The SDK refuses a service endpoint with a path ("endpoint must not contain path"): OCI serves each
-    # domain on a host of its own, the simulator under a path of its one endpoint (`/idcs-<hex>`). Lift
-    # that check for this client only; the request is still built as `endpoint + /admin/v1/...` and
-    # signed over that full path, as the function signs it.
+    # The domain's REST API at that URL, signed by the same signer, with the SDK's own checks: like
+    # OCI's `https://idcs-<hex>.identity.oraclecloud.com`, the URL has no path (the simulator serves
+    # each domain on a loopback port of its own).
+    assert urllib.parse.urlsplit(domain_url).path == "", domain_url
     idd = oci.identity_domains.IdentityDomainsClient(config, service_endpoint=domain_url)
-    idd.base_client._validate_endpoint_host_components = lambda endpoint: None
     token_user, key_user, pw_user = domain_users["AUTH_TOKEN"], domain_users["API_KEY"], domain_users["CONSOLE_PASSWORD"]
     user = idd.get_user(token_user, attribute_sets=["all"]).data
     assert user.ocid == token_user and user.active, user

@@ -5,7 +5,8 @@
 //! an administrator principal the simulator trusts. With `--seed`, seeds one user and one secret
 //! per credential kind, in the Default domain and in the SECONDARY domain `rotation-demo-domain`.
 //! Prints one JSON line (`endpoint`, `secrets`, `users`, `domainId`, `domainUrl`, `domainUsers`,
-//! `domainSecrets`) and serves until killed.
+//! `domainSecrets`; `domainUrl` is `http://127.0.0.1:<port>`, the domain's own loopback listener,
+//! with no path) and serves until killed.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -19,6 +20,9 @@ pub async fn run(listen: SocketAddr, admin_config: Option<PathBuf>, seed: bool) 
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let endpoint = format!("http://{addr}");
     sim.set_endpoint(&endpoint);
+    // Each identity domain on a loopback port of its own (its URL has no path), before seeding
+    // prints the seeded domain's URL.
+    sim.serve_domains().map_err(|e| format!("cannot serve the identity domains: {e}"))?;
     if let Some(path) = admin_config {
         let admin = sim.create_admin();
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "admin".to_owned());

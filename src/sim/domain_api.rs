@@ -18,10 +18,13 @@ impl Simulator {
         self.view(&d)
     }
 
-    /// Creates an ACTIVE SECONDARY domain named `name`.
+    /// Creates an ACTIVE SECONDARY domain named `name`, served at once on a port of its own when
+    /// the simulator serves its domains already ([`Simulator::serve_domains`]).
     pub fn create_domain(&self, name: &str) -> DomainView {
-        let d = self.state().domains.add(name).clone();
-        self.view(&d)
+        let id = self.state().domains.add(name).id.clone();
+        self.domain_added();
+        let d = self.state().domains.any(&id).cloned();
+        d.map(|d| self.view(&d)).unwrap_or_default()
     }
 
     /// Creates an ACTIVE user in the domain `domain_id`; returns its OCID. The classic API does not
@@ -34,7 +37,8 @@ impl Simulator {
         st.iam.add_user_in(domain_id, name)
     }
 
-    /// The domain's URL (`<endpoint>/idcs-<hex>`), if the domain exists.
+    /// The domain's URL (`http://127.0.0.1:<its own port>` once served, see `DomainView::url`), if
+    /// the domain exists.
     pub fn domain_url(&self, domain_id: &str) -> Option<String> {
         let d = self.state().domains.any(domain_id).cloned()?;
         Some(self.view(&d).url)

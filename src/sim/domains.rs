@@ -1,7 +1,9 @@
 //! The tenancy's identity domains: the Default domain (type `DEFAULT`, holding every user made the
-//! classic way) and SECONDARY ones, each with a SCIM host part `idcs-<32 hex>` (its URL is the
-//! simulator's endpoint followed by `/idcs-<hex>`), a lifecycle state and a password policy. A
-//! legacy tenancy (`SimOptions::identity_domains` false) still keeps its Default domain inside, but
+//! classic way) and SECONDARY ones, each with a SCIM name `idcs-<32 hex>`, a URL, a lifecycle
+//! state and a password policy. Like OCI's `https://idcs-<hex>.identity.oraclecloud.com`, a served
+//! domain's URL has no path: `http://127.0.0.1:<port>`, a loopback listener of its own (see
+//! `Simulator::serve_domains`); before it has one, the URL is the fallback
+//! `<simulator endpoint>/idcs-<hex>`, which the simulator routes too. A legacy tenancy (`SimOptions::identity_domains` false) still keeps its Default domain inside, but
 //! shows no domain: ListDomains answers `[]` and no domain URL answers. Pure data and rules.
 
 use serde_json::{json, Value};
@@ -96,6 +98,8 @@ pub(crate) struct Domain {
     pub state: String,
     pub time_created: String,
     pub policy: PasswordPolicy,
+    /// `http://127.0.0.1:<port>` once a listener of its own serves the domain.
+    pub served_at: Option<String>,
 }
 
 impl Domain {
@@ -108,12 +112,17 @@ impl Domain {
             state: "ACTIVE".to_owned(),
             time_created: ids::now_rfc3339(),
             policy: PasswordPolicy::default(),
+            served_at: None,
         }
     }
 
-    /// The domain's URL on a simulator served at `base` (no trailing slash).
+    /// The domain's URL: its own listener's `http://127.0.0.1:<port>` (no path, as OCI's), or,
+    /// before it has one, `<base>/idcs-<hex>` on a simulator served at `base`.
     pub(crate) fn url(&self, base: &str) -> String {
-        format!("{}/idcs-{}", base.trim_end_matches('/'), self.hex)
+        match &self.served_at {
+            Some(url) => url.clone(),
+            None => format!("{}/idcs-{}", base.trim_end_matches('/'), self.hex),
+        }
     }
 
     /// The classic `Domain` (and `DomainSummary`) model.
@@ -171,6 +180,18 @@ impl Domains {
             return Err(not_found(&format!("identity domain idcs-{hex} is {}", d.state)));
         }
         Ok(d)
+    }
+
+    /// (OCID, hex) of every domain, visible or not, that no listener of its own serves yet.
+    pub(crate) fn unserved(&self) -> Vec<(String, String)> {
+        self.list.iter().filter(|d| d.served_at.is_none()).map(|d| (d.id.clone(), d.hex.clone())).collect()
+    }
+
+    /// Records the URL of the listener serving the domain `id`.
+    pub(crate) fn set_served_at(&mut self, id: &str, url: String) {
+        if let Some(d) = self.list.iter_mut().find(|d| d.id == id) {
+            d.served_at = Some(url);
+        }
     }
 
     /// Adds a SECONDARY domain; returns it.

@@ -2,6 +2,11 @@
 //! must carry a valid OCI signature, is routed to its operation, is journaled, and is answered with
 //! OCI's JSON (or not at all, for a simulated dropped connection; errors at identity domain URLs
 //! are SCIM-shaped). `/_sim/` goes to the unsigned admin surface instead.
+//!
+//! Each identity domain also has a listener of its own ([`Listener::domain`]), whose URL has no
+//! path, as OCI's domain hosts have none: there `/admin/v1/...` is routed as that domain's
+//! `/idcs-<hex>/admin/v1/...`, while the signature check, faults and the journal see the path and
+//! query exactly as received.
 
 use std::time::Duration;
 
@@ -52,13 +57,29 @@ fn query_pairs(uri: &Uri) -> Vec<(String, String)> {
         .collect()
 }
 
+/// What one TCP listener serves: the simulator's every API, or one identity domain's.
+#[derive(Clone)]
+pub(crate) struct Listener {
+    pub sim: Simulator,
+    /// The hex of the identity domain this listener serves on its own (`None`: the main endpoint).
+    pub domain: Option<String>,
+}
+
 /// The one handler behind every path.
-pub(crate) async fn handle(State(sim): State<Simulator>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
-    let path = uri.path();
-    if let Some(rest) = path.strip_prefix("/_sim/") {
+pub(crate) async fn handle(State(listener): State<Listener>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+    let sim = listener.sim;
+    let raw_path = uri.path();
+    if let Some(rest) = raw_path.strip_prefix("/_sim/") {
         return admin::route(&sim, method.as_str(), rest, &body);
     }
-    let path_and_query = uri.path_and_query().map_or_else(|| path.to_owned(), |pq| pq.as_str().to_owned());
+    // As received: what the signature covers, what faults match and what the journal records.
+    let path_and_query = uri.path_and_query().map_or_else(|| raw_path.to_owned(), |pq| pq.as_str().to_owned());
+    // As routed: at a domain's own listener, under that domain's `/idcs-<hex>`.
+    let routed = match &listener.domain {
+        Some(hex) => format!("/idcs-{hex}{raw_path}"),
+        None => raw_path.to_owned(),
+    };
+    let path = routed.as_str();
     let segments: Vec<String> = path.trim_start_matches('/').split('/').map(percent_decode).collect();
     let route = Route::resolve(method.as_str(), &segments);
     let shape = ErrorShape::of_path(path);

@@ -1,6 +1,6 @@
 //! An embedded OCI simulator: Vault (`20180608`), Secrets (`20190301`), Identity (`20160918`),
-//! identity domains' REST API (SCIM, at `<endpoint>/idcs-<32 hex>/admin/v1/`) and Notifications
-//! (`20181201`) on the real paths with the real JSON, so the function, the demo, the tests and the
+//! identity domains' REST API (SCIM, at `<domain url>/admin/v1/`, each domain served on a loopback
+//! port of its own so that its URL, like OCI's, has no path) and Notifications (`20181201`) on the real paths with the real JSON, so the function, the demo, the tests and the
 //! official OCI SDKs can run rotations with no cloud account.
 //!
 //! Faithful where the rotation depends on it: version stages (CURRENT, PENDING, PREVIOUS, LATEST,
@@ -97,8 +97,11 @@ struct Inner {
     faults: Mutex<faults::FaultQueue>,
     journal: Mutex<faults::Journal>,
     requests: AtomicU64,
-    /// Where the simulator is served (`http://127.0.0.1:PORT`), once known: domain URLs start with it.
+    /// Where the simulator is served (`http://127.0.0.1:PORT`), once known.
     endpoint: Mutex<Option<String>>,
+    /// The runtime serving the domains' own listeners, once [`Simulator::serve_domains`] ran (a
+    /// domain created later gets its listener at once). Also serializes their binding.
+    domain_runtime: Mutex<Option<tokio::runtime::Handle>>,
 }
 
 /// The simulator: one tenancy with one vault. Cheap to clone (clones share the state).
@@ -134,6 +137,7 @@ impl Simulator {
                 journal: Mutex::new(faults::Journal::default()),
                 requests: AtomicU64::new(0),
                 endpoint: Mutex::new(None),
+                domain_runtime: Mutex::new(None),
             }),
         }
     }
@@ -148,23 +152,35 @@ impl Simulator {
 
     /// The router serving every API (and `/_sim/`).
     pub fn router(&self) -> axum::Router {
-        axum::Router::new().fallback(http::handle).layer(axum::extract::DefaultBodyLimit::max(1024 * 1024)).with_state(self.clone())
+        self.listener_router(None)
     }
 
-    /// Serves on `listener` until the process ends. Unless an endpoint was set already
+    /// The router of one listener: the main one (`domain` None) or the identity domain `idcs-<domain>`'s own.
+    fn listener_router(&self, domain: Option<String>) -> axum::Router {
+        axum::Router::new()
+            .fallback(http::handle)
+            .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
+            .with_state(http::Listener { sim: self.clone(), domain })
+    }
+
+    /// Serves on `listener` until the process ends, and each identity domain on a loopback port of
+    /// its own ([`Simulator::serve_domains`]). Unless an endpoint was set already
     /// ([`Simulator::set_endpoint`]), it becomes `http://<listener address>`.
     pub async fn serve(&self, listener: tokio::net::TcpListener) -> std::io::Result<()> {
         let addr = listener.local_addr()?;
         lock(&self.inner.endpoint).get_or_insert_with(|| format!("http://{addr}"));
+        self.serve_domains()?;
         axum::serve(listener, self.router()).await
     }
 
-    /// Serves on a random loopback port in a background task; returns `http://127.0.0.1:PORT`
-    /// (which becomes the simulator's endpoint).
+    /// Serves on a random loopback port in a background task, and each identity domain on a
+    /// loopback port of its own; returns `http://127.0.0.1:PORT` (which becomes the simulator's
+    /// endpoint). The domains' URLs are final when it returns.
     pub async fn spawn(&self) -> std::io::Result<String> {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let endpoint = format!("http://{}", listener.local_addr()?);
         self.set_endpoint(&endpoint);
+        self.serve_domains()?;
         let sim = self.clone();
         tokio::spawn(async move {
             if let Err(e) = sim.serve(listener).await {
@@ -174,8 +190,50 @@ impl Simulator {
         Ok(endpoint)
     }
 
-    /// Sets the URL clients reach the simulator at (no trailing slash); identity domain URLs
-    /// (`<endpoint>/idcs-<hex>`) start with it.
+    /// Serves each identity domain, now and whenever one is created later, on a loopback port of
+    /// its own (`127.0.0.1:0`), in background tasks of the current tokio runtime; the domain's URL
+    /// becomes `http://127.0.0.1:<port>`, with no path, as OCI's domain URLs have none. There
+    /// `/admin/v1/...` is that domain's REST API. `serve` and `spawn` call it; call it yourself to
+    /// fix the domains' URLs before serving the main listener. Idempotent. Fails outside a tokio
+    /// runtime, or when a port cannot be bound.
+    pub fn serve_domains(&self) -> std::io::Result<()> {
+        let handle = tokio::runtime::Handle::try_current().map_err(std::io::Error::other)?;
+        lock(&self.inner.domain_runtime).get_or_insert(handle);
+        self.bind_domain_listeners()
+    }
+
+    /// Binds and serves a listener for each domain without one, once `serve_domains` ran.
+    fn bind_domain_listeners(&self) -> std::io::Result<()> {
+        let runtime = lock(&self.inner.domain_runtime);
+        let Some(handle) = runtime.as_ref() else { return Ok(()) };
+        let unserved = self.state().domains.unserved();
+        for (id, hex) in unserved {
+            let std_listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+            std_listener.set_nonblocking(true)?;
+            let url = format!("http://{}", std_listener.local_addr()?);
+            let router = self.listener_router(Some(hex));
+            let _guard = handle.enter(); // `from_std` registers with the runtime's reactor
+            let listener = tokio::net::TcpListener::from_std(std_listener)?;
+            handle.spawn(async move {
+                if let Err(e) = axum::serve(listener, router).await {
+                    tracing::error!(error = %e, "an identity domain's listener stopped serving");
+                }
+            });
+            self.state().domains.set_served_at(&id, url);
+        }
+        Ok(())
+    }
+
+    /// A domain was created: serve it at once if the domains are served already (a failure to bind
+    /// is logged; the domain keeps its fallback URL `<endpoint>/idcs-<hex>`).
+    pub(crate) fn domain_added(&self) {
+        if let Err(e) = self.bind_domain_listeners() {
+            tracing::error!(error = %e, "cannot serve an identity domain on a port of its own");
+        }
+    }
+
+    /// Sets the URL clients reach the simulator at (no trailing slash). A domain not yet served on
+    /// a port of its own has the fallback URL `<endpoint>/idcs-<hex>`.
     pub fn set_endpoint(&self, endpoint: &str) {
         *lock(&self.inner.endpoint) = Some(endpoint.trim_end_matches('/').to_owned());
     }

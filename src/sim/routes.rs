@@ -2,7 +2,8 @@
 //! percent-decoded), and the call context a handler receives (query, body, `opc-retry-token`,
 //! `if-match`, the signing user). Vault `20180608`, Secrets `20190301`, Identity `20160918` (with
 //! ListDomains and GetDomain), Notifications `20181201`, and each identity domain's REST API under
-//! `/idcs-<32 hex>/admin/v1/` (`domain_routes`).
+//! `/idcs-<32 hex>/admin/v1/` (`domain_routes`; at a domain's own listener, `/admin/v1/` is routed
+//! there, see `http`).
 
 use serde_json::Value;
 
@@ -162,7 +163,8 @@ impl Route {
 /// What a handler gets besides its path parameters.
 pub(crate) struct Call<'a> {
     pub sim: &'a Simulator,
-    /// Method and raw path (for messages and retry-token keys).
+    /// Method and routed path (for messages and retry-token keys): the raw path, under
+    /// `/idcs-<hex>` when it came to a domain's own listener.
     pub method: &'a str,
     pub path: &'a str,
     pub query: Vec<(String, String)>,

@@ -49,7 +49,6 @@ pub(crate) async fn seed(sim: &Simulator) -> Seeded {
         domain_users: BTreeMap::new(),
         domain_secrets: BTreeMap::new(),
     };
-    let base = sim.endpoint().unwrap_or_default();
     let _ = domain_key(); // generated before the lock is taken
     let mut st = sim.state();
     let tenancy = st.tenancy_id.clone();
@@ -97,17 +96,20 @@ pub(crate) async fn seed(sim: &Simulator) -> Seeded {
         seeded.users.insert(kind.as_str().to_owned(), user);
     }
     if st.domains.enabled {
-        seed_domain(&mut st, &mut seeded, &base);
+        seed_domain(&mut st, &mut seeded);
+        drop(st);
+        // Served on a port of its own at once when the simulator serves its domains already.
+        sim.domain_added();
+        seeded.domain_url = sim.domain_url(&seeded.domain_id).unwrap_or_default();
     }
     seeded
 }
 
 /// The SECONDARY domain, its users and their secrets.
-fn seed_domain(st: &mut State, seeded: &mut Seeded, base: &str) {
+fn seed_domain(st: &mut State, seeded: &mut Seeded) {
     let tenancy = st.tenancy_id.clone();
     let domain = st.domains.add("rotation-demo-domain").clone();
     seeded.domain_id = domain.id.clone();
-    seeded.domain_url = domain.url(base);
     for kind in CredentialKind::ALL {
         let lower = kind.as_str().to_ascii_lowercase();
         let user = st.iam.add_user_in(&domain.id, &format!("rotation-demo-domain-{lower}"));

@@ -106,7 +106,8 @@ pub struct Seeded {
     pub users: BTreeMap<String, String>,
     /// The SECONDARY domain `rotation-demo-domain` (empty for a tenancy without identity domains).
     pub domain_id: String,
-    /// Its URL (`<endpoint>/idcs-<hex>`; empty without identity domains).
+    /// Its URL (`http://127.0.0.1:<its own port>` on a served simulator, see [`DomainView::url`];
+    /// empty without identity domains).
     pub domain_url: String,
     /// User OCID per kind, in that domain.
     pub domain_users: BTreeMap<String, String>,
@@ -115,11 +116,14 @@ pub struct Seeded {
 }
 
 /// An identity domain.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct DomainView {
     /// Its OCID (`ocid1.domain.oc1..…`).
     pub id: String,
-    /// Its URL, `<simulator endpoint>/idcs-<32 hex>` (just `/idcs-<hex>` before the simulator is
-    /// served and no endpoint was set).
+    /// Its URL: `http://127.0.0.1:<port>`, a loopback listener serving only this domain, with no
+    /// path (as OCI's `https://idcs-<hex>.identity.oraclecloud.com`), once the simulator serves its
+    /// domains (`spawn`, `serve`, `serve_domains`). Before that, the fallback
+    /// `<simulator endpoint>/idcs-<32 hex>` (just `/idcs-<hex>` with no endpoint set), which the
+    /// main endpoint also routes.
     pub url: String,
 }

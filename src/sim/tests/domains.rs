@@ -1,4 +1,5 @@
-//! Identity domains: ListDomains/GetDomain, routing to `<endpoint>/idcs-<hex>/admin/v1/`, SCIM
+//! Identity domains: ListDomains/GetDomain, each domain at a URL of its own with no path (a loopback
+//! port; the fallback `<endpoint>/idcs-<hex>/admin/v1/` still routes), SCIM
 //! bodies and errors, filters, schemas checked, IAM's limits, one-time secrets, retry tokens,
 //! faults and the journal on a domain route, the classic API's 404 for SECONDARY users,
 //! UserPasswordChanger against the password policy, and `Me` signed by the user's own key.
@@ -15,9 +16,14 @@ const PASSWORD_CHANGER: &str = "urn:ietf:params:scim:schemas:oracle:idcs:UserPas
 const PASSWORD_STATE: &str = "urn:ietf:params:scim:schemas:oracle:idcs:extension:passwordState:User";
 const OCI_TAGS: &str = "urn:ietf:params:scim:schemas:oracle:idcs:extension:OCITags";
 
-/// The path of a domain's REST API (its URL without the simulator's endpoint) + `rest`.
-fn at(c: &Client, domain_url: &str, rest: &str) -> String {
-    format!("{}/admin/v1/{rest}", domain_url.strip_prefix(&c.endpoint).unwrap())
+/// The URL of a domain's REST API + `rest` (`_c`: the client that will send it, any works).
+fn at(_c: &Client, domain_url: &str, rest: &str) -> String {
+    format!("{domain_url}/admin/v1/{rest}")
+}
+
+/// True for `http://127.0.0.1:<port>`: a URL with no path, and not the simulator's endpoint.
+fn host_only(url: &str, endpoint: &str) -> bool {
+    url.strip_prefix("http://127.0.0.1:").is_some_and(|port| port.parse::<u16>().is_ok()) && url != endpoint
 }
 
 fn scim_error(r: &Resp, status: u16) {
@@ -43,11 +49,15 @@ fn enc(s: &str) -> String {
 }
 
 #[tokio::test]
-async fn list_and_get_domains_with_urls_under_the_endpoint() {
+async fn list_and_get_domains_with_urls_of_their_own() {
     let (sim, c) = setup(instant()).await;
     let default = sim.default_domain();
     let other = sim.create_domain("apps");
-    assert!(default.url.starts_with(&format!("{}/idcs-", c.endpoint)) && default.url.len() == c.endpoint.len() + 6 + 32);
+    assert!(
+        host_only(&default.url, &c.endpoint) && host_only(&other.url, &c.endpoint) && default.url != other.url,
+        "{default:?} {other:?}"
+    );
+    assert_eq!(sim.domain_url(&other.id).as_deref(), Some(other.url.as_str()));
     let list = c.get(&format!("/20160918/domains?compartmentId={}", sim.tenancy_id())).await;
     assert_eq!(list.status, 200);
     let types: Vec<(&str, &str)> =
@@ -76,6 +86,40 @@ async fn list_and_get_domains_with_urls_under_the_endpoint() {
         ops.starts_with(&["ListDomains".to_owned(), "ListDomains".to_owned(), "ListDomains".to_owned(), "GetDomain".to_owned()]),
         "{ops:?}"
     );
+}
+
+#[tokio::test]
+async fn each_domain_is_served_at_its_own_port_and_under_the_fallback_prefix() {
+    // A domain created before the simulator serves has the fallback URL until it is served.
+    let sim = Simulator::new(instant());
+    let early = sim.create_domain("early");
+    assert_eq!(early.url, format!("/idcs-{}", early.url.rsplit("idcs-").next().unwrap()));
+    let endpoint = sim.spawn().await.unwrap();
+    let admin = sim.create_admin();
+    let c = Client::new(&endpoint, &admin.private_key_pem, &admin.key_id);
+    let served = sim.domain_url(&early.id).unwrap();
+    assert!(host_only(&served, &endpoint), "{served}");
+    let user = sim.create_domain_user(&early.id, "alice");
+    let scim = sim.user_scim_id(&user).unwrap();
+    // At its own URL, signed over the raw path `/admin/v1/...` with its own host.
+    let own = c.get(&at(&c, &served, &format!("Users/{user}"))).await;
+    assert_eq!((own.status, own.json["id"].as_str()), (200, Some(scim.as_str())), "{:?}", own.json);
+    assert_eq!(own.json["meta"]["location"], format!("{served}/admin/v1/Users/{scim}"));
+    // Under the fallback prefix at the endpoint too.
+    let prefixed = c.get(&format!("/idcs-{}/admin/v1/Users/{user}", early.url.rsplit("idcs-").next().unwrap())).await;
+    assert_eq!(prefixed.status, 200, "{:?}", prefixed.json);
+    // Only the domain's API is there: other paths are SCIM 404s, and so is the prefix.
+    scim_error(&c.get(&format!("{served}/20180608/secrets")).await, 404);
+    scim_error(&c.get(&format!("{served}/idcs-{}/admin/v1/Users/{user}", early.url.rsplit("idcs-").next().unwrap())).await, 404);
+    // The journal has the path as received.
+    let paths: Vec<String> = sim.journal().into_iter().filter(|j| j.operation == "DomainGetUser").map(|j| j.path).collect();
+    assert_eq!(paths[0], format!("/admin/v1/Users/{user}"));
+    // A domain created later is served at once, each on a port of its own.
+    let late = sim.create_domain("late");
+    assert!(host_only(&late.url, &endpoint) && late.url != served);
+    let late_user = sim.create_domain_user(&late.id, "bob");
+    assert_eq!(c.get(&at(&c, &late.url, &format!("Users/{late_user}"))).await.status, 200);
+    scim_error(&c.get(&at(&c, &late.url, &format!("Users/{user}"))).await, 404);
 }
 
 #[tokio::test]
@@ -398,7 +442,7 @@ async fn seed_makes_a_demo_domain_with_one_bound_live_credential_per_kind() {
     let (sim, c) = setup(instant()).await;
     let s = sim.seed().await;
     assert_eq!(s.domain_url, sim.domain_url(&s.domain_id).unwrap());
-    assert!(s.domain_url.starts_with(&c.endpoint));
+    assert!(host_only(&s.domain_url, &c.endpoint), "{}", s.domain_url);
     assert_eq!(c.get(&format!("/20160918/domains/{}", s.domain_id)).await.json["displayName"], "rotation-demo-domain");
     for (kind, user) in &s.domain_users {
         let secret = &s.domain_secrets[kind];

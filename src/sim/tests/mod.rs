@@ -54,7 +54,8 @@ impl Client {
         }
     }
 
-    /// Sends a signed request; `Err` is a transport error (connection broken, incomplete body).
+    /// Sends a signed request to `path_and_query` at the endpoint, or to a whole `http://` URL;
+    /// `Err` is a transport error (connection broken, incomplete body).
     pub(super) async fn send(
         &self,
         method: &str,
@@ -73,13 +74,18 @@ impl Client {
         extra: &[(&str, &str)],
         when: SystemTime,
     ) -> Result<Resp, reqwest::Error> {
+        // A whole URL (an identity domain's own listener) or a path at the endpoint.
+        let (host, path_and_query) = match path_and_query.strip_prefix("http://") {
+            Some(rest) => rest.split_at(rest.find('/').unwrap_or(rest.len())),
+            None => (self.host.as_str(), path_and_query),
+        };
         let bytes = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
         let date = httpdate::fmt_http_date(when);
-        let parts = RequestParts { method, path_and_query, host: &self.host, date: &date, body: &bytes, content_type: "application/json" };
+        let parts = RequestParts { method, path_and_query, host, date: &date, body: &bytes, content_type: "application/json" };
         let signed = signer::sign(&parts, &self.key, &self.key_id).unwrap();
         let mut req = self
             .http
-            .request(method.parse().unwrap(), format!("{}{path_and_query}", self.endpoint))
+            .request(method.parse().unwrap(), format!("http://{host}{path_and_query}"))
             .header("date", &date)
             .header("authorization", &signed.authorization);
         if let Some(b) = &signed.body {
