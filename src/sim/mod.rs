@@ -17,13 +17,15 @@
 //! and its rules: `state`, `iam`, `domains`, `vault_model`, `update`, `autogen`. The wire: `http`
 //! (the request pipeline), `auth` and `rpst` (principals), `routes` and `domain_routes` (the
 //! routing tables), `vault`, `secrets`, `identity`, `domain_ops` and `notifications` (the
-//! operations), `scim` (SCIM wire helpers), `retry` (retry-token memory), `response` (answers and
-//! errors). Also `faults` (fault queue and journal), `admin` (the `/_sim/` surface), `seed` (the
+//! operations; `create` and `update` parse CreateSecretDetails and UpdateSecretDetails), `scim` (SCIM wire helpers), `retry` (retry-token memory), `response` (answers and
+//! errors), `clock` (simulated time). Also `faults` (fault queue and journal), `admin` (the `/_sim/` surface), `seed` (the
 //! demo tenancy), `views` (inspection types), `ids` and `error`.
 
 mod admin;
 mod auth;
 mod autogen;
+mod clock;
+mod create;
 mod domain_api;
 mod domain_ops;
 mod domain_routes;
@@ -97,6 +99,8 @@ struct Inner {
     faults: Mutex<faults::FaultQueue>,
     journal: Mutex<faults::Journal>,
     requests: AtomicU64,
+    /// Simulated time (secrets' times, rotation schedules).
+    clock: Mutex<clock::SimClock>,
     /// Where the simulator is served (`http://127.0.0.1:PORT`), once known.
     endpoint: Mutex<Option<String>>,
     /// The runtime serving the domains' own listeners, once [`Simulator::serve_domains`] ran (a
@@ -136,6 +140,7 @@ impl Simulator {
                 faults: Mutex::new(faults::FaultQueue::default()),
                 journal: Mutex::new(faults::Journal::default()),
                 requests: AtomicU64::new(0),
+                clock: Mutex::new(clock::SimClock::new()),
                 endpoint: Mutex::new(None),
                 domain_runtime: Mutex::new(None),
             }),
@@ -243,9 +248,40 @@ impl Simulator {
         lock(&self.inner.endpoint).clone()
     }
 
+    /// The simulated now (see [`Simulator::advance_clock`]).
+    pub fn now(&self) -> time::OffsetDateTime {
+        lock(&self.inner.clock).now()
+    }
+
+    /// Moves the simulated clock forward by `by`: rotation schedules fall due accordingly.
+    pub fn advance_clock(&self, by: Duration) {
+        lock(&self.inner.clock).advance(by);
+    }
+
+    /// From now on, simulated time runs `speed` times faster than real time (1.0: real time;
+    /// anything not finite and positive counts as 1.0).
+    pub fn set_clock_speed(&self, speed: f64) {
+        lock(&self.inner.clock).set_speed(speed);
+    }
+
     /// The tenancy OCID.
     pub fn tenancy_id(&self) -> String {
         self.state().tenancy_id.clone()
+    }
+
+    /// The vault's OCID (the one vault; CreateSecret's `vaultId`).
+    pub fn vault_id(&self) -> String {
+        self.state().vault.id.clone()
+    }
+
+    /// The vault's master key OCID (CreateSecret's `keyId`).
+    pub fn key_id(&self) -> String {
+        vault_model::MASTER_KEY_ID.to_owned()
+    }
+
+    /// The compartment secrets can be created in (the tenancy's root compartment).
+    pub fn compartment_id(&self) -> String {
+        self.tenancy_id()
     }
 
     /// Creates an administrator: a user with an ACTIVE API key, trusted for every call.
@@ -295,7 +331,8 @@ impl Simulator {
     pub fn create_secret(&self, name: &str, metadata: Value, content: &Value, auto_generation: Option<AutoGen>) -> String {
         let id = new_secret_id();
         let mut st = self.state();
-        let secret = Secret::new(id.clone(), name, &st.tenancy_id.clone(), metadata, B64.encode(content.to_string()), auto_generation);
+        let now = self.now();
+        let secret = Secret::new(id.clone(), name, &st.tenancy_id.clone(), metadata, B64.encode(content.to_string()), auto_generation, now);
         st.vault.secrets.insert(id.clone(), secret);
         id
     }
