@@ -18,7 +18,8 @@
 //! (the request pipeline), `auth` and `rpst` (principals), `routes` and `domain_routes` (the
 //! routing tables), `vault`, `secrets`, `identity`, `domain_ops` and `notifications` (the
 //! operations; `create` and `update` parse CreateSecretDetails and UpdateSecretDetails), `scim` (SCIM wire helpers), `retry` (retry-token memory), `response` (answers and
-//! errors), `clock` (simulated time). Also `faults` (fault queue and journal), `admin` (the `/_sim/` surface), `seed` (the
+//! errors), `clock` (simulated time), `rotation` (Vault's rotation loop: RotateSecret and schedules
+//! run the four steps against registered functions). Also `faults` (fault queue and journal), `admin` (the `/_sim/` surface), `seed` (the
 //! demo tenancy), `views` (inspection types), `ids` and `error`.
 
 mod admin;
@@ -39,6 +40,7 @@ mod ids;
 mod notifications;
 mod response;
 mod retry;
+mod rotation;
 mod routes;
 mod rpst;
 mod scim;
@@ -54,7 +56,8 @@ mod views;
 mod tests;
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -66,7 +69,7 @@ use serde_json::{json, Value};
 pub use autogen::AutoGen;
 pub use error::SimError;
 pub use faults::{Fault, FaultKind, JournalEntry};
-pub use views::{AdminPrincipal, ApiKeyView, CredView, DomainView, ResourcePrincipalSession, Seeded, VersionView};
+pub use views::{AdminPrincipal, ApiKeyView, CredView, DomainView, ResourcePrincipalSession, RotationRecord, Seeded, VersionView};
 
 use crate::secret::CredentialKind;
 use iam::CredKind;
@@ -101,6 +104,10 @@ struct Inner {
     requests: AtomicU64,
     /// Simulated time (secrets' times, rotation schedules).
     clock: Mutex<clock::SimClock>,
+    /// Function OCID -> the URL its `POST /call` answers at.
+    functions: Mutex<HashMap<String, String>>,
+    /// Whether the scheduled-rotation task runs.
+    scheduler_started: AtomicBool,
     /// Where the simulator is served (`http://127.0.0.1:PORT`), once known.
     endpoint: Mutex<Option<String>>,
     /// The runtime serving the domains' own listeners, once [`Simulator::serve_domains`] ran (a
@@ -141,6 +148,8 @@ impl Simulator {
                 journal: Mutex::new(faults::Journal::default()),
                 requests: AtomicU64::new(0),
                 clock: Mutex::new(clock::SimClock::new()),
+                functions: Mutex::new(HashMap::new()),
+                scheduler_started: AtomicBool::new(false),
                 endpoint: Mutex::new(None),
                 domain_runtime: Mutex::new(None),
             }),
@@ -175,6 +184,7 @@ impl Simulator {
         let addr = listener.local_addr()?;
         lock(&self.inner.endpoint).get_or_insert_with(|| format!("http://{addr}"));
         self.serve_domains()?;
+        self.start_scheduler();
         axum::serve(listener, self.router()).await
     }
 
@@ -186,6 +196,7 @@ impl Simulator {
         let endpoint = format!("http://{}", listener.local_addr()?);
         self.set_endpoint(&endpoint);
         self.serve_domains()?;
+        self.start_scheduler();
         let sim = self.clone();
         tokio::spawn(async move {
             if let Err(e) = sim.serve(listener).await {
@@ -500,6 +511,8 @@ impl Simulator {
             .map(|s| {
                 json!({"id": s.id, "name": s.name, "metadata": s.metadata, "lifecycleState": s.lifecycle(),
                     "currentVersionNumber": s.current(), "isAutoGenerationEnabled": s.auto_gen_enabled,
+                    "rotationStatus": s.json(&st.vault.id)["rotationStatus"], "lastRotationTime": s.last_rotation_time.map(clock::rfc3339),
+                    "nextRotationTime": s.next_rotation_time.map(clock::rfc3339),
                     "versions": s.versions.iter().map(|v| json!({"versionNumber": v.number, "stages": v.stages})).collect::<Vec<_>>()})
             })
             .collect();

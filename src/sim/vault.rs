@@ -189,9 +189,12 @@ pub(crate) fn schedule_version_deletion(call: &Call<'_>, id: &str, n: &str) -> R
     Ok(Answer::empty(200))
 }
 
-/// RotateSecret: accepted (202) and counted; the simulator does not run a rotation itself.
+/// RotateSecret: when the secret's rotation config targets a function the simulator knows,
+/// accepted (202) and counted, and the rotation runs in the background (see `rotation`); else 400
+/// (no such config, or a function that cannot be reached), or 409 while a rotation is in progress.
 pub(crate) fn rotate_secret(call: &Call<'_>, id: &str) -> Result<Answer, SimError> {
     once_per_token(call, || {
+        call.sim.start_rotation(id)?;
         call.sim.state().vault.secret_mut(id)?.rotations_requested += 1;
         Ok((Answer::empty(202), None))
     })

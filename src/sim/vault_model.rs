@@ -123,6 +123,12 @@ impl Secret {
         self.rotation_config.as_ref().and_then(|r| r["rotationInterval"].as_str()).and_then(parse_interval)
     }
 
+    /// The function a `FUNCTION` rotation config targets.
+    pub(crate) fn function_id(&self) -> Option<&str> {
+        let target = &self.rotation_config.as_ref()?["targetSystemDetails"];
+        (target["targetSystemType"] == "FUNCTION").then(|| target["functionId"].as_str()).flatten()
+    }
+
     /// Sets `nextRotationTime` from `since` (the last rotation, or now): `since + rotationInterval`
     /// when scheduled rotation is enabled, else none.
     pub(crate) fn reschedule(&mut self, since: OffsetDateTime) {

@@ -184,6 +184,11 @@ async fn bundles_by_stage_number_or_current() {
 async fn rotate_secret_is_accepted_once_per_retry_token() {
     let (sim, c) = setup(instant()).await;
     let id = sim.create_secret("s", json!({}), &json!({"v": 1}), None);
+    // A function that does not answer: the rotation runs (and fails) in the background.
+    sim.register_function("ocid1.fnfunc.oc1.iad.dead", "http://127.0.0.1:9");
+    let config = json!({"targetSystemDetails": {"targetSystemType": "FUNCTION", "functionId": "ocid1.fnfunc.oc1.iad.dead"}});
+    assert_eq!(c.put(&format!("/20180608/secrets/{id}"), &json!({"rotationConfig": config}), &[]).await.status, 200);
+    sim.clear_journal();
     let path = format!("/20180608/secrets/{id}/actions/rotate");
     let r = c.post(&path, None, &[("opc-retry-token", "rotate-1")]).await;
     assert_eq!(r.status, 202);
