@@ -90,13 +90,14 @@ pub(crate) async fn seed(sim: &Simulator) -> Seeded {
             u.freeform_tags.insert(crate::binding::tag_key(kind), secret_id.clone());
             u.freeform_tags.insert("team".to_owned(), "rotation-demo".to_owned());
         }
-        let secret = Secret::new(secret_id.clone(), &format!("demo-{lower}"), &tenancy, metadata, B64.encode(content.to_string()), None);
+        let secret =
+            Secret::new(secret_id.clone(), &format!("demo-{lower}"), &tenancy, metadata, B64.encode(content.to_string()), None, sim.now());
         st.vault.secrets.insert(secret_id.clone(), secret);
         seeded.secrets.insert(kind.as_str().to_owned(), secret_id);
         seeded.users.insert(kind.as_str().to_owned(), user);
     }
     if st.domains.enabled {
-        seed_domain(&mut st, &mut seeded);
+        seed_domain(&mut st, &mut seeded, sim.now());
         drop(st);
         // Served on a port of its own at once when the simulator serves its domains already.
         sim.domain_added();
@@ -106,7 +107,7 @@ pub(crate) async fn seed(sim: &Simulator) -> Seeded {
 }
 
 /// The SECONDARY domain, its users and their secrets.
-fn seed_domain(st: &mut State, seeded: &mut Seeded) {
+fn seed_domain(st: &mut State, seeded: &mut Seeded, now: time::OffsetDateTime) {
     let tenancy = st.tenancy_id.clone();
     let domain = st.domains.add("rotation-demo-domain").clone();
     seeded.domain_id = domain.id.clone();
@@ -147,7 +148,7 @@ fn seed_domain(st: &mut State, seeded: &mut Seeded) {
             u.freeform_tags.insert("team".to_owned(), "rotation-demo".to_owned());
         }
         let secret =
-            Secret::new(secret_id.clone(), &format!("demo-domain-{lower}"), &tenancy, metadata, B64.encode(content.to_string()), None);
+            Secret::new(secret_id.clone(), &format!("demo-domain-{lower}"), &tenancy, metadata, B64.encode(content.to_string()), None, now);
         st.vault.secrets.insert(secret_id.clone(), secret);
         seeded.domain_secrets.insert(kind.as_str().to_owned(), secret_id);
         seeded.domain_users.insert(kind.as_str().to_owned(), user);

@@ -115,6 +115,15 @@ pub struct Seeded {
     pub domain_secrets: BTreeMap<String, String>,
 }
 
+/// The outcome of a rotation the simulated Vault ran ([`super::Simulator::last_rotation`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RotationRecord {
+    /// True when all four steps answered 200 (after retries).
+    pub completed: bool,
+    /// Every step attempt in order: (step, responseCode; 502 when the function could not be reached).
+    pub steps: Vec<(String, u16)>,
+}
+
 /// An identity domain.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct DomainView {
