@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use oci_rotator::cli::{demo, enroll, rotate, simulate};
+use oci_rotator::cli::{demo, enroll, policies, rotate, simulate};
 use oci_rotator::oci::auth::ProcessEnv;
 use oci_rotator::protocol::Step;
 use oci_rotator::secret::{CredentialKind, PreviousCredential};
@@ -93,6 +93,27 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Print the dynamic group rule and least-privilege policy statements for the function.
+    Policies {
+        /// The function's OCID (ocid1.fnfunc....).
+        #[arg(long)]
+        function_id: String,
+        /// The compartment (or tenancy) OCID holding the secrets.
+        #[arg(long)]
+        secrets_compartment_id: String,
+        /// The compartment OCID holding the function (default: the statements for Vault are at tenancy level).
+        #[arg(long)]
+        function_compartment_id: Option<String>,
+        /// A user whose credentials are rotated (repeat for several; default: every user, not recommended).
+        #[arg(long = "user-id")]
+        user_ids: Vec<String>,
+        /// Credential kinds rotated: API_KEY, AUTH_TOKEN, CUSTOMER_SECRET_KEY, CONSOLE_PASSWORD (comma-separated or repeated; default all).
+        #[arg(long, value_delimiter = ',', value_parser = policies::parse_kind)]
+        kinds: Vec<oci_rotator::secret::CredentialKind>,
+        /// The identity domain of the users, when not the Default domain (adds its unconfirmed statements).
+        #[arg(long)]
+        domain_name: Option<String>,
+    },
     /// Run the embedded OCI simulator (Vault, Secrets, Identity) until killed.
     Simulate {
         /// Address to listen on.
@@ -126,6 +147,19 @@ fn parse_step(s: &str) -> Result<Step, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Pure text: no logging, no runtime.
+    if let Some(Command::Policies { function_id, secrets_compartment_id, function_compartment_id, user_ids, kinds, domain_name }) =
+        cli.command
+    {
+        let args = policies::PoliciesArgs { function_id, secrets_compartment_id, function_compartment_id, user_ids, kinds, domain_name };
+        return match policies::run(&args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("oci-rotator: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let quiet = matches!(cli.command, Some(Command::Demo { .. } | Command::Simulate { .. }));
     let serving = matches!(cli.command, None | Some(Command::Serve { .. }));
     let json = std::env::var("OCI_ROTATOR_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"));
@@ -174,6 +208,7 @@ fn main() -> ExitCode {
             dry_run,
         })),
         Some(Command::Simulate { listen, admin_config, seed }) => runtime.block_on(simulate::run(listen, admin_config, seed)),
+        Some(Command::Policies { .. }) => Ok(()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

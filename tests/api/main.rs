@@ -27,6 +27,8 @@ mod iam_secret_kinds;
 mod identity_domains;
 /// Secret hygiene of the logs.
 mod logs;
+/// `oci-rotator policies`: the statements printed for the function.
+mod policies;
 /// Harness for the simulator-backed tests.
 mod sim_helpers;
 /// The sample inputs under steps/.
