@@ -15,6 +15,8 @@ mod call_count;
 mod cloud_guard;
 /// Fn-Deadline and a slow OCI.
 mod deadlines;
+/// `oci-rotator enroll` against the simulator.
+mod enroll;
 /// Every fault at every OCI call of every kind.
 mod fault_matrix;
 /// The real binary on the Fn socket.
