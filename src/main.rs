@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use oci_rotator::cli::{demo, enroll, policies, rotate, simulate};
+use oci_rotator::cli::{adopt, demo, enroll, policies, rotate, simulate};
 use oci_rotator::oci::auth::ProcessEnv;
 use oci_rotator::protocol::Step;
 use oci_rotator::secret::{CredentialKind, PreviousCredential};
@@ -92,6 +92,24 @@ enum Command {
         /// Print the plan and write nothing.
         #[arg(long)]
         dry_run: bool,
+    },
+    /// Turn an existing secret (raw values of Oracle's tutorial too) into the contract's form and bind the user.
+    Adopt {
+        /// The secret's OCID.
+        #[arg(long)]
+        secret_id: String,
+        /// API_KEY, AUTH_TOKEN, CUSTOMER_SECRET_KEY or CONSOLE_PASSWORD.
+        #[arg(long, value_parser = parse_kind)]
+        kind: CredentialKind,
+        /// The user's OCID.
+        #[arg(long)]
+        user_id: String,
+        /// The credential's id where the value does not tell it (an auth token's OCID).
+        #[arg(long)]
+        credential_id: Option<String>,
+        /// The secret holding the secret key of a customer secret key (the tutorial keeps it apart).
+        #[arg(long)]
+        secret_key_secret_id: Option<String>,
     },
     /// Print the dynamic group rule and least-privilege policy statements for the function.
     Policies {
@@ -207,6 +225,9 @@ fn main() -> ExitCode {
             domain_id,
             dry_run,
         })),
+        Some(Command::Adopt { secret_id, kind, user_id, credential_id, secret_key_secret_id }) => {
+            runtime.block_on(adopt::run(adopt::AdoptArgs { secret_id, kind, user_id, credential_id, secret_key_secret_id }))
+        }
         Some(Command::Simulate { listen, admin_config, seed }) => runtime.block_on(simulate::run(listen, admin_config, seed)),
         Some(Command::Policies { .. }) => Ok(()),
     };

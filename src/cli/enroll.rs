@@ -172,8 +172,8 @@ async fn create_credential(args: &EnrollArgs, t: &Target<'_>, dir: &Directory) -
 
 /// Adds `secret_id` to the user's binding tag, keeping every other tag (classic API, or the
 /// user's identity domain); nothing is written when the tag names it already.
-async fn bind(client: &Client, args: &EnrollArgs, dir: &Directory, secret_id: &str) -> Result<(), String> {
-    let key = binding::tag_key(args.kind);
+pub(crate) async fn bind(client: &Client, kind: CredentialKind, user_id: &str, dir: &Directory, secret_id: &str) -> Result<(), String> {
+    let key = binding::tag_key(kind);
     let with = |mut tags: BTreeMap<String, String>| {
         let value = tags.get(&key).map(|v| v.trim().to_owned()).unwrap_or_default();
         if binding::names_secret(&value, secret_id) {
@@ -184,15 +184,15 @@ async fn bind(client: &Client, args: &EnrollArgs, dir: &Directory, secret_id: &s
     };
     match dir {
         Directory::Classic => {
-            let user = client.get_user(&args.user_id).await.map_err(|e| e.to_string())?;
+            let user = client.get_user(user_id).await.map_err(|e| e.to_string())?;
             if let Some(tags) = with(user.freeform_tags) {
-                client.update_user_freeform_tags(&args.user_id, &tags).await.map_err(|e| e.to_string())?;
+                client.update_user_freeform_tags(user_id, &tags).await.map_err(|e| e.to_string())?;
             }
         }
         Directory::Domain { base, .. } => {
-            let user = client.domain_user(base, &args.user_id, false).await.map_err(|e| e.to_string())?;
+            let user = client.domain_user(base, user_id, false).await.map_err(|e| e.to_string())?;
             if let Some(tags) = with(user.freeform_tags) {
-                client.patch_domain_user_tags(base, &args.user_id, &tags).await.map_err(|e| e.to_string())?;
+                client.patch_domain_user_tags(base, user_id, &tags).await.map_err(|e| e.to_string())?;
             }
         }
     }
@@ -200,7 +200,7 @@ async fn bind(client: &Client, args: &EnrollArgs, dir: &Directory, secret_id: &s
 }
 
 /// A secret-to-be, for the adapters' directory (which needs only the user and the domain).
-fn placeholder_secret(name: &str) -> Secret {
+pub(crate) fn placeholder_secret(name: &str) -> Secret {
     Secret {
         id: String::new(),
         lifecycle_state: "CREATING".to_owned(),
@@ -246,7 +246,7 @@ pub async fn enroll(rotator: &Rotator, args: &EnrollArgs, timeout: Duration) -> 
         let credential_id = SecretContent::parse(&current.content).ok().and_then(|c| c.credential_id(args.kind)).unwrap_or_default();
         if !args.dry_run {
             let dir = Directory::of(&t).await.map_err(|e| e.to_string())?;
-            bind(&client, args, &dir, &found.id).await?;
+            bind(&client, args.kind, &args.user_id, &dir, &found.id).await?;
         }
         let mut out = line(&found.id, secret.secret.current_version_number, &credential_id);
         out["rotationConfig"] = secret.secret.rotation_config.clone().filter(|r| !r.is_null()).unwrap_or(Value::Null);
@@ -303,7 +303,7 @@ pub async fn enroll(rotator: &Rotator, args: &EnrollArgs, timeout: Duration) -> 
     let secret_id = created.secret.id.clone();
 
     // 4. The user names the secret.
-    bind(&client, args, &dir, &secret_id).await.map_err(|e| {
+    bind(&client, args.kind, &args.user_id, &dir, &secret_id).await.map_err(|e| {
         format!("secret {secret_id} holds the new credential, but binding the user failed ({e}); run the same command again")
     })?;
 

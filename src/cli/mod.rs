@@ -4,9 +4,11 @@
 //! - [`enroll`]: create a user's first credential, the secret holding it, the binding and the
 //!   rotation configuration, in one idempotent command.
 //! - [`policies`]: print the dynamic group rule and least-privilege policy statements.
+//! - [`adopt`]: turn an existing secret (the tutorial's raw forms too) into the contract's form.
 //! - [`demo`]: a full rotation of all four credential kinds against the embedded simulator.
 //! - [`simulate`]: run the simulator alone, for the official SDK or manual tests.
 
+pub mod adopt;
 pub mod demo;
 pub mod enroll;
 pub mod policies;

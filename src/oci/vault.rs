@@ -104,7 +104,13 @@ impl Client {
         self.update_secret(secret_id, &json!({"currentVersionNumber": version}), if_match).await
     }
 
-    async fn update_secret(&self, secret_id: &str, details: &serde_json::Value, if_match: Option<&str>) -> Result<SecretWithEtag, Error> {
+    /// UpdateSecret with `details` (`UpdateSecretDetails`), `if-match` the etag when given.
+    pub async fn update_secret(
+        &self,
+        secret_id: &str,
+        details: &serde_json::Value,
+        if_match: Option<&str>,
+    ) -> Result<SecretWithEtag, Error> {
         let mut req = Request::new("UpdateSecret", Service::Vault, Method::PUT, format!("/20180608/secrets/{}", encode_segment(secret_id)))
             .json(details);
         req.if_match = if_match.map(str::to_owned);

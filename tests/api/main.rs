@@ -3,6 +3,8 @@
 
 mod helpers;
 
+/// `oci-rotator adopt`: the tutorial's raw secrets into the contract's form.
+mod adopt;
 /// The four steps of an API_KEY secret, call by call, against wiremock.
 mod api_key_steps;
 /// Malformed input and misconfigured secrets: a clear 400, nothing written.
