@@ -64,6 +64,12 @@ enum Command {
         /// Seed one user and one secret per credential kind.
         #[arg(long)]
         seed: bool,
+        /// OCID=URL: where a function answers (`URL/call`) when the simulated Vault rotates (repeatable).
+        #[arg(long = "function", value_name = "OCID=URL")]
+        functions: Vec<String>,
+        /// Simulated time runs this many times faster than real time.
+        #[arg(long)]
+        clock_speed: Option<f64>,
     },
 }
 
@@ -94,7 +100,8 @@ fn main() -> ExitCode {
         Some(Command::Rotate { secret_id, step, version_no, dry_run, attempts }) => runtime
             .block_on(rotate::run(rotate::RotateArgs { secret_id, step, version_no, dry_run, attempts }))
             .and_then(|ok| ok.then_some(()).ok_or_else(|| "a step did not answer 200".to_owned())),
-        Some(Command::Simulate { listen, admin_config, seed }) => runtime.block_on(simulate::run(listen, admin_config, seed)),
+        Some(Command::Simulate { listen, admin_config, seed, functions, clock_speed }) => runtime
+            .block_on(simulate::run_with(simulate::SimulateArgs { listen: Some(listen), admin_config, seed, functions, clock_speed })),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
