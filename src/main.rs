@@ -8,9 +8,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use oci_rotator::cli::{demo, rotate, simulate};
+use oci_rotator::cli::{demo, enroll, policies, rotate, simulate};
 use oci_rotator::oci::auth::ProcessEnv;
 use oci_rotator::protocol::Step;
+use oci_rotator::secret::{CredentialKind, PreviousCredential};
 use oci_rotator::server::{self, fn_socket, AppState};
 use oci_rotator::{config, telemetry};
 
@@ -53,6 +54,66 @@ enum Command {
         #[arg(long, default_value_t = 3)]
         attempts: u32,
     },
+    /// Enroll a user's credential: create it, the secret holding it, bind the user, attach the function.
+    Enroll {
+        /// API_KEY, AUTH_TOKEN, CUSTOMER_SECRET_KEY or CONSOLE_PASSWORD.
+        #[arg(long, value_parser = parse_kind)]
+        kind: CredentialKind,
+        /// The user's OCID.
+        #[arg(long)]
+        user_id: String,
+        /// The compartment the secret is created in.
+        #[arg(long)]
+        compartment_id: String,
+        /// The vault.
+        #[arg(long)]
+        vault_id: String,
+        /// The vault's master encryption key.
+        #[arg(long)]
+        key_id: String,
+        /// The secret's name (unique in the vault; a second run with it changes nothing).
+        #[arg(long)]
+        name: String,
+        /// The rotation function to attach (scheduled rotation every --interval).
+        #[arg(long)]
+        function_id: Option<String>,
+        /// Rotation interval, ISO 8601 days.
+        #[arg(long, default_value = "P90D")]
+        interval: String,
+        /// KEEP_UNTIL_NEXT_ROTATION or DELETE_ON_PROMOTE.
+        #[arg(long, default_value = "KEEP_UNTIL_NEXT_ROTATION", value_parser = parse_previous)]
+        previous: PreviousCredential,
+        /// RSA key size for API keys: 2048, 3072 or 4096.
+        #[arg(long, default_value_t = 2048)]
+        key_bits: usize,
+        /// The user's identity domain, when it is not the Default domain.
+        #[arg(long)]
+        domain_id: Option<String>,
+        /// Print the plan and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Print the dynamic group rule and least-privilege policy statements for the function.
+    Policies {
+        /// The function's OCID (ocid1.fnfunc....).
+        #[arg(long)]
+        function_id: String,
+        /// The compartment (or tenancy) OCID holding the secrets.
+        #[arg(long)]
+        secrets_compartment_id: String,
+        /// The compartment OCID holding the function (default: the statements for Vault are at tenancy level).
+        #[arg(long)]
+        function_compartment_id: Option<String>,
+        /// A user whose credentials are rotated (repeat for several; default: every user, not recommended).
+        #[arg(long = "user-id")]
+        user_ids: Vec<String>,
+        /// Credential kinds rotated: API_KEY, AUTH_TOKEN, CUSTOMER_SECRET_KEY, CONSOLE_PASSWORD (comma-separated or repeated; default all).
+        #[arg(long, value_delimiter = ',', value_parser = policies::parse_kind)]
+        kinds: Vec<oci_rotator::secret::CredentialKind>,
+        /// The identity domain of the users, when not the Default domain (adds its unconfirmed statements).
+        #[arg(long)]
+        domain_name: Option<String>,
+    },
     /// Run the embedded OCI simulator (Vault, Secrets, Identity) until killed.
     Simulate {
         /// Address to listen on.
@@ -73,6 +134,18 @@ enum Command {
     },
 }
 
+fn parse_kind(s: &str) -> Result<CredentialKind, String> {
+    CredentialKind::parse(s).ok_or_else(|| "one of API_KEY, AUTH_TOKEN, CUSTOMER_SECRET_KEY, CONSOLE_PASSWORD".to_owned())
+}
+
+fn parse_previous(s: &str) -> Result<PreviousCredential, String> {
+    match s {
+        "KEEP_UNTIL_NEXT_ROTATION" => Ok(PreviousCredential::KeepUntilNextRotation),
+        "DELETE_ON_PROMOTE" => Ok(PreviousCredential::DeleteOnPromote),
+        _ => Err("KEEP_UNTIL_NEXT_ROTATION or DELETE_ON_PROMOTE".to_owned()),
+    }
+}
+
 fn parse_step(s: &str) -> Result<Step, String> {
     Step::parse(&s.to_ascii_uppercase())
         .ok_or_else(|| "one of VERIFY_CONNECTION, CREATE_PENDING_VERSION, UPDATE_TARGET_SYSTEM, PROMOTE_PENDING_VERSION".to_owned())
@@ -80,6 +153,19 @@ fn parse_step(s: &str) -> Result<Step, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Pure text: no logging, no runtime.
+    if let Some(Command::Policies { function_id, secrets_compartment_id, function_compartment_id, user_ids, kinds, domain_name }) =
+        cli.command
+    {
+        let args = policies::PoliciesArgs { function_id, secrets_compartment_id, function_compartment_id, user_ids, kinds, domain_name };
+        return match policies::run(&args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("oci-rotator: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let quiet = matches!(cli.command, Some(Command::Demo { .. } | Command::Simulate { .. }));
     let serving = matches!(cli.command, None | Some(Command::Serve { .. }));
     let json = std::env::var("OCI_ROTATOR_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"));
@@ -100,8 +186,36 @@ fn main() -> ExitCode {
         Some(Command::Rotate { secret_id, step, version_no, dry_run, attempts }) => runtime
             .block_on(rotate::run(rotate::RotateArgs { secret_id, step, version_no, dry_run, attempts }))
             .and_then(|ok| ok.then_some(()).ok_or_else(|| "a step did not answer 200".to_owned())),
+        Some(Command::Enroll {
+            kind,
+            user_id,
+            compartment_id,
+            vault_id,
+            key_id,
+            name,
+            function_id,
+            interval,
+            previous,
+            key_bits,
+            domain_id,
+            dry_run,
+        }) => runtime.block_on(enroll::run(enroll::EnrollArgs {
+            kind,
+            user_id,
+            compartment_id,
+            vault_id,
+            key_id,
+            name,
+            function_id,
+            interval,
+            previous,
+            key_bits,
+            domain_id,
+            dry_run,
+        })),
         Some(Command::Simulate { listen, admin_config, seed, functions, clock_speed }) => runtime
             .block_on(simulate::run_with(simulate::SimulateArgs { listen: Some(listen), admin_config, seed, functions, clock_speed })),
+        Some(Command::Policies { .. }) => Ok(()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,9 +1,14 @@
 //! The subcommands behind `main.rs`: each a plain async fn returning the process outcome.
 //!
 //! - [`rotate`]: play Vault against real OCI for one secret (or rehearse it with `--dry-run`).
+//! - [`enroll`]: create a user's first credential, the secret holding it, the binding and the
+//!   rotation configuration, in one idempotent command.
+//! - [`policies`]: print the dynamic group rule and least-privilege policy statements.
 //! - [`demo`]: a full rotation of all four credential kinds against the embedded simulator.
 //! - [`simulate`]: run the simulator alone, for the official SDK or manual tests.
 
 pub mod demo;
+pub mod enroll;
+pub mod policies;
 pub mod rotate;
 pub mod simulate;

@@ -15,6 +15,8 @@ mod call_count;
 mod cloud_guard;
 /// Fn-Deadline and a slow OCI.
 mod deadlines;
+/// `oci-rotator enroll` against the simulator.
+mod enroll;
 /// Every fault at every OCI call of every kind.
 mod fault_matrix;
 /// The real binary on the Fn socket.
@@ -27,6 +29,8 @@ mod iam_secret_kinds;
 mod identity_domains;
 /// Secret hygiene of the logs.
 mod logs;
+/// `oci-rotator policies`: the statements printed for the function.
+mod policies;
 /// Harness for the simulator-backed tests.
 mod sim_helpers;
 /// The sample inputs under steps/.
