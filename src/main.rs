@@ -143,6 +143,12 @@ enum Command {
         /// Seed one user and one secret per credential kind.
         #[arg(long)]
         seed: bool,
+        /// OCID=URL: where a function answers (`URL/call`) when the simulated Vault rotates (repeatable).
+        #[arg(long = "function", value_name = "OCID=URL")]
+        functions: Vec<String>,
+        /// Simulated time runs this many times faster than real time.
+        #[arg(long)]
+        clock_speed: Option<f64>,
     },
 }
 
@@ -228,7 +234,8 @@ fn main() -> ExitCode {
         Some(Command::Adopt { secret_id, kind, user_id, credential_id, secret_key_secret_id }) => {
             runtime.block_on(adopt::run(adopt::AdoptArgs { secret_id, kind, user_id, credential_id, secret_key_secret_id }))
         }
-        Some(Command::Simulate { listen, admin_config, seed }) => runtime.block_on(simulate::run(listen, admin_config, seed)),
+        Some(Command::Simulate { listen, admin_config, seed, functions, clock_speed }) => runtime
+            .block_on(simulate::run_with(simulate::SimulateArgs { listen: Some(listen), admin_config, seed, functions, clock_speed })),
         Some(Command::Policies { .. }) => Ok(()),
     };
     match result {

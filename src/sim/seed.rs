@@ -2,7 +2,9 @@
 //! `demo-<kind>` whose version 1 (CURRENT, LATEST) holds a credential that is live in IAM. Tokens
 //! and customer secret keys are created with the marker `oci-rotator <secretId>` (so the secret id
 //! is chosen first). The API_KEY user also holds an unmanaged API key that no secret references,
-//! which every rotation must leave alone. Every user is bound to its secret (the freeform tag
+//! which every rotation must leave alone. Also a spare user per kind (`rotation-spare-<kind>`),
+//! bound to nothing and holding no credential, for `enroll` to create a secret for; and the
+//! compartment, vault and key CreateSecret accepts. Every user is bound to its secret (the freeform tag
 //! `oci-rotator-<kind>`, contract 4.1) and carries a tag of its own (`team`). Auth tokens and customer secret keys get no unmanaged
 //! sibling: IAM allows two per user, and a rotation needs one free place beside the CURRENT one.
 //!
@@ -48,6 +50,10 @@ pub(crate) async fn seed(sim: &Simulator) -> Seeded {
         domain_url: String::new(),
         domain_users: BTreeMap::new(),
         domain_secrets: BTreeMap::new(),
+        compartment_id: sim.compartment_id(),
+        vault_id: sim.vault_id(),
+        key_id: sim.key_id(),
+        spare_users: BTreeMap::new(),
     };
     let _ = domain_key(); // generated before the lock is taken
     let mut st = sim.state();
@@ -95,6 +101,10 @@ pub(crate) async fn seed(sim: &Simulator) -> Seeded {
         st.vault.secrets.insert(secret_id.clone(), secret);
         seeded.secrets.insert(kind.as_str().to_owned(), secret_id);
         seeded.users.insert(kind.as_str().to_owned(), user);
+    }
+    for kind in CredentialKind::ALL {
+        let user = st.iam.add_user(&format!("rotation-spare-{}", kind.as_str().to_ascii_lowercase()));
+        seeded.spare_users.insert(kind.as_str().to_owned(), user);
     }
     if st.domains.enabled {
         seed_domain(&mut st, &mut seeded, sim.now());

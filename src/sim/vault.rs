@@ -191,8 +191,14 @@ pub(crate) fn schedule_version_deletion(call: &Call<'_>, id: &str, n: &str) -> R
 
 /// RotateSecret: when the secret's rotation config targets a function the simulator knows,
 /// accepted (202) and counted, and the rotation runs in the background (see `rotation`); else 400
-/// (no such config, or a function that cannot be reached), or 409 while a rotation is in progress.
+/// (no such config, or a function that cannot be reached), or 409 while a rotation is in progress;
+/// 412 when `if-match` is not the secret's etag.
 pub(crate) fn rotate_secret(call: &Call<'_>, id: &str) -> Result<Answer, SimError> {
+    if let Some(tag) = &call.if_match {
+        if *tag != call.sim.state().vault.secret(id)?.etag {
+            return Err(err(412, "NoEtagMatch", "The if-match value does not match the secret's current etag"));
+        }
+    }
     once_per_token(call, || {
         call.sim.start_rotation(id)?;
         call.sim.state().vault.secret_mut(id)?.rotations_requested += 1;
