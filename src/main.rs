@@ -3,12 +3,15 @@
 //! how the container starts).
 
 use std::net::SocketAddr;
+#[cfg(feature = "simulator")]
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use oci_rotator::cli::{demo, policies, rotate, simulate};
+#[cfg(feature = "simulator")]
+use oci_rotator::cli::{demo, simulate};
+use oci_rotator::cli::{policies, rotate};
 use oci_rotator::oci::auth::ProcessEnv;
 use oci_rotator::protocol::Step;
 use oci_rotator::server::{self, fn_socket, AppState};
@@ -30,6 +33,7 @@ enum Command {
         listen: SocketAddr,
     },
     /// Rotate all four credential kinds against the embedded OCI simulator, and check the contract.
+    #[cfg(feature = "simulator")]
     Demo {
         /// Rotations per credential kind (the second shows the superseded credential deleted).
         #[arg(long, default_value_t = 2)]
@@ -75,6 +79,7 @@ enum Command {
         domain_name: Option<String>,
     },
     /// Run the embedded OCI simulator (Vault, Secrets, Identity) until killed.
+    #[cfg(feature = "simulator")]
     Simulate {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:9090")]
@@ -86,6 +91,16 @@ enum Command {
         #[arg(long)]
         seed: bool,
     },
+}
+
+impl Command {
+    /// `demo` and `simulate` log errors only: their output is for a person (or the SDK test).
+    fn is_simulator(&self) -> bool {
+        #[cfg(feature = "simulator")]
+        return matches!(self, Command::Demo { .. } | Command::Simulate { .. });
+        #[cfg(not(feature = "simulator"))]
+        false
+    }
 }
 
 fn parse_step(s: &str) -> Result<Step, String> {
@@ -108,7 +123,7 @@ fn main() -> ExitCode {
             }
         };
     }
-    let quiet = matches!(cli.command, Some(Command::Demo { .. } | Command::Simulate { .. }));
+    let quiet = cli.command.as_ref().is_some_and(Command::is_simulator);
     let serving = matches!(cli.command, None | Some(Command::Serve { .. }));
     let json = std::env::var("OCI_ROTATOR_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"));
     telemetry::init(json, if quiet { "error" } else { "info" }, !serving);
@@ -122,12 +137,14 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Serve { listen }) => runtime.block_on(serve(Some(listen))),
         None => runtime.block_on(serve(None)),
+        #[cfg(feature = "simulator")]
         Some(Command::Demo { rounds }) => runtime
             .block_on(demo::run(rounds))
             .and_then(|ok| ok.then_some(()).ok_or_else(|| "the demo found contract violations".to_owned())),
         Some(Command::Rotate { secret_id, step, version_no, dry_run, attempts }) => runtime
             .block_on(rotate::run(rotate::RotateArgs { secret_id, step, version_no, dry_run, attempts }))
             .and_then(|ok| ok.then_some(()).ok_or_else(|| "a step did not answer 200".to_owned())),
+        #[cfg(feature = "simulator")]
         Some(Command::Simulate { listen, admin_config, seed }) => runtime.block_on(simulate::run(listen, admin_config, seed)),
         Some(Command::Policies { .. }) => Ok(()),
     };
