@@ -43,6 +43,14 @@ pub struct BoundUser {
 }
 
 impl BoundUser {
+    /// The proof for `oci-rotator enroll`, which an administrator runs to create a user's first
+    /// credential and the secret that will hold it: the secret does not exist yet, so the user
+    /// cannot name it; enroll binds the user (sets the tag) right after creating the secret. Never
+    /// used on the function's rotation path.
+    pub fn for_enrollment(user_id: &str) -> BoundUser {
+        BoundUser { user_id: user_id.to_owned() }
+    }
+
     /// The user's OCID.
     pub fn user_id(&self) -> &str {
         &self.user_id

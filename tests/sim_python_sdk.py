@@ -2,7 +2,8 @@
 SDK's `service_endpoint` override: what passes here is signed and shaped as OCI's own clients do it.
 
 Usage: python3 sim_python_sdk.py <config file> <endpoint> <secret OCID> <user OCID> <domain URL> <domain users JSON>
-(the domain and its users by kind as `Simulator::seed` made them). Prints OK and exits 0 when every
+<seeded JSON: compartmentId, vaultId, keyId> <function OCID> (the domain and its users by kind as `Simulator::seed` made
+them; a function the simulator knows, for RotateSecret). Prints OK and exits 0 when every
 call behaved as OCI documents it, including identity domains: the classic ListDomains/GetDomain and
 `oci.identity_domains.IdentityDomainsClient` at the domain's URL with the same signer.
 """
@@ -97,8 +98,44 @@ def identity_domains(config, identity, domain_url, domain_users):
     assert policies[0].min_length == 8 and policies[0].password_strength == "Standard"
 
 
+def vault_loop(vaults, seeded, function_id):
+    # CreateSecret as the SDK sends it (with its own opc-retry-token), a rotation config targeting a function.
+    content = base64.b64encode(json.dumps({"v": 1}).encode()).decode()
+    rotation = oci.vault.models.RotationConfig(
+        target_system_details=oci.vault.models.FunctionTargetSystemDetails(function_id=function_id),
+        rotation_interval="P90D", is_scheduled_rotation_enabled=True)
+    details = oci.vault.models.CreateSecretDetails(
+        compartment_id=seeded["compartmentId"], vault_id=seeded["vaultId"], key_id=seeded["keyId"], secret_name="sdk-created",
+        description="by the SDK", metadata={"credentialType": "AUTH_TOKEN"}, freeform_tags={"team": "sdk"},
+        secret_content=oci.vault.models.Base64SecretContentDetails(content_type="BASE64", content=content, stage="CURRENT"),
+        rotation_config=rotation)
+    created = vaults.create_secret(details)
+    s = created.data
+    assert created.headers["etag"] and s.id.startswith("ocid1.vaultsecret.") and s.secret_name == "sdk-created", s
+    assert s.rotation_status == "SCHEDULED" and s.next_rotation_time is not None and s.last_rotation_time is None, s
+    assert s.rotation_config.target_system_details.function_id == function_id and s.freeform_tags == {"team": "sdk"}
+    assert (s.next_rotation_time - s.time_created).days == 90
+    expect_error(409, "Conflict", vaults.create_secret, details)
+    found = vaults.list_secrets(seeded["compartmentId"], name="sdk-created", vault_id=seeded["vaultId"]).data
+    assert [x.id for x in found] == [s.id], found
+    bad_key = oci.vault.models.CreateSecretDetails(**{**{k: getattr(details, k) for k in details.attribute_map}, "key_id": "ocid1.key.oc1..nope", "secret_name": "other"})
+    expect_status(400, vaults.create_secret, bad_key)
+
+    # RotateSecret: accepted, and the simulated Vault runs it (here against a function that fails).
+    expect_error(412, "NoEtagMatch", vaults.rotate_secret, s.id, if_match="stale")
+    assert vaults.rotate_secret(s.id).status == 202
+    for _ in range(300):
+        if vaults.get_secret(s.id).data.rotation_status != "IN_PROGRESS":
+            break
+        time.sleep(0.05)
+    assert vaults.get_secret(s.id).data.rotation_status == "SCHEDULED"
+    # A secret whose rotation config targets no function: 400.
+    plain = vaults.list_secrets(seeded["compartmentId"], name="demo-api_key").data[0]
+    expect_status(400, vaults.rotate_secret, plain.id)
+
+
 def main():
-    config_file, endpoint, secret_id, user_id, domain_url, domain_users = sys.argv[1:7]
+    config_file, endpoint, secret_id, user_id, domain_url, domain_users, seeded, function_id = sys.argv[1:9]
     config = oci.config.from_file(config_file, "DEFAULT")
     vaults = oci.vault.VaultsClient(config, service_endpoint=endpoint)
     secrets = oci.secrets.SecretsClient(config, service_endpoint=endpoint)
@@ -160,6 +197,7 @@ def main():
     assert identity.get_user_ui_password_information(user_id).data.lifecycle_state == "ACTIVE"
 
     identity_domains(config, identity, domain_url, json.loads(domain_users))
+    vault_loop(vaults, json.loads(seeded), function_id)
     print("OK")
 
 

@@ -3,7 +3,9 @@
 //! lists/uploads/deletes an API key, creates an auth token and resets a console password; lists the
 //! identity domains and, with `oci.identity_domains` at the seeded domain's URL, reads a user, lists
 //! API keys and auth tokens by filter, creates and deletes an auth token and sets a password with
-//! UserPasswordChanger; every request signed by the SDK and verified by the simulator. Skipped, with
+//! UserPasswordChanger; creates a secret with a rotation config (CreateSecret, a duplicate name
+//! refused, ListSecrets by name and vault) and rotates it (RotateSecret, `if-match`, the rotation
+//! status); every request signed by the SDK and verified by the simulator. Skipped, with
 //! a message, where `python3` or the `oci` package is missing (`pip install oci==2.189.0`), except
 //! in CI (`CI` set), where `.ci/run` installs it and a missing package fails the test.
 #![allow(clippy::unwrap_used)] // `#[tokio::test]` bodies are not seen as tests by clippy
@@ -35,6 +37,11 @@ async fn the_official_python_sdk_works_against_the_simulator() {
     admin.write_oci_config(&config, &dir.join("admin.key.pem")).unwrap();
     let (secret, user) = (&seeded.secrets["API_KEY"], &seeded.users["API_KEY"]);
     let keys_before: Vec<String> = sim.api_keys(user).into_iter().map(|k| k.fingerprint).collect();
+    // A function that does not answer: RotateSecret is accepted and the rotation fails in the background.
+    let function = "ocid1.fnfunc.oc1.iad.sdkdead";
+    sim.register_function(function, "http://127.0.0.1:9");
+    let seeded_json =
+        serde_json::json!({"compartmentId": seeded.compartment_id, "vaultId": seeded.vault_id, "keyId": seeded.key_id}).to_string();
 
     // When: the SDK script runs.
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sim_python_sdk.py");
@@ -47,6 +54,8 @@ async fn the_official_python_sdk_works_against_the_simulator() {
         .arg(user)
         .arg(&seeded.domain_url)
         .arg(&domain_users)
+        .arg(&seeded_json)
+        .arg(function)
         .output()
         .await
         .unwrap();
@@ -73,6 +82,9 @@ async fn the_official_python_sdk_works_against_the_simulator() {
         "DomainDeleteAuthToken",
         "DomainPutUserPasswordChanger",
         "DomainListPasswordPolicies",
+        "CreateSecret",
+        "ListSecrets",
+        "RotateSecret",
     ] {
         assert!(journal.iter().any(|j| j.operation == op && j.status < 300), "{op} succeeded");
     }
@@ -85,4 +97,7 @@ async fn the_official_python_sdk_works_against_the_simulator() {
     assert!(sim.ui_password(user).is_some());
     assert_eq!(sim.ui_password(&seeded.domain_users["CONSOLE_PASSWORD"]).as_deref(), Some("Sdk-Passw0rd-1"));
     assert_eq!(sim.auth_tokens(&seeded.domain_users["AUTH_TOKEN"]).len(), 1);
+    let created = sim.state_view()["secrets"].as_array().unwrap().iter().find(|s| s["name"] == "sdk-created").cloned().unwrap();
+    let record = sim.last_rotation(created["id"].as_str().unwrap()).unwrap();
+    assert!(!record.completed && record.steps.iter().all(|(step, code)| step == "VERIFY_CONNECTION" && *code == 502), "{record:?}");
 }

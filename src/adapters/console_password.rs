@@ -93,6 +93,35 @@ fn rules_for(policies: &[PasswordPolicy]) -> Rules {
     rules
 }
 
+/// Gives the user a new console password and returns it: set with the domain's
+/// `UserPasswordChanger` (a generated one) in a tenancy with identity domains, else reset with the
+/// classic API (IAM's one-time password). `bind` is called right before the write and yields the
+/// proof it takes (the rotation checks the binding there; `enroll` binds after the secret exists).
+pub(crate) async fn set_new_password<F, Fut>(t: &Target<'_>, bind: F) -> Result<SecretString, Error>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<BoundUser, Error>>,
+{
+    match password_store(t).await? {
+        PasswordStore::Domain(base) => {
+            let rules = rules_for(&t.client.domain_password_policies(&base).await?);
+            let password = passwords::generate(&rules).map_err(|e| Error::Conflict(format!("identity domain password policy: {e}")))?;
+            let bound = bind().await?;
+            match t.client.set_domain_password(&base, &bound, &password).await {
+                Ok(()) => Ok(password),
+                Err(e) if e.is_not_found() => Err(Error::UserNotFound(t.config.user_id.clone())),
+                Err(e) => Err(e.into()),
+            }
+        }
+        PasswordStore::Classic => {
+            let bound = bind().await?;
+            t.client.create_or_reset_ui_password(&bound).await?.ok_or_else(|| {
+                Error::Conflict("IAM reset the console password but returned no one-time password (identity-domain tenancies e-mail a reset link instead); this secret cannot be rotated by the function".to_owned())
+            })
+        }
+    }
+}
+
 impl TargetAdapter for ConsolePasswordAdapter {
     const KIND: CredentialKind = CredentialKind::ConsolePassword;
 
@@ -126,27 +155,8 @@ impl TargetAdapter for ConsolePasswordAdapter {
     }
 
     async fn new_pending(&self, t: &Target<'_>, current: &Version) -> Result<NewPending, Error> {
-        let store = password_store(t).await?;
-        let password = match store {
-            PasswordStore::Domain(base) => {
-                let rules = rules_for(&t.client.domain_password_policies(&base).await?);
-                let password = passwords::generate(&rules).map_err(|e| Error::Conflict(format!("identity domain password policy: {e}")))?;
-                // The step's only IAM write: the user must name the secret (contract 4.1).
-                let bound = t.bind().await?;
-                match t.client.set_domain_password(&base, &bound, &password).await {
-                    Ok(()) => password,
-                    Err(e) if e.is_not_found() => return Err(Error::UserNotFound(t.config.user_id.clone())),
-                    Err(e) => return Err(e.into()),
-                }
-            }
-            PasswordStore::Classic => {
-                // The step's only IAM write: the user must name the secret (contract 4.1).
-                let bound = t.bind().await?;
-                t.client.create_or_reset_ui_password(&bound).await?.ok_or_else(|| {
-                    Error::Conflict("IAM reset the console password but returned no one-time password (identity-domain tenancies e-mail a reset link instead); this secret cannot be rotated by the function".to_owned())
-                })?
-            }
-        };
+        // The step's only IAM write: the user must name the secret (contract 4.1).
+        let password = set_new_password(t, || t.bind()).await?;
         let content = current.content.next_version(
             &["password"],
             vec![("password", SecretString::from(secrecy::ExposeSecret::expose_secret(&password).to_owned()))],

@@ -1,14 +1,19 @@
 //! The subcommands behind `main.rs`: each a plain async fn returning the process outcome.
 //!
 //! - [`rotate`]: play Vault against real OCI for one secret (or rehearse it with `--dry-run`).
+//! - [`enroll`]: create a user's first credential, the secret holding it, the binding and the
+//!   rotation configuration, in one idempotent command.
 //! - [`policies`]: print the dynamic group rule and least-privilege policy statements.
+//! - [`adopt`]: turn an existing secret (the tutorial's raw forms too) into the contract's form.
 //! - [`demo`]: a full rotation of all four credential kinds against the embedded simulator.
 //! - [`simulate`]: run the simulator alone, for the official SDK or manual tests.
 //!
 //! `demo` and `simulate` need the `simulator` feature (on by default).
 
+pub mod adopt;
 #[cfg(feature = "simulator")]
 pub mod demo;
+pub mod enroll;
 pub mod policies;
 pub mod rotate;
 #[cfg(feature = "simulator")]

@@ -1,37 +1,85 @@
-//! `oci-rotator simulate --listen ADDR [--admin-config PATH] [--seed]`: the embedded OCI simulator
-//! on its own, for the official OCI SDK and CLI or for manual rehearsals of `rotate`.
+//! `oci-rotator simulate --listen ADDR [--admin-config PATH] [--seed] [--function OCID=URL]...
+//! [--clock-speed F]`: the embedded OCI simulator on its own, for the official OCI SDK and CLI or
+//! for manual rehearsals of `rotate`.
 //!
 //! With `--admin-config`, writes an OCI config file (profile `DEFAULT`, private key beside it) for
 //! an administrator principal the simulator trusts. With `--seed`, seeds one user and one secret
-//! per credential kind, in the Default domain and in the SECONDARY domain `rotation-demo-domain`.
-//! Prints one JSON line (`endpoint`, `secrets`, `users`, `domainId`, `domainUrl`, `domainUsers`,
-//! `domainSecrets`; `domainUrl` is `http://127.0.0.1:<port>`, the domain's own loopback listener,
-//! with no path) and serves until killed.
+//! per credential kind, in the Default domain and in the SECONDARY domain `rotation-demo-domain`,
+//! and a spare user per kind. Prints one JSON line (`endpoint`, `secrets`, `users`, `domainId`,
+//! `domainUrl`, `domainUsers`, `domainSecrets`, `compartmentId`, `vaultId`, `keyId` (where
+//! CreateSecret creates secrets) and `spareUsers` (per kind, a user with no credential and no
+//! secret); `domainUrl` is `http://127.0.0.1:<port>`, the domain's own loopback listener, with no
+//! path) and serves until killed.
+//!
+//! `--function OCID=URL` (repeatable) tells the simulated Vault where a function answers
+//! (`URL/call`): RotateSecret, or a scheduled rotation falling due, then runs the four steps
+//! there. `--clock-speed F` makes simulated time run F times faster (a 90-day schedule falls due in
+//! 90 × 86400 / F seconds); `POST /_sim/clock` moves it forward.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use crate::sim::{SimOptions, Simulator};
 
+/// What `simulate` is asked for.
+#[derive(Debug, Clone, Default)]
+pub struct SimulateArgs {
+    /// Where to listen.
+    pub listen: Option<SocketAddr>,
+    /// Where to write an administrator's OCI config file.
+    pub admin_config: Option<PathBuf>,
+    /// Seed the demo tenancy.
+    pub seed: bool,
+    /// `OCID=URL`: where each function answers.
+    pub functions: Vec<String>,
+    /// Simulated time runs this many times faster than real time.
+    pub clock_speed: Option<f64>,
+}
+
+/// Splits `OCID=URL`.
+fn parse_function(spec: &str) -> Result<(&str, &str), String> {
+    match spec.split_once('=') {
+        Some((ocid, url)) if !ocid.is_empty() && (url.starts_with("http://") || url.starts_with("https://")) => Ok((ocid, url)),
+        _ => Err(format!("--function {spec:?}: expected OCID=URL, such as ocid1.fnfunc.oc1.iad.x=http://127.0.0.1:8080")),
+    }
+}
+
 /// Runs the simulator until the process is killed.
 pub async fn run(listen: SocketAddr, admin_config: Option<PathBuf>, seed: bool) -> Result<(), String> {
+    run_with(SimulateArgs { listen: Some(listen), admin_config, seed, ..Default::default() }).await
+}
+
+/// Runs the simulator, with its rotation loop's functions and clock speed, until the process is killed.
+pub async fn run_with(args: SimulateArgs) -> Result<(), String> {
     let sim = Simulator::new(SimOptions::default());
+    for spec in &args.functions {
+        let (ocid, url) = parse_function(spec)?;
+        sim.register_function(ocid, url);
+    }
+    if let Some(speed) = args.clock_speed {
+        if !(speed.is_finite() && speed > 0.0) {
+            return Err(format!("--clock-speed {speed}: expected a positive factor"));
+        }
+        sim.set_clock_speed(speed);
+    }
+    let listen = args.listen.unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 9090)));
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let addr = listener.local_addr().map_err(|e| format!("cannot read the address of {listen}: {e}"))?;
     let endpoint = format!("http://{addr}");
     sim.set_endpoint(&endpoint);
     // Each identity domain on a loopback port of its own (its URL has no path), before seeding
     // prints the seeded domain's URL.
     sim.serve_domains().map_err(|e| format!("cannot serve the identity domains: {e}"))?;
-    if let Some(path) = admin_config {
+    if let Some(path) = args.admin_config {
         let admin = sim.create_admin();
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "admin".to_owned());
         let key_path = path.with_file_name(format!("{name}.key.pem"));
         admin.write_oci_config(&path, &key_path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     let mut line = serde_json::json!({"endpoint": endpoint, "secrets": {}, "users": {}, "domainId": "", "domainUrl": "",
-        "domainUsers": {}, "domainSecrets": {}});
-    if seed {
+        "domainUsers": {}, "domainSecrets": {}, "compartmentId": sim.compartment_id(), "vaultId": sim.vault_id(),
+        "keyId": sim.key_id(), "spareUsers": {}});
+    if args.seed {
         let s = sim.seed().await;
         let value = |v: &std::collections::BTreeMap<String, String>| serde_json::to_value(v).unwrap_or_default();
         line["secrets"] = value(&s.secrets);
@@ -40,7 +88,21 @@ pub async fn run(listen: SocketAddr, admin_config: Option<PathBuf>, seed: bool) 
         line["domainUrl"] = s.domain_url.clone().into();
         line["domainUsers"] = value(&s.domain_users);
         line["domainSecrets"] = value(&s.domain_secrets);
+        line["spareUsers"] = value(&s.spare_users);
     }
     println!("{line}");
-    sim.serve(listener).await.map_err(|e| e.to_string())
+    sim.serve(listener).await.map_err(|e| format!("the simulator stopped serving: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_function;
+
+    #[test]
+    fn function_specs() {
+        assert_eq!(parse_function("ocid1.fnfunc.x=http://127.0.0.1:8080"), Ok(("ocid1.fnfunc.x", "http://127.0.0.1:8080")));
+        for bad in ["ocid1.fnfunc.x", "=http://h", "f=ftp://h", "f="] {
+            assert!(parse_function(bad).is_err(), "{bad}");
+        }
+    }
 }

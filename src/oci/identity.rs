@@ -117,6 +117,13 @@ impl Client {
         self.send(req).await?.json("GetUser")
     }
 
+    /// UpdateUser with `freeformTags` only: replaces the user's whole set of free-form tags (an
+    /// administrator's call: `enroll` binds a user to its secret, contract 4.1).
+    pub async fn update_user_freeform_tags(&self, user_id: &str, tags: &BTreeMap<String, String>) -> Result<User, Error> {
+        let req = Request::new("UpdateUser", Service::IdentityHome, Method::PUT, user_path(user_id)).json(&json!({"freeformTags": tags}));
+        self.send(req).await?.json("UpdateUser")
+    }
+
     /// GetUser signed with `creds` (an API key of that user), once, without retrying a 401:
     /// the API-key live check.
     pub async fn get_user_signed_with(&self, user_id: &str, creds: Arc<Credentials>) -> Result<User, Error> {

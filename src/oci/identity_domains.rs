@@ -311,6 +311,17 @@ impl Client {
         })
     }
 
+    /// Replaces the domain user's free-form tags (its OCI tags extension) with `tags`: a SCIM
+    /// PatchOp `replace` on `urn:...:OCITags:freeformTags` (an administrator's call: `enroll`).
+    pub async fn patch_domain_user_tags(&self, base: &str, user_ocid: &str, tags: &BTreeMap<String, String>) -> Result<(), Error> {
+        let value: Vec<Value> = tags.iter().map(|(k, v)| json!({"key": k, "value": v})).collect();
+        let body = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": [{"op": "replace", "path": format!("{OCI_TAGS}:freeformTags"), "value": value}]});
+        let req =
+            scim_request("PatchUser (domain)", base, Method::PATCH, format!("/admin/v1/Users/{}", encode_segment(user_ocid))).json(&body);
+        self.send(req).await.map(drop)
+    }
+
     /// The user's id in the domain at `base`, read once per process (it never changes).
     pub async fn domain_user_id(&self, base: &str, user_ocid: &str) -> Result<String, Error> {
         let key = (base.to_owned(), user_ocid.to_owned());

@@ -32,6 +32,9 @@ pub struct Secret {
     /// The secret's name.
     #[serde(default)]
     pub secret_name: Option<String>,
+    /// The rotation configuration (`rotationInterval`, `targetSystemDetails`...), if any.
+    #[serde(default)]
+    pub rotation_config: Option<serde_json::Value>,
 }
 
 /// A secret and the etag it was read with.
@@ -101,7 +104,13 @@ impl Client {
         self.update_secret(secret_id, &json!({"currentVersionNumber": version}), if_match).await
     }
 
-    async fn update_secret(&self, secret_id: &str, details: &serde_json::Value, if_match: Option<&str>) -> Result<SecretWithEtag, Error> {
+    /// UpdateSecret with `details` (`UpdateSecretDetails`), `if-match` the etag when given.
+    pub async fn update_secret(
+        &self,
+        secret_id: &str,
+        details: &serde_json::Value,
+        if_match: Option<&str>,
+    ) -> Result<SecretWithEtag, Error> {
         let mut req = Request::new("UpdateSecret", Service::Vault, Method::PUT, format!("/20180608/secrets/{}", encode_segment(secret_id)))
             .json(details);
         req.if_match = if_match.map(str::to_owned);
@@ -150,6 +159,15 @@ pub struct SecretSummary {
     pub lifecycle_state: String,
 }
 
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireNamedSummary {
+    #[serde(flatten)]
+    summary: SecretSummary,
+    #[serde(default)]
+    secret_name: Option<String>,
+}
+
 impl Client {
     /// ListSecrets of a compartment (ACTIVE ones), all pages up to `max`.
     pub async fn list_secrets(&self, compartment_id: &str, max: usize) -> Result<Vec<SecretSummary>, Error> {
@@ -173,6 +191,30 @@ impl Client {
         }
         all.truncate(max);
         Ok(all)
+    }
+
+    /// The ACTIVE secret named `name` in `vault_id` (ListSecrets with `name` and `vaultId`), if any.
+    pub async fn find_secret_by_name(&self, compartment_id: &str, vault_id: &str, name: &str) -> Result<Option<SecretSummary>, Error> {
+        let mut req = Request::new("ListSecrets", Service::Vault, Method::GET, "/20180608/secrets".to_owned());
+        req.query = vec![
+            ("compartmentId", compartment_id.to_owned()),
+            ("name", name.to_owned()),
+            ("vaultId", vault_id.to_owned()),
+            ("lifecycleState", "ACTIVE".to_owned()),
+        ];
+        let found: Vec<WireNamedSummary> = self.send(req).await?.json("ListSecrets")?;
+        // `name` is a filter on the service side; checked here too, in case it is ignored.
+        Ok(found.into_iter().find(|s| s.secret_name.as_deref() == Some(name)).map(|s| s.summary))
+    }
+
+    /// CreateSecret (`CreateSecretDetails`): version 1, CURRENT, holding `content_b64`, with one
+    /// `opc-retry-token` for this logical create.
+    pub async fn create_secret(&self, details: &serde_json::Value) -> Result<SecretWithEtag, Error> {
+        let mut req = Request::new("CreateSecret", Service::Vault, Method::POST, "/20180608/secrets".to_owned()).json(details);
+        req.retry_token = Some(super::client::new_retry_token());
+        let resp = self.send(req).await?;
+        let secret: Secret = resp.json("CreateSecret")?;
+        Ok(SecretWithEtag { secret, etag: resp.etag.clone(), opc_request_id: resp.opc_request_id.clone() })
     }
 
     /// RotateSecret: `POST /20180608/secrets/{secretId}/actions/rotate` (no body), so Vault runs the

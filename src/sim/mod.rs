@@ -17,13 +17,16 @@
 //! and its rules: `state`, `iam`, `domains`, `vault_model`, `update`, `autogen`. The wire: `http`
 //! (the request pipeline), `auth` and `rpst` (principals), `routes` and `domain_routes` (the
 //! routing tables), `vault`, `secrets`, `identity`, `domain_ops` and `notifications` (the
-//! operations), `scim` (SCIM wire helpers), `retry` (retry-token memory), `response` (answers and
-//! errors). Also `faults` (fault queue and journal), `admin` (the `/_sim/` surface), `seed` (the
+//! operations; `create` and `update` parse CreateSecretDetails and UpdateSecretDetails), `scim` (SCIM wire helpers), `retry` (retry-token memory), `response` (answers and
+//! errors), `clock` (simulated time), `rotation` (Vault's rotation loop: RotateSecret and schedules
+//! run the four steps against registered functions). Also `faults` (fault queue and journal), `admin` (the `/_sim/` surface), `seed` (the
 //! demo tenancy), `views` (inspection types), `ids` and `error`.
 
 mod admin;
 mod auth;
 mod autogen;
+mod clock;
+mod create;
 mod domain_api;
 mod domain_ops;
 mod domain_routes;
@@ -37,6 +40,7 @@ mod ids;
 mod notifications;
 mod response;
 mod retry;
+mod rotation;
 mod routes;
 mod rpst;
 mod scim;
@@ -52,7 +56,8 @@ mod views;
 mod tests;
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -64,7 +69,7 @@ use serde_json::{json, Value};
 pub use autogen::AutoGen;
 pub use error::SimError;
 pub use faults::{Fault, FaultKind, JournalEntry};
-pub use views::{AdminPrincipal, ApiKeyView, CredView, DomainView, ResourcePrincipalSession, Seeded, VersionView};
+pub use views::{AdminPrincipal, ApiKeyView, CredView, DomainView, ResourcePrincipalSession, RotationRecord, Seeded, VersionView};
 
 use crate::secret::CredentialKind;
 use iam::CredKind;
@@ -97,6 +102,12 @@ struct Inner {
     faults: Mutex<faults::FaultQueue>,
     journal: Mutex<faults::Journal>,
     requests: AtomicU64,
+    /// Simulated time (secrets' times, rotation schedules).
+    clock: Mutex<clock::SimClock>,
+    /// Function OCID -> the URL its `POST /call` answers at.
+    functions: Mutex<HashMap<String, String>>,
+    /// Whether the scheduled-rotation task runs.
+    scheduler_started: AtomicBool,
     /// Where the simulator is served (`http://127.0.0.1:PORT`), once known.
     endpoint: Mutex<Option<String>>,
     /// The runtime serving the domains' own listeners, once [`Simulator::serve_domains`] ran (a
@@ -136,6 +147,9 @@ impl Simulator {
                 faults: Mutex::new(faults::FaultQueue::default()),
                 journal: Mutex::new(faults::Journal::default()),
                 requests: AtomicU64::new(0),
+                clock: Mutex::new(clock::SimClock::new()),
+                functions: Mutex::new(HashMap::new()),
+                scheduler_started: AtomicBool::new(false),
                 endpoint: Mutex::new(None),
                 domain_runtime: Mutex::new(None),
             }),
@@ -170,6 +184,7 @@ impl Simulator {
         let addr = listener.local_addr()?;
         lock(&self.inner.endpoint).get_or_insert_with(|| format!("http://{addr}"));
         self.serve_domains()?;
+        self.start_scheduler();
         axum::serve(listener, self.router()).await
     }
 
@@ -181,6 +196,7 @@ impl Simulator {
         let endpoint = format!("http://{}", listener.local_addr()?);
         self.set_endpoint(&endpoint);
         self.serve_domains()?;
+        self.start_scheduler();
         let sim = self.clone();
         tokio::spawn(async move {
             if let Err(e) = sim.serve(listener).await {
@@ -243,9 +259,40 @@ impl Simulator {
         lock(&self.inner.endpoint).clone()
     }
 
+    /// The simulated now (see [`Simulator::advance_clock`]).
+    pub fn now(&self) -> time::OffsetDateTime {
+        lock(&self.inner.clock).now()
+    }
+
+    /// Moves the simulated clock forward by `by`: rotation schedules fall due accordingly.
+    pub fn advance_clock(&self, by: Duration) {
+        lock(&self.inner.clock).advance(by);
+    }
+
+    /// From now on, simulated time runs `speed` times faster than real time (1.0: real time;
+    /// anything not finite and positive counts as 1.0).
+    pub fn set_clock_speed(&self, speed: f64) {
+        lock(&self.inner.clock).set_speed(speed);
+    }
+
     /// The tenancy OCID.
     pub fn tenancy_id(&self) -> String {
         self.state().tenancy_id.clone()
+    }
+
+    /// The vault's OCID (the one vault; CreateSecret's `vaultId`).
+    pub fn vault_id(&self) -> String {
+        self.state().vault.id.clone()
+    }
+
+    /// The vault's master key OCID (CreateSecret's `keyId`).
+    pub fn key_id(&self) -> String {
+        vault_model::MASTER_KEY_ID.to_owned()
+    }
+
+    /// The compartment secrets can be created in (the tenancy's root compartment).
+    pub fn compartment_id(&self) -> String {
+        self.tenancy_id()
     }
 
     /// Creates an administrator: a user with an ACTIVE API key, trusted for every call.
@@ -295,7 +342,8 @@ impl Simulator {
     pub fn create_secret(&self, name: &str, metadata: Value, content: &Value, auto_generation: Option<AutoGen>) -> String {
         let id = new_secret_id();
         let mut st = self.state();
-        let secret = Secret::new(id.clone(), name, &st.tenancy_id.clone(), metadata, B64.encode(content.to_string()), auto_generation);
+        let now = self.now();
+        let secret = Secret::new(id.clone(), name, &st.tenancy_id.clone(), metadata, B64.encode(content.to_string()), auto_generation, now);
         st.vault.secrets.insert(id.clone(), secret);
         id
     }
@@ -463,6 +511,8 @@ impl Simulator {
             .map(|s| {
                 json!({"id": s.id, "name": s.name, "metadata": s.metadata, "lifecycleState": s.lifecycle(),
                     "currentVersionNumber": s.current(), "isAutoGenerationEnabled": s.auto_gen_enabled,
+                    "rotationStatus": s.json(&st.vault.id)["rotationStatus"], "lastRotationTime": s.last_rotation_time.map(clock::rfc3339),
+                    "nextRotationTime": s.next_rotation_time.map(clock::rfc3339),
                     "versions": s.versions.iter().map(|v| json!({"versionNumber": v.number, "stages": v.stages})).collect::<Vec<_>>()})
             })
             .collect();

@@ -1,6 +1,6 @@
 //! The OCI routing table: which method and path is which operation (with its path parameters,
 //! percent-decoded), and the call context a handler receives (query, body, `opc-retry-token`,
-//! `if-match`, the signing user). Vault `20180608`, Secrets `20190301`, Identity `20160918` (with
+//! `if-match`, the signing user). Vault `20180608` (with CreateSecret), Secrets `20190301`, Identity `20160918` (with
 //! ListDomains and GetDomain), Notifications `20181201`, and each identity domain's REST API under
 //! `/idcs-<32 hex>/admin/v1/` (`domain_routes`; at a domain's own listener, `/admin/v1/` is routed
 //! there, see `http`).
@@ -16,6 +16,7 @@ use super::{identity, notifications, secrets, vault, Simulator};
 /// One OCI operation, with its path parameters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Route {
+    CreateSecret,
     ListSecrets,
     GetSecret(String),
     UpdateSecret(String),
@@ -83,6 +84,7 @@ impl Route {
         let own = |x: &str| x.to_owned();
         match (method, s.as_slice()) {
             ("GET", ["20180608", "secrets"]) => Route::ListSecrets,
+            ("POST", ["20180608", "secrets"]) => Route::CreateSecret,
             ("GET", ["20180608", "secrets", id]) => Route::GetSecret(own(id)),
             ("PUT", ["20180608", "secrets", id]) => Route::UpdateSecret(own(id)),
             ("GET", ["20180608", "secrets", id, "versions"]) => Route::ListSecretVersions(own(id)),
@@ -111,6 +113,7 @@ impl Route {
     /// The OCI operation name (as the SDKs name it).
     pub(crate) fn operation(&self) -> &'static str {
         match self {
+            Route::CreateSecret => "CreateSecret",
             Route::ListSecrets => "ListSecrets",
             Route::GetSecret(_) => "GetSecret",
             Route::UpdateSecret(_) => "UpdateSecret",
@@ -196,6 +199,7 @@ pub(crate) async fn execute(route: &Route, call: &Call<'_>) -> Result<Answer, Si
         identity::classic_user_visible(call, user)?;
     }
     match route {
+        Route::CreateSecret => vault::create_secret(call).await,
         Route::ListSecrets => vault::list_secrets(call),
         Route::GetSecret(id) => vault::get_secret(call, id),
         Route::UpdateSecret(id) => vault::update_secret(call, id).await,

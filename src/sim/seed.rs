@@ -2,7 +2,9 @@
 //! `demo-<kind>` whose version 1 (CURRENT, LATEST) holds a credential that is live in IAM. Tokens
 //! and customer secret keys are created with the marker `oci-rotator <secretId>` (so the secret id
 //! is chosen first). The API_KEY user also holds an unmanaged API key that no secret references,
-//! which every rotation must leave alone. Every user is bound to its secret (the freeform tag
+//! which every rotation must leave alone. Also a spare user per kind (`rotation-spare-<kind>`),
+//! bound to nothing and holding no credential, for `enroll` to create a secret for; and the
+//! compartment, vault and key CreateSecret accepts. Every user is bound to its secret (the freeform tag
 //! `oci-rotator-<kind>`, contract 4.1) and carries a tag of its own (`team`). Auth tokens and customer secret keys get no unmanaged
 //! sibling: IAM allows two per user, and a rotation needs one free place beside the CURRENT one.
 //!
@@ -48,6 +50,10 @@ pub(crate) async fn seed(sim: &Simulator) -> Seeded {
         domain_url: String::new(),
         domain_users: BTreeMap::new(),
         domain_secrets: BTreeMap::new(),
+        compartment_id: sim.compartment_id(),
+        vault_id: sim.vault_id(),
+        key_id: sim.key_id(),
+        spare_users: BTreeMap::new(),
     };
     let _ = domain_key(); // generated before the lock is taken
     let mut st = sim.state();
@@ -90,13 +96,18 @@ pub(crate) async fn seed(sim: &Simulator) -> Seeded {
             u.freeform_tags.insert(crate::binding::tag_key(kind), secret_id.clone());
             u.freeform_tags.insert("team".to_owned(), "rotation-demo".to_owned());
         }
-        let secret = Secret::new(secret_id.clone(), &format!("demo-{lower}"), &tenancy, metadata, B64.encode(content.to_string()), None);
+        let secret =
+            Secret::new(secret_id.clone(), &format!("demo-{lower}"), &tenancy, metadata, B64.encode(content.to_string()), None, sim.now());
         st.vault.secrets.insert(secret_id.clone(), secret);
         seeded.secrets.insert(kind.as_str().to_owned(), secret_id);
         seeded.users.insert(kind.as_str().to_owned(), user);
     }
+    for kind in CredentialKind::ALL {
+        let user = st.iam.add_user(&format!("rotation-spare-{}", kind.as_str().to_ascii_lowercase()));
+        seeded.spare_users.insert(kind.as_str().to_owned(), user);
+    }
     if st.domains.enabled {
-        seed_domain(&mut st, &mut seeded);
+        seed_domain(&mut st, &mut seeded, sim.now());
         drop(st);
         // Served on a port of its own at once when the simulator serves its domains already.
         sim.domain_added();
@@ -106,7 +117,7 @@ pub(crate) async fn seed(sim: &Simulator) -> Seeded {
 }
 
 /// The SECONDARY domain, its users and their secrets.
-fn seed_domain(st: &mut State, seeded: &mut Seeded) {
+fn seed_domain(st: &mut State, seeded: &mut Seeded, now: time::OffsetDateTime) {
     let tenancy = st.tenancy_id.clone();
     let domain = st.domains.add("rotation-demo-domain").clone();
     seeded.domain_id = domain.id.clone();
@@ -147,7 +158,7 @@ fn seed_domain(st: &mut State, seeded: &mut Seeded) {
             u.freeform_tags.insert("team".to_owned(), "rotation-demo".to_owned());
         }
         let secret =
-            Secret::new(secret_id.clone(), &format!("demo-domain-{lower}"), &tenancy, metadata, B64.encode(content.to_string()), None);
+            Secret::new(secret_id.clone(), &format!("demo-domain-{lower}"), &tenancy, metadata, B64.encode(content.to_string()), None, now);
         st.vault.secrets.insert(secret_id.clone(), secret);
         seeded.domain_secrets.insert(kind.as_str().to_owned(), secret_id);
         seeded.domain_users.insert(kind.as_str().to_owned(), user);

@@ -33,6 +33,8 @@ pub(crate) struct State {
     /// (path, retry token) -> remembered answer.
     pub retry_tokens: HashMap<(String, String), Remembered>,
     pub published: Vec<Published>,
+    /// Secret OCID -> the outcome of the last rotation the simulated Vault ran for it.
+    pub rotations: HashMap<String, super::views::RotationRecord>,
     /// HS256 key of the RPSTs this simulator issues.
     pub rpst_key: [u8; 32],
 }
@@ -49,6 +51,7 @@ impl State {
             vault: Vault::new(),
             retry_tokens: HashMap::new(),
             published: Vec::new(),
+            rotations: HashMap::new(),
             rpst_key: rand::random(),
         }
     }

@@ -79,10 +79,7 @@ impl Update {
             u.description = Some(d.as_str().ok_or_else(|| invalid("description must be a string"))?.to_owned());
         }
         if let Some(r) = field("rotationConfig") {
-            if r["targetSystemDetails"]["targetSystemType"].as_str().is_none() {
-                return Err(invalid("rotationConfig.targetSystemDetails.targetSystemType is required"));
-            }
-            u.rotation_config = Some(r.clone());
+            u.rotation_config = Some(parse_rotation_config(r)?);
         }
         if let Some(e) = field("enableAutoGeneration") {
             u.enable_auto_generation = Some(e.as_bool().ok_or_else(|| invalid("enableAutoGeneration must be a boolean"))?);
@@ -92,4 +89,31 @@ impl Update {
         }
         Ok(u)
     }
+}
+
+/// Checks a `RotationConfig`: `targetSystemDetails` with a `targetSystemType` (`FUNCTION` with a
+/// `functionId`, or `ADB` with an `adbId`), an optional `rotationInterval` (ISO 8601, such as
+/// `P90D`) and an optional boolean `isScheduledRotationEnabled`. Returns it as sent.
+pub(crate) fn parse_rotation_config(r: &Value) -> Result<Value, SimError> {
+    if !r.is_object() {
+        return Err(invalid("rotationConfig must be a JSON object"));
+    }
+    let target = &r["targetSystemDetails"];
+    match target["targetSystemType"].as_str() {
+        Some("FUNCTION") if target["functionId"].as_str().is_some_and(|f| !f.is_empty()) => {}
+        Some("FUNCTION") => return Err(invalid("rotationConfig.targetSystemDetails.functionId is required for FUNCTION")),
+        Some("ADB") if target["adbId"].as_str().is_some_and(|f| !f.is_empty()) => {}
+        Some("ADB") => return Err(invalid("rotationConfig.targetSystemDetails.adbId is required for ADB")),
+        Some(_) => return Err(invalid("rotationConfig.targetSystemDetails.targetSystemType must be FUNCTION or ADB")),
+        None => return Err(invalid("rotationConfig.targetSystemDetails.targetSystemType is required")),
+    }
+    match &r["rotationInterval"] {
+        Value::Null => {}
+        Value::String(i) if super::clock::parse_interval(i).is_some() => {}
+        _ => return Err(invalid("rotationConfig.rotationInterval must be an ISO 8601 duration such as P90D")),
+    }
+    if !matches!(r["isScheduledRotationEnabled"], Value::Null | Value::Bool(_)) {
+        return Err(invalid("rotationConfig.isScheduledRotationEnabled must be a boolean"));
+    }
+    Ok(r.clone())
 }

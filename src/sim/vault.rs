@@ -1,4 +1,5 @@
-//! Vault control-plane operations (`/20180608`): ListSecrets (filtered, paged), GetSecret (with
+//! Vault control-plane operations (`/20180608`): CreateSecret (names unique within the vault,
+//! `opc-retry-token`), ListSecrets (filtered, paged), GetSecret (with
 //! `etag`), UpdateSecret (new versions, promotion, `if-match`, the `UPDATING` window,
 //! auto-generation), ListSecretVersions (paged), GetSecretVersion, ScheduleSecretVersionDeletion
 //! and RotateSecret.
@@ -7,11 +8,13 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::error::{err, invalid, SimError};
+use super::create::NewSecret;
+use super::error::{err, invalid, not_found, SimError};
 use super::response::Answer;
 use super::retry::once_per_token;
 use super::routes::Call;
 use super::update::Update;
+use super::vault_model::{new_secret_id, Secret, MASTER_KEY_ID};
 
 /// `limit` (1 to 1000, default 100) and `page` (an offset this simulator issued).
 fn paging(call: &Call<'_>) -> Result<(usize, usize), SimError> {
@@ -52,6 +55,63 @@ pub(crate) fn list_secrets(call: &Call<'_>) -> Result<Answer, SimError> {
     Ok(page_of(list, paging))
 }
 
+/// CreateSecret: a secret whose version 1 (CURRENT, LATEST) holds the content sent (or content
+/// Vault generates), answered with the `Secret` and its `etag`. The compartment must be the
+/// tenancy's, the vault this simulator's and the key its master key; a second secret of the same
+/// name in the vault is a 409. Once per `opc-retry-token`.
+pub(crate) async fn create_secret(call: &Call<'_>) -> Result<Answer, SimError> {
+    let new = NewSecret::parse(&call.json()?)?;
+    {
+        let st = call.sim.state();
+        if new.compartment_id != st.tenancy_id {
+            return Err(not_found(&format!("compartment {}", new.compartment_id)));
+        }
+        if new.vault_id != st.vault.id {
+            return Err(not_found(&format!("vault {}", new.vault_id)));
+        }
+        if new.key_id != MASTER_KEY_ID {
+            return Err(invalid(format!("keyId {} is not a key of vault {}", new.key_id, new.vault_id)));
+        }
+    }
+    // Content Vault must generate is generated before the state is locked (key generation is slow).
+    let content_b64 = match (&new.content_b64, &new.auto_gen) {
+        (Some(c), _) => c.clone(),
+        (None, Some(g)) => {
+            let g = g.clone();
+            tokio::task::spawn_blocking(move || g.generate())
+                .await
+                .map_err(|_| err(500, "InternalServerError", "content generation failed"))??
+        }
+        (None, None) => return Err(invalid("secretContent.content is required when auto-generation is not enabled")),
+    };
+    let generated = new.content_b64.is_none();
+    once_per_token(call, || {
+        let now = call.sim.now();
+        let mut st = call.sim.state();
+        if let Some(other) = st.vault.named(&new.name) {
+            return Err(err(
+                409,
+                "Conflict",
+                format!("A secret named {} already exists in vault {} ({})", new.name, new.vault_id, other.id),
+            ));
+        }
+        let id = new_secret_id();
+        let mut s = Secret::new(id.clone(), &new.name, &new.compartment_id, new.metadata, content_b64, new.auto_gen, now);
+        s.auto_gen_enabled = new.auto_gen_enabled;
+        s.description = new.description;
+        s.rotation_config = new.rotation_config;
+        s.freeform_tags = new.freeform_tags;
+        s.defined_tags = new.defined_tags;
+        if let Some(v) = s.versions.first_mut() {
+            v.auto_generated = generated;
+        }
+        s.reschedule(now);
+        let answer = Answer::created(s.json(&st.vault.id)).with_etag(&s.etag);
+        st.vault.secrets.insert(id, s);
+        Ok((answer, None))
+    })
+}
+
 pub(crate) fn get_secret(call: &Call<'_>, id: &str) -> Result<Answer, SimError> {
     let st = call.sim.state();
     let s = st.vault.secret(id)?;
@@ -75,6 +135,8 @@ pub(crate) async fn update_secret(call: &Call<'_>, id: &str) -> Result<Answer, S
         None => None,
     };
     let updating = Duration::from_millis(call.sim.options().updating_ms);
+    let new_rotation_config = update.rotation_config.is_some();
+    let now = call.sim.now();
     let mut st = call.sim.state();
     let vault_id = st.vault.id.clone();
     let s = st.vault.secret_mut(id)?;
@@ -84,6 +146,10 @@ pub(crate) async fn update_secret(call: &Call<'_>, id: &str) -> Result<Answer, S
         }
     }
     let changed = s.apply(update, generated, updating)?;
+    if new_rotation_config {
+        // The schedule counts from the last rotation (or from now, before the first).
+        s.reschedule(s.last_rotation_time.unwrap_or(now));
+    }
     Ok(Answer { changed, ..Answer::read(s.json(&vault_id)).with_etag(&s.etag) })
 }
 
@@ -123,9 +189,18 @@ pub(crate) fn schedule_version_deletion(call: &Call<'_>, id: &str, n: &str) -> R
     Ok(Answer::empty(200))
 }
 
-/// RotateSecret: accepted (202) and counted; the simulator does not run a rotation itself.
+/// RotateSecret: when the secret's rotation config targets a function the simulator knows,
+/// accepted (202) and counted, and the rotation runs in the background (see `rotation`); else 400
+/// (no such config, or a function that cannot be reached), or 409 while a rotation is in progress;
+/// 412 when `if-match` is not the secret's etag.
 pub(crate) fn rotate_secret(call: &Call<'_>, id: &str) -> Result<Answer, SimError> {
+    if let Some(tag) = &call.if_match {
+        if *tag != call.sim.state().vault.secret(id)?.etag {
+            return Err(err(412, "NoEtagMatch", "The if-match value does not match the secret's current etag"));
+        }
+    }
     once_per_token(call, || {
+        call.sim.start_rotation(id)?;
         call.sim.state().vault.secret_mut(id)?.rotations_requested += 1;
         Ok((Answer::empty(202), None))
     })

@@ -7,10 +7,16 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+use time::OffsetDateTime;
+
 use super::autogen::AutoGen;
+use super::clock::{parse_interval, rfc3339};
 use super::error::{err, invalid, not_found, SimError};
 use super::ids;
 use super::update::{NewStage, Update};
+
+/// The OCID of the vault's master key (the one key CreateSecret accepts).
+pub(crate) const MASTER_KEY_ID: &str = "ocid1.key.oc1.iad.simulatedmasterkey";
 
 /// The stages a version can carry, in the order OCI lists them.
 pub(crate) const STAGES: [&str; 5] = ["CURRENT", "PENDING", "LATEST", "PREVIOUS", "DEPRECATED"];
@@ -59,11 +65,29 @@ pub(crate) struct Secret {
     pub rotation_config: Option<Value>,
     pub time_created: String,
     pub rotations_requested: u64,
+    /// The master key encrypting it.
+    pub key_id: String,
+    pub freeform_tags: Value,
+    pub defined_tags: Value,
+    /// Set (simulated clock) when a rotation Vault ran completed.
+    pub last_rotation_time: Option<OffsetDateTime>,
+    /// When scheduled rotation is enabled: when the next rotation falls due (simulated clock).
+    pub next_rotation_time: Option<OffsetDateTime>,
+    /// True while Vault runs a rotation (`rotationStatus` `IN_PROGRESS`).
+    pub rotating: bool,
 }
 
 impl Secret {
     /// A secret whose version 1 (CURRENT, LATEST) holds `content_b64`.
-    pub(crate) fn new(id: String, name: &str, compartment: &str, metadata: Value, content_b64: String, auto_gen: Option<AutoGen>) -> Self {
+    pub(crate) fn new(
+        id: String,
+        name: &str,
+        compartment: &str,
+        metadata: Value,
+        content_b64: String,
+        auto_gen: Option<AutoGen>,
+        now: OffsetDateTime,
+    ) -> Self {
         let mut s = Secret {
             id,
             name: name.to_owned(),
@@ -76,11 +100,42 @@ impl Secret {
             auto_gen_enabled: auto_gen.is_some(),
             auto_gen,
             rotation_config: None,
-            time_created: ids::now_rfc3339(),
+            time_created: rfc3339(now),
             rotations_requested: 0,
+            key_id: MASTER_KEY_ID.to_owned(),
+            freeform_tags: json!({}),
+            defined_tags: json!({}),
+            last_rotation_time: None,
+            next_rotation_time: None,
+            rotating: false,
         };
         s.add_version(content_b64, NewStage::Current, None, false);
         s
+    }
+
+    /// True when its rotation config enables scheduled rotation.
+    pub(crate) fn scheduled(&self) -> bool {
+        self.rotation_config.as_ref().is_some_and(|r| r["isScheduledRotationEnabled"] == true)
+    }
+
+    /// The rotation config's `rotationInterval`.
+    pub(crate) fn rotation_interval(&self) -> Option<Duration> {
+        self.rotation_config.as_ref().and_then(|r| r["rotationInterval"].as_str()).and_then(parse_interval)
+    }
+
+    /// The function a `FUNCTION` rotation config targets.
+    pub(crate) fn function_id(&self) -> Option<&str> {
+        let target = &self.rotation_config.as_ref()?["targetSystemDetails"];
+        (target["targetSystemType"] == "FUNCTION").then(|| target["functionId"].as_str()).flatten()
+    }
+
+    /// Sets `nextRotationTime` from `since` (the last rotation, or now): `since + rotationInterval`
+    /// when scheduled rotation is enabled, else none.
+    pub(crate) fn reschedule(&mut self, since: OffsetDateTime) {
+        self.next_rotation_time = match (self.scheduled(), self.rotation_interval()) {
+            (true, Some(i)) => Some(since + i),
+            _ => None,
+        };
     }
 
     /// `ACTIVE`, or `UPDATING` for a while after an update.
@@ -108,14 +163,26 @@ impl Secret {
 
     /// The `Secret` model.
     pub(crate) fn json(&self, vault_id: &str) -> Value {
-        let scheduled = self.rotation_config.as_ref().is_some_and(|r| r["isScheduledRotationEnabled"] == true);
+        let status = if self.rotating {
+            "IN_PROGRESS"
+        } else if self.scheduled() {
+            "SCHEDULED"
+        } else {
+            "NOT_ENABLED"
+        };
         let mut v = json!({
             "id": self.id, "compartmentId": self.compartment, "vaultId": vault_id, "secretName": self.name,
-            "keyId": "ocid1.key.oc1.iad.simulatedmasterkey", "lifecycleState": self.lifecycle(),
+            "keyId": self.key_id, "lifecycleState": self.lifecycle(),
             "currentVersionNumber": self.current(), "metadata": self.metadata, "isAutoGenerationEnabled": self.auto_gen_enabled,
-            "timeCreated": self.time_created, "rotationStatus": if scheduled { "SCHEDULED" } else { "NOT_ENABLED" },
-            "freeformTags": {}, "definedTags": {}
+            "timeCreated": self.time_created, "rotationStatus": status,
+            "freeformTags": self.freeform_tags, "definedTags": self.defined_tags
         });
+        if let Some(t) = self.last_rotation_time {
+            v["lastRotationTime"] = json!(rfc3339(t));
+        }
+        if let Some(t) = self.next_rotation_time {
+            v["nextRotationTime"] = json!(rfc3339(t));
+        }
         if let Some(d) = &self.description {
             v["description"] = json!(d);
         }
@@ -312,6 +379,11 @@ pub(crate) struct Vault {
 impl Vault {
     pub(crate) fn new() -> Self {
         Vault { id: ids::ocid("ocid1.vault.oc1.iad.aaaaaaaa"), secrets: BTreeMap::new() }
+    }
+
+    /// The secret of that name, if any (names are unique within a vault).
+    pub(crate) fn named(&self, name: &str) -> Option<&Secret> {
+        self.secrets.values().find(|s| s.name == name)
     }
 
     pub(crate) fn secret(&self, id: &str) -> Result<&Secret, SimError> {

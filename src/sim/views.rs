@@ -113,6 +113,24 @@ pub struct Seeded {
     pub domain_users: BTreeMap<String, String>,
     /// Secret OCID per kind, for the users of that domain (metadata with `domainId`).
     pub domain_secrets: BTreeMap<String, String>,
+    /// The compartment secrets can be created in (CreateSecret's `compartmentId`).
+    pub compartment_id: String,
+    /// The vault (CreateSecret's `vaultId`).
+    pub vault_id: String,
+    /// The vault's master key (CreateSecret's `keyId`).
+    pub key_id: String,
+    /// User OCID per kind (Default domain): users bound to no secret, holding no credential of
+    /// that kind (none at all), ready to enroll.
+    pub spare_users: BTreeMap<String, String>,
+}
+
+/// The outcome of a rotation the simulated Vault ran ([`super::Simulator::last_rotation`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RotationRecord {
+    /// True when all four steps answered 200 (after retries).
+    pub completed: bool,
+    /// Every step attempt in order: (step, responseCode; 502 when the function could not be reached).
+    pub steps: Vec<(String, u16)>,
 }
 
 /// An identity domain.

@@ -3,6 +3,8 @@
 
 mod helpers;
 
+/// `oci-rotator adopt`: the tutorial's raw secrets into the contract's form.
+mod adopt;
 /// The four steps of an API_KEY secret, call by call, against wiremock.
 mod api_key_steps;
 /// Malformed input and misconfigured secrets: a clear 400, nothing written.
@@ -15,6 +17,8 @@ mod call_count;
 mod cloud_guard;
 /// Fn-Deadline and a slow OCI.
 mod deadlines;
+/// `oci-rotator enroll` against the simulator.
+mod enroll;
 /// Every fault at every OCI call of every kind.
 mod fault_matrix;
 /// The real binary on the Fn socket.

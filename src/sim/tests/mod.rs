@@ -6,6 +6,7 @@ mod auth;
 mod domains;
 mod faults;
 mod identity;
+mod rotation;
 mod vault;
 
 use std::time::SystemTime;

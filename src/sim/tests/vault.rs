@@ -184,6 +184,11 @@ async fn bundles_by_stage_number_or_current() {
 async fn rotate_secret_is_accepted_once_per_retry_token() {
     let (sim, c) = setup(instant()).await;
     let id = sim.create_secret("s", json!({}), &json!({"v": 1}), None);
+    // A function that does not answer: the rotation runs (and fails) in the background.
+    sim.register_function("ocid1.fnfunc.oc1.iad.dead", "http://127.0.0.1:9");
+    let config = json!({"targetSystemDetails": {"targetSystemType": "FUNCTION", "functionId": "ocid1.fnfunc.oc1.iad.dead"}});
+    assert_eq!(c.put(&format!("/20180608/secrets/{id}"), &json!({"rotationConfig": config}), &[]).await.status, 200);
+    sim.clear_journal();
     let path = format!("/20180608/secrets/{id}/actions/rotate");
     let r = c.post(&path, None, &[("opc-retry-token", "rotate-1")]).await;
     assert_eq!(r.status, 202);
@@ -230,4 +235,97 @@ async fn secrets_are_listed_by_compartment_and_state() {
     assert_eq!((paged.json.as_array().unwrap().len(), paged.header("opc-next-page")), (1, Some("1")));
     assert_eq!(c.get(&format!("/20180608/secrets?compartmentId={t}&name=b")).await.json[0]["id"], b);
     assert_eq!(c.get("/20180608/secrets").await.code(), "MissingParameter");
+}
+
+/// A `CreateSecretDetails` for the simulator's vault, as the SDKs send it.
+fn create_details(sim: &crate::sim::Simulator, name: &str) -> Value {
+    json!({"compartmentId": sim.compartment_id(), "vaultId": sim.vault_id(), "keyId": sim.key_id(), "secretName": name,
+        "description": "d", "metadata": {"credentialType": "AUTH_TOKEN"}, "freeformTags": {"team": "t"},
+        "secretContent": {"contentType": "BASE64", "content": b64(&json!({"v": 1})), "stage": "CURRENT"},
+        "rotationConfig": {"rotationInterval": "P90D", "isScheduledRotationEnabled": true,
+            "targetSystemDetails": {"targetSystemType": "FUNCTION", "functionId": "ocid1.fnfunc.oc1.iad.x"}}})
+}
+
+#[tokio::test]
+async fn create_secret_answers_the_secret() {
+    let (sim, c) = setup(instant()).await;
+    let r = c.post("/20180608/secrets", Some(&create_details(&sim, "new-one")), &[]).await;
+    assert_eq!(r.status, 200, "{:?}", r.json);
+    assert!(r.header("etag").is_some());
+    let id = r.json["id"].as_str().unwrap().to_owned();
+    assert!(id.starts_with("ocid1.vaultsecret."));
+    for (field, want) in [
+        ("secretName", json!("new-one")),
+        ("vaultId", json!(sim.vault_id())),
+        ("keyId", json!(sim.key_id())),
+        ("compartmentId", json!(sim.compartment_id())),
+        ("description", json!("d")),
+        ("metadata", json!({"credentialType": "AUTH_TOKEN"})),
+        ("freeformTags", json!({"team": "t"})),
+        ("currentVersionNumber", json!(1)),
+        ("lifecycleState", json!("ACTIVE")),
+        ("rotationStatus", json!("SCHEDULED")),
+    ] {
+        assert_eq!(r.json[field], want, "{field}");
+    }
+    assert_eq!(r.json["rotationConfig"]["targetSystemDetails"]["functionId"], "ocid1.fnfunc.oc1.iad.x");
+    let created =
+        time::OffsetDateTime::parse(r.json["timeCreated"].as_str().unwrap(), &time::format_description::well_known::Rfc3339).unwrap();
+    let next =
+        time::OffsetDateTime::parse(r.json["nextRotationTime"].as_str().unwrap(), &time::format_description::well_known::Rfc3339).unwrap();
+    assert_eq!((next - created).whole_days(), 90);
+    assert_eq!(stages(&sim, &id), expect(&[(1, &["CURRENT", "LATEST"])]));
+    assert_eq!(sim.secret_versions(&id)[0].content, json!({"v": 1}));
+    // ListSecrets finds it by name and vault, as the SDKs ask.
+    let list = c.get(&format!("/20180608/secrets?compartmentId={}&name=new-one&vaultId={}", sim.compartment_id(), sim.vault_id())).await;
+    assert_eq!(list.json.as_array().map(|a| a.iter().map(|s| s["id"].clone()).collect::<Vec<_>>()), Some(vec![json!(id)]));
+    let none = c.get(&format!("/20180608/secrets?compartmentId={}&name=other", sim.compartment_id())).await;
+    assert_eq!(none.json, json!([]));
+}
+
+#[tokio::test]
+async fn create_secret_names_are_unique_and_retry_tokens_replay() {
+    let (sim, c) = setup(instant()).await;
+    let token = [("opc-retry-token", "create-1")];
+    let first = c.post("/20180608/secrets", Some(&create_details(&sim, "dup")), &token).await;
+    assert_eq!(first.status, 200);
+    // The same token: the same secret, not a conflict.
+    let replay = c.post("/20180608/secrets", Some(&create_details(&sim, "dup")), &token).await;
+    assert_eq!((replay.status, &replay.json["id"]), (200, &first.json["id"]));
+    // Another create of the same name: 409.
+    let again = c.post("/20180608/secrets", Some(&create_details(&sim, "dup")), &[]).await;
+    assert_eq!((again.status, again.code()), (409, "Conflict"));
+    assert_eq!(sim.state_view()["secrets"].as_array().map(Vec::len), Some(1));
+}
+
+#[tokio::test]
+async fn create_secret_refuses_unknown_vaults_keys_and_bad_details() {
+    let (sim, c) = setup(instant()).await;
+    let with = |field: &str, value: Value| {
+        let mut d = create_details(&sim, "x");
+        d[field] = value;
+        d
+    };
+    let cases = [
+        (with("vaultId", json!("ocid1.vault.oc1.iad.nope")), 404),
+        (with("compartmentId", json!("ocid1.compartment.oc1..nope")), 404),
+        (with("keyId", json!("ocid1.key.oc1.iad.nope")), 400),
+        (with("secretName", Value::Null), 400),
+        (with("secretContent", json!({"contentType": "BASE64", "content": "%%%"})), 400),
+        (with("secretContent", Value::Null), 400),
+        (with("metadata", json!([1])), 400),
+        (with("rotationConfig", json!({"targetSystemDetails": {"targetSystemType": "FUNCTION"}})), 400),
+        (
+            with(
+                "rotationConfig",
+                json!({"rotationInterval": "90 days", "targetSystemDetails": {"targetSystemType": "FUNCTION", "functionId": "f"}}),
+            ),
+            400,
+        ),
+    ];
+    for (details, status) in cases {
+        let r = c.post("/20180608/secrets", Some(&details), &[]).await;
+        assert_eq!(r.status, status, "{details} -> {:?}", r.json);
+    }
+    assert_eq!(sim.state_view()["secrets"], json!([]));
 }

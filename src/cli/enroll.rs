@@ -1,0 +1,320 @@
+//! `oci-rotator enroll`: from "I have a service user" to a secret the function rotates, in one
+//! command (issue 12). Run by an administrator with an API-key profile (`~/.oci/config`, as
+//! `rotate`), it:
+//!
+//! 1. finds the secret by `--name` in the vault: when it exists, changes nothing (but binds the
+//!    user if an earlier run stopped before that) and prints the same line;
+//! 2. deletes what an earlier, interrupted run of this command created for this name (labelled
+//!    `oci-rotator enroll <vault>/<name>`), then creates the user's first credential (an API key
+//!    generated here and uploaded; a token or secret key created in IAM; a console password set
+//!    or reset, as the rotation does);
+//! 3. creates the secret (version 1, CURRENT) with the contract's content and metadata, and the
+//!    rotation configuration when `--function-id` is given;
+//! 4. binds the user (contract 4.1: the tag `oci-rotator-<kind>` names the secret; the user's
+//!    other tags are kept);
+//! 5. runs VERIFY_CONNECTION on the new secret in this process;
+//!
+//! and prints one JSON line. A failure after the credential was created and before the secret holds
+//! it deletes the credential again, and the message says so. `--dry-run` prints the plan and writes
+//! nothing.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::{json, Value};
+
+use crate::adapters::directory::{Directory, Family};
+use crate::adapters::{self, Target};
+use crate::binding::{self, BindingMode, BoundUser};
+use crate::config;
+use crate::engine::Rotator;
+use crate::oci::auth::ProcessEnv;
+use crate::oci::vault::Secret;
+use crate::oci::Client;
+use crate::protocol::{is_ocid_of, SecretRotationInput, Step};
+use crate::secret::{CredentialKind, PreviousCredential, SecretConfig, SecretContent};
+
+/// Options of `enroll`.
+pub struct EnrollArgs {
+    /// The credential kind.
+    pub kind: CredentialKind,
+    /// The user's OCID.
+    pub user_id: String,
+    /// Where the secret is created.
+    pub compartment_id: String,
+    /// The vault.
+    pub vault_id: String,
+    /// The vault's master encryption key.
+    pub key_id: String,
+    /// The secret's name (unique in the vault).
+    pub name: String,
+    /// The rotation function, to attach with a schedule.
+    pub function_id: Option<String>,
+    /// `rotationInterval` (ISO 8601 days, `P30D` to `P360D`).
+    pub interval: String,
+    /// `previousCredential`.
+    pub previous: PreviousCredential,
+    /// `keyBits` (API keys).
+    pub key_bits: usize,
+    /// The user's identity domain.
+    pub domain_id: Option<String>,
+    /// Print the plan, write nothing.
+    pub dry_run: bool,
+}
+
+impl EnrollArgs {
+    fn validate(&self) -> Result<(), String> {
+        for (flag, value, kind) in [
+            ("--user-id", self.user_id.as_str(), "user"),
+            ("--compartment-id", self.compartment_id.as_str(), ""),
+            ("--vault-id", self.vault_id.as_str(), "vault"),
+            ("--key-id", self.key_id.as_str(), "key"),
+        ] {
+            let ok = if kind.is_empty() { value.starts_with("ocid1.") } else { is_ocid_of(value, kind) };
+            if !ok {
+                return Err(format!(
+                    "{flag} must be an OCID{}",
+                    if kind.is_empty() { String::new() } else { format!(" (ocid1.{kind}...)") }
+                ));
+            }
+        }
+        if let Some(f) = &self.function_id {
+            if !is_ocid_of(f, "fnfunc") {
+                return Err("--function-id must be a function OCID (ocid1.fnfunc...)".to_owned());
+            }
+        }
+        if let Some(d) = &self.domain_id {
+            if !is_ocid_of(d, "domain") {
+                return Err("--domain-id must be an identity domain OCID (ocid1.domain...)".to_owned());
+            }
+        }
+        let days = self.interval.strip_prefix('P').and_then(|d| d.strip_suffix('D')).and_then(|d| d.parse::<u32>().ok());
+        if !days.is_some_and(|d| (1..=360).contains(&d)) {
+            return Err(
+                "--interval must be ISO 8601 days from P1D to P360D (Vault's rotation schedules run every 1 to 12 months)".to_owned()
+            );
+        }
+        if self.name.trim().is_empty() {
+            return Err("--name must not be empty".to_owned());
+        }
+        Ok(())
+    }
+
+    fn metadata(&self) -> Value {
+        let mut m = json!({"credentialType": self.kind.as_str(), "userId": self.user_id,
+            "previousCredential": match self.previous { PreviousCredential::KeepUntilNextRotation => "KEEP_UNTIL_NEXT_ROTATION", PreviousCredential::DeleteOnPromote => "DELETE_ON_PROMOTE" }});
+        if self.kind == CredentialKind::ApiKey {
+            m["keyBits"] = json!(self.key_bits);
+        }
+        if let Some(d) = &self.domain_id {
+            m["domainId"] = json!(d);
+        }
+        m
+    }
+
+    fn rotation_config(&self) -> Value {
+        match &self.function_id {
+            Some(f) => json!({"rotationInterval": self.interval, "isScheduledRotationEnabled": true,
+                "targetSystemDetails": {"targetSystemType": "FUNCTION", "functionId": f}}),
+            None => Value::Null,
+        }
+    }
+
+    /// The label of credentials this command creates, before the secret (and its marker) exist.
+    fn label(&self) -> String {
+        format!("oci-rotator enroll {}/{}", self.vault_id, self.name)
+    }
+}
+
+fn family(kind: CredentialKind) -> Option<Family> {
+    match kind {
+        CredentialKind::ApiKey => Some(Family::ApiKey),
+        CredentialKind::AuthToken => Some(Family::AuthToken),
+        CredentialKind::CustomerSecretKey => Some(Family::CustomerSecretKey),
+        CredentialKind::ConsolePassword => None,
+    }
+}
+
+/// The first credential: its content and its id.
+async fn create_credential(args: &EnrollArgs, t: &Target<'_>, dir: &Directory) -> Result<(Value, String), String> {
+    let user = BoundUser::for_enrollment(&args.user_id);
+    let err = |e: &dyn std::fmt::Display| e.to_string();
+    match args.kind {
+        CredentialKind::ApiKey => {
+            let bits = args.key_bits;
+            let key = tokio::task::spawn_blocking(move || crate::keys::generate(bits)).await.map_err(|e| err(&e))?.map_err(|e| err(&e))?;
+            dir.create(t, &user, Family::ApiKey, &args.label(), Some(&key.public_pem)).await.map_err(|e| err(&e))?;
+            let tenancy = t.client.tenancy().map_err(|e| err(&e))?;
+            let content = json!({"fingerprint": key.fingerprint, "privateKey": key.private_pem.as_str(), "publicKey": key.public_pem, "tenancyId": tenancy});
+            Ok((content, key.fingerprint.clone()))
+        }
+        CredentialKind::AuthToken | CredentialKind::CustomerSecretKey => {
+            let family = family(args.kind).ok_or("no family")?;
+            let created = dir.create(t, &user, family, &args.label(), None).await.map_err(|e| err(&e))?;
+            let secret = created.secret.ok_or("IAM returned no secret for the new credential")?;
+            let content = if args.kind == CredentialKind::AuthToken {
+                json!({"authTokenId": created.id, "token": secret.expose_secret()})
+            } else {
+                json!({"accessKeyId": created.id, "secretAccessKey": secret.expose_secret()})
+            };
+            Ok((content, created.id))
+        }
+        CredentialKind::ConsolePassword => {
+            let password: SecretString =
+                adapters::console_password::set_new_password(t, || async { Ok(BoundUser::for_enrollment(&args.user_id)) })
+                    .await
+                    .map_err(|e| err(&e))?;
+            Ok((json!({"password": password.expose_secret()}), adapters::console_password::CREDENTIAL_ID.to_owned()))
+        }
+    }
+}
+
+/// Adds `secret_id` to the user's binding tag, keeping every other tag (classic API, or the
+/// user's identity domain); nothing is written when the tag names it already.
+pub(crate) async fn bind(client: &Client, kind: CredentialKind, user_id: &str, dir: &Directory, secret_id: &str) -> Result<(), String> {
+    let key = binding::tag_key(kind);
+    let with = |mut tags: BTreeMap<String, String>| {
+        let value = tags.get(&key).map(|v| v.trim().to_owned()).unwrap_or_default();
+        if binding::names_secret(&value, secret_id) {
+            return None;
+        }
+        tags.insert(key.clone(), if value.is_empty() { secret_id.to_owned() } else { format!("{value} {secret_id}") });
+        Some(tags)
+    };
+    match dir {
+        Directory::Classic => {
+            let user = client.get_user(user_id).await.map_err(|e| e.to_string())?;
+            if let Some(tags) = with(user.freeform_tags) {
+                client.update_user_freeform_tags(user_id, &tags).await.map_err(|e| e.to_string())?;
+            }
+        }
+        Directory::Domain { base, .. } => {
+            let user = client.domain_user(base, user_id, false).await.map_err(|e| e.to_string())?;
+            if let Some(tags) = with(user.freeform_tags) {
+                client.patch_domain_user_tags(base, user_id, &tags).await.map_err(|e| e.to_string())?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A secret-to-be, for the adapters' directory (which needs only the user and the domain).
+pub(crate) fn placeholder_secret(name: &str) -> Secret {
+    Secret {
+        id: String::new(),
+        lifecycle_state: "CREATING".to_owned(),
+        current_version_number: None,
+        metadata: None,
+        is_auto_generation_enabled: None,
+        secret_generation_context: None,
+        secret_name: Some(name.to_owned()),
+        rotation_config: None,
+    }
+}
+
+/// Runs the command and prints its JSON line.
+pub async fn run(args: EnrollArgs) -> Result<(), String> {
+    args.validate()?;
+    let (rotator, settings) = config::rotator_from_env(&ProcessEnv).map_err(|e| e.to_string())?;
+    let line = enroll(&rotator, &args, settings.default_timeout).await?;
+    println!("{line}");
+    Ok(())
+}
+
+/// The work of `enroll`, on `rotator`'s OCI client; returns the JSON line.
+pub async fn enroll(rotator: &Rotator, args: &EnrollArgs, timeout: Duration) -> Result<Value, String> {
+    let client = rotator.client().with_deadline(tokio::time::Instant::now() + timeout);
+    let metadata = args.metadata();
+    let config = SecretConfig::from_metadata(Some(&metadata))?;
+    let placeholder = placeholder_secret(&args.name);
+    let t = Target { client: &client, secret_id: "", secret: &placeholder, config: &config, binding: BindingMode::Off };
+    let line = |secret_id: &str, version: Option<u64>, credential_id: &str| {
+        let rc = args.rotation_config();
+        json!({"secretId": secret_id, "versionNo": version, "kind": args.kind.as_str(), "userId": args.user_id,
+            "credentialId": credential_id, "bound": true, "rotationConfig": if rc.is_null() { Value::Null } else { rc }})
+    };
+
+    // 1. Already enrolled: change nothing (bind the user if an earlier run stopped before that).
+    if let Some(found) = client.find_secret_by_name(&args.compartment_id, &args.vault_id, &args.name).await.map_err(|e| e.to_string())? {
+        let secret = client.get_secret(&found.id).await.map_err(|e| e.to_string())?;
+        let current = client
+            .get_secret_bundle(&found.id, crate::oci::secrets::BundleSelector::Stage("CURRENT"))
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| format!("secret {} has no CURRENT version", found.id))?;
+        let credential_id = SecretContent::parse(&current.content).ok().and_then(|c| c.credential_id(args.kind)).unwrap_or_default();
+        if !args.dry_run {
+            let dir = Directory::of(&t).await.map_err(|e| e.to_string())?;
+            bind(&client, args.kind, &args.user_id, &dir, &found.id).await?;
+        }
+        let mut out = line(&found.id, secret.secret.current_version_number, &credential_id);
+        out["rotationConfig"] = secret.secret.rotation_config.clone().filter(|r| !r.is_null()).unwrap_or(Value::Null);
+        return Ok(out);
+    }
+    if args.dry_run {
+        return Ok(json!({"dryRun": true, "plan": [
+            format!("delete the user's credentials labelled \"{}\" (left by an interrupted enroll)", args.label()),
+            format!("create the user's first {} ({})", args.kind, match args.kind {
+                CredentialKind::ApiKey => "a key pair generated here, its public key uploaded",
+                CredentialKind::ConsolePassword => "set with the domain's UserPasswordChanger, or reset with the classic API in a tenancy without identity domains",
+                _ => "created in IAM",
+            }),
+            format!("create secret \"{}\" in vault {} with metadata {}", args.name, args.vault_id, metadata),
+            format!("add the secret to the user's freeform tag {}", binding::tag_key(args.kind)),
+            if args.function_id.is_some() { format!("attach the rotation function, every {}", args.interval) } else { "no rotation configuration (--function-id not given)".to_owned() },
+            "run VERIFY_CONNECTION".to_owned(),
+        ]}));
+    }
+
+    // 2. Clean what an interrupted run left, then the first credential.
+    let dir = Directory::of(&t).await.map_err(|e| e.to_string())?;
+    let user = BoundUser::for_enrollment(&args.user_id);
+    if let Some(family) = family(args.kind) {
+        for leftover in
+            dir.list(&t, family).await.map_err(|e| e.to_string())?.into_iter().filter(|c| c.label.as_deref() == Some(args.label().as_str()))
+        {
+            dir.delete(&t, &user, family, &leftover.handle).await.map_err(|e| e.to_string())?;
+        }
+    }
+    let (content, credential_id) = create_credential(args, &t, &dir).await?;
+    let content = SecretContent::parse(content.to_string().as_bytes())?;
+
+    // 3. The secret holding it.
+    let mut details = json!({"compartmentId": args.compartment_id, "vaultId": args.vault_id, "keyId": args.key_id,
+        "secretName": args.name, "description": format!("{} of {}, rotated by oci-rotator", args.kind, args.user_id),
+        "metadata": metadata, "secretContent": {"contentType": "BASE64", "content": content.to_base64().as_str()}});
+    if args.function_id.is_some() {
+        details["rotationConfig"] = args.rotation_config();
+    }
+    let created = match client.create_secret(&details).await {
+        Ok(s) => s,
+        Err(e) => {
+            let undone = match family(args.kind) {
+                Some(family) => match dir.delete_by_id(&t, &user, family, &credential_id).await {
+                    Ok(()) => format!("the new {} {credential_id} was deleted again", args.kind),
+                    Err(d) => format!("deleting the new {} {credential_id} failed too ({d}): delete it by hand", args.kind),
+                },
+                None => "the user's console password was already changed: set it again by hand".to_owned(),
+            };
+            return Err(format!("creating the secret failed: {e}; {undone}"));
+        }
+    };
+    let secret_id = created.secret.id.clone();
+
+    // 4. The user names the secret.
+    bind(&client, args.kind, &args.user_id, &dir, &secret_id).await.map_err(|e| {
+        format!("secret {secret_id} holds the new credential, but binding the user failed ({e}); run the same command again")
+    })?;
+
+    // 5. The function's own check, in process.
+    let input = SecretRotationInput { step: Step::VerifyConnection, secret_id: secret_id.clone(), version_no: None };
+    let verify = rotator.run(&input, tokio::time::Instant::now() + timeout).await;
+    if verify.response_code != 200 {
+        return Err(format!(
+            "secret {secret_id} was created and the user bound, but VERIFY_CONNECTION answered {}: {}",
+            verify.response_code, verify.return_message
+        ));
+    }
+    Ok(line(&secret_id, created.secret.current_version_number.or(Some(1)), &credential_id))
+}

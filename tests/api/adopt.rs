@@ -1,0 +1,116 @@
+//! `oci-rotator adopt` against the simulator: the raw secrets of Oracle's tutorial function (a bare
+//! PEM key, a bare auth token, an access key id with its secret key in a second secret, a bare
+//! password) become the contract's form as a new CURRENT version, the user is bound, the function
+//! then rotates them, and a second run writes nothing.
+
+use std::time::Duration;
+
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine as _;
+use oci_rotator::binding::tag_key;
+use oci_rotator::checks;
+use oci_rotator::cli::adopt::{adopt, AdoptArgs};
+use oci_rotator::driver::Driver;
+use oci_rotator::secret::{CredentialKind, PreviousCredential};
+use oci_rotator::sim::SimOptions;
+use serde_json::json;
+
+use crate::sim_helpers::*;
+
+fn opts() -> SimOptions {
+    SimOptions { updating_ms: 0, key_propagation_ms: 0, ..Default::default() }
+}
+
+/// A secret whose version 1 holds `raw` as it is (not JSON), as the tutorial writes it.
+async fn raw_secret(rig: &SimRig, name: &str, raw: &str) -> String {
+    let details = json!({"compartmentId": rig.sim.compartment_id(), "vaultId": rig.sim.vault_id(), "keyId": rig.sim.key_id(),
+        "secretName": name, "secretContent": {"contentType": "BASE64", "content": B64.encode(raw)}});
+    rig.rotator.client().create_secret(&details).await.unwrap().secret.id
+}
+
+fn args(kind: CredentialKind, secret_id: &str, user_id: &str) -> AdoptArgs {
+    AdoptArgs { secret_id: secret_id.to_owned(), kind, user_id: user_id.to_owned(), credential_id: None, secret_key_secret_id: None }
+}
+
+async fn adopted_then_rotated(rig: &SimRig, kind: CredentialKind, a: &AdoptArgs) {
+    // When
+    let line = adopt(&rig.rotator, a, Duration::from_secs(30)).await.unwrap();
+    // Then: a new CURRENT version in the contract's form, live; the user bound.
+    assert_eq!(line["rewritten"], true, "{kind}: {line}");
+    assert_eq!(line["versionNo"], 2, "{kind}: {line}");
+    assert!(checks::current_is_live(&rig.sim, &a.secret_id, kind, &a.user_id).is_empty(), "{kind}");
+    assert_eq!(rig.sim.user_tags(&a.user_id).get(&tag_key(kind)), Some(&a.secret_id));
+    // And a second run finds everything in place: nothing written.
+    rig.sim.clear_journal();
+    let again = adopt(&rig.rotator, a, Duration::from_secs(30)).await.unwrap();
+    assert_eq!(again["rewritten"], false, "{kind}: {again}");
+    assert!(rig.sim.journal().iter().all(|j| !j.write), "{kind}: a second adopt wrote");
+    // And the function rotates the adopted secret.
+    let unmanaged = checks::iam_credentials(&rig.sim, kind, &a.user_id)
+        .difference(&rig.sim.secret_versions(&a.secret_id).iter().filter_map(|v| checks::credential_of(kind, &v.content)).collect())
+        .cloned()
+        .collect();
+    let driver = Driver { attempts_per_step: 2, retry_wait: Duration::from_millis(10) };
+    let answers = driver.rotate(&rig.transport(Duration::from_secs(30)), &a.secret_id, &mut |_| {}).await;
+    assert!(completed(&answers), "{kind}: {answers:?}");
+    let problems = checks::after_rotation(&rig.sim, &a.secret_id, kind, &a.user_id, PreviousCredential::KeepUntilNextRotation, &unmanaged);
+    assert!(problems.is_empty(), "{kind}: {problems:?}");
+}
+
+#[tokio::test]
+async fn a_bare_pem_key_is_adopted_and_rotated() {
+    let rig = sim_rig(opts()).await;
+    let user = rig.sim.create_user("tutorial-api-key");
+    let key = oci_rotator::keys::generate(2048).unwrap();
+    rig.sim.upload_api_key(&user, &key.public_pem).unwrap();
+    let secret = raw_secret(&rig, "tutorial-pem", key.private_pem.as_str()).await;
+    adopted_then_rotated(&rig, CredentialKind::ApiKey, &args(CredentialKind::ApiKey, &secret, &user)).await;
+}
+
+#[tokio::test]
+async fn a_bare_auth_token_is_adopted_with_the_users_only_token_or_the_one_named() {
+    let rig = sim_rig(opts()).await;
+    // The user's only token: found by itself.
+    let user = rig.sim.create_user("tutorial-token");
+    let (_, token) = rig.sim.create_auth_token(&user, "made by the tutorial").unwrap();
+    let secret = raw_secret(&rig, "tutorial-token", &token).await;
+    adopted_then_rotated(&rig, CredentialKind::AuthToken, &args(CredentialKind::AuthToken, &secret, &user)).await;
+
+    // Two tokens: a clear error naming both, until --credential-id names one.
+    let user = rig.sim.create_user("tutorial-two-tokens");
+    let (first, token) = rig.sim.create_auth_token(&user, "first").unwrap();
+    let (second, _) = rig.sim.create_auth_token(&user, "second").unwrap();
+    let secret = raw_secret(&rig, "tutorial-two-tokens", &token).await;
+    let err = adopt(&rig.rotator, &args(CredentialKind::AuthToken, &secret, &user), Duration::from_secs(30)).await.unwrap_err();
+    assert!(err.contains(&first) && err.contains(&second) && err.contains("--credential-id"), "{err}");
+    let mut a = args(CredentialKind::AuthToken, &secret, &user);
+    a.credential_id = Some(first.clone());
+    let line = adopt(&rig.rotator, &a, Duration::from_secs(30)).await.unwrap();
+    assert_eq!(line["rewritten"], true);
+    let current = rig.sim.secret_versions(&secret).into_iter().find(|v| v.stages.iter().any(|s| s == "CURRENT")).unwrap();
+    assert_eq!(current.content["authTokenId"], first.as_str());
+}
+
+#[tokio::test]
+async fn an_access_key_id_and_its_secret_key_in_a_second_secret_are_adopted() {
+    let rig = sim_rig(opts()).await;
+    let user = rig.sim.create_user("tutorial-csk");
+    let (access_key, secret_key) = rig.sim.create_customer_secret_key(&user, "made by the tutorial").unwrap();
+    let secret = raw_secret(&rig, "tutorial-csk-id", &access_key).await;
+    let other = raw_secret(&rig, "tutorial-csk-secret", &secret_key).await;
+    let mut a = args(CredentialKind::CustomerSecretKey, &secret, &user);
+    a.secret_key_secret_id = Some(other);
+    adopted_then_rotated(&rig, CredentialKind::CustomerSecretKey, &a).await;
+}
+
+#[tokio::test]
+async fn a_secret_already_in_form_is_kept_and_only_bound() {
+    let rig = sim_rig(opts()).await;
+    let kind = CredentialKind::AuthToken;
+    let (secret, user) = (rig.secret(kind), rig.user(kind));
+    rig.sim.set_user_tags(&user, Default::default()).unwrap();
+    let line = adopt(&rig.rotator, &args(kind, &secret, &user), Duration::from_secs(30)).await.unwrap();
+    assert_eq!(line["rewritten"], false, "{line}");
+    assert_eq!(rig.sim.current_version(&secret), Some(1));
+    assert_eq!(rig.sim.user_tags(&user).get(&tag_key(kind)), Some(&secret));
+}
