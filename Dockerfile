@@ -7,16 +7,18 @@ WORKDIR /src
 # 1. Manifests only, with stub sources: this layer (all crates.io dependencies, compiled) is
 #    rebuilt only when Cargo.toml, Cargo.lock or build.rs change. Cargo.toml declares bench and
 #    test targets, whose files must exist for the manifest to load, so they are stubbed too.
+#    `--no-default-features` (both builds): without the `simulator` feature the binary carries no
+#    embedded OCI simulator and no `demo` / `simulate` subcommands (docs/architecture.md).
 COPY Cargo.toml Cargo.lock build.rs ./
 RUN mkdir -p src benches tests/api \
  && echo 'fn main() {}' > src/main.rs && touch src/lib.rs \
- && for b in keygen cold_start per_step; do echo 'fn main() {}' > benches/$b.rs; done \
- && echo 'fn main() {}' > tests/api/main.rs \
- && cargo build --release --locked \
+ && for b in keygen cold_start per_step signing; do echo 'fn main() {}' > benches/$b.rs; done \
+ && for t in api/main sandbox sim_python_sdk; do echo 'fn main() {}' > tests/$t.rs; done \
+ && cargo build --release --locked --no-default-features \
  && rm -rf src target/release/deps/oci_rotator* target/release/deps/liboci_rotator* target/release/oci-rotator*
 # 2. The real sources (touched so cargo does not trust the stubs' fingerprints).
 COPY src ./src
-RUN touch src/lib.rs src/main.rs && cargo build --release --locked --bin oci-rotator
+RUN touch src/lib.rs src/main.rs && cargo build --release --locked --no-default-features --bin oci-rotator
 
 # --- runtime stage: glibc + CA certificates, nothing else (no shell, no package manager) --------
 # TLS uses rustls with compiled-in webpki roots, so the image's CA bundle is not needed by the

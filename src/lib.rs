@@ -17,8 +17,12 @@
 //! - [`telemetry`]: logs (plain or JSON for OCI Logging), never secret material.
 //! - [`cli`]: the subcommands (`rotate`, `demo`, `simulate`); [`checks`]: the contract's section 6 on the simulator.
 //! - [`sim`]: an embedded OCI simulator (Vault, Secrets, Identity) for the demo and the tests.
+//!
+//! `sim`, `checks` and the `demo` and `simulate` subcommands exist only with the `simulator`
+//! feature (on by default; the function's image is built without it).
 pub mod adapters;
 pub mod binding;
+#[cfg(feature = "simulator")]
 pub mod checks;
 pub mod cli;
 pub mod cloud_guard;
@@ -32,5 +36,6 @@ pub mod passwords;
 pub mod protocol;
 pub mod secret;
 pub mod server;
+#[cfg(feature = "simulator")]
 pub mod sim;
 pub mod telemetry;

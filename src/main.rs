@@ -3,12 +3,15 @@
 //! how the container starts).
 
 use std::net::SocketAddr;
+#[cfg(feature = "simulator")]
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use oci_rotator::cli::{adopt, demo, enroll, policies, rotate, simulate};
+use oci_rotator::cli::{adopt, enroll, policies, rotate};
+#[cfg(feature = "simulator")]
+use oci_rotator::cli::{demo, simulate};
 use oci_rotator::oci::auth::ProcessEnv;
 use oci_rotator::protocol::Step;
 use oci_rotator::secret::{CredentialKind, PreviousCredential};
@@ -31,6 +34,7 @@ enum Command {
         listen: SocketAddr,
     },
     /// Rotate all four credential kinds against the embedded OCI simulator, and check the contract.
+    #[cfg(feature = "simulator")]
     Demo {
         /// Rotations per credential kind (the second shows the superseded credential deleted).
         #[arg(long, default_value_t = 2)]
@@ -133,6 +137,7 @@ enum Command {
         domain_name: Option<String>,
     },
     /// Run the embedded OCI simulator (Vault, Secrets, Identity) until killed.
+    #[cfg(feature = "simulator")]
     Simulate {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:9090")]
@@ -150,6 +155,16 @@ enum Command {
         #[arg(long)]
         clock_speed: Option<f64>,
     },
+}
+
+impl Command {
+    /// `demo` and `simulate` log errors only: their output is for a person (or the SDK test).
+    fn is_simulator(&self) -> bool {
+        #[cfg(feature = "simulator")]
+        return matches!(self, Command::Demo { .. } | Command::Simulate { .. });
+        #[cfg(not(feature = "simulator"))]
+        false
+    }
 }
 
 fn parse_kind(s: &str) -> Result<CredentialKind, String> {
@@ -184,7 +199,7 @@ fn main() -> ExitCode {
             }
         };
     }
-    let quiet = matches!(cli.command, Some(Command::Demo { .. } | Command::Simulate { .. }));
+    let quiet = cli.command.as_ref().is_some_and(Command::is_simulator);
     let serving = matches!(cli.command, None | Some(Command::Serve { .. }));
     let json = std::env::var("OCI_ROTATOR_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"));
     telemetry::init(json, if quiet { "error" } else { "info" }, !serving);
@@ -198,6 +213,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Serve { listen }) => runtime.block_on(serve(Some(listen))),
         None => runtime.block_on(serve(None)),
+        #[cfg(feature = "simulator")]
         Some(Command::Demo { rounds }) => runtime
             .block_on(demo::run(rounds))
             .and_then(|ok| ok.then_some(()).ok_or_else(|| "the demo found contract violations".to_owned())),
@@ -234,6 +250,7 @@ fn main() -> ExitCode {
         Some(Command::Adopt { secret_id, kind, user_id, credential_id, secret_key_secret_id }) => {
             runtime.block_on(adopt::run(adopt::AdoptArgs { secret_id, kind, user_id, credential_id, secret_key_secret_id }))
         }
+        #[cfg(feature = "simulator")]
         Some(Command::Simulate { listen, admin_config, seed, functions, clock_speed }) => runtime
             .block_on(simulate::run_with(simulate::SimulateArgs { listen: Some(listen), admin_config, seed, functions, clock_speed })),
         Some(Command::Policies { .. }) => Ok(()),

@@ -42,13 +42,13 @@ pub async fn run(rounds: u32) -> Result<bool, String> {
     let (rotator, _) = config::rotator_from_env(&env).map_err(|e| e.to_string())?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
     let function = format!("http://{}", listener.local_addr().map_err(|e| e.to_string())?);
-    let app = server::router(AppState::new(rotator, Duration::from_secs(60)));
+    let app = server::router(AppState::new(rotator.clone(), Duration::from_secs(60)));
     tokio::spawn(async move { axum::serve(listener, app).await });
     println!("oci-rotator function on {function} (POST /call), signing as a resource principal\n");
 
+    let mut all_ok = enroll_and_rotate_on_schedule(&sim, &seeded, &rotator, &function).await;
     let transport = HttpTransport::new(function, Duration::from_secs(60));
     let driver = Driver { attempts_per_step: 3, retry_wait: Duration::from_millis(300) };
-    let mut all_ok = true;
     // Users of the Default domain (classic IAM API), then users of another identity domain (its
     // REST API): the same four steps, the same checks.
     let populations =
@@ -97,6 +97,88 @@ pub async fn run(rounds: u32) -> Result<bool, String> {
         sim.request_count()
     );
     Ok(all_ok)
+}
+
+/// The function's OCID in the demo tenancy.
+const FUNCTION_ID: &str = "ocid1.fnfunc.oc1.iad.aaaaaaaademorotator";
+
+/// Issue 12's path, as an administrator walks it: `enroll` each kind for a user that has nothing
+/// yet (the credential, the secret, the binding, a 90-day schedule on the function), then the
+/// simulated Vault itself rotates every secret when the schedule falls due (the clock jumps 91
+/// days). True when every enrolment verified and every scheduled rotation met the contract.
+async fn enroll_and_rotate_on_schedule(
+    sim: &Simulator,
+    seeded: &crate::sim::Seeded,
+    rotator: &crate::engine::Rotator,
+    function: &str,
+) -> bool {
+    println!("== enroll, then Vault's own schedule (the simulated Vault invokes the function on {function})");
+    sim.register_function(FUNCTION_ID, function);
+    let mut enrolled = Vec::new();
+    let mut ok = true;
+    for kind in CredentialKind::ALL {
+        let Some(user) = seeded.spare_users.get(kind.as_str()) else { return false };
+        let args = crate::cli::enroll::EnrollArgs {
+            kind,
+            user_id: user.clone(),
+            compartment_id: seeded.compartment_id.clone(),
+            vault_id: seeded.vault_id.clone(),
+            key_id: seeded.key_id.clone(),
+            name: format!("enrolled-{}", kind.as_str().to_ascii_lowercase()),
+            function_id: Some(FUNCTION_ID.to_owned()),
+            interval: "P90D".to_owned(),
+            previous: PreviousCredential::KeepUntilNextRotation,
+            key_bits: 2048,
+            domain_id: None,
+            dry_run: false,
+        };
+        match crate::cli::enroll::enroll(rotator, &args, Duration::from_secs(60)).await {
+            Ok(line) => {
+                println!("   oci-rotator enroll --kind {kind} ...  {line}");
+                if let Some(secret) = line["secretId"].as_str() {
+                    enrolled.push((kind, secret.to_owned(), user.clone()));
+                }
+            }
+            Err(e) => {
+                println!("   enroll {kind} FAILED: {e}");
+                ok = false;
+            }
+        }
+    }
+    let status = |id: &str| -> String {
+        sim.state_view()["secrets"]
+            .as_array()
+            .and_then(|all| all.iter().find(|s| s["id"] == id).cloned())
+            .map(|s| {
+                format!(
+                    "CURRENT v{} rotationStatus {} lastRotationTime {}",
+                    s["currentVersionNumber"], s["rotationStatus"], s["lastRotationTime"]
+                )
+            })
+            .unwrap_or_default()
+    };
+    for (kind, secret, _) in &enrolled {
+        println!("   {kind:<20} before: {}", status(secret));
+    }
+    println!("   the simulated clock moves 91 days: the 90-day schedules fall due, and Vault invokes the function");
+    sim.advance_clock(Duration::from_secs(91 * 24 * 3600));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline && enrolled.iter().any(|(_, s, _)| sim.last_rotation(s).is_none()) {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    for (kind, secret, user) in &enrolled {
+        let record = sim.last_rotation(secret);
+        let steps =
+            record.as_ref().map(|r| r.steps.iter().map(|(s, c)| format!("{s} {c}")).collect::<Vec<_>>().join(", ")).unwrap_or_default();
+        println!("   {kind:<20} after:  {}\n                        steps: {steps}", status(secret));
+        let problems = checks::after_rotation(sim, secret, *kind, user, PreviousCredential::KeepUntilNextRotation, &BTreeSet::new());
+        for p in &problems {
+            println!("   CONTRACT VIOLATION: {p}");
+        }
+        ok &= record.is_some_and(|r| r.completed) && problems.is_empty() && sim.current_version(secret) == Some(2);
+    }
+    println!();
+    ok
 }
 
 /// Contract 4.1 in action: a secret whose metadata names a user who does not name the secret (what

@@ -12,7 +12,8 @@
 //!    rotation configuration when `--function-id` is given;
 //! 4. binds the user (contract 4.1: the tag `oci-rotator-<kind>` names the secret; the user's
 //!    other tags are kept);
-//! 5. runs VERIFY_CONNECTION on the new secret in this process;
+//! 5. runs VERIFY_CONNECTION on the new secret in this process (retried while a new API key
+//!    propagates in IAM);
 //!
 //! and prints one JSON line. A failure after the credential was created and before the secret holds
 //! it deletes the credential again, and the message says so. `--dry-run` prints the plan and writes
@@ -307,9 +308,19 @@ pub async fn enroll(rotator: &Rotator, args: &EnrollArgs, timeout: Duration) -> 
         format!("secret {secret_id} holds the new credential, but binding the user failed ({e}); run the same command again")
     })?;
 
-    // 5. The function's own check, in process.
+    // 5. The function's own check, in process; a new API key takes a moment to propagate in IAM
+    // (as in UPDATE_TARGET_SYSTEM), so a refusal is retried, with backoff, until the timeout.
     let input = SecretRotationInput { step: Step::VerifyConnection, secret_id: secret_id.clone(), version_no: None };
-    let verify = rotator.run(&input, tokio::time::Instant::now() + timeout).await;
+    let give_up = tokio::time::Instant::now() + timeout;
+    let mut wait = Duration::from_millis(200);
+    let verify = loop {
+        let verify = rotator.run(&input, give_up).await;
+        if verify.response_code == 200 || tokio::time::Instant::now() + wait >= give_up {
+            break verify;
+        }
+        tokio::time::sleep(wait).await;
+        wait = (wait * 2).min(Duration::from_secs(3));
+    };
     if verify.response_code != 200 {
         return Err(format!(
             "secret {secret_id} was created and the user bound, but VERIFY_CONNECTION answered {}: {}",

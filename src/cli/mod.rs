@@ -7,10 +7,14 @@
 //! - [`adopt`]: turn an existing secret (the tutorial's raw forms too) into the contract's form.
 //! - [`demo`]: a full rotation of all four credential kinds against the embedded simulator.
 //! - [`simulate`]: run the simulator alone, for the official SDK or manual tests.
+//!
+//! `demo` and `simulate` need the `simulator` feature (on by default).
 
 pub mod adopt;
+#[cfg(feature = "simulator")]
 pub mod demo;
 pub mod enroll;
 pub mod policies;
 pub mod rotate;
+#[cfg(feature = "simulator")]
 pub mod simulate;
