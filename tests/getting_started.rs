@@ -8,7 +8,9 @@
 //! any other command of the page that is neither `oci` nor `oci-rotator` fails the test.
 //!
 //! Skipped, with a loud `SKIPPED:` line, where the `oci` executable is missing (`pip install
-//! oci-cli==3.95.1`), except in CI (`CI` set), where `.ci/run` installs it and a skip fails.
+//! oci-cli==3.95.1`), except in CI (`CI` set), where `.ci/run` installs it and a skip fails. Built
+//! only with the `simulator` feature (the default).
+#![cfg(feature = "simulator")] // the simulator exists only with that (default) feature
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test: a failure is a panic
 
 use std::collections::{BTreeMap, HashMap};
