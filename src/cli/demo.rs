@@ -8,7 +8,7 @@
 //! whose user does not name it (contract 4.1) is refused with nothing written. Exits 0 only when
 //! every rotation met the contract's section 6 and the unbound user was refused.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
 use crate::checks;
@@ -25,20 +25,7 @@ pub async fn run(rounds: u32) -> Result<bool, String> {
     let endpoint = sim.spawn().await.map_err(|e| format!("cannot start the simulator: {e}"))?;
     println!("OCI simulator (Vault, Secrets, Identity) on {endpoint}; every request's signature is checked");
     let seeded = sim.seed().await;
-    let session = sim.create_resource_principal();
-    let env: HashMap<String, String> = [
-        ("OCI_RESOURCE_PRINCIPAL_VERSION", "2.2".to_owned()),
-        ("OCI_RESOURCE_PRINCIPAL_RPST", session.rpst.clone()),
-        ("OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM", session.private_key_pem.clone()),
-        ("OCI_RESOURCE_PRINCIPAL_REGION", "us-ashburn-1".to_owned()),
-        ("OCI_ROTATOR_VAULT_ENDPOINT", endpoint.clone()),
-        ("OCI_ROTATOR_SECRETS_ENDPOINT", endpoint.clone()),
-        ("OCI_ROTATOR_IDENTITY_ENDPOINT", endpoint.clone()),
-        ("OCI_ROTATOR_RETRY_BASE_MS", "50".to_owned()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect();
+    let env = sim.function_env(&endpoint);
     let (rotator, _) = config::rotator_from_env(&env).map_err(|e| e.to_string())?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
     let function = format!("http://{}", listener.local_addr().map_err(|e| e.to_string())?);

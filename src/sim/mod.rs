@@ -326,6 +326,26 @@ impl Simulator {
         }
     }
 
+    /// The environment of a function that runs as a new resource-principal session of this
+    /// simulator (`OCI_RESOURCE_PRINCIPAL_*`) with every endpoint at `endpoint`: what the demo and
+    /// the tests hand to `config::rotator_from_env`.
+    pub fn function_env(&self, endpoint: &str) -> std::collections::HashMap<String, String> {
+        let session = self.create_resource_principal();
+        [
+            ("OCI_RESOURCE_PRINCIPAL_VERSION", "2.2".to_owned()),
+            ("OCI_RESOURCE_PRINCIPAL_RPST", session.rpst),
+            ("OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM", session.private_key_pem),
+            ("OCI_RESOURCE_PRINCIPAL_REGION", "us-ashburn-1".to_owned()),
+            ("OCI_ROTATOR_VAULT_ENDPOINT", endpoint.to_owned()),
+            ("OCI_ROTATOR_SECRETS_ENDPOINT", endpoint.to_owned()),
+            ("OCI_ROTATOR_IDENTITY_ENDPOINT", endpoint.to_owned()),
+            ("OCI_ROTATOR_RETRY_BASE_MS", "50".to_owned()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect()
+    }
+
     /// Creates an ACTIVE user; returns its OCID.
     pub fn create_user(&self, name: &str) -> String {
         self.state().iam.add_user(name)

@@ -2,7 +2,6 @@
 //! simulated clock run the four steps against the real function (its router on a loopback port,
 //! signing as a resource principal the simulator issued), then set the rotation fields.
 
-use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
@@ -15,20 +14,7 @@ const FUNCTION: &str = "ocid1.fnfunc.oc1.iad.rotator";
 
 /// Serves the function's router against `endpoint` on a loopback port; returns its URL.
 async fn serve_function(sim: &Simulator, endpoint: &str) -> String {
-    let session = sim.create_resource_principal();
-    let env: HashMap<String, String> = [
-        ("OCI_RESOURCE_PRINCIPAL_VERSION", "2.2".to_owned()),
-        ("OCI_RESOURCE_PRINCIPAL_RPST", session.rpst.clone()),
-        ("OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM", session.private_key_pem.clone()),
-        ("OCI_RESOURCE_PRINCIPAL_REGION", "us-ashburn-1".to_owned()),
-        ("OCI_ROTATOR_VAULT_ENDPOINT", endpoint.to_owned()),
-        ("OCI_ROTATOR_SECRETS_ENDPOINT", endpoint.to_owned()),
-        ("OCI_ROTATOR_IDENTITY_ENDPOINT", endpoint.to_owned()),
-        ("OCI_ROTATOR_RETRY_BASE_MS", "50".to_owned()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect();
+    let env = sim.function_env(endpoint);
     let (rotator, _) = crate::config::rotator_from_env(&env).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
