@@ -14,7 +14,7 @@ use oci_rotator::cli::{adopt, enroll, policies, rotate};
 use oci_rotator::cli::{demo, simulate};
 use oci_rotator::oci::auth::ProcessEnv;
 use oci_rotator::protocol::Step;
-use oci_rotator::secret::{CredentialKind, PreviousCredential};
+use oci_rotator::secret::CredentialKind;
 use oci_rotator::server::{self, fn_socket, AppState};
 use oci_rotator::{config, telemetry};
 
@@ -59,51 +59,14 @@ enum Command {
         attempts: u32,
     },
     /// Enroll a user's credential: create it, the secret holding it, bind the user, attach the function.
-    Enroll {
-        /// API_KEY, AUTH_TOKEN, CUSTOMER_SECRET_KEY or CONSOLE_PASSWORD.
-        #[arg(long, value_parser = parse_kind)]
-        kind: CredentialKind,
-        /// The user's OCID.
-        #[arg(long)]
-        user_id: String,
-        /// The compartment the secret is created in.
-        #[arg(long)]
-        compartment_id: String,
-        /// The vault.
-        #[arg(long)]
-        vault_id: String,
-        /// The vault's master encryption key.
-        #[arg(long)]
-        key_id: String,
-        /// The secret's name (unique in the vault; a second run with it changes nothing).
-        #[arg(long)]
-        name: String,
-        /// The rotation function to attach (scheduled rotation every --interval).
-        #[arg(long)]
-        function_id: Option<String>,
-        /// Rotation interval, ISO 8601 days.
-        #[arg(long, default_value = "P90D")]
-        interval: String,
-        /// KEEP_UNTIL_NEXT_ROTATION or DELETE_ON_PROMOTE.
-        #[arg(long, default_value = "KEEP_UNTIL_NEXT_ROTATION", value_parser = parse_previous)]
-        previous: PreviousCredential,
-        /// RSA key size for API keys: 2048, 3072 or 4096.
-        #[arg(long, default_value_t = 2048)]
-        key_bits: usize,
-        /// The user's identity domain, when it is not the Default domain.
-        #[arg(long)]
-        domain_id: Option<String>,
-        /// Print the plan and write nothing.
-        #[arg(long)]
-        dry_run: bool,
-    },
+    Enroll(enroll::EnrollArgs),
     /// Turn an existing secret (raw values of Oracle's tutorial too) into the contract's form and bind the user.
     Adopt {
         /// The secret's OCID.
         #[arg(long)]
         secret_id: String,
         /// API_KEY, AUTH_TOKEN, CUSTOMER_SECRET_KEY or CONSOLE_PASSWORD.
-        #[arg(long, value_parser = parse_kind)]
+        #[arg(long, value_parser = enroll::parse_kind)]
         kind: CredentialKind,
         /// The user's OCID.
         #[arg(long)]
@@ -167,18 +130,6 @@ impl Command {
     }
 }
 
-fn parse_kind(s: &str) -> Result<CredentialKind, String> {
-    CredentialKind::parse(s).ok_or_else(|| "one of API_KEY, AUTH_TOKEN, CUSTOMER_SECRET_KEY, CONSOLE_PASSWORD".to_owned())
-}
-
-fn parse_previous(s: &str) -> Result<PreviousCredential, String> {
-    match s {
-        "KEEP_UNTIL_NEXT_ROTATION" => Ok(PreviousCredential::KeepUntilNextRotation),
-        "DELETE_ON_PROMOTE" => Ok(PreviousCredential::DeleteOnPromote),
-        _ => Err("KEEP_UNTIL_NEXT_ROTATION or DELETE_ON_PROMOTE".to_owned()),
-    }
-}
-
 fn parse_step(s: &str) -> Result<Step, String> {
     Step::parse(&s.to_ascii_uppercase())
         .ok_or_else(|| "one of VERIFY_CONNECTION, CREATE_PENDING_VERSION, UPDATE_TARGET_SYSTEM, PROMOTE_PENDING_VERSION".to_owned())
@@ -220,33 +171,7 @@ fn main() -> ExitCode {
         Some(Command::Rotate { secret_id, step, version_no, dry_run, attempts }) => runtime
             .block_on(rotate::run(rotate::RotateArgs { secret_id, step, version_no, dry_run, attempts }))
             .and_then(|ok| ok.then_some(()).ok_or_else(|| "a step did not answer 200".to_owned())),
-        Some(Command::Enroll {
-            kind,
-            user_id,
-            compartment_id,
-            vault_id,
-            key_id,
-            name,
-            function_id,
-            interval,
-            previous,
-            key_bits,
-            domain_id,
-            dry_run,
-        }) => runtime.block_on(enroll::run(enroll::EnrollArgs {
-            kind,
-            user_id,
-            compartment_id,
-            vault_id,
-            key_id,
-            name,
-            function_id,
-            interval,
-            previous,
-            key_bits,
-            domain_id,
-            dry_run,
-        })),
+        Some(Command::Enroll(args)) => runtime.block_on(enroll::run(args)),
         Some(Command::Adopt { secret_id, kind, user_id, credential_id, secret_key_secret_id }) => {
             runtime.block_on(adopt::run(adopt::AdoptArgs { secret_id, kind, user_id, credential_id, secret_key_secret_id }))
         }

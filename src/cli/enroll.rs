@@ -36,32 +36,59 @@ use crate::oci::Client;
 use crate::protocol::{is_ocid_of, SecretRotationInput, Step};
 use crate::secret::{CredentialKind, PreviousCredential, SecretConfig, SecretContent};
 
-/// Options of `enroll`.
+/// Options of `enroll` (the command line's, parsed by clap).
+#[derive(clap::Args)]
 pub struct EnrollArgs {
-    /// The credential kind.
+    /// API_KEY, AUTH_TOKEN, CUSTOMER_SECRET_KEY or CONSOLE_PASSWORD.
+    #[arg(long, value_parser = parse_kind)]
     pub kind: CredentialKind,
     /// The user's OCID.
+    #[arg(long)]
     pub user_id: String,
-    /// Where the secret is created.
+    /// The compartment the secret is created in.
+    #[arg(long)]
     pub compartment_id: String,
     /// The vault.
+    #[arg(long)]
     pub vault_id: String,
     /// The vault's master encryption key.
+    #[arg(long)]
     pub key_id: String,
-    /// The secret's name (unique in the vault).
+    /// The secret's name (unique in the vault; a second run with it changes nothing).
+    #[arg(long)]
     pub name: String,
-    /// The rotation function, to attach with a schedule.
+    /// The rotation function to attach (scheduled rotation every --interval).
+    #[arg(long)]
     pub function_id: Option<String>,
-    /// `rotationInterval` (ISO 8601 days, `P30D` to `P360D`).
+    /// Rotation interval, ISO 8601 days (`P30D` to `P360D`).
+    #[arg(long, default_value = "P90D")]
     pub interval: String,
-    /// `previousCredential`.
+    /// KEEP_UNTIL_NEXT_ROTATION or DELETE_ON_PROMOTE.
+    #[arg(long, default_value = "KEEP_UNTIL_NEXT_ROTATION", value_parser = parse_previous)]
     pub previous: PreviousCredential,
-    /// `keyBits` (API keys).
+    /// RSA key size for API keys: 2048, 3072 or 4096.
+    #[arg(long, default_value_t = 2048)]
     pub key_bits: usize,
-    /// The user's identity domain.
+    /// The user's identity domain, when it is not the Default domain.
+    #[arg(long)]
     pub domain_id: Option<String>,
-    /// Print the plan, write nothing.
+    /// Print the plan and write nothing.
+    #[arg(long)]
     pub dry_run: bool,
+}
+
+/// `--kind`: a credential type.
+pub fn parse_kind(s: &str) -> Result<CredentialKind, String> {
+    CredentialKind::parse(s).ok_or_else(|| "one of API_KEY, AUTH_TOKEN, CUSTOMER_SECRET_KEY, CONSOLE_PASSWORD".to_owned())
+}
+
+/// `--previous`: what happens to the superseded credential.
+pub fn parse_previous(s: &str) -> Result<PreviousCredential, String> {
+    match s {
+        "KEEP_UNTIL_NEXT_ROTATION" => Ok(PreviousCredential::KeepUntilNextRotation),
+        "DELETE_ON_PROMOTE" => Ok(PreviousCredential::DeleteOnPromote),
+        _ => Err("KEEP_UNTIL_NEXT_ROTATION or DELETE_ON_PROMOTE".to_owned()),
+    }
 }
 
 impl EnrollArgs {
