@@ -13,6 +13,9 @@ pub fn iam_credentials(sim: &Simulator, kind: CredentialKind, user_id: &str) -> 
         CredentialKind::AuthToken => sim.auth_tokens(user_id).into_iter().map(|c| c.id).collect(),
         CredentialKind::CustomerSecretKey => sim.customer_secret_keys(user_id).into_iter().map(|c| c.id).collect(),
         CredentialKind::ConsolePassword => sim.ui_password(user_id).map(|_| "console-password".to_owned()).into_iter().collect(),
+        CredentialKind::SmtpCredential | CredentialKind::OAuth2ClientCredential | CredentialKind::DbCredential => {
+            sim.credentials(user_id, kind).into_iter().map(|c| c.id).collect()
+        }
     }
 }
 
@@ -20,7 +23,8 @@ pub fn iam_credentials(sim: &Simulator, kind: CredentialKind, user_id: &str) -> 
 pub fn limit(kind: CredentialKind) -> usize {
     match kind {
         CredentialKind::ApiKey => 3,
-        CredentialKind::AuthToken | CredentialKind::CustomerSecretKey => 2,
+        CredentialKind::AuthToken | CredentialKind::CustomerSecretKey | CredentialKind::SmtpCredential | CredentialKind::DbCredential => 2,
+        CredentialKind::OAuth2ClientCredential => 10,
         CredentialKind::ConsolePassword => 1,
     }
 }
@@ -97,6 +101,21 @@ pub fn current_is_live(sim: &Simulator, secret_id: &str, kind: CredentialKind, u
         // IAM replaces a console password in place when CREATE_PENDING_VERSION resets it: the
         // contract exempts it from "no lockout between steps". The user must still have one.
         CredentialKind::ConsolePassword => sim.ui_password(user_id).is_some(),
+        // Live, and holding the value IAM accepts (the secret field of the content).
+        CredentialKind::SmtpCredential | CredentialKind::OAuth2ClientCredential | CredentialKind::DbCredential => {
+            let secret_field = if kind == CredentialKind::OAuth2ClientCredential { "clientSecret" } else { "password" };
+            let held = current.content[secret_field].as_str();
+            credential_of(kind, &current.content).is_some_and(|id| {
+                sim.credentials(user_id, kind).iter().any(|c| c.id == id && c.state == "ACTIVE")
+                    && held.is_some()
+                    && sim.credential_secret(user_id, kind, &id).as_deref() == held
+            }) && (kind != CredentialKind::SmtpCredential
+                || credential_of(kind, &current.content)
+                    .and_then(|id| sim.credentials(user_id, kind).into_iter().find(|c| c.id == id))
+                    .and_then(|c| c.username)
+                    .as_deref()
+                    == current.content["username"].as_str())
+        }
     };
     if live {
         Vec::new()

@@ -14,7 +14,7 @@ use zeroize::{Zeroize, Zeroizing};
 
 use crate::protocol::is_ocid_of;
 
-/// The four IAM credential kinds.
+/// The seven IAM credential kinds (contract section 4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CredentialKind {
     /// API signing key.
@@ -25,12 +25,25 @@ pub enum CredentialKind {
     CustomerSecretKey,
     /// Console (UI) password.
     ConsolePassword,
+    /// SMTP credential (OCI Email Delivery): IAM issues a username and a password.
+    SmtpCredential,
+    /// OAuth 2.0 client credential: the credential's OCID is the client id, IAM issues the secret.
+    OAuth2ClientCredential,
+    /// IAM database password: the function chooses it, IAM stores it and never returns it.
+    DbCredential,
 }
 
 impl CredentialKind {
     /// All kinds.
-    pub const ALL: [CredentialKind; 4] =
-        [CredentialKind::ApiKey, CredentialKind::AuthToken, CredentialKind::CustomerSecretKey, CredentialKind::ConsolePassword];
+    pub const ALL: [CredentialKind; 7] = [
+        CredentialKind::ApiKey,
+        CredentialKind::AuthToken,
+        CredentialKind::CustomerSecretKey,
+        CredentialKind::ConsolePassword,
+        CredentialKind::SmtpCredential,
+        CredentialKind::OAuth2ClientCredential,
+        CredentialKind::DbCredential,
+    ];
 
     /// The metadata value (`API_KEY`...).
     pub fn as_str(self) -> &'static str {
@@ -39,6 +52,9 @@ impl CredentialKind {
             CredentialKind::AuthToken => "AUTH_TOKEN",
             CredentialKind::CustomerSecretKey => "CUSTOMER_SECRET_KEY",
             CredentialKind::ConsolePassword => "CONSOLE_PASSWORD",
+            CredentialKind::SmtpCredential => "SMTP_CREDENTIAL",
+            CredentialKind::OAuth2ClientCredential => "OAUTH2_CLIENT_CREDENTIAL",
+            CredentialKind::DbCredential => "DB_CREDENTIAL",
         }
     }
 
@@ -77,6 +93,34 @@ pub struct SecretConfig {
     /// The user's identity domain (`domainId`); None: the Default domain, through the classic IAM
     /// API (contract 4.2).
     pub domain_id: Option<String>,
+    /// `OAUTH2_CLIENT_CREDENTIAL` only: the scopes a new credential gets (`scopes`); None: the
+    /// CURRENT credential's scopes are copied.
+    pub scopes: Option<Vec<OAuth2Scope>>,
+}
+
+/// One scope of an OAuth 2.0 client credential (IAM's `FullyQualifiedScope`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OAuth2Scope {
+    /// The resource server the token is for (`audience`).
+    pub audience: String,
+    /// The scope on it (`scope`).
+    pub scope: String,
+}
+
+/// Reads `metadata.scopes`: a list of `{"audience": ..., "scope": ...}` objects (non-empty strings).
+fn scopes_of(v: &Value) -> Result<Vec<OAuth2Scope>, String> {
+    let bad = || "metadata.scopes must be a non-empty list of {\"audience\": \"...\", \"scope\": \"...\"} objects".to_owned();
+    let list = v.as_array().filter(|l| !l.is_empty()).ok_or_else(bad)?;
+    list.iter()
+        .map(|item| {
+            let obj = item.as_object().ok_or_else(bad)?;
+            let field = |name: &str| obj.get(name).and_then(Value::as_str).filter(|s| !s.trim().is_empty()).map(str::to_owned);
+            match (field("audience"), field("scope")) {
+                (Some(audience), Some(scope)) if obj.len() == 2 => Ok(OAuth2Scope { audience, scope }),
+                _ => Err(bad()),
+            }
+        })
+        .collect()
 }
 
 impl SecretConfig {
@@ -89,7 +133,7 @@ impl SecretConfig {
             }
             Some(_) => return Err("the secret's metadata must be a JSON object".to_owned()),
         };
-        let kinds = "API_KEY, AUTH_TOKEN, CUSTOMER_SECRET_KEY or CONSOLE_PASSWORD";
+        let kinds = "API_KEY, AUTH_TOKEN, CUSTOMER_SECRET_KEY, CONSOLE_PASSWORD, SMTP_CREDENTIAL, OAUTH2_CLIENT_CREDENTIAL or DB_CREDENTIAL";
         let kind = match m.get("credentialType") {
             None | Some(Value::Null) => return Err(format!("metadata.credentialType is missing (one of {kinds})")),
             Some(Value::String(s)) => CredentialKind::parse(s).ok_or_else(|| format!("metadata.credentialType must be one of {kinds}"))?,
@@ -119,7 +163,14 @@ impl SecretConfig {
             Some(Value::String(s)) if is_ocid_of(s, "domain") => Some(s.clone()),
             Some(_) => return Err("metadata.domainId must be an identity domain OCID (ocid1.domain.<realm>...)".to_owned()),
         };
-        Ok(SecretConfig { kind, user_id, key_bits, previous, domain_id })
+        let scopes = match m.get("scopes") {
+            None | Some(Value::Null) => None,
+            Some(_) if kind != CredentialKind::OAuth2ClientCredential => {
+                return Err("metadata.scopes applies to OAUTH2_CLIENT_CREDENTIAL secrets only".to_owned())
+            }
+            Some(v) => Some(scopes_of(v)?),
+        };
+        Ok(SecretConfig { kind, user_id, key_bits, previous, domain_id, scopes })
     }
 }
 
@@ -185,6 +236,9 @@ impl SecretContent {
             CredentialKind::AuthToken => self.str_field("authTokenId").map(str::to_owned),
             CredentialKind::CustomerSecretKey => self.str_field("accessKeyId").map(str::to_owned),
             CredentialKind::ConsolePassword => self.str_field("password").map(|_| "console-password".to_owned()),
+            CredentialKind::SmtpCredential => self.str_field("smtpCredentialId").map(str::to_owned),
+            CredentialKind::OAuth2ClientCredential => self.str_field("clientId").map(str::to_owned),
+            CredentialKind::DbCredential => self.str_field("dbCredentialId").map(str::to_owned),
         }
     }
 
@@ -208,7 +262,8 @@ impl Drop for SecretContent {
     }
 }
 
-fn wipe(v: &mut Value) {
+/// Zeroizes every string in `v` (JSON that held secret material, before it is dropped).
+pub(crate) fn wipe(v: &mut Value) {
     match v {
         Value::String(s) => s.zeroize(),
         Value::Array(items) => items.iter_mut().for_each(wipe),
@@ -232,6 +287,14 @@ mod tests {
         assert_eq!((ok.kind, ok.key_bits, ok.previous), (CredentialKind::ApiKey, 4096, PreviousCredential::DeleteOnPromote));
         let defaults = SecretConfig::from_metadata(Some(&json!({"credentialType":"AUTH_TOKEN","userId":user}))).unwrap();
         assert_eq!((defaults.key_bits, defaults.previous), (2048, PreviousCredential::KeepUntilNextRotation));
+        let oauth = SecretConfig::from_metadata(Some(
+            &json!({"credentialType":"OAUTH2_CLIENT_CREDENTIAL","userId":user,"scopes":[{"audience":"urn:opc:idm:__myscopes__","scope":"urn:opc:resource:consumer::all"}]}),
+        ))
+        .unwrap();
+        assert_eq!(oauth.scopes.map(|s| s.len()), Some(1));
+        for kind in CredentialKind::ALL {
+            assert_eq!(CredentialKind::parse(kind.as_str()), Some(kind));
+        }
         for (m, field) in [
             (json!(null), "no metadata"),
             (json!({"userId": user}), "credentialType"),
@@ -240,6 +303,12 @@ mod tests {
             (json!({"credentialType":"API_KEY","userId":"bob"}), "userId"),
             (json!({"credentialType":"API_KEY","userId":user,"keyBits":1024}), "keyBits"),
             (json!({"credentialType":"API_KEY","userId":user,"previousCredential":"NEVER"}), "previousCredential"),
+            (json!({"credentialType":"AUTH_TOKEN","userId":user,"scopes":[{"audience":"a","scope":"s"}]}), "scopes"),
+            (json!({"credentialType":"OAUTH2_CLIENT_CREDENTIAL","userId":user,"scopes":{"audience":"a","scope":"s"}}), "scopes"),
+            (json!({"credentialType":"OAUTH2_CLIENT_CREDENTIAL","userId":user,"scopes":[]}), "scopes"),
+            (json!({"credentialType":"OAUTH2_CLIENT_CREDENTIAL","userId":user,"scopes":["urn:x"]}), "scopes"),
+            (json!({"credentialType":"OAUTH2_CLIENT_CREDENTIAL","userId":user,"scopes":[{"audience":"a"}]}), "scopes"),
+            (json!({"credentialType":"OAUTH2_CLIENT_CREDENTIAL","userId":user,"scopes":[{"audience":"a","scope":""}]}), "scopes"),
         ] {
             let err = SecretConfig::from_metadata(Some(&m)).unwrap_err();
             assert!(err.contains(field), "{m} -> {err}");

@@ -4,13 +4,15 @@
 //! Limit: 2 per user. The shared mechanics are in `iam_secret.rs`.
 
 use super::directory::Family;
-use super::iam_secret::{iam_secret_adapter, Spec};
+use super::iam_secret::{iam_secret_adapter, Maker, Spec};
 use crate::secret::CredentialKind;
 
 /// The auth-token adapter.
 pub struct AuthTokenAdapter;
 
 const SPEC: Spec =
-    Spec { family: Family::AuthToken, id_field: "authTokenId", secret_field: "token", limit: 2, one: "auth token", many: "auth tokens" };
+    Spec { family: Family::AuthToken, id_field: "authTokenId", secret_field: "token",
+    username_field: None,
+    maker: Maker::Iam, limit: 2, one: "auth token", many: "auth tokens" };
 
 iam_secret_adapter!(AuthTokenAdapter, CredentialKind::AuthToken, SPEC);

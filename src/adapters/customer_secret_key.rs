@@ -5,7 +5,7 @@
 //! Limit: 2 per user. The shared mechanics are in `iam_secret.rs`.
 
 use super::directory::Family;
-use super::iam_secret::{iam_secret_adapter, Spec};
+use super::iam_secret::{iam_secret_adapter, Maker, Spec};
 use crate::secret::CredentialKind;
 
 /// The customer-secret-key adapter.
@@ -15,6 +15,8 @@ const SPEC: Spec = Spec {
     family: Family::CustomerSecretKey,
     id_field: "accessKeyId",
     secret_field: "secretAccessKey",
+    username_field: None,
+    maker: Maker::Iam,
     limit: 2,
     one: "customer secret key",
     many: "customer secret keys",

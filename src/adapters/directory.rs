@@ -9,14 +9,15 @@
 
 use std::sync::Arc;
 
-use secrecy::SecretString;
+use secrecy::{ExposeSecret as _, SecretString};
 use serde_json::json;
 
 use super::{Error, Target};
 use crate::binding::{BoundUser, UserStore};
 use crate::oci::auth::Credentials;
-use crate::oci::identity::CredentialFamily;
-use crate::oci::identity_domains::ScimResource;
+use crate::oci::identity::{CredentialFamily, NewCredential};
+use crate::oci::identity_domains::{ScimCredential, ScimResource};
+use crate::secret::OAuth2Scope;
 
 /// The per-user credential families a directory holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +28,12 @@ pub enum Family {
     AuthToken,
     /// Customer secret keys (id: the access key).
     CustomerSecretKey,
+    /// SMTP credentials (id: the credential's OCID).
+    SmtpCredential,
+    /// OAuth 2.0 client credentials (id: the credential's OCID).
+    OAuth2ClientCredential,
+    /// Database passwords (id: the credential's OCID).
+    DbCredential,
 }
 
 impl Family {
@@ -35,6 +42,9 @@ impl Family {
             Family::ApiKey => ScimResource::ApiKeys,
             Family::AuthToken => ScimResource::AuthTokens,
             Family::CustomerSecretKey => ScimResource::CustomerSecretKeys,
+            Family::SmtpCredential => ScimResource::SmtpCredentials,
+            Family::OAuth2ClientCredential => ScimResource::OAuth2ClientCredentials,
+            Family::DbCredential => ScimResource::UserDbCredentials,
         }
     }
 
@@ -43,8 +53,35 @@ impl Family {
             Family::ApiKey => None,
             Family::AuthToken => Some(CredentialFamily::AuthToken),
             Family::CustomerSecretKey => Some(CredentialFamily::CustomerSecretKey),
+            Family::SmtpCredential => Some(CredentialFamily::SmtpCredential),
+            Family::OAuth2ClientCredential => Some(CredentialFamily::OAuth2ClientCredential),
+            Family::DbCredential => Some(CredentialFamily::DbCredential),
         }
     }
+
+    /// The id a version holds, from the domain's view of the credential.
+    fn domain_id_of(self, c: &ScimCredential) -> Option<String> {
+        match self {
+            Family::ApiKey => c.fingerprint.clone(),
+            Family::CustomerSecretKey => c.access_key.clone(),
+            Family::AuthToken | Family::SmtpCredential | Family::OAuth2ClientCredential | Family::DbCredential => c.ocid.clone(),
+        }
+    }
+}
+
+/// What a new credential is made of (only the fields its family uses are read).
+#[derive(Default)]
+pub struct New<'a> {
+    /// The label (description / display name) with the `oci-rotator <secretId>` marker.
+    pub label: &'a str,
+    /// API keys: the public key (PEM).
+    pub public_pem: Option<&'a str>,
+    /// OAuth 2.0 client credentials: the name.
+    pub name: Option<&'a str>,
+    /// OAuth 2.0 client credentials: the scopes.
+    pub scopes: Option<&'a [OAuth2Scope]>,
+    /// Database passwords: the password the function chose.
+    pub password: Option<&'a SecretString>,
 }
 
 /// A credential as the directory lists it (no secret).
@@ -58,14 +95,21 @@ pub struct Listed {
     pub label: Option<String>,
     /// True when it is usable (`ACTIVE`).
     pub active: bool,
+    /// SMTP credentials: the SMTP user name.
+    pub username: Option<String>,
+    /// OAuth 2.0 client credentials: the scopes.
+    pub scopes: Option<Vec<OAuth2Scope>>,
 }
 
 /// A credential just created.
 pub struct Created {
     /// What a secret version holds (see [`Listed::id`]).
     pub id: String,
-    /// The one-time secret (tokens, secret keys); None for API keys.
+    /// The one-time secret (tokens, secret keys, SMTP passwords, OAuth 2.0 client secrets); None
+    /// for API keys and database passwords.
     pub secret: Option<SecretString>,
+    /// SMTP credentials: the SMTP user name issued with it.
+    pub username: Option<String>,
 }
 
 /// The API that manages the user's credentials.
@@ -115,7 +159,14 @@ impl Directory {
                 .await
                 .map_err(not_found)?
                 .into_iter()
-                .map(|k| Listed { id: k.fingerprint.clone(), handle: k.fingerprint, label: None, active: k.lifecycle_state == "ACTIVE" })
+                .map(|k| Listed {
+                    id: k.fingerprint.clone(),
+                    handle: k.fingerprint,
+                    label: None,
+                    active: k.lifecycle_state == "ACTIVE",
+                    username: None,
+                    scopes: None,
+                })
                 .collect()),
             (Directory::Classic, Some(classic)) => Ok(t
                 .client
@@ -123,7 +174,14 @@ impl Directory {
                 .await
                 .map_err(not_found)?
                 .into_iter()
-                .map(|c| Listed { id: c.id.clone(), handle: c.id, label: c.description, active: c.lifecycle_state == "ACTIVE" })
+                .map(|c| Listed {
+                    id: c.id.clone(),
+                    handle: c.id,
+                    label: c.description,
+                    active: c.lifecycle_state == "ACTIVE",
+                    username: c.username,
+                    scopes: c.scopes,
+                })
                 .collect()),
             (Directory::Domain { base, user_id }, _) => Ok(t
                 .client
@@ -131,18 +189,13 @@ impl Directory {
                 .await
                 .map_err(not_found)?
                 .into_iter()
-                .map(|c| {
-                    let id = match family {
-                        Family::ApiKey => c.fingerprint.clone(),
-                        Family::AuthToken => c.ocid.clone(),
-                        Family::CustomerSecretKey => c.access_key.clone(),
-                    };
-                    Listed {
-                        id: id.unwrap_or_else(|| c.id.clone()),
-                        handle: c.id,
-                        label: c.description.or(c.display_name),
-                        active: c.status.as_deref().is_none_or(|s| s == "ACTIVE"),
-                    }
+                .map(|c| Listed {
+                    id: family.domain_id_of(&c).unwrap_or_else(|| c.id.clone()),
+                    handle: c.id,
+                    label: c.description.or(c.display_name),
+                    active: c.status.as_deref().is_none_or(|s| s == "ACTIVE"),
+                    username: c.user_name,
+                    scopes: c.scopes,
                 })
                 .collect()),
         }
@@ -158,29 +211,38 @@ impl Directory {
         label: &str,
         public_pem: Option<&str>,
     ) -> Result<Created, crate::oci::Error> {
+        self.create_with(t, user, family, &New { label, public_pem, ..New::default() }).await
+    }
+
+    /// Creates a credential of `family` from `new`, with one `opc-retry-token` for this logical
+    /// create.
+    pub async fn create_with(&self, t: &Target<'_>, user: &BoundUser, family: Family, new: &New<'_>) -> Result<Created, crate::oci::Error> {
         match (self, family.classic()) {
             (Directory::Classic, None) => {
-                let key = t.client.upload_api_key(user, public_pem.unwrap_or_default()).await?;
-                Ok(Created { id: key.fingerprint, secret: None })
+                let key = t.client.upload_api_key(user, new.public_pem.unwrap_or_default()).await?;
+                Ok(Created { id: key.fingerprint, secret: None, username: None })
             }
             (Directory::Classic, Some(classic)) => {
-                let created = t.client.create_credential(classic, user, label).await?;
-                Ok(Created { id: created.id, secret: Some(created.secret) })
+                let wire = NewCredential { label: new.label, name: new.name, scopes: new.scopes, password: new.password };
+                let created = t.client.create_credential(classic, user, &wire).await?;
+                Ok(Created { id: created.id, secret: created.secret, username: created.username })
             }
             (Directory::Domain { base, user_id }, _) => {
+                let label = new.label;
                 let fields = match family {
-                    Family::ApiKey => json!({"key": public_pem.unwrap_or_default(), "description": label}),
-                    Family::AuthToken => json!({"description": label}),
+                    Family::ApiKey => json!({"key": new.public_pem.unwrap_or_default(), "description": label}),
+                    Family::AuthToken | Family::SmtpCredential => json!({"description": label}),
                     Family::CustomerSecretKey => json!({"displayName": label, "description": label}),
+                    Family::OAuth2ClientCredential => {
+                        json!({"name": new.name.unwrap_or("oci-rotator"), "description": label, "scopes": new.scopes.unwrap_or_default()})
+                    }
+                    Family::DbCredential => {
+                        json!({"dbPassword": new.password.map(|p| p.expose_secret()).unwrap_or_default(), "description": label})
+                    }
                 };
                 let created = t.client.create_domain_credential(base, family.scim(), user, user_id, fields).await?;
                 let c = created.credential;
-                let id = match family {
-                    Family::ApiKey => c.fingerprint,
-                    Family::AuthToken => c.ocid,
-                    Family::CustomerSecretKey => c.access_key,
-                };
-                Ok(Created { id: id.unwrap_or(c.id), secret: created.secret })
+                Ok(Created { id: family.domain_id_of(&c).unwrap_or(c.id), secret: created.secret, username: c.user_name })
             }
         }
     }

@@ -1,23 +1,37 @@
-//! The shared shape of auth tokens and customer secret keys: IAM makes the secret and shows it
-//! only in the create response, allows 2 per user, and lets us label each one (description /
-//! display name) with the marker `oci-rotator <secretId>`, which tells us which ones we created.
+//! The shared shape of the credentials whose secret exists only at creation: auth tokens,
+//! customer secret keys, SMTP credentials and OAuth 2.0 client credentials (IAM makes the secret
+//! and shows it only in the create response), and database passwords (the function makes it, IAM
+//! never shows it). Each has an IAM id, a per-user limit, and a label (description / display
+//! name) carrying the marker `oci-rotator <secretId>`, which tells us which ones we created.
 //!
-//! The kind files (`auth_token.rs`, `customer_secret_key.rs`) describe their fields and call these.
+//! CREATE_PENDING_VERSION creates the credential and writes it into the new PENDING version,
+//! after deleting what the secret manages that is neither CURRENT nor PENDING; UPDATE only waits
+//! for IAM to list it ACTIVE. The kind files (`auth_token.rs` ...) describe their fields in a
+//! [`Spec`] and call these.
 
 use std::collections::HashSet;
 use std::time::Duration;
 
 use secrecy::SecretString;
 
-use super::directory::{Directory, Family, Listed};
+use super::directory::{Directory, Family, Listed, New};
 use super::{held_by_other_versions, wait_until, Error, NewPending, Target, TargetAdapter, Version};
 use crate::binding::BoundUser;
-use crate::secret::SecretContent;
+use crate::passwords::{self, Rules};
+use crate::secret::{OAuth2Scope, SecretContent};
 
 /// How long to wait for IAM to list a new credential as ACTIVE (bounded by the deadline too).
 const PROPAGATION_WAIT: Duration = Duration::from_secs(60);
 
-/// What differs between the two kinds.
+/// Who makes the new secret.
+pub(super) enum Maker {
+    /// IAM, in the create response.
+    Iam,
+    /// The function, to these rules (database passwords); IAM stores it and never returns it.
+    Function(fn() -> Rules),
+}
+
+/// What differs between the kinds.
 pub(super) struct Spec {
     /// The credential family.
     pub family: Family,
@@ -25,6 +39,10 @@ pub(super) struct Spec {
     pub id_field: &'static str,
     /// Content field holding the secret.
     pub secret_field: &'static str,
+    /// Content field holding the user name IAM issues with each credential (SMTP), if any.
+    pub username_field: Option<&'static str>,
+    /// Who makes the secret.
+    pub maker: Maker,
     /// IAM's per-user limit.
     pub limit: usize,
     /// Words for messages ("auth token", "auth tokens").
@@ -34,8 +52,8 @@ pub(super) struct Spec {
 }
 
 impl Spec {
-    pub(super) fn owned_fields(&self) -> [&'static str; 2] {
-        [self.id_field, self.secret_field]
+    pub(super) fn owned_fields(&self) -> Vec<&'static str> {
+        [self.id_field, self.secret_field].into_iter().chain(self.username_field).collect()
     }
 
     pub(super) fn credential_id(&self, content: &SecretContent) -> Result<String, Error> {
@@ -69,24 +87,60 @@ impl Spec {
         if listed.len() - to_delete.len() >= self.limit {
             return Err(Error::LimitHeld { limit: self.limit, what: self.many });
         }
+        // Everything that can refuse without a write is decided before the first write.
+        let scopes = self.scopes(t, &listed, current)?;
+        let chosen = match &self.maker {
+            Maker::Iam => None,
+            Maker::Function(rules) => Some(passwords::generate(&rules()).map_err(|e| Error::Conflict(format!("{}: {e}", self.one)))?),
+        };
+        let since_epoch = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        let name = format!("oci-rotator-{}", since_epoch.as_secs());
+        let new = New { label: &marker, name: Some(&name), scopes: scopes.as_deref(), password: chosen.as_ref(), ..New::default() };
         // The first IAM write of the step: the user must name the secret (contract 4.1).
         let bound = t.bind().await?;
         for c in to_delete {
             tracing::info!(credential_id = %c.id, "deleting a {} this secret no longer references", self.one);
             dir.delete(t, &bound, self.family, &c.handle).await?;
         }
-        let created = match dir.create(t, &bound, self.family, &marker, None).await {
+        let created = match dir.create_with(t, &bound, self.family, &new).await {
             Ok(c) => c,
             Err(e) if e.code() == Some("LimitExceeded") => return Err(Error::LimitHeld { limit: self.limit, what: self.many }),
             Err(e) => return Err(e.into()),
         };
-        let secret =
-            created.secret.ok_or_else(|| Error::Conflict(format!("IAM created {} {} but returned no secret", self.one, created.id)))?;
+        let secret = match (created.secret, chosen) {
+            (_, Some(chosen)) => chosen,
+            (Some(issued), None) => issued,
+            (None, None) => return Err(Error::Conflict(format!("IAM created {} {} but returned no secret", self.one, created.id))),
+        };
         tracing::info!(credential_id = %created.id, "created a new {}", self.one);
-        let content = current
-            .content
-            .next_version(&self.owned_fields(), vec![(self.id_field, SecretString::from(created.id.clone())), (self.secret_field, secret)]);
+        let mut fields = vec![(self.id_field, SecretString::from(created.id.clone())), (self.secret_field, secret)];
+        if let Some(field) = self.username_field {
+            let username = created
+                .username
+                .ok_or_else(|| Error::Conflict(format!("IAM created {} {} but returned no user name", self.one, created.id)))?;
+            fields.push((field, SecretString::from(username)));
+        }
+        let content = current.content.next_version(&self.owned_fields(), fields);
         Ok(NewPending::Content(content, created.id))
+    }
+
+    /// OAuth 2.0 client credentials: the scopes of the new credential, from `metadata.scopes`, else
+    /// copied from the CURRENT credential as IAM lists it (not listed: 409 naming it). Other
+    /// kinds: none.
+    fn scopes(&self, t: &Target<'_>, listed: &[Listed], current: &Version) -> Result<Option<Vec<OAuth2Scope>>, Error> {
+        if self.family != Family::OAuth2ClientCredential {
+            return Ok(None);
+        }
+        if let Some(scopes) = &t.config.scopes {
+            return Ok(Some(scopes.clone()));
+        }
+        match listed.iter().find(|c| c.id == current.credential_id).and_then(|c| c.scopes.clone()) {
+            Some(scopes) if !scopes.is_empty() => Ok(Some(scopes)),
+            _ => Err(Error::Conflict(format!(
+                "the CURRENT OAuth 2.0 client credential {} is not listed by IAM (or has no scopes), so its scopes cannot be copied; set metadata.scopes on the secret; nothing was changed",
+                current.credential_id
+            ))),
+        }
     }
 
     pub(super) async fn apply_pending(&self, t: &Target<'_>, pending: &Version) -> Result<String, Error> {
@@ -105,8 +159,8 @@ impl Spec {
     }
 }
 
-/// Implements [`TargetAdapter`] for a kind described by a [`Spec`]: the kind files are one line of
-/// configuration each.
+/// Implements [`TargetAdapter`] for a kind described by a [`Spec`]: the kind files are a few lines
+/// of configuration each.
 macro_rules! iam_secret_adapter {
     ($adapter:ident, $kind:expr, $spec:expr) => {
         impl $crate::adapters::TargetAdapter for $adapter {

@@ -4,10 +4,11 @@
 //! contract every adapter keeps:
 //!
 //! - [`TargetAdapter::credential_id`]: names the credential a version holds (fingerprint, token
-//!   OCID, access key). Pure; a content that holds no usable credential is a 400.
+//!   OCID, access key, SMTP / OAuth 2.0 / database credential OCID). Pure; a content that holds no usable credential is a 400.
 //! - [`TargetAdapter::is_live`]: read-only; true when IAM accepts the credential now.
 //! - [`TargetAdapter::new_pending`]: makes the content of a new PENDING version. Kinds whose
-//!   secret IAM shows only once (tokens, secret keys, passwords) create it in IAM here, after
+//!   secret exists only at creation (tokens, secret keys, SMTP and OAuth 2.0 credentials,
+//!   database and console passwords) create it in IAM here, after
 //!   deleting every credential this secret manages that is neither CURRENT nor PENDING; they never
 //!   exceed IAM's per-user limit and never delete a credential the secret does not manage.
 //! - [`TargetAdapter::apply_pending`]: makes the PENDING credential live (API keys upload it here)
@@ -26,7 +27,10 @@ pub mod api_key;
 pub mod auth_token;
 pub mod console_password;
 pub mod customer_secret_key;
+pub mod db_credential;
 mod iam_secret;
+pub mod oauth2_client_credential;
+pub mod smtp_credential;
 
 use std::collections::HashSet;
 use std::future::Future;

@@ -99,6 +99,18 @@ async fn rewrite(args: &AdoptArgs, t: &Target<'_>, dir: &Directory, raw: &str) -
             json!({"accessKeyId": value, "secretAccessKey": secret_key.trim()})
         }
         CredentialKind::ConsolePassword => json!({"password": value}),
+        CredentialKind::SmtpCredential | CredentialKind::OAuth2ClientCredential | CredentialKind::DbCredential => {
+            let fields: Vec<&str> = match args.kind {
+                CredentialKind::SmtpCredential => vec!["smtpCredentialId", "username", "password"],
+                CredentialKind::OAuth2ClientCredential => vec!["clientId", "clientSecret"],
+                _ => vec!["dbCredentialId", "password"],
+            };
+            return Err(format!(
+                "Oracle's tutorial has no {} form to convert: the secret must already hold the contract's JSON ({})",
+                args.kind,
+                fields.join(", ")
+            ));
+        }
     }))
 }
 

@@ -25,7 +25,7 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{json, Value};
 
-use crate::adapters::directory::{Directory, Family};
+use crate::adapters::directory::{Directory, Family, New};
 use crate::adapters::{self, Target};
 use crate::binding::{self, BindingMode, BoundUser};
 use crate::config;
@@ -39,7 +39,8 @@ use crate::secret::{CredentialKind, PreviousCredential, SecretConfig, SecretCont
 /// Options of `enroll` (the command line's, parsed by clap).
 #[derive(clap::Args)]
 pub struct EnrollArgs {
-    /// API_KEY, AUTH_TOKEN, CUSTOMER_SECRET_KEY or CONSOLE_PASSWORD.
+    /// API_KEY, AUTH_TOKEN, CUSTOMER_SECRET_KEY, CONSOLE_PASSWORD, SMTP_CREDENTIAL,
+    /// OAUTH2_CLIENT_CREDENTIAL or DB_CREDENTIAL.
     #[arg(long, value_parser = parse_kind)]
     pub kind: CredentialKind,
     /// The user's OCID.
@@ -72,6 +73,10 @@ pub struct EnrollArgs {
     /// The user's identity domain, when it is not the Default domain.
     #[arg(long)]
     pub domain_id: Option<String>,
+    /// OAUTH2_CLIENT_CREDENTIAL only (required there): the scopes, as JSON
+    /// (`[{"audience": "...", "scope": "..."}]`); kept in the metadata for every rotation.
+    #[arg(long)]
+    pub scopes: Option<String>,
     /// Print the plan and write nothing.
     #[arg(long)]
     pub dry_run: bool,
@@ -79,7 +84,10 @@ pub struct EnrollArgs {
 
 /// `--kind`: a credential type.
 pub fn parse_kind(s: &str) -> Result<CredentialKind, String> {
-    CredentialKind::parse(s).ok_or_else(|| "one of API_KEY, AUTH_TOKEN, CUSTOMER_SECRET_KEY, CONSOLE_PASSWORD".to_owned())
+    CredentialKind::parse(s).ok_or_else(|| {
+        let all: Vec<&str> = CredentialKind::ALL.iter().map(|k| k.as_str()).collect();
+        format!("one of {}", all.join(", "))
+    })
 }
 
 /// `--previous`: what happens to the superseded credential.
@@ -126,6 +134,16 @@ impl EnrollArgs {
         if self.name.trim().is_empty() {
             return Err("--name must not be empty".to_owned());
         }
+        match (self.kind, &self.scopes) {
+            (CredentialKind::OAuth2ClientCredential, None) => {
+                return Err("--scopes is required for OAUTH2_CLIENT_CREDENTIAL (JSON: [{\"audience\": \"...\", \"scope\": \"...\"}])".to_owned())
+            }
+            (CredentialKind::OAuth2ClientCredential, Some(s)) => {
+                serde_json::from_str::<Value>(s).map_err(|_| "--scopes must be JSON".to_owned())?;
+            }
+            (_, Some(_)) => return Err("--scopes applies to OAUTH2_CLIENT_CREDENTIAL only".to_owned()),
+            (_, None) => {}
+        }
         Ok(())
     }
 
@@ -137,6 +155,9 @@ impl EnrollArgs {
         }
         if let Some(d) = &self.domain_id {
             m["domainId"] = json!(d);
+        }
+        if let Some(scopes) = self.scopes.as_deref().and_then(|s| serde_json::from_str::<Value>(s).ok()) {
+            m["scopes"] = scopes;
         }
         m
     }
@@ -160,6 +181,9 @@ fn family(kind: CredentialKind) -> Option<Family> {
         CredentialKind::ApiKey => Some(Family::ApiKey),
         CredentialKind::AuthToken => Some(Family::AuthToken),
         CredentialKind::CustomerSecretKey => Some(Family::CustomerSecretKey),
+        CredentialKind::SmtpCredential => Some(Family::SmtpCredential),
+        CredentialKind::OAuth2ClientCredential => Some(Family::OAuth2ClientCredential),
+        CredentialKind::DbCredential => Some(Family::DbCredential),
         CredentialKind::ConsolePassword => None,
     }
 }
@@ -177,14 +201,31 @@ async fn create_credential(args: &EnrollArgs, t: &Target<'_>, dir: &Directory) -
             let content = json!({"fingerprint": key.fingerprint, "privateKey": key.private_pem.as_str(), "publicKey": key.public_pem, "tenancyId": tenancy});
             Ok((content, key.fingerprint.clone()))
         }
-        CredentialKind::AuthToken | CredentialKind::CustomerSecretKey => {
+        CredentialKind::AuthToken
+        | CredentialKind::CustomerSecretKey
+        | CredentialKind::SmtpCredential
+        | CredentialKind::OAuth2ClientCredential
+        | CredentialKind::DbCredential => {
             let family = family(args.kind).ok_or("no family")?;
-            let created = dir.create(t, &user, family, &args.label(), None).await.map_err(|e| err(&e))?;
-            let secret = created.secret.ok_or("IAM returned no secret for the new credential")?;
-            let content = if args.kind == CredentialKind::AuthToken {
-                json!({"authTokenId": created.id, "token": secret.expose_secret()})
-            } else {
-                json!({"accessKeyId": created.id, "secretAccessKey": secret.expose_secret()})
+            let config = SecretConfig::from_metadata(Some(&args.metadata()))?;
+            let chosen = match args.kind {
+                CredentialKind::DbCredential => Some(crate::passwords::generate(&adapters::db_credential::rules()).map_err(|e| err(&e))?),
+                _ => None,
+            };
+            let label = args.label();
+            let new = New { label: &label, name: Some(&args.name), scopes: config.scopes.as_deref(), password: chosen.as_ref(), ..New::default() };
+            let created = dir.create_with(t, &user, family, &new).await.map_err(|e| err(&e))?;
+            let secret = chosen.or(created.secret).ok_or("IAM returned no secret for the new credential")?;
+            let content = match args.kind {
+                CredentialKind::AuthToken => json!({"authTokenId": created.id, "token": secret.expose_secret()}),
+                CredentialKind::CustomerSecretKey => json!({"accessKeyId": created.id, "secretAccessKey": secret.expose_secret()}),
+                CredentialKind::SmtpCredential => {
+                    let username = created.username.as_deref().ok_or("IAM returned no user name for the new SMTP credential")?;
+                    json!({"smtpCredentialId": created.id, "username": username, "password": secret.expose_secret()})
+                }
+                CredentialKind::OAuth2ClientCredential => json!({"clientId": created.id, "clientSecret": secret.expose_secret()}),
+                CredentialKind::DbCredential => json!({"dbCredentialId": created.id, "password": secret.expose_secret()}),
+                CredentialKind::ApiKey | CredentialKind::ConsolePassword => return Err("not a kind IAM issues a secret for".to_owned()),
             };
             Ok((content, created.id))
         }

@@ -36,17 +36,25 @@ pub struct PoliciesArgs {
 /// Parses one `--kinds` value (`API_KEY`, case-insensitive).
 pub fn parse_kind(s: &str) -> Result<CredentialKind, String> {
     CredentialKind::parse(&s.trim().to_ascii_uppercase())
-        .ok_or_else(|| format!("unknown kind {s:?}: one of API_KEY, AUTH_TOKEN, CUSTOMER_SECRET_KEY, CONSOLE_PASSWORD"))
+        .ok_or_else(|| {
+            let all: Vec<&str> = CredentialKind::ALL.iter().map(|k| k.as_str()).collect();
+            format!("unknown kind {s:?}: one of {}", all.join(", "))
+        })
 }
 
 /// The permissions of one kind beyond the `USER_INSPECT, USER_READ, USER_UPDATE` every kind needs
-/// (`docs/credential-kinds.md`).
-pub fn kind_permissions(kind: CredentialKind) -> [&'static str; 2] {
+/// (`docs/credential-kinds.md`). SMTP credentials are the `credentials` resource type; Oracle's
+/// policy reference lists no permission for the database-password operations (none here: the
+/// text says so and names the fallback).
+pub fn kind_permissions(kind: CredentialKind) -> &'static [&'static str] {
     match kind {
-        CredentialKind::ApiKey => ["USER_APIKEY_ADD", "USER_APIKEY_REMOVE"],
-        CredentialKind::AuthToken => ["USER_AUTHTOKEN_SET", "USER_AUTHTOKEN_REMOVE"],
-        CredentialKind::CustomerSecretKey => ["USER_SECRETKEY_ADD", "USER_SECRETKEY_REMOVE"],
-        CredentialKind::ConsolePassword => ["USER_UIPASS_SET", "USER_UIPASS_RESET"],
+        CredentialKind::ApiKey => &["USER_APIKEY_ADD", "USER_APIKEY_REMOVE"],
+        CredentialKind::AuthToken => &["USER_AUTHTOKEN_SET", "USER_AUTHTOKEN_REMOVE"],
+        CredentialKind::CustomerSecretKey => &["USER_SECRETKEY_ADD", "USER_SECRETKEY_REMOVE"],
+        CredentialKind::ConsolePassword => &["USER_UIPASS_SET", "USER_UIPASS_RESET"],
+        CredentialKind::SmtpCredential => &["CREDENTIAL_INSPECT", "CREDENTIAL_ADD", "CREDENTIAL_REMOVE"],
+        CredentialKind::OAuth2ClientCredential => &["USER_OAUTH2_CLIENT_CRED_CREATE", "USER_OAUTH2_CLIENT_CRED_REMOVE"],
+        CredentialKind::DbCredential => &[],
     }
 }
 
@@ -115,7 +123,7 @@ pub fn render(args: &PoliciesArgs) -> Result<String, String> {
 
     let mut permissions = vec!["USER_INSPECT", "USER_READ", "USER_UPDATE"];
     for k in &kinds {
-        permissions.extend(kind_permissions(*k));
+        permissions.extend_from_slice(kind_permissions(*k));
     }
     line(format!("# IAM, at tenancy level (users live in the tenancy): the permissions of {kind_list}"));
     let condition = if users.is_empty() {
@@ -126,6 +134,14 @@ pub fn render(args: &PoliciesArgs) -> Result<String, String> {
         format!(" where any {{{each}}}")
     };
     line(format!("Allow dynamic-group {dg} to {{{}}} in tenancy{condition}", permissions.join(", ")));
+    if kinds.contains(&CredentialKind::SmtpCredential) {
+        line("# SMTP_CREDENTIAL: CREDENTIAL_* are the `credentials` resource type (SMTP credentials); UNCONFIRMED whether".to_owned());
+        line("# target.user.id narrows it: if the SMTP calls answer 404 NotAuthorizedOrNotFound, drop the where clause for them".to_owned());
+    }
+    if kinds.contains(&CredentialKind::DbCredential) {
+        line("# DB_CREDENTIAL: Oracle's policy reference lists no permission for Create/List/DeleteDbCredential (UNCONFIRMED);".to_owned());
+        line(format!("# if those calls answer 404 NotAuthorizedOrNotFound, add: Allow dynamic-group {dg} to manage users in tenancy{condition}"));
+    }
     line("# Home region (GetTenancy): not needed when the function's configuration sets OCI_ROTATOR_HOME_REGION".to_owned());
     line(format!("Allow dynamic-group {dg} to inspect tenancies in tenancy"));
     let console = kinds.contains(&CredentialKind::ConsolePassword);

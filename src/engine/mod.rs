@@ -21,6 +21,9 @@ pub use error::Error;
 use crate::adapters::api_key::ApiKeyAdapter;
 use crate::adapters::auth_token::AuthTokenAdapter;
 use crate::adapters::console_password::ConsolePasswordAdapter;
+use crate::adapters::db_credential::DbCredentialAdapter;
+use crate::adapters::oauth2_client_credential::OAuth2ClientCredentialAdapter;
+use crate::adapters::smtp_credential::SmtpCredentialAdapter;
 use crate::adapters::customer_secret_key::CustomerSecretKeyAdapter;
 use crate::adapters::{self, Target, TargetAdapter, Version};
 use crate::binding::BindingMode;
@@ -152,6 +155,9 @@ async fn run_step(
         CredentialKind::AuthToken => dispatch(&AuthTokenAdapter, client, binding, input, secret, config).await,
         CredentialKind::CustomerSecretKey => dispatch(&CustomerSecretKeyAdapter, client, binding, input, secret, config).await,
         CredentialKind::ConsolePassword => dispatch(&ConsolePasswordAdapter, client, binding, input, secret, config).await,
+        CredentialKind::SmtpCredential => dispatch(&SmtpCredentialAdapter, client, binding, input, secret, config).await,
+        CredentialKind::OAuth2ClientCredential => dispatch(&OAuth2ClientCredentialAdapter, client, binding, input, secret, config).await,
+        CredentialKind::DbCredential => dispatch(&DbCredentialAdapter, client, binding, input, secret, config).await,
     }
 }
 

@@ -1,18 +1,19 @@
 //! Identity (`20160918`): the user and their credentials (API keys, auth tokens, customer secret
-//! keys, console password). Every call goes to the tenancy's home region, where IAM writes must
+//! keys, SMTP credentials, OAuth 2.0 client credentials, database passwords, console password). Every call goes to the tenancy's home region, where IAM writes must
 //! go and where reads agree with them.
 //!
 //! Every write (upload, create, reset, delete of a credential) takes a [`BoundUser`]: the proof
 //! that the user names the secret being rotated (contract 4.1), which only `crate::binding` makes.
 //!
 //! One-time secrets (`token`, `key`, `password`) come back only from the create call; they are
-//! held as [`SecretString`] and never printed.
+//! held as [`SecretString`] and never printed. A database password goes the other way: the caller
+//! chooses it and IAM never returns it.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use reqwest::Method;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret as _, SecretString};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -20,6 +21,7 @@ use super::auth::Credentials;
 use super::client::{encode_segment, new_retry_token, Client, Request, Service};
 use super::error::Error;
 use crate::binding::BoundUser;
+use crate::secret::OAuth2Scope;
 
 /// An IAM user.
 #[derive(Debug, Clone, Deserialize)]
@@ -47,33 +49,56 @@ pub struct ApiKey {
     pub lifecycle_state: String,
 }
 
-/// An auth token or customer secret key as IAM lists it (no secret).
+/// A credential with an IAM id and a label as IAM lists it (no secret): auth tokens, customer
+/// secret keys, SMTP credentials, OAuth 2.0 client credentials, database passwords.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialSummary {
     /// The credential id (for customer secret keys: the access key).
     pub id: String,
-    /// Auth tokens: `description`; customer secret keys: `displayName`.
+    /// Customer secret keys: `displayName`; the others: `description`.
     #[serde(default, alias = "displayName")]
     pub description: Option<String>,
     /// `CREATING`, `ACTIVE`...
     #[serde(default)]
     pub lifecycle_state: String,
+    /// SMTP credentials: the SMTP user name IAM issued.
+    #[serde(default)]
+    pub username: Option<String>,
+    /// OAuth 2.0 client credentials: the scopes.
+    #[serde(default)]
+    pub scopes: Option<Vec<OAuth2Scope>>,
 }
 
 /// A credential just created, with its one-time secret.
 pub struct CreatedCredential {
-    /// The credential id (auth token OCID, or the customer secret key's access key).
+    /// The credential id (OCID, or the customer secret key's access key).
     pub id: String,
-    /// The secret IAM shows only now.
-    pub secret: SecretString,
+    /// The secret IAM shows only now (None for database passwords: the caller chose it).
+    pub secret: Option<SecretString>,
+    /// SMTP credentials: the user name IAM issued with it.
+    pub username: Option<String>,
+}
+
+/// What a new credential is made of, besides its family.
+pub struct NewCredential<'a> {
+    /// The label (description / display name) carrying the `oci-rotator <secretId>` marker.
+    pub label: &'a str,
+    /// OAuth 2.0 client credentials: `name`.
+    pub name: Option<&'a str>,
+    /// OAuth 2.0 client credentials: `scopes`.
+    pub scopes: Option<&'a [OAuth2Scope]>,
+    /// Database passwords: the password the caller chose.
+    pub password: Option<&'a SecretString>,
 }
 
 #[derive(Deserialize)]
 struct WireCreated {
     id: String,
-    #[serde(alias = "key")]
+    #[serde(alias = "key", alias = "password")]
     token: Option<SecretString>,
+    #[serde(default)]
+    username: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -88,6 +113,15 @@ pub enum CredentialFamily {
     AuthToken,
     /// `/users/{id}/customerSecretKeys`, body field `displayName`.
     CustomerSecretKey,
+    /// `/users/{id}/smtpCredentials`, body field `description`; the create response adds
+    /// `username` and `password`.
+    SmtpCredential,
+    /// `/users/{id}/oauth2ClientCredentials`, body `name`, `description`, `scopes`; the create
+    /// response adds `password`. The list is paged.
+    OAuth2ClientCredential,
+    /// `/users/{id}/dbCredentials`, body `password`, `description`; nothing secret comes back. The
+    /// list is paged.
+    DbCredential,
 }
 
 impl CredentialFamily {
@@ -95,6 +129,9 @@ impl CredentialFamily {
         match self {
             CredentialFamily::AuthToken => "authTokens",
             CredentialFamily::CustomerSecretKey => "customerSecretKeys",
+            CredentialFamily::SmtpCredential => "smtpCredentials",
+            CredentialFamily::OAuth2ClientCredential => "oauth2ClientCredentials",
+            CredentialFamily::DbCredential => "dbCredentials",
         }
     }
 
@@ -102,9 +139,36 @@ impl CredentialFamily {
         match self {
             CredentialFamily::AuthToken => ("ListAuthTokens", "CreateAuthToken", "DeleteAuthToken"),
             CredentialFamily::CustomerSecretKey => ("ListCustomerSecretKeys", "CreateCustomerSecretKey", "DeleteCustomerSecretKey"),
+            CredentialFamily::SmtpCredential => ("ListSmtpCredentials", "CreateSmtpCredential", "DeleteSmtpCredential"),
+            CredentialFamily::OAuth2ClientCredential => {
+                ("ListOAuthClientCredentials", "CreateOAuthClientCredential", "DeleteOAuthClientCredential")
+            }
+            CredentialFamily::DbCredential => ("ListDbCredentials", "CreateDbCredential", "DeleteDbCredential"),
+        }
+    }
+
+    /// True when IAM pages the list (`page`, `limit`, `opc-next-page`).
+    fn paged(self) -> bool {
+        matches!(self, CredentialFamily::OAuth2ClientCredential | CredentialFamily::DbCredential)
+    }
+
+    /// The create body.
+    fn create_body(self, new: &NewCredential<'_>) -> serde_json::Value {
+        match self {
+            CredentialFamily::AuthToken | CredentialFamily::SmtpCredential => json!({"description": new.label}),
+            CredentialFamily::CustomerSecretKey => json!({"displayName": new.label}),
+            CredentialFamily::OAuth2ClientCredential => {
+                json!({"name": new.name.unwrap_or("oci-rotator"), "description": new.label, "scopes": new.scopes.unwrap_or_default()})
+            }
+            CredentialFamily::DbCredential => {
+                json!({"password": new.password.map(|p| p.expose_secret()).unwrap_or_default(), "description": new.label})
+            }
         }
     }
 }
+
+/// Most pages read from a paged credential list (IAM's limits keep a user's list to one page).
+const MAX_PAGES: usize = 20;
 
 fn user_path(user_id: &str) -> String {
     format!("/20160918/users/{}", encode_segment(user_id))
@@ -159,34 +223,63 @@ impl Client {
         ignore_not_found(self.send(req).await.map(drop))
     }
 
-    /// ListAuthTokens / ListCustomerSecretKeys.
+    /// ListAuthTokens / ListCustomerSecretKeys / ListSmtpCredentials / ListOAuthClientCredentials /
+    /// ListDbCredentials; the paged ones are followed through `opc-next-page`.
     pub async fn list_credentials(&self, family: CredentialFamily, user_id: &str) -> Result<Vec<CredentialSummary>, Error> {
         let (list, _, _) = family.ops();
-        let req = Request::new(list, Service::IdentityHome, Method::GET, format!("{}/{}", user_path(user_id), family.path()));
-        self.send(req).await?.json(list)
+        let mut all = Vec::new();
+        let mut page: Option<String> = None;
+        for _ in 0..MAX_PAGES {
+            let mut req = Request::new(list, Service::IdentityHome, Method::GET, format!("{}/{}", user_path(user_id), family.path()));
+            if family.paged() {
+                req.query.push(("limit", "100".to_owned()));
+                if let Some(p) = page.take() {
+                    req.query.push(("page", p));
+                }
+            }
+            let resp = self.send(req).await?;
+            let next = resp.next_page.clone();
+            let mut items: Vec<CredentialSummary> = resp.json(list)?;
+            all.append(&mut items);
+            match next {
+                Some(p) if family.paged() && !p.is_empty() => page = Some(p),
+                _ => break,
+            }
+        }
+        Ok(all)
     }
 
-    /// CreateAuthToken / CreateCustomerSecretKey with one `opc-retry-token` for this logical
-    /// create, reused by the client's retries, so a lost response does not create a second one.
-    pub async fn create_credential(&self, family: CredentialFamily, user: &BoundUser, label: &str) -> Result<CreatedCredential, Error> {
+    /// Creates a credential of `family` with one `opc-retry-token` for this logical create, reused
+    /// by the client's retries, so a lost response does not create a second one.
+    pub async fn create_credential(
+        &self,
+        family: CredentialFamily,
+        user: &BoundUser,
+        new: &NewCredential<'_>,
+    ) -> Result<CreatedCredential, Error> {
         let user_id = user.user_id();
         let (_, create, _) = family.ops();
-        let body = match family {
-            CredentialFamily::AuthToken => json!({"description": label}),
-            CredentialFamily::CustomerSecretKey => json!({"displayName": label}),
-        };
-        let mut req =
-            Request::new(create, Service::IdentityHome, Method::POST, format!("{}/{}", user_path(user_id), family.path())).json(&body);
+        // A database password is in the body: serialise it into wiped bytes and wipe the JSON too.
+        let mut json = family.create_body(new);
+        let body = zeroize::Zeroizing::new(serde_json::to_vec(&json).unwrap_or_default());
+        crate::secret::wipe(&mut json);
+        let mut req = Request::new(create, Service::IdentityHome, Method::POST, format!("{}/{}", user_path(user_id), family.path()));
+        req.body = Some(body);
         req.retry_token = Some(new_retry_token());
         let resp = self.send(req).await?;
         let wire: WireCreated = resp.json(create)?;
-        let secret = wire.token.ok_or_else(|| {
-            Error::new(create, super::error::ErrorKind::Decode("the response holds no secret".to_owned()), resp.opc_request_id.clone())
-        })?;
-        Ok(CreatedCredential { id: wire.id, secret })
+        if wire.token.is_none() && family != CredentialFamily::DbCredential {
+            return Err(Error::new(
+                create,
+                super::error::ErrorKind::Decode("the response holds no secret".to_owned()),
+                resp.opc_request_id.clone(),
+            ));
+        }
+        Ok(CreatedCredential { id: wire.id, secret: wire.token, username: wire.username })
     }
 
-    /// DeleteAuthToken / DeleteCustomerSecretKey. Already gone counts as deleted.
+    /// Deletes a credential of `family` (DeleteAuthToken, DeleteSmtpCredential...). Already gone
+    /// counts as deleted.
     pub async fn delete_credential(&self, family: CredentialFamily, user: &BoundUser, id: &str) -> Result<(), Error> {
         let user_id = user.user_id();
         let (_, _, delete) = family.ops();

@@ -94,6 +94,12 @@ pub enum ScimResource {
     AuthTokens,
     /// `CustomerSecretKeys`.
     CustomerSecretKeys,
+    /// `SmtpCredentials`.
+    SmtpCredentials,
+    /// `OAuth2ClientCredentials`.
+    OAuth2ClientCredentials,
+    /// `UserDbCredentials`.
+    UserDbCredentials,
 }
 
 impl ScimResource {
@@ -102,6 +108,9 @@ impl ScimResource {
             ScimResource::ApiKeys => "ApiKeys",
             ScimResource::AuthTokens => "AuthTokens",
             ScimResource::CustomerSecretKeys => "CustomerSecretKeys",
+            ScimResource::SmtpCredentials => "SmtpCredentials",
+            ScimResource::OAuth2ClientCredentials => "OAuth2ClientCredentials",
+            ScimResource::UserDbCredentials => "UserDbCredentials",
         }
     }
 
@@ -111,6 +120,9 @@ impl ScimResource {
             ScimResource::ApiKeys => "urn:ietf:params:scim:schemas:oracle:idcs:apikey",
             ScimResource::AuthTokens => "urn:ietf:params:scim:schemas:oracle:idcs:authToken",
             ScimResource::CustomerSecretKeys => "urn:ietf:params:scim:schemas:oracle:idcs:customerSecretKey",
+            ScimResource::SmtpCredentials => "urn:ietf:params:scim:schemas:oracle:idcs:smtpCredential",
+            ScimResource::OAuth2ClientCredentials => "urn:ietf:params:scim:schemas:oracle:idcs:oauth2ClientCredential",
+            ScimResource::UserDbCredentials => "urn:ietf:params:scim:schemas:oracle:idcs:UserDbCredentials",
         }
     }
 
@@ -121,6 +133,15 @@ impl ScimResource {
             ScimResource::AuthTokens => ("ListAuthTokens (domain)", "CreateAuthToken (domain)", "DeleteAuthToken (domain)"),
             ScimResource::CustomerSecretKeys => {
                 ("ListCustomerSecretKeys (domain)", "CreateCustomerSecretKey (domain)", "DeleteCustomerSecretKey (domain)")
+            }
+            ScimResource::SmtpCredentials => ("ListSmtpCredentials (domain)", "CreateSmtpCredential (domain)", "DeleteSmtpCredential (domain)"),
+            ScimResource::OAuth2ClientCredentials => (
+                "ListOAuth2ClientCredentials (domain)",
+                "CreateOAuth2ClientCredential (domain)",
+                "DeleteOAuth2ClientCredential (domain)",
+            ),
+            ScimResource::UserDbCredentials => {
+                ("ListUserDbCredentials (domain)", "CreateUserDbCredential (domain)", "DeleteUserDbCredential (domain)")
             }
         }
     }
@@ -161,16 +182,26 @@ pub struct ScimCredential {
     /// Customer secret keys: the display name.
     #[serde(default)]
     pub display_name: Option<String>,
+    /// SMTP credentials: the SMTP user name.
+    #[serde(default)]
+    pub user_name: Option<String>,
+    /// OAuth 2.0 client credentials: the name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// OAuth 2.0 client credentials: the scopes.
+    #[serde(default)]
+    pub scopes: Option<Vec<crate::secret::OAuth2Scope>>,
     /// `ACTIVE` or `INACTIVE` (often not returned: then active).
     #[serde(default)]
     pub status: Option<String>,
 }
 
-/// A credential just created, with its one-time secret (tokens, secret keys).
+/// A credential just created, with its one-time secret (tokens, secret keys, SMTP passwords,
+/// OAuth 2.0 client secrets; none for database passwords).
 pub struct ScimCreated {
     /// The credential.
     pub credential: ScimCredential,
-    /// `token` or `secretKey`: shown only now.
+    /// `token`, `secretKey`, `password` or `secret`: shown only now.
     pub secret: Option<SecretString>,
 }
 
@@ -183,6 +214,10 @@ struct WireCreated {
     token: Option<SecretString>,
     #[serde(default)]
     secret_key: Option<SecretString>,
+    #[serde(default)]
+    password: Option<SecretString>,
+    #[serde(default)]
+    secret: Option<SecretString>,
 }
 
 #[derive(Deserialize)]
@@ -357,10 +392,13 @@ impl Client {
         if let (Some(b), Value::Object(extra)) = (body.as_object_mut(), fields) {
             b.extend(extra);
         }
-        let mut req = scim_request(create, base, Method::POST, format!("/admin/v1/{}", resource.path())).json(&body);
+        // A database password may be in the body: serialise it into wiped bytes, wipe the JSON.
+        let mut req = scim_request(create, base, Method::POST, format!("/admin/v1/{}", resource.path()));
+        req.body = Some(zeroize::Zeroizing::new(serde_json::to_vec(&body).unwrap_or_default()));
+        crate::secret::wipe(&mut body);
         req.retry_token = Some(new_retry_token());
         let wire: WireCreated = self.send(req).await?.json(create)?;
-        Ok(ScimCreated { credential: wire.credential, secret: wire.token.or(wire.secret_key) })
+        Ok(ScimCreated { credential: wire.credential, secret: wire.token.or(wire.secret_key).or(wire.password).or(wire.secret) })
     }
 
     /// Deletes a credential by its SCIM id or OCID. Already gone counts as deleted.

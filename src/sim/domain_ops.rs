@@ -130,6 +130,18 @@ pub(crate) fn create(call: &Call<'_>, d: &Domain, r: Resource) -> Result<Answer,
         _ => None,
     };
     let display_name = scim::opt_string(&body, "displayName")?;
+    let name = scim::opt_string(&body, "name")?;
+    let scopes = match r {
+        Resource::OAuth2ClientCredentials => Some(super::iam::check_scopes(body.get("scopes"))?),
+        _ => None,
+    };
+    let password = match r {
+        Resource::UserDbCredentials => Some(scim::opt_string(&body, "dbPassword")?.ok_or_else(|| invalid("Missing required attribute: dbPassword"))?),
+        _ => None,
+    };
+    if r == Resource::OAuth2ClientCredentials && name.is_none() {
+        return Err(invalid("Missing required attribute: name"));
+    }
     let propagation = std::time::Duration::from_millis(call.sim.options().key_propagation_ms);
     once_per_token(call, || {
         let (mut guard, base) = (call.sim.state(), base(call));
@@ -145,14 +157,17 @@ pub(crate) fn create(call: &Call<'_>, d: &Domain, r: Resource) -> Result<Answer,
             }
             (Some(kind), _) => {
                 let label = match kind {
-                    CredKind::AuthToken => description,
                     CredKind::CustomerSecretKey => display_name.unwrap_or(description),
+                    CredKind::AuthToken | CredKind::SmtpCredential | CredKind::OAuth2ClientCredential | CredKind::DbCredential => description,
                 };
-                let (cred_id, secret) = st.iam.add_cred(&user_id, kind, label, description)?;
+                let new = super::iam::NewCred { description: Some(description), name, scopes: scopes.clone(), password };
+                let (cred_id, secret) = st.iam.add_cred_with(&user_id, kind, label, new)?;
                 let user = st.iam.user(&user_id)?;
                 let c = user.creds(kind).iter().find(|c| c.id == cred_id).ok_or_else(|| not_found(&cred_id))?;
                 let mut body = Scope { domain: d, tenancy: &st.tenancy_id, base: &base }.cred(user, kind, c);
-                body[scim::secret_field(kind)] = json!(secret);
+                if let Some(field) = scim::secret_field(kind) {
+                    body[field] = json!(secret);
+                }
                 Ok((created(body), Some(CreatedResource::Cred { user: user_id, kind, id: cred_id })))
             }
             (None, None) => Err(invalid("Missing required attribute: key")),

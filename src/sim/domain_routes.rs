@@ -14,6 +14,9 @@ pub(crate) enum Resource {
     ApiKeys,
     AuthTokens,
     CustomerSecretKeys,
+    SmtpCredentials,
+    OAuth2ClientCredentials,
+    UserDbCredentials,
 }
 
 impl Resource {
@@ -22,16 +25,22 @@ impl Resource {
             "ApiKeys" => Some(Resource::ApiKeys),
             "AuthTokens" => Some(Resource::AuthTokens),
             "CustomerSecretKeys" => Some(Resource::CustomerSecretKeys),
+            "SmtpCredentials" => Some(Resource::SmtpCredentials),
+            "OAuth2ClientCredentials" => Some(Resource::OAuth2ClientCredentials),
+            "UserDbCredentials" => Some(Resource::UserDbCredentials),
             _ => None,
         }
     }
 
-    /// The credential kind behind tokens and secret keys (`None` for API keys).
+    /// The credential kind behind every resource but API keys (`None` for API keys).
     pub(crate) fn cred_kind(self) -> Option<CredKind> {
         match self {
             Resource::ApiKeys => None,
             Resource::AuthTokens => Some(CredKind::AuthToken),
             Resource::CustomerSecretKeys => Some(CredKind::CustomerSecretKey),
+            Resource::SmtpCredentials => Some(CredKind::SmtpCredential),
+            Resource::OAuth2ClientCredentials => Some(CredKind::OAuth2ClientCredential),
+            Resource::UserDbCredentials => Some(CredKind::DbCredential),
         }
     }
 
@@ -41,6 +50,9 @@ impl Resource {
             Resource::ApiKeys => super::scim::API_KEY,
             Resource::AuthTokens => super::scim::AUTH_TOKEN,
             Resource::CustomerSecretKeys => super::scim::CUSTOMER_SECRET_KEY,
+            Resource::SmtpCredentials => super::scim::SMTP_CREDENTIAL,
+            Resource::OAuth2ClientCredentials => super::scim::OAUTH2_CLIENT_CREDENTIAL,
+            Resource::UserDbCredentials => super::scim::USER_DB_CREDENTIAL,
         }
     }
 }
@@ -85,7 +97,7 @@ impl DomainOp {
 
     /// The journal name.
     pub(crate) fn operation(&self) -> &'static str {
-        use Resource::{ApiKeys, AuthTokens, CustomerSecretKeys};
+        use Resource::{ApiKeys, AuthTokens, CustomerSecretKeys, OAuth2ClientCredentials, SmtpCredentials, UserDbCredentials};
         match self {
             DomainOp::GetUser(_) => "DomainGetUser",
             DomainOp::ListUsers => "DomainListUsers",
@@ -103,6 +115,18 @@ impl DomainOp {
             DomainOp::Delete(ApiKeys, _) => "DomainDeleteApiKey",
             DomainOp::Delete(AuthTokens, _) => "DomainDeleteAuthToken",
             DomainOp::Delete(CustomerSecretKeys, _) => "DomainDeleteCustomerSecretKey",
+            DomainOp::Create(SmtpCredentials) => "DomainCreateSmtpCredential",
+            DomainOp::Get(SmtpCredentials, _) => "DomainGetSmtpCredential",
+            DomainOp::List(SmtpCredentials) => "DomainListSmtpCredentials",
+            DomainOp::Delete(SmtpCredentials, _) => "DomainDeleteSmtpCredential",
+            DomainOp::Create(OAuth2ClientCredentials) => "DomainCreateOAuth2ClientCredential",
+            DomainOp::Get(OAuth2ClientCredentials, _) => "DomainGetOAuth2ClientCredential",
+            DomainOp::List(OAuth2ClientCredentials) => "DomainListOAuth2ClientCredentials",
+            DomainOp::Delete(OAuth2ClientCredentials, _) => "DomainDeleteOAuth2ClientCredential",
+            DomainOp::Create(UserDbCredentials) => "DomainCreateUserDbCredential",
+            DomainOp::Get(UserDbCredentials, _) => "DomainGetUserDbCredential",
+            DomainOp::List(UserDbCredentials) => "DomainListUserDbCredentials",
+            DomainOp::Delete(UserDbCredentials, _) => "DomainDeleteUserDbCredential",
             DomainOp::PutUserPasswordChanger(_) => "DomainPutUserPasswordChanger",
             DomainOp::ListPasswordPolicies => "DomainListPasswordPolicies",
             DomainOp::Unknown => "Unknown",

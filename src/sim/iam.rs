@@ -1,6 +1,8 @@
 //! The simulator's IAM: users and their credentials (API keys, auth tokens, customer secret keys,
-//! a console password), with IAM's rules: per-user limits (3 API keys, 2 auth tokens, 2 customer
-//! secret keys), RSA keys of at least 2048 bits, one fingerprint once per user, and an uploaded key
+//! SMTP credentials, OAuth 2.0 client credentials, database passwords, a console password), with
+//! IAM's rules: per-user limits (3 API keys, 2 auth tokens, 2 customer secret keys, 2 SMTP
+//! credentials, 10 OAuth 2.0 client credentials, 2 database passwords), database passwords to
+//! IAM's rules, RSA keys of at least 2048 bits, one fingerprint once per user, and an uploaded key
 //! `CREATING` (not usable to sign) until it has propagated; users' freeform tags (where a user
 //! names the secrets that may rotate its credentials). Every user belongs to one identity domain
 //! and has a SCIM id (32 hex); every credential has a SCIM id and an OCID too, so the classic API
@@ -19,8 +21,6 @@ use crate::keys;
 
 /// Each user may hold at most this many API keys.
 pub(crate) const API_KEY_LIMIT: usize = 3;
-/// Each user may hold at most this many auth tokens, and as many customer secret keys.
-pub(crate) const CRED_LIMIT: usize = 2;
 
 /// An API key in IAM.
 pub(crate) struct ApiKey {
@@ -46,43 +46,84 @@ impl ApiKey {
     }
 }
 
-/// The two kinds of user credential with an IAM-made secret and a label.
+/// The kinds of user credential with an IAM id, a label and a secret that exists only at creation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum CredKind {
     /// Auth token: id is an OCID, the label a `description`, the secret a `token`.
     AuthToken,
     /// Customer secret key: id is the access key, the label a `displayName`, the secret a `key`.
     CustomerSecretKey,
+    /// SMTP credential: id is an OCID, the label a `description`; IAM issues a `username` and a
+    /// `password`.
+    SmtpCredential,
+    /// OAuth 2.0 client credential: id is an OCID; `name`, `description`, `scopes`; the secret a
+    /// `password`.
+    OAuth2ClientCredential,
+    /// Database password: id is an OCID, the label a `description`; the caller chooses the
+    /// password and IAM never returns it.
+    DbCredential,
 }
 
 impl CredKind {
     /// The JSON field of the label.
     pub(crate) fn label_field(self) -> &'static str {
         match self {
-            CredKind::AuthToken => "description",
             CredKind::CustomerSecretKey => "displayName",
+            CredKind::AuthToken | CredKind::SmtpCredential | CredKind::OAuth2ClientCredential | CredKind::DbCredential => "description",
         }
     }
 
-    /// The JSON field of the one-time secret in the create response.
-    pub(crate) fn secret_field(self) -> &'static str {
+    /// The JSON field of the one-time secret in the classic create response (none for database
+    /// passwords).
+    pub(crate) fn secret_field(self) -> Option<&'static str> {
         match self {
-            CredKind::AuthToken => "token",
-            CredKind::CustomerSecretKey => "key",
+            CredKind::AuthToken => Some("token"),
+            CredKind::CustomerSecretKey => Some("key"),
+            CredKind::SmtpCredential | CredKind::OAuth2ClientCredential => Some("password"),
+            CredKind::DbCredential => None,
         }
+    }
+
+    /// IAM's per-user limit.
+    pub(crate) fn limit(self) -> usize {
+        match self {
+            CredKind::OAuth2ClientCredential => 10,
+            CredKind::AuthToken | CredKind::CustomerSecretKey | CredKind::SmtpCredential | CredKind::DbCredential => 2,
+        }
+    }
+
+    /// True when IAM pages the classic list (`limit`, `page`, `opc-next-page`).
+    pub(crate) fn paged(self) -> bool {
+        matches!(self, CredKind::OAuth2ClientCredential | CredKind::DbCredential)
     }
 
     fn plural(self) -> &'static str {
         match self {
             CredKind::AuthToken => "auth tokens",
             CredKind::CustomerSecretKey => "customer secret keys",
+            CredKind::SmtpCredential => "SMTP credentials",
+            CredKind::OAuth2ClientCredential => "OAuth 2.0 client credentials",
+            CredKind::DbCredential => "database passwords",
         }
     }
 }
 
-/// An auth token or customer secret key in IAM (its secret is not kept: IAM shows it once).
+/// What a create call gives a new credential besides its kind and label.
+#[derive(Default)]
+pub(crate) struct NewCred<'a> {
+    /// Customer secret keys in a domain: the `description` beside the `displayName`.
+    pub description: Option<&'a str>,
+    /// OAuth 2.0 client credentials: `name` and `scopes`.
+    pub name: Option<&'a str>,
+    pub scopes: Option<Value>,
+    /// Database passwords: the password the caller chose.
+    pub password: Option<&'a str>,
+}
+
+/// A credential of a [`CredKind`] in IAM, with the secret IAM holds (so the simulator can check
+/// that what a secret version holds is what IAM accepts).
 pub(crate) struct Cred {
-    /// The classic id: the OCID (auth tokens) or the access key (customer secret keys).
+    /// The classic id: the OCID, or the access key (customer secret keys).
     pub id: String,
     pub label: String,
     /// Customer secret keys: the domain API's `description` beside the `displayName` (`label`).
@@ -91,13 +132,58 @@ pub(crate) struct Cred {
     pub scim_id: String,
     pub ocid: String,
     pub time_created: String,
+    /// The value IAM accepts: token, secret key, SMTP / OAuth 2.0 password, database password.
+    pub secret: String,
+    /// SMTP credentials: the SMTP user name IAM issued.
+    pub username: Option<String>,
+    /// OAuth 2.0 client credentials: name and scopes.
+    pub name: Option<String>,
+    pub scopes: Option<Value>,
 }
 
 impl Cred {
-    /// The list/summary JSON (no secret).
+    /// The list/summary JSON of the classic API (no secret).
     pub(crate) fn json(&self, kind: CredKind, user_id: &str) -> Value {
-        json!({"id": self.id, "userId": user_id, kind.label_field(): self.label, "timeCreated": self.time_created,
-            "timeExpires": null, "lifecycleState": "ACTIVE"})
+        match kind {
+            CredKind::OAuth2ClientCredential => json!({"id": self.id, "userId": user_id, "name": self.name, "description": self.label,
+                "scopes": self.scopes, "timeCreated": self.time_created, "expiresOn": null, "lifecycleState": "ACTIVE"}),
+            CredKind::SmtpCredential => json!({"id": self.id, "userId": user_id, "username": self.username, "description": self.label,
+                "timeCreated": self.time_created, "timeExpires": null, "lifecycleState": "ACTIVE", "inactiveStatus": null}),
+            CredKind::AuthToken | CredKind::CustomerSecretKey | CredKind::DbCredential => {
+                json!({"id": self.id, "userId": user_id, kind.label_field(): self.label, "timeCreated": self.time_created,
+                    "timeExpires": null, "lifecycleState": "ACTIVE"})
+            }
+        }
+    }
+}
+
+/// OAuth 2.0 client credential `scopes`: a non-empty list of `{"audience", "scope"}` strings.
+pub(crate) fn check_scopes(v: Option<&Value>) -> Result<Value, SimError> {
+    let ok = v.and_then(Value::as_array).is_some_and(|l| {
+        !l.is_empty() && l.iter().all(|s| s["audience"].as_str().is_some_and(|a| !a.is_empty()) && s["scope"].as_str().is_some_and(|a| !a.is_empty()))
+    });
+    match v {
+        Some(v) if ok => Ok(v.clone()),
+        _ => Err(invalid("scopes must be a non-empty list of {audience, scope}")),
+    }
+}
+
+/// IAM's rules for a database password: the Console password rules (at least 12 characters, at
+/// most 100, an upper-case and a lower-case letter, a digit and one of the allowed special
+/// characters), without the double quote.
+pub(crate) fn check_db_password(p: &str) -> Result<(), SimError> {
+    const SPECIAL: &str = "!#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
+    let has = |f: fn(&char) -> bool| p.chars().any(|c| f(&c));
+    let ok = (12..=100).contains(&p.chars().count())
+        && has(char::is_ascii_uppercase)
+        && has(char::is_ascii_lowercase)
+        && has(char::is_ascii_digit)
+        && p.chars().any(|c| SPECIAL.contains(c))
+        && p.chars().all(|c| c.is_ascii_alphanumeric() || SPECIAL.contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(invalid("The password does not meet the database password requirements"))
     }
 }
 
@@ -119,6 +205,9 @@ pub(crate) struct User {
     pub api_keys: Vec<ApiKey>,
     pub auth_tokens: Vec<Cred>,
     pub customer_secret_keys: Vec<Cred>,
+    pub smtp_credentials: Vec<Cred>,
+    pub oauth2_client_credentials: Vec<Cred>,
+    pub db_credentials: Vec<Cred>,
     pub ui_password: Option<UiPassword>,
     pub time_created: String,
     /// `freeformTags`: GetUser answers them, UpdateUser replaces them.
@@ -143,6 +232,9 @@ impl User {
         match kind {
             CredKind::AuthToken => &self.auth_tokens,
             CredKind::CustomerSecretKey => &self.customer_secret_keys,
+            CredKind::SmtpCredential => &self.smtp_credentials,
+            CredKind::OAuth2ClientCredential => &self.oauth2_client_credentials,
+            CredKind::DbCredential => &self.db_credentials,
         }
     }
 
@@ -150,6 +242,9 @@ impl User {
         match kind {
             CredKind::AuthToken => &mut self.auth_tokens,
             CredKind::CustomerSecretKey => &mut self.customer_secret_keys,
+            CredKind::SmtpCredential => &mut self.smtp_credentials,
+            CredKind::OAuth2ClientCredential => &mut self.oauth2_client_credentials,
+            CredKind::DbCredential => &mut self.db_credentials,
         }
     }
 
@@ -206,6 +301,9 @@ impl Iam {
             api_keys: Vec::new(),
             auth_tokens: Vec::new(),
             customer_secret_keys: Vec::new(),
+            smtp_credentials: Vec::new(),
+            oauth2_client_credentials: Vec::new(),
+            db_credentials: Vec::new(),
             ui_password: None,
             time_created: ids::now_rfc3339(),
             freeform_tags: BTreeMap::new(),
@@ -262,32 +360,59 @@ impl Iam {
         Ok(())
     }
 
-    /// Creates an auth token or customer secret key; returns (id, one-time secret).
+    /// Creates a credential of `kind` labelled `label`; returns (id, secret). Database passwords
+    /// and OAuth 2.0 client credentials need [`Iam::add_cred_with`].
     pub(crate) fn create_cred(&mut self, user_id: &str, kind: CredKind, label: &str) -> Result<(String, String), SimError> {
-        let description = if kind == CredKind::AuthToken { label } else { "" };
+        let description = if kind == CredKind::CustomerSecretKey { "" } else { label };
         self.add_cred(user_id, kind, label, description)
     }
 
     /// [`Iam::create_cred`] with the domain API's `description` (customer secret keys have both a
-    /// `displayName`, the label, and a `description`; for auth tokens they are the same).
+    /// `displayName`, the label, and a `description`; for the others they are the same).
     pub(crate) fn add_cred(&mut self, user_id: &str, kind: CredKind, label: &str, description: &str) -> Result<(String, String), SimError> {
+        let scopes = json!([{"audience": "urn:opc:idm:__myscopes__", "scope": "urn:opc:resource:consumer::all"}]);
+        let generated = format!("{}aA1_", ids::secret(20));
+        let new = NewCred {
+            description: Some(description),
+            name: Some("simulated"),
+            scopes: (kind == CredKind::OAuth2ClientCredential).then_some(scopes),
+            password: (kind == CredKind::DbCredential).then_some(generated.as_str()),
+        };
+        self.add_cred_with(user_id, kind, label, new)
+    }
+
+    /// Creates a credential of `kind`: checks IAM's limit (and a database password's rules);
+    /// returns (id, the secret IAM holds).
+    pub(crate) fn add_cred_with(&mut self, user_id: &str, kind: CredKind, label: &str, new: NewCred<'_>) -> Result<(String, String), SimError> {
+        if let Some(p) = new.password {
+            check_db_password(p)?;
+        }
         let user = self.user_mut(user_id)?;
+        let user_name = user.name.clone();
         let list = user.creds_mut(kind);
-        if list.len() >= CRED_LIMIT {
-            return Err(err(400, "LimitExceeded", format!("A user can have at most {CRED_LIMIT} {}", kind.plural())));
+        if list.len() >= kind.limit() {
+            return Err(err(400, "LimitExceeded", format!("A user can have at most {} {}", kind.limit(), kind.plural())));
         }
         let ocid = ids::ocid("ocid1.credential.oc1..aaaaaaaa");
         let (id, secret) = match kind {
             CredKind::AuthToken => (ocid.clone(), ids::secret(24)),
             CredKind::CustomerSecretKey => (ids::hex(40), ids::secret(44)),
+            CredKind::SmtpCredential => (ocid.clone(), ids::secret(20)),
+            CredKind::OAuth2ClientCredential => (ocid.clone(), ids::secret(32)),
+            CredKind::DbCredential => (ocid.clone(), new.password.unwrap_or_default().to_owned()),
         };
+        let username = (kind == CredKind::SmtpCredential).then(|| format!("{ocid}@{user_name}.smtp.simulated"));
         list.push(Cred {
             id: id.clone(),
             label: label.to_owned(),
-            description: description.to_owned(),
+            description: new.description.unwrap_or(label).to_owned(),
             scim_id: ids::hex(32),
             ocid,
             time_created: ids::now_rfc3339(),
+            secret: secret.clone(),
+            username,
+            name: new.name.map(str::to_owned),
+            scopes: new.scopes,
         });
         Ok((id, secret))
     }

@@ -1,13 +1,14 @@
 //! Identity operations (`/20160918`): GetTenancy, ListRegionSubscriptions, ListDomains, GetDomain,
-//! GetUser, UpdateUser (freeform tags), and a user's API keys, auth tokens, customer secret keys
+//! GetUser, UpdateUser (freeform tags), and a user's API keys, auth tokens, customer secret keys,
+//! SMTP credentials, OAuth 2.0 client credentials (list paged), database passwords (list paged)
 //! and console password. One-time secrets (`token`, `key`, `password`) appear only in the create
-//! responses; creates honour `opc-retry-token`. Users of a SECONDARY identity domain are not
+//! responses; a database password is never returned; creates honour `opc-retry-token`. Users of a SECONDARY identity domain are not
 //! served here (404): their domain's REST API manages them.
 
 use serde_json::{json, Value};
 
 use super::error::{err, not_found, SimError};
-use super::iam::{CreatedResource, CredKind};
+use super::iam::{check_scopes, CreatedResource, CredKind, NewCred};
 use super::response::Answer;
 use super::retry::once_per_token;
 use super::routes::Call;
@@ -117,19 +118,39 @@ pub(crate) fn delete_api_key(call: &Call<'_>, id: &str, fingerprint: &str) -> Re
 }
 
 pub(crate) fn list_creds(call: &Call<'_>, id: &str, kind: CredKind) -> Result<Answer, SimError> {
+    let paging = if kind.paged() { Some(super::vault::paging(call)?) } else { None };
     let st = call.sim.state();
-    Ok(Answer::read(Value::Array(st.iam.user(id)?.creds(kind).iter().map(|c| c.json(kind, id)).collect())))
+    let all: Vec<Value> = st.iam.user(id)?.creds(kind).iter().map(|c| c.json(kind, id)).collect();
+    Ok(match paging {
+        Some(p) => super::vault::page_of(all, p),
+        None => Answer::read(Value::Array(all)),
+    })
 }
 
 pub(crate) fn create_cred(call: &Call<'_>, id: &str, kind: CredKind) -> Result<Answer, SimError> {
     let body = call.json()?;
     let label = required_string(&body, kind.label_field())?;
+    let mut new = NewCred::default();
+    match kind {
+        CredKind::OAuth2ClientCredential => {
+            new.name = Some(required_string(&body, "name")?);
+            new.scopes = Some(check_scopes(body.get("scopes"))?);
+        }
+        CredKind::DbCredential => new.password = Some(required_string(&body, "password")?),
+        CredKind::AuthToken | CredKind::CustomerSecretKey | CredKind::SmtpCredential => {}
+    }
+    if kind != CredKind::CustomerSecretKey {
+        new.description = Some(label);
+    }
     once_per_token(call, || {
         let mut st = call.sim.state();
-        let (cred_id, secret) = st.iam.create_cred(id, kind, label)?;
+        let new = NewCred { description: new.description, name: new.name, scopes: new.scopes.clone(), password: new.password };
+        let (cred_id, secret) = st.iam.add_cred_with(id, kind, label, new)?;
         let cred = st.iam.user(id)?.creds(kind).iter().find(|c| c.id == cred_id).ok_or_else(|| not_found(&cred_id))?;
         let mut created = cred.json(kind, id);
-        created[kind.secret_field()] = json!(secret);
+        if let Some(field) = kind.secret_field() {
+            created[field] = json!(secret);
+        }
         Ok((Answer::created(created), Some(CreatedResource::Cred { user: id.to_owned(), kind, id: cred_id })))
     })
 }

@@ -457,7 +457,30 @@ impl Simulator {
     fn creds(&self, user_id: &str, kind: CredKind) -> Vec<CredView> {
         let st = self.state();
         let Some(u) = st.iam.users.get(user_id) else { return Vec::new() };
-        u.creds(kind).iter().map(|c| CredView { id: c.id.clone(), description: c.label.clone(), state: "ACTIVE".to_owned() }).collect()
+        u.creds(kind)
+            .iter()
+            .map(|c| CredView { id: c.id.clone(), description: c.label.clone(), state: "ACTIVE".to_owned(), username: c.username.clone() })
+            .collect()
+    }
+
+    /// The user's credentials of `kind` (auth tokens, customer secret keys, SMTP credentials, OAuth
+    /// 2.0 client credentials, database passwords; empty for API keys and console passwords).
+    pub fn credentials(&self, user_id: &str, kind: CredentialKind) -> Vec<CredView> {
+        seed::cred_kind(kind).map(|ck| self.creds(user_id, ck)).unwrap_or_default()
+    }
+
+    /// The value IAM accepts for the credential `id` of `kind` (token, secret key, password).
+    pub fn credential_secret(&self, user_id: &str, kind: CredentialKind, id: &str) -> Option<String> {
+        let ck = seed::cred_kind(kind)?;
+        let st = self.state();
+        st.iam.users.get(user_id)?.creds(ck).iter().find(|c| c.id == id).map(|c| c.secret.clone())
+    }
+
+    /// Creates a credential of `kind` (one IAM keeps a secret for) labelled `label`, as someone
+    /// else than the rotation would; returns (id, secret).
+    pub fn create_credential(&self, user_id: &str, kind: CredentialKind, label: &str) -> Result<(String, String), SimError> {
+        let ck = seed::cred_kind(kind).ok_or_else(|| error::invalid(format!("{kind} is not a credential with an IAM id")))?;
+        self.state().iam.create_cred(user_id, ck, label)
     }
 
     /// The user's auth tokens.
@@ -545,6 +568,9 @@ impl Simulator {
                     "apiKeys": u.api_keys.iter().map(|k| json!({"fingerprint": k.fingerprint, "lifecycleState": k.lifecycle()})).collect::<Vec<_>>(),
                     "authTokens": u.auth_tokens.iter().map(|c| json!({"id": c.id, "description": c.label})).collect::<Vec<_>>(),
                     "customerSecretKeys": u.customer_secret_keys.iter().map(|c| json!({"id": c.id, "displayName": c.label})).collect::<Vec<_>>(),
+                    "smtpCredentials": u.smtp_credentials.iter().map(|c| json!({"id": c.id, "description": c.label, "username": c.username})).collect::<Vec<_>>(),
+                    "oauth2ClientCredentials": u.oauth2_client_credentials.iter().map(|c| json!({"id": c.id, "description": c.label, "scopes": c.scopes})).collect::<Vec<_>>(),
+                    "dbCredentials": u.db_credentials.iter().map(|c| json!({"id": c.id, "description": c.label})).collect::<Vec<_>>(),
                     "hasUiPassword": u.ui_password.is_some(), "freeformTags": u.freeform_tags})
             })
             .collect();

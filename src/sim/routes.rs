@@ -49,6 +49,9 @@ fn cred_kind(segment: &str) -> Option<CredKind> {
     match segment {
         "authTokens" => Some(CredKind::AuthToken),
         "customerSecretKeys" => Some(CredKind::CustomerSecretKey),
+        "smtpCredentials" => Some(CredKind::SmtpCredential),
+        "oauth2ClientCredentials" => Some(CredKind::OAuth2ClientCredential),
+        "dbCredentials" => Some(CredKind::DbCredential),
         _ => None,
     }
 }
@@ -135,6 +138,15 @@ impl Route {
             Route::CreateCred(_, CredKind::CustomerSecretKey) => "CreateCustomerSecretKey",
             Route::DeleteCred(_, CredKind::AuthToken, _) => "DeleteAuthToken",
             Route::DeleteCred(_, CredKind::CustomerSecretKey, _) => "DeleteCustomerSecretKey",
+            Route::ListCreds(_, CredKind::SmtpCredential) => "ListSmtpCredentials",
+            Route::CreateCred(_, CredKind::SmtpCredential) => "CreateSmtpCredential",
+            Route::DeleteCred(_, CredKind::SmtpCredential, _) => "DeleteSmtpCredential",
+            Route::ListCreds(_, CredKind::OAuth2ClientCredential) => "ListOAuthClientCredentials",
+            Route::CreateCred(_, CredKind::OAuth2ClientCredential) => "CreateOAuthClientCredential",
+            Route::DeleteCred(_, CredKind::OAuth2ClientCredential, _) => "DeleteOAuthClientCredential",
+            Route::ListCreds(_, CredKind::DbCredential) => "ListDbCredentials",
+            Route::CreateCred(_, CredKind::DbCredential) => "CreateDbCredential",
+            Route::DeleteCred(_, CredKind::DbCredential, _) => "DeleteDbCredential",
             Route::CreateOrResetUiPassword(_) => "CreateOrResetUIPassword",
             Route::GetUiPasswordInformation(_) => "GetUserUIPasswordInformation",
             Route::PublishMessage(_) => "PublishMessage",

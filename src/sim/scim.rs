@@ -20,6 +20,9 @@ pub(crate) const ORACLE_ERROR: &str = "urn:ietf:params:scim:api:oracle:idcs:exte
 pub(crate) const API_KEY: &str = "urn:ietf:params:scim:schemas:oracle:idcs:apikey";
 pub(crate) const AUTH_TOKEN: &str = "urn:ietf:params:scim:schemas:oracle:idcs:authToken";
 pub(crate) const CUSTOMER_SECRET_KEY: &str = "urn:ietf:params:scim:schemas:oracle:idcs:customerSecretKey";
+pub(crate) const SMTP_CREDENTIAL: &str = "urn:ietf:params:scim:schemas:oracle:idcs:smtpCredential";
+pub(crate) const OAUTH2_CLIENT_CREDENTIAL: &str = "urn:ietf:params:scim:schemas:oracle:idcs:oauth2ClientCredential";
+pub(crate) const USER_DB_CREDENTIAL: &str = "urn:ietf:params:scim:schemas:oracle:idcs:UserDbCredentials";
 pub(crate) const PASSWORD_CHANGER: &str = "urn:ietf:params:scim:schemas:oracle:idcs:UserPasswordChanger";
 
 /// The SCIM error body; `status` is a string, as IDCS sends it. The simulator's error code goes in
@@ -171,17 +174,20 @@ impl Scope<'_> {
         Value::Object(m)
     }
 
-    /// An auth token or customer secret key, without its secret.
+    /// A credential of a [`CredKind`], without its secret.
     pub(crate) fn cred(&self, u: &User, kind: CredKind, c: &Cred) -> Value {
         let (schema, resource, path) = match kind {
             CredKind::AuthToken => (AUTH_TOKEN, "AuthToken", "AuthTokens"),
             CredKind::CustomerSecretKey => (CUSTOMER_SECRET_KEY, "CustomerSecretKey", "CustomerSecretKeys"),
+            CredKind::SmtpCredential => (SMTP_CREDENTIAL, "SmtpCredential", "SmtpCredentials"),
+            CredKind::OAuth2ClientCredential => (OAUTH2_CLIENT_CREDENTIAL, "OAuth2ClientCredential", "OAuth2ClientCredentials"),
+            CredKind::DbCredential => (USER_DB_CREDENTIAL, "UserDbCredential", "UserDbCredentials"),
         };
         let mut m = self.common(schema, &c.scim_id, &c.ocid, self.meta(resource, path, &c.scim_id, &c.time_created));
         m.insert("user".to_owned(), self.user_link(u));
         m.insert("status".to_owned(), json!("ACTIVE"));
         match kind {
-            CredKind::AuthToken => {
+            CredKind::AuthToken | CredKind::DbCredential => {
                 m.insert("description".to_owned(), json!(c.label));
             }
             CredKind::CustomerSecretKey => {
@@ -189,15 +195,28 @@ impl Scope<'_> {
                 m.insert("description".to_owned(), json!(c.description));
                 m.insert("accessKey".to_owned(), json!(c.id));
             }
+            CredKind::SmtpCredential => {
+                m.insert("description".to_owned(), json!(c.label));
+                m.insert("userName".to_owned(), json!(c.username));
+            }
+            CredKind::OAuth2ClientCredential => {
+                m.insert("description".to_owned(), json!(c.label));
+                m.insert("name".to_owned(), json!(c.name));
+                m.insert("scopes".to_owned(), c.scopes.clone().unwrap_or(Value::Null));
+            }
         }
         Value::Object(m)
     }
 }
 
-/// The field of a created credential's one-time secret.
-pub(crate) fn secret_field(kind: CredKind) -> &'static str {
+/// The field of a created credential's one-time secret (none for database passwords: the caller
+/// chose it).
+pub(crate) fn secret_field(kind: CredKind) -> Option<&'static str> {
     match kind {
-        CredKind::AuthToken => "token",
-        CredKind::CustomerSecretKey => "secretKey",
+        CredKind::AuthToken => Some("token"),
+        CredKind::CustomerSecretKey => Some("secretKey"),
+        CredKind::SmtpCredential => Some("password"),
+        CredKind::OAuth2ClientCredential => Some("secret"),
+        CredKind::DbCredential => None,
     }
 }

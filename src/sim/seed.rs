@@ -90,6 +90,9 @@ pub(crate) async fn seed(sim: &Simulator) -> Seeded {
                 let password = st.iam.reset_ui_password(&user).map(|p| p.password.clone()).unwrap_or_default();
                 json!({"password": password, "username": name})
             }
+            CredentialKind::SmtpCredential | CredentialKind::OAuth2ClientCredential | CredentialKind::DbCredential => {
+                created_content(&mut st, &user, kind, &marker)
+            }
         };
         // The user names its secret (contract 4.1), beside a tag of its own that must survive.
         if let Ok(u) = st.iam.user_mut(&user) {
@@ -152,6 +155,9 @@ fn seed_domain(st: &mut State, seeded: &mut Seeded, now: time::OffsetDateTime) {
                 let _ = st.iam.set_ui_password(&user, &password);
                 json!({"password": password})
             }
+            CredentialKind::SmtpCredential | CredentialKind::OAuth2ClientCredential | CredentialKind::DbCredential => {
+                created_content(st, &user, kind, &marker)
+            }
         };
         if let Ok(u) = st.iam.user_mut(&user) {
             u.freeform_tags.insert(crate::binding::tag_key(kind), secret_id.clone());
@@ -162,5 +168,31 @@ fn seed_domain(st: &mut State, seeded: &mut Seeded, now: time::OffsetDateTime) {
         st.vault.secrets.insert(secret_id.clone(), secret);
         seeded.domain_secrets.insert(kind.as_str().to_owned(), secret_id);
         seeded.domain_users.insert(kind.as_str().to_owned(), user);
+    }
+}
+
+/// The simulator's credential kind behind a [`CredentialKind`] IAM keeps a secret for.
+pub(crate) fn cred_kind(kind: CredentialKind) -> Option<CredKind> {
+    match kind {
+        CredentialKind::AuthToken => Some(CredKind::AuthToken),
+        CredentialKind::CustomerSecretKey => Some(CredKind::CustomerSecretKey),
+        CredentialKind::SmtpCredential => Some(CredKind::SmtpCredential),
+        CredentialKind::OAuth2ClientCredential => Some(CredKind::OAuth2ClientCredential),
+        CredentialKind::DbCredential => Some(CredKind::DbCredential),
+        CredentialKind::ApiKey | CredentialKind::ConsolePassword => None,
+    }
+}
+
+/// Creates an SMTP credential, OAuth 2.0 client credential or database password labelled `marker`
+/// and returns the contract's content holding it (empty when the kind is none of those).
+fn created_content(st: &mut State, user: &str, kind: CredentialKind, marker: &str) -> Value {
+    let Some(ck) = cred_kind(kind) else { return json!({}) };
+    let (id, secret) = st.iam.add_cred(user, ck, marker, marker).unwrap_or_default();
+    let username = st.iam.user(user).ok().and_then(|u| u.creds(ck).iter().find(|c| c.id == id).and_then(|c| c.username.clone()));
+    match kind {
+        CredentialKind::SmtpCredential => json!({"smtpCredentialId": id, "username": username, "password": secret, "host": "smtp.email.us-ashburn-1.oci.oraclecloud.com"}),
+        CredentialKind::OAuth2ClientCredential => json!({"clientId": id, "clientSecret": secret}),
+        CredentialKind::DbCredential => json!({"dbCredentialId": id, "password": secret}),
+        CredentialKind::ApiKey | CredentialKind::AuthToken | CredentialKind::CustomerSecretKey | CredentialKind::ConsolePassword => json!({}),
     }
 }

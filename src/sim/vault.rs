@@ -17,7 +17,7 @@ use super::update::Update;
 use super::vault_model::{new_secret_id, Secret, MASTER_KEY_ID};
 
 /// `limit` (1 to 1000, default 100) and `page` (an offset this simulator issued).
-fn paging(call: &Call<'_>) -> Result<(usize, usize), SimError> {
+pub(crate) fn paging(call: &Call<'_>) -> Result<(usize, usize), SimError> {
     let limit = match call.param("limit") {
         None => 100,
         Some(l) => l.parse::<usize>().ok().filter(|l| (1..=1000).contains(l)).ok_or_else(|| invalid("limit must be 1 to 1000"))?,
@@ -30,7 +30,7 @@ fn paging(call: &Call<'_>) -> Result<(usize, usize), SimError> {
 }
 
 /// One page of `list`, with `opc-next-page` when more follow.
-fn page_of(list: Vec<Value>, (limit, start): (usize, usize)) -> Answer {
+pub(crate) fn page_of(list: Vec<Value>, (limit, start): (usize, usize)) -> Answer {
     let next_page = (start + limit < list.len()).then(|| (start + limit).to_string());
     let page: Vec<Value> = list.into_iter().skip(start).take(limit).collect();
     Answer { next_page, ..Answer::read(Value::Array(page)) }

@@ -36,6 +36,8 @@ pub struct CredView {
     pub description: String,
     /// `ACTIVE`.
     pub state: String,
+    /// SMTP credentials: the SMTP user name.
+    pub username: Option<String>,
 }
 
 /// An administrator principal: a user with an API key, trusted for every call.

@@ -19,7 +19,11 @@ use crate::sim_helpers::*;
 fn budget(kind: CredentialKind) -> usize {
     match kind {
         CredentialKind::ApiKey => 21,
-        CredentialKind::AuthToken | CredentialKind::CustomerSecretKey => 17,
+        CredentialKind::AuthToken
+        | CredentialKind::CustomerSecretKey
+        | CredentialKind::SmtpCredential
+        | CredentialKind::OAuth2ClientCredential
+        | CredentialKind::DbCredential => 17,
         CredentialKind::ConsolePassword => 18,
     }
 }

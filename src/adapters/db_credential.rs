@@ -1,0 +1,44 @@
+//! IAM database passwords (`DB_CREDENTIAL`), used to log in to Autonomous Database and other
+//! Oracle databases with IAM. Content: `dbCredentialId`, `password`. The function chooses the
+//! password (OS RNG, IAM's database-password rules: [`rules`]) and IAM stores it without ever
+//! returning it, so CREATE_PENDING_VERSION creates the credential (description
+//! `oci-rotator <secretId>`) and writes the password and the new id into the new PENDING version.
+//! Live: IAM lists the credential id as ACTIVE for the user. Limit: 2 per user. The shared
+//! mechanics are in `iam_secret.rs`.
+
+use super::directory::Family;
+use super::iam_secret::{iam_secret_adapter, Maker, Spec};
+use crate::passwords::Rules;
+use crate::secret::CredentialKind;
+
+/// The database-password adapter.
+pub struct DbCredentialAdapter;
+
+/// The rules a generated IAM database password follows (see `docs/credential-kinds.md` for
+/// Oracle's rules and the sources): 24 characters with at least two each of lower-case,
+/// upper-case and digits and one or two of `_` and `#`, the special characters an Oracle
+/// password may hold unquoted; never a double quote.
+pub fn rules() -> Rules {
+    Rules {
+        length: 24,
+        min_lower: 2,
+        min_upper: 2,
+        min_digits: 2,
+        min_special: 1,
+        max_special: 2,
+        disallowed: crate::passwords::SPECIALS.chars().filter(|c| !"_#".contains(*c)).collect(),
+    }
+}
+
+const SPEC: Spec = Spec {
+    family: Family::DbCredential,
+    id_field: "dbCredentialId",
+    secret_field: "password",
+    username_field: None,
+    maker: Maker::Function(rules),
+    limit: 2,
+    one: "database password",
+    many: "database passwords",
+};
+
+iam_secret_adapter!(DbCredentialAdapter, CredentialKind::DbCredential, SPEC);

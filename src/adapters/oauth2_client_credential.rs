@@ -1,0 +1,27 @@
+//! OAuth 2.0 client credentials (`OAUTH2_CLIENT_CREDENTIAL`). Content: `clientId` (the
+//! credential's OCID), `clientSecret`. IAM shows the secret only in the create response, so
+//! CREATE_PENDING_VERSION creates a new credential (description `oci-rotator <secretId>`, scopes
+//! from `metadata.scopes` or else copied from the CURRENT credential) and writes it into the new
+//! PENDING version. The old credential is never reset in place (`isResetPassword` would kill its
+//! secret at once: a lockout). Live: IAM lists the credential id as ACTIVE for the user.
+//! Limit: 10 per user. The shared mechanics are in `iam_secret.rs`.
+
+use super::directory::Family;
+use super::iam_secret::{iam_secret_adapter, Maker, Spec};
+use crate::secret::CredentialKind;
+
+/// The OAuth 2.0 client-credential adapter.
+pub struct OAuth2ClientCredentialAdapter;
+
+const SPEC: Spec = Spec {
+    family: Family::OAuth2ClientCredential,
+    id_field: "clientId",
+    secret_field: "clientSecret",
+    username_field: None,
+    maker: Maker::Iam,
+    limit: 10,
+    one: "OAuth 2.0 client credential",
+    many: "OAuth 2.0 client credentials",
+};
+
+iam_secret_adapter!(OAuth2ClientCredentialAdapter, CredentialKind::OAuth2ClientCredential, SPEC);
