@@ -193,7 +193,15 @@ mod tests {
         let keys: Vec<String> = CredentialKind::ALL.iter().map(|k| tag_key(*k)).collect();
         assert_eq!(
             keys,
-            ["oci-rotator-api-key", "oci-rotator-auth-token", "oci-rotator-customer-secret-key", "oci-rotator-console-password"]
+            [
+                "oci-rotator-api-key",
+                "oci-rotator-auth-token",
+                "oci-rotator-customer-secret-key",
+                "oci-rotator-console-password",
+                "oci-rotator-smtp-credential",
+                "oci-rotator-oauth2-client-credential",
+                "oci-rotator-db-credential"
+            ]
         );
     }
 

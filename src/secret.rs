@@ -133,7 +133,8 @@ impl SecretConfig {
             }
             Some(_) => return Err("the secret's metadata must be a JSON object".to_owned()),
         };
-        let kinds = "API_KEY, AUTH_TOKEN, CUSTOMER_SECRET_KEY, CONSOLE_PASSWORD, SMTP_CREDENTIAL, OAUTH2_CLIENT_CREDENTIAL or DB_CREDENTIAL";
+        let kinds =
+            "API_KEY, AUTH_TOKEN, CUSTOMER_SECRET_KEY, CONSOLE_PASSWORD, SMTP_CREDENTIAL, OAUTH2_CLIENT_CREDENTIAL or DB_CREDENTIAL";
         let kind = match m.get("credentialType") {
             None | Some(Value::Null) => return Err(format!("metadata.credentialType is missing (one of {kinds})")),
             Some(Value::String(s)) => CredentialKind::parse(s).ok_or_else(|| format!("metadata.credentialType must be one of {kinds}"))?,

@@ -10,9 +10,15 @@ use crate::secret::CredentialKind;
 /// The auth-token adapter.
 pub struct AuthTokenAdapter;
 
-const SPEC: Spec =
-    Spec { family: Family::AuthToken, id_field: "authTokenId", secret_field: "token",
+const SPEC: Spec = Spec {
+    family: Family::AuthToken,
+    id_field: "authTokenId",
+    secret_field: "token",
     username_field: None,
-    maker: Maker::Iam, limit: 2, one: "auth token", many: "auth tokens" };
+    maker: Maker::Iam,
+    limit: 2,
+    one: "auth token",
+    many: "auth tokens",
+};
 
 iam_secret_adapter!(AuthTokenAdapter, CredentialKind::AuthToken, SPEC);

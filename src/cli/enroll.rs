@@ -136,7 +136,9 @@ impl EnrollArgs {
         }
         match (self.kind, &self.scopes) {
             (CredentialKind::OAuth2ClientCredential, None) => {
-                return Err("--scopes is required for OAUTH2_CLIENT_CREDENTIAL (JSON: [{\"audience\": \"...\", \"scope\": \"...\"}])".to_owned())
+                return Err(
+                    "--scopes is required for OAUTH2_CLIENT_CREDENTIAL (JSON: [{\"audience\": \"...\", \"scope\": \"...\"}])".to_owned()
+                )
             }
             (CredentialKind::OAuth2ClientCredential, Some(s)) => {
                 serde_json::from_str::<Value>(s).map_err(|_| "--scopes must be JSON".to_owned())?;
@@ -213,7 +215,13 @@ async fn create_credential(args: &EnrollArgs, t: &Target<'_>, dir: &Directory) -
                 _ => None,
             };
             let label = args.label();
-            let new = New { label: &label, name: Some(&args.name), scopes: config.scopes.as_deref(), password: chosen.as_ref(), ..New::default() };
+            let new = New {
+                label: &label,
+                name: Some(&args.name),
+                scopes: config.scopes.as_deref(),
+                password: chosen.as_ref(),
+                ..New::default()
+            };
             let created = dir.create_with(t, &user, family, &new).await.map_err(|e| err(&e))?;
             let secret = chosen.or(created.secret).ok_or("IAM returned no secret for the new credential")?;
             let content = match args.kind {

@@ -35,11 +35,10 @@ pub struct PoliciesArgs {
 
 /// Parses one `--kinds` value (`API_KEY`, case-insensitive).
 pub fn parse_kind(s: &str) -> Result<CredentialKind, String> {
-    CredentialKind::parse(&s.trim().to_ascii_uppercase())
-        .ok_or_else(|| {
-            let all: Vec<&str> = CredentialKind::ALL.iter().map(|k| k.as_str()).collect();
-            format!("unknown kind {s:?}: one of {}", all.join(", "))
-        })
+    CredentialKind::parse(&s.trim().to_ascii_uppercase()).ok_or_else(|| {
+        let all: Vec<&str> = CredentialKind::ALL.iter().map(|k| k.as_str()).collect();
+        format!("unknown kind {s:?}: one of {}", all.join(", "))
+    })
 }
 
 /// The permissions of one kind beyond the `USER_INSPECT, USER_READ, USER_UPDATE` every kind needs
@@ -135,12 +134,16 @@ pub fn render(args: &PoliciesArgs) -> Result<String, String> {
     };
     line(format!("Allow dynamic-group {dg} to {{{}}} in tenancy{condition}", permissions.join(", ")));
     if kinds.contains(&CredentialKind::SmtpCredential) {
-        line("# SMTP_CREDENTIAL: CREDENTIAL_* are the `credentials` resource type (SMTP credentials); UNCONFIRMED whether".to_owned());
-        line("# target.user.id narrows it: if the SMTP calls answer 404 NotAuthorizedOrNotFound, drop the where clause for them".to_owned());
+        line("# SMTP_CREDENTIAL: CREDENTIAL_* are the `credentials` resource type (SMTP credentials); UNCONFIRMED whether the".to_owned());
+        line(
+            "# user condition narrows it: if the SMTP calls answer 404 NotAuthorizedOrNotFound, drop the where clause for them".to_owned(),
+        );
     }
     if kinds.contains(&CredentialKind::DbCredential) {
         line("# DB_CREDENTIAL: Oracle's policy reference lists no permission for Create/List/DeleteDbCredential (UNCONFIRMED);".to_owned());
-        line(format!("# if those calls answer 404 NotAuthorizedOrNotFound, add: Allow dynamic-group {dg} to manage users in tenancy{condition}"));
+        line(format!(
+            "# if those calls answer 404 NotAuthorizedOrNotFound, add: Allow dynamic-group {dg} to manage users in tenancy{condition}"
+        ));
     }
     line("# Home region (GetTenancy): not needed when the function's configuration sets OCI_ROTATOR_HOME_REGION".to_owned());
     line(format!("Allow dynamic-group {dg} to inspect tenancies in tenancy"));

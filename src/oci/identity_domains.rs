@@ -134,12 +134,12 @@ impl ScimResource {
             ScimResource::CustomerSecretKeys => {
                 ("ListCustomerSecretKeys (domain)", "CreateCustomerSecretKey (domain)", "DeleteCustomerSecretKey (domain)")
             }
-            ScimResource::SmtpCredentials => ("ListSmtpCredentials (domain)", "CreateSmtpCredential (domain)", "DeleteSmtpCredential (domain)"),
-            ScimResource::OAuth2ClientCredentials => (
-                "ListOAuth2ClientCredentials (domain)",
-                "CreateOAuth2ClientCredential (domain)",
-                "DeleteOAuth2ClientCredential (domain)",
-            ),
+            ScimResource::SmtpCredentials => {
+                ("ListSmtpCredentials (domain)", "CreateSmtpCredential (domain)", "DeleteSmtpCredential (domain)")
+            }
+            ScimResource::OAuth2ClientCredentials => {
+                ("ListOAuth2ClientCredentials (domain)", "CreateOAuth2ClientCredential (domain)", "DeleteOAuth2ClientCredential (domain)")
+            }
             ScimResource::UserDbCredentials => {
                 ("ListUserDbCredentials (domain)", "CreateUserDbCredential (domain)", "DeleteUserDbCredential (domain)")
             }

@@ -136,7 +136,9 @@ pub(crate) fn create(call: &Call<'_>, d: &Domain, r: Resource) -> Result<Answer,
         _ => None,
     };
     let password = match r {
-        Resource::UserDbCredentials => Some(scim::opt_string(&body, "dbPassword")?.ok_or_else(|| invalid("Missing required attribute: dbPassword"))?),
+        Resource::UserDbCredentials => {
+            Some(scim::opt_string(&body, "dbPassword")?.ok_or_else(|| invalid("Missing required attribute: dbPassword"))?)
+        }
         _ => None,
     };
     if r == Resource::OAuth2ClientCredentials && name.is_none() {
@@ -158,7 +160,9 @@ pub(crate) fn create(call: &Call<'_>, d: &Domain, r: Resource) -> Result<Answer,
             (Some(kind), _) => {
                 let label = match kind {
                     CredKind::CustomerSecretKey => display_name.unwrap_or(description),
-                    CredKind::AuthToken | CredKind::SmtpCredential | CredKind::OAuth2ClientCredential | CredKind::DbCredential => description,
+                    CredKind::AuthToken | CredKind::SmtpCredential | CredKind::OAuth2ClientCredential | CredKind::DbCredential => {
+                        description
+                    }
                 };
                 let new = super::iam::NewCred { description: Some(description), name, scopes: scopes.clone(), password };
                 let (cred_id, secret) = st.iam.add_cred_with(&user_id, kind, label, new)?;

@@ -160,7 +160,8 @@ impl Cred {
 /// OAuth 2.0 client credential `scopes`: a non-empty list of `{"audience", "scope"}` strings.
 pub(crate) fn check_scopes(v: Option<&Value>) -> Result<Value, SimError> {
     let ok = v.and_then(Value::as_array).is_some_and(|l| {
-        !l.is_empty() && l.iter().all(|s| s["audience"].as_str().is_some_and(|a| !a.is_empty()) && s["scope"].as_str().is_some_and(|a| !a.is_empty()))
+        !l.is_empty()
+            && l.iter().all(|s| s["audience"].as_str().is_some_and(|a| !a.is_empty()) && s["scope"].as_str().is_some_and(|a| !a.is_empty()))
     });
     match v {
         Some(v) if ok => Ok(v.clone()),
@@ -383,7 +384,13 @@ impl Iam {
 
     /// Creates a credential of `kind`: checks IAM's limit (and a database password's rules);
     /// returns (id, the secret IAM holds).
-    pub(crate) fn add_cred_with(&mut self, user_id: &str, kind: CredKind, label: &str, new: NewCred<'_>) -> Result<(String, String), SimError> {
+    pub(crate) fn add_cred_with(
+        &mut self,
+        user_id: &str,
+        kind: CredKind,
+        label: &str,
+        new: NewCred<'_>,
+    ) -> Result<(String, String), SimError> {
         if let Some(p) = new.password {
             check_db_password(p)?;
         }

@@ -190,9 +190,13 @@ fn created_content(st: &mut State, user: &str, kind: CredentialKind, marker: &st
     let (id, secret) = st.iam.add_cred(user, ck, marker, marker).unwrap_or_default();
     let username = st.iam.user(user).ok().and_then(|u| u.creds(ck).iter().find(|c| c.id == id).and_then(|c| c.username.clone()));
     match kind {
-        CredentialKind::SmtpCredential => json!({"smtpCredentialId": id, "username": username, "password": secret, "host": "smtp.email.us-ashburn-1.oci.oraclecloud.com"}),
+        CredentialKind::SmtpCredential => {
+            json!({"smtpCredentialId": id, "username": username, "password": secret, "host": "smtp.email.us-ashburn-1.oci.oraclecloud.com"})
+        }
         CredentialKind::OAuth2ClientCredential => json!({"clientId": id, "clientSecret": secret}),
         CredentialKind::DbCredential => json!({"dbCredentialId": id, "password": secret}),
-        CredentialKind::ApiKey | CredentialKind::AuthToken | CredentialKind::CustomerSecretKey | CredentialKind::ConsolePassword => json!({}),
+        CredentialKind::ApiKey | CredentialKind::AuthToken | CredentialKind::CustomerSecretKey | CredentialKind::ConsolePassword => {
+            json!({})
+        }
     }
 }

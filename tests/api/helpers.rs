@@ -460,16 +460,24 @@ pub fn init_logs() {
 /// IAM's view of one user's auth tokens or customer secret keys, with IAM's limit of 2.
 #[derive(Clone)]
 pub struct FakeCreds {
-    /// `authTokens` or `customerSecretKeys`.
+    /// `authTokens`, `customerSecretKeys`, `smtpCredentials`, `oauth2ClientCredentials` or
+    /// `dbCredentials`.
     pub family: &'static str,
     /// (id, description / display name).
     pub items: Arc<Mutex<Vec<(String, String)>>>,
+    /// The create bodies received (OAuth 2.0 scopes, database passwords).
+    pub created_bodies: Arc<Mutex<Vec<Value>>>,
     counter: Arc<Mutex<u32>>,
+}
+
+/// The scopes every OAuth 2.0 client credential of the fake IAM lists.
+pub fn listed_scopes() -> Value {
+    json!([{"audience": "urn:opc:idm:__myscopes__", "scope": "urn:opc:resource:consumer::all"}])
 }
 
 impl FakeCreds {
     pub fn new(family: &'static str) -> Self {
-        FakeCreds { family, items: Arc::default(), counter: Arc::default() }
+        FakeCreds { family, items: Arc::default(), created_bodies: Arc::default(), counter: Arc::default() }
     }
 
     pub fn add(&self, id: &str, label: &str) {
@@ -483,19 +491,38 @@ impl FakeCreds {
     }
 
     fn label_field(&self) -> &'static str {
-        if self.family == "authTokens" {
-            "description"
-        } else {
+        if self.family == "customerSecretKeys" {
             "displayName"
+        } else {
+            "description"
+        }
+    }
+
+    /// IAM's per-user limit of the family.
+    pub fn limit(&self) -> usize {
+        if self.family == "oauth2ClientCredentials" {
+            10
+        } else {
+            2
         }
     }
 
     fn summary(&self, id: &str, label: &str) -> Value {
-        json!({"id": id, "userId": USER_ID, self.label_field(): label, "lifecycleState": "ACTIVE", "timeCreated": "2026-11-23T00:00:00Z"})
+        let mut v = json!({"id": id, "userId": USER_ID, self.label_field(): label, "lifecycleState": "ACTIVE", "timeCreated": "2026-11-23T00:00:00Z"});
+        match self.family {
+            "smtpCredentials" => v["username"] = json!(format!("{id}@smtp.example")),
+            "oauth2ClientCredentials" => {
+                v["scopes"] = listed_scopes();
+                v["name"] = json!("svc");
+            }
+            _ => {}
+        }
+        v
     }
 }
 
-/// List, create (limit 2, one-time secret in the response) and delete, per [`FakeCreds`].
+/// List, create (IAM's limit, one-time secret in the response but for database passwords) and
+/// delete, per [`FakeCreds`].
 pub struct CredsResponder(pub FakeCreds);
 
 impl Respond for CredsResponder {
@@ -507,11 +534,12 @@ impl Respond for CredsResponder {
                 ResponseTemplate::new(200).set_body_json(items)
             }
             "POST" => {
-                if creds.items.lock().unwrap().len() >= 2 {
+                if creds.items.lock().unwrap().len() >= creds.limit() {
                     return ResponseTemplate::new(400).set_body_json(json!({"code": "LimitExceeded", "message": "limit reached"}));
                 }
                 let body: Value = serde_json::from_slice(&req.body).unwrap();
                 let label = body[creds.label_field()].as_str().unwrap().to_owned();
+                creds.created_bodies.lock().unwrap().push(body);
                 let n = {
                     let mut c = creds.counter.lock().unwrap();
                     *c += 1;
@@ -520,8 +548,15 @@ impl Respond for CredsResponder {
                 let id = format!("ocid1.credential.oc1..new{n}");
                 creds.add(&id, &label);
                 let mut resp = creds.summary(&id, &label);
-                let secret_field = if creds.family == "authTokens" { "token" } else { "key" };
-                resp[secret_field] = json!(format!("one-time-secret-{n}-Zx9"));
+                let secret_field = match creds.family {
+                    "authTokens" => Some("token"),
+                    "customerSecretKeys" => Some("key"),
+                    "dbCredentials" => None,
+                    _ => Some("password"),
+                };
+                if let Some(field) = secret_field {
+                    resp[field] = json!(format!("one-time-secret-{n}-Zx9"));
+                }
                 ResponseTemplate::new(200).set_body_json(resp)
             }
             _ => {

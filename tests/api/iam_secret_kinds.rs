@@ -1,5 +1,7 @@
-//! AUTH_TOKEN and CUSTOMER_SECRET_KEY, step by step against wiremock: the credential is created
-//! in CREATE_PENDING_VERSION with the marker, orphans and superseded ones are deleted first, the
+//! AUTH_TOKEN, CUSTOMER_SECRET_KEY, SMTP_CREDENTIAL, OAUTH2_CLIENT_CREDENTIAL and DB_CREDENTIAL,
+//! step by step against wiremock: the credential is created in CREATE_PENDING_VERSION with the
+//! marker (SMTP: with IAM's user name; OAuth 2.0: with the CURRENT credential's scopes or the
+//! metadata's; database passwords: with a password the function chose, to IAM's rules), orphans and superseded ones are deleted first, the
 //! limit held by unmanaged credentials is a 409 with no write, a lost response is retried with the
 //! same opc-retry-token, and a failed version write is cleaned up by Vault's retry.
 
@@ -15,11 +17,33 @@ struct Kind {
     family: &'static str,
     id_field: &'static str,
     secret_field: &'static str,
+    limit: usize,
 }
 
-const KINDS: [Kind; 2] = [
-    Kind { credential_type: "AUTH_TOKEN", family: "authTokens", id_field: "authTokenId", secret_field: "token" },
-    Kind { credential_type: "CUSTOMER_SECRET_KEY", family: "customerSecretKeys", id_field: "accessKeyId", secret_field: "secretAccessKey" },
+const KINDS: [Kind; 5] = [
+    Kind { credential_type: "AUTH_TOKEN", family: "authTokens", id_field: "authTokenId", secret_field: "token", limit: 2 },
+    Kind {
+        credential_type: "CUSTOMER_SECRET_KEY",
+        family: "customerSecretKeys",
+        id_field: "accessKeyId",
+        secret_field: "secretAccessKey",
+        limit: 2,
+    },
+    Kind {
+        credential_type: "SMTP_CREDENTIAL",
+        family: "smtpCredentials",
+        id_field: "smtpCredentialId",
+        secret_field: "password",
+        limit: 2,
+    },
+    Kind {
+        credential_type: "OAUTH2_CLIENT_CREDENTIAL",
+        family: "oauth2ClientCredentials",
+        id_field: "clientId",
+        secret_field: "clientSecret",
+        limit: 10,
+    },
+    Kind { credential_type: "DB_CREDENTIAL", family: "dbCredentials", id_field: "dbCredentialId", secret_field: "password", limit: 2 },
 ];
 
 fn metadata(kind: &Kind, previous: &str) -> Value {
@@ -27,7 +51,7 @@ fn metadata(kind: &Kind, previous: &str) -> Value {
 }
 
 fn content(kind: &Kind, id: &str) -> Value {
-    json!({kind.id_field: id, kind.secret_field: format!("secret-of-{id}"), "username": "svc-user"})
+    json!({kind.id_field: id, kind.secret_field: format!("secret-of-{id}"), "region": "us-ashburn-1"})
 }
 
 fn marker() -> String {
@@ -91,8 +115,23 @@ async fn create_pending_version_creates_a_marked_credential_and_writes_it_pendin
         assert_eq!(out.current_version_no, Some(2));
         let written = content_of_update(&app.requests("PUT", "/secrets/").await[0]);
         assert_eq!(written[kind.id_field], "ocid1.credential.oc1..new1");
-        assert!(written[kind.secret_field].as_str().unwrap().starts_with("one-time-secret-1"));
-        assert_eq!(written["username"], "svc-user", "fields the function does not own are copied");
+        let body = creds.created_bodies.lock().unwrap()[0].clone();
+        match kind.credential_type {
+            // The function chose the password: what it sent IAM is what the version holds.
+            "DB_CREDENTIAL" => {
+                assert_eq!(written["password"], body["password"]);
+                assert_db_password_rules(written["password"].as_str().unwrap());
+            }
+            _ => assert!(written[kind.secret_field].as_str().unwrap().starts_with("one-time-secret-1")),
+        }
+        if kind.credential_type == "SMTP_CREDENTIAL" {
+            assert_eq!(written["username"], "ocid1.credential.oc1..new1@smtp.example", "the user name IAM issued");
+        }
+        if kind.credential_type == "OAUTH2_CLIENT_CREDENTIAL" {
+            assert_eq!(body["scopes"], listed_scopes(), "copied from the CURRENT credential");
+            assert!(body["name"].as_str().is_some_and(|n| !n.is_empty()));
+        }
+        assert_eq!(written["region"], "us-ashburn-1", "fields the function does not own are copied");
         let labels: Vec<String> = creds.items.lock().unwrap().iter().map(|(_, l)| l.clone()).collect();
         assert!(labels.contains(&marker()));
         assert!(!out.return_message.contains("one-time-secret"));
@@ -153,7 +192,9 @@ async fn create_pending_version_is_a_409_when_unmanaged_credentials_hold_the_lim
         let app = spawn_app().await;
         let creds = FakeCreds::new(kind.family);
         creds.add("ocid1.credential.oc1..current", "made by hand");
-        creds.add("ocid1.credential.oc1..ci", "ci pipeline");
+        for n in 1..kind.limit {
+            creds.add(&format!("ocid1.credential.oc1..ci{n}"), "ci pipeline");
+        }
         app.mount_get_secret(secret_json(1, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1).await;
         app.mount_bundle_by_stage(
             "LATEST",
@@ -165,8 +206,8 @@ async fn create_pending_version_is_a_409_when_unmanaged_credentials_hold_the_lim
         mount_versions(&app, json!([{"versionNumber": 1, "stages": ["CURRENT"]}]), 1..=1).await;
         let out = app.run_step(Step::CreatePendingVersion, Some(1)).await;
         assert_eq!(out.response_code, 409, "{}", out.return_message);
-        assert!(out.return_message.contains("limit of 2"), "{}", out.return_message);
-        assert_eq!(creds.ids().len(), 2);
+        assert!(out.return_message.contains(&format!("limit of {}", kind.limit)), "{}", out.return_message);
+        assert_eq!(creds.ids().len(), kind.limit);
     }
 }
 
@@ -343,5 +384,61 @@ async fn console_password_is_live_when_the_user_is_active_and_has_a_password() {
             .await;
         let out = app.run_step(Step::VerifyConnection, None).await;
         assert_eq!(out.response_code, expected, "{}", out.return_message);
+    }
+}
+
+/// IAM's database-password rules (the Console password rules without the double quote), and this
+/// function's own: 24 characters, `_` and `#` as the only special characters.
+fn assert_db_password_rules(p: &str) {
+    assert_eq!(p.len(), 24);
+    assert!(p.chars().any(|c| c.is_ascii_uppercase()) && p.chars().any(|c| c.is_ascii_lowercase()));
+    assert!(p.chars().any(|c| c.is_ascii_digit()) && p.chars().any(|c| c == '_' || c == '#'));
+    assert!(p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '#'), "{p:?}");
+}
+
+#[tokio::test]
+async fn oauth2_scopes_come_from_the_metadata_or_a_409_when_the_current_credential_is_gone() {
+    let kind = &KINDS[3];
+    let mine = json!([{"audience": "https://api.example.com", "scope": "orders.read"}]);
+    for (metadata_scopes, current_listed) in [(Some(mine.clone()), true), (None, false)] {
+        // Given an OAuth 2.0 secret, with or without metadata.scopes, whose CURRENT credential IAM
+        // does or does not list
+        let app = spawn_app().await;
+        let creds = FakeCreds::new(kind.family);
+        if current_listed {
+            creds.add("ocid1.credential.oc1..current", "made by hand");
+        }
+        let mut metadata = metadata(kind, "KEEP_UNTIL_NEXT_ROTATION");
+        if let Some(s) = &metadata_scopes {
+            metadata["scopes"] = s.clone();
+        }
+        app.mount_get_secret(secret_json(1, metadata), 1).await;
+        app.mount_bundle_by_stage(
+            "LATEST",
+            Some(bundle_json(1, &["CURRENT", "LATEST"], &content(kind, "ocid1.credential.oc1..current"))),
+            1,
+        )
+        .await;
+        let writes = u64::from(metadata_scopes.is_some());
+        app.mount_user_bound(kind.credential_type, writes).await;
+        app.mount_creds(&creds, 1..=1, writes, 0).await;
+        mount_put(&app, writes, false).await;
+        mount_versions(
+            &app,
+            json!([{"versionNumber": 2, "stages": ["PENDING"]}, {"versionNumber": 1, "stages": ["CURRENT"]}]),
+            writes..=writes,
+        )
+        .await;
+        // When CREATE_PENDING_VERSION runs
+        let out = app.run_step(Step::CreatePendingVersion, Some(1)).await;
+        // Then the metadata's scopes are used, or nothing is written and the answer names the credential
+        if metadata_scopes.is_some() {
+            assert_eq!(out.response_code, 200, "{}", out.return_message);
+            assert_eq!(creds.created_bodies.lock().unwrap()[0]["scopes"], mine);
+        } else {
+            assert_eq!(out.response_code, 409, "{}", out.return_message);
+            assert!(out.return_message.contains("ocid1.credential.oc1..current") && out.return_message.contains("metadata.scopes"));
+            assert!(creds.created_bodies.lock().unwrap().is_empty());
+        }
     }
 }

@@ -133,7 +133,9 @@ async fn a_legacy_tenancy_has_no_domains_and_no_domain_routes() {
     scim_error(&c.get(&at(&c, &default.url, &format!("Users/{user}"))).await, 404);
     assert_eq!(c.get(&format!("/20160918/users/{user}")).await.status, 200, "the classic API is unchanged");
     let seeded = sim.seed().await;
-    assert!(seeded.domain_id.is_empty() && seeded.domain_secrets.is_empty() && seeded.secrets.len() == 4);
+    assert!(
+        seeded.domain_id.is_empty() && seeded.domain_secrets.is_empty() && seeded.secrets.len() == crate::secret::CredentialKind::ALL.len()
+    );
 }
 
 #[tokio::test]

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 use super::{b64, instant, setup};
+use crate::secret::CredentialKind;
 use crate::sim::{Fault, FaultKind};
 
 fn fault(nth: u64, method: &str, path: &str, kind: FaultKind) -> Fault {
@@ -98,7 +99,11 @@ async fn the_admin_surface_injects_faults_and_shows_state_without_secrets() {
 
     let state = http.get(format!("{}/_sim/state", c.endpoint)).send().await.unwrap().text().await.unwrap();
     let parsed: Value = serde_json::from_str(&state).unwrap();
-    assert_eq!(parsed["secrets"].as_array().unwrap().len(), 8, "4 classic and 4 identity-domain secrets");
+    assert_eq!(
+        parsed["secrets"].as_array().unwrap().len(),
+        2 * CredentialKind::ALL.len(),
+        "a classic and an identity-domain secret per kind"
+    );
     assert_eq!(parsed["domains"].as_array().unwrap().len(), 2);
     for (kind, field) in
         [("API_KEY", "privateKey"), ("AUTH_TOKEN", "token"), ("CUSTOMER_SECRET_KEY", "secretAccessKey"), ("CONSOLE_PASSWORD", "password")]

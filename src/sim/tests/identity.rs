@@ -4,6 +4,7 @@
 use serde_json::{json, Value};
 
 use super::{instant, setup};
+use crate::secret::CredentialKind;
 
 fn ids(list: &Value, field: &str) -> Vec<String> {
     list.as_array().unwrap().iter().map(|x| x[field].as_str().unwrap().to_owned()).collect()
@@ -146,7 +147,7 @@ async fn tenancy_and_users() {
 async fn seed_makes_one_live_credential_per_kind() {
     let (sim, c) = setup(instant()).await;
     let seeded = sim.seed().await;
-    assert_eq!(seeded.secrets.len(), 4);
+    assert_eq!(seeded.secrets.len(), CredentialKind::ALL.len());
     let api_user = &seeded.users["API_KEY"];
     let v1 = &sim.secret_versions(&seeded.secrets["API_KEY"])[0];
     assert_eq!(v1.stages, ["CURRENT", "LATEST"]);
