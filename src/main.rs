@@ -33,7 +33,7 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
     },
-    /// Rotate all four credential kinds against the embedded OCI simulator, and check the contract.
+    /// Rotate all seven credential kinds against the embedded OCI simulator, and check the contract.
     #[cfg(feature = "simulator")]
     Demo {
         /// Rotations per credential kind (the second shows the superseded credential deleted).
@@ -65,7 +65,7 @@ enum Command {
         /// The secret's OCID.
         #[arg(long)]
         secret_id: String,
-        /// API_KEY, AUTH_TOKEN, CUSTOMER_SECRET_KEY or CONSOLE_PASSWORD.
+        /// API_KEY, AUTH_TOKEN, CUSTOMER_SECRET_KEY or CONSOLE_PASSWORD (the forms of Oracle's tutorial), or any kind already in the contract's JSON.
         #[arg(long, value_parser = enroll::parse_kind)]
         kind: CredentialKind,
         /// The user's OCID.
@@ -92,7 +92,7 @@ enum Command {
         /// A user whose credentials are rotated (repeat for several; default: every user, not recommended).
         #[arg(long = "user-id")]
         user_ids: Vec<String>,
-        /// Credential kinds rotated: API_KEY, AUTH_TOKEN, CUSTOMER_SECRET_KEY, CONSOLE_PASSWORD (comma-separated or repeated; default all).
+        /// Credential kinds rotated: API_KEY, AUTH_TOKEN, CUSTOMER_SECRET_KEY, CONSOLE_PASSWORD, SMTP_CREDENTIAL, OAUTH2_CLIENT_CREDENTIAL, DB_CREDENTIAL (comma-separated or repeated; default all).
         #[arg(long, value_delimiter = ',', value_parser = policies::parse_kind)]
         kinds: Vec<oci_rotator::secret::CredentialKind>,
         /// The identity domain of the users, when not the Default domain (adds its unconfirmed statements).

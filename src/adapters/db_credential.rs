@@ -42,3 +42,33 @@ const SPEC: Spec = Spec {
 };
 
 iam_secret_adapter!(DbCredentialAdapter, CredentialKind::DbCredential, SPEC);
+
+#[cfg(test)]
+mod tests {
+    use secrecy::ExposeSecret;
+
+    use super::*;
+
+    /// IAM's database-password rules (the Console password rules, no double quote) and this
+    /// adapter's own (24 characters, `_` and `#` only as special characters).
+    fn meets_the_rules(p: &str) -> bool {
+        p.len() == 24
+            && p.chars().filter(char::is_ascii_lowercase).count() >= 2
+            && p.chars().filter(char::is_ascii_uppercase).count() >= 2
+            && p.chars().filter(char::is_ascii_digit).count() >= 2
+            && (1..=2).contains(&p.chars().filter(|c| *c == '_' || *c == '#').count())
+            && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '#')
+            && !p.contains('"')
+    }
+
+    #[test]
+    fn ten_thousand_generated_database_passwords_meet_the_rules_and_never_repeat() {
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..10_000 {
+            let p = crate::passwords::generate(&rules()).unwrap_or_else(|e| panic!("{e}"));
+            assert!(meets_the_rules(p.expose_secret()), "length {}", p.expose_secret().len());
+            seen.insert(p.expose_secret().to_owned());
+        }
+        assert_eq!(seen.len(), 10_000);
+    }
+}

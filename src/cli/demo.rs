@@ -1,4 +1,4 @@
-//! `oci-rotator demo`: a full rotation of all four credential kinds, for users of the Default
+//! `oci-rotator demo`: a full rotation of all seven credential kinds, for users of the Default
 //! domain and of another identity domain, with no cloud account.
 //!
 //! Starts the embedded OCI simulator and the function (its real router, on loopback TCP, signing

@@ -5,7 +5,7 @@
 //!   rotation configuration, in one idempotent command.
 //! - [`policies`]: print the dynamic group rule and least-privilege policy statements.
 //! - [`adopt`]: turn an existing secret (the tutorial's raw forms too) into the contract's form.
-//! - [`demo`]: a full rotation of all four credential kinds against the embedded simulator.
+//! - [`demo`]: a full rotation of all seven credential kinds against the embedded simulator.
 //! - [`simulate`]: run the simulator alone, for the official SDK or manual tests.
 //!
 //! `demo` and `simulate` need the `simulator` feature (on by default).

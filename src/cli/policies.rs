@@ -27,7 +27,7 @@ pub struct PoliciesArgs {
     pub function_compartment_id: Option<String>,
     /// Users whose credentials are rotated; empty: no user condition.
     pub user_ids: Vec<String>,
-    /// Credential kinds rotated; empty: all four.
+    /// Credential kinds rotated; empty: all seven.
     pub kinds: Vec<CredentialKind>,
     /// Identity domain of the users, when they are not Default-domain users.
     pub domain_name: Option<String>,
