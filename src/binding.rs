@@ -7,11 +7,23 @@
 //! The proof is a type: every IAM write of `oci::identity` (upload, create, reset, delete of a
 //! credential) takes a [`BoundUser`], and only [`check`] makes one. An adapter that forgot the
 //! check would not compile.
+//!
+//! One other proof exists, for one call: [`check_unmanaged_reset`] makes a [`BoundUser`] for the
+//! unmanaged console-password reset of a Cloud Guard finding (`crate::cloud_guard::unmanaged_reset`)
+//! when Cloud Guard confirmed the problem (it takes a `ConfirmedProblem`, which only that module
+//! makes) and the user's tag `oci-rotator-console-password` is exactly [`UNMANAGED_RESET`]: a value
+//! that names no secret, so a user bound to a secret is never reset this way.
 
 use std::collections::BTreeMap;
 
+use crate::cloud_guard::unmanaged_reset::ConfirmedProblem;
 use crate::oci::Client;
 use crate::secret::CredentialKind;
+
+/// The value of the user's tag `oci-rotator-console-password` by which the user (or whoever
+/// manages it) opts in to the unmanaged console-password reset. Exact: no spaces, no case folding,
+/// not one item of a list.
+pub const UNMANAGED_RESET: &str = "unmanaged-reset";
 
 /// Whether the binding is required (`OCI_ROTATOR_USER_BINDING`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -96,6 +108,47 @@ pub fn tag_key(kind: CredentialKind) -> String {
 /// and only an exact OCID counts (no prefix, no substring, case sensitive).
 pub fn names_secret(value: &str, secret_id: &str) -> bool {
     value.split([' ', '\t', ',']).any(|ocid| ocid == secret_id)
+}
+
+/// Why the unmanaged console-password reset may not write to the user.
+#[derive(Debug, thiserror::Error)]
+pub enum UnmanagedResetRefused {
+    /// The tag is missing or is not exactly [`UNMANAGED_RESET`].
+    #[error("user {user_id} has not opted in: its freeform tag {tag_key} {found}, not exactly {UNMANAGED_RESET}")]
+    NotOptedIn {
+        /// The user.
+        user_id: String,
+        /// `oci-rotator-console-password`.
+        tag_key: String,
+        /// `is missing`, `has another value`.
+        found: &'static str,
+    },
+    /// The classic GetUser does not find the user (404): it does not exist, the function may not
+    /// read it, or it belongs to an identity domain other than the Default one.
+    #[error("user {0} is not found by the classic GetUser (it does not exist, the function may not read it, or it is a user of an identity domain other than Default)")]
+    UserNotFound(String),
+    /// GetUser failed.
+    #[error(transparent)]
+    Oci(#[from] crate::oci::Error),
+}
+
+/// Reads the user the confirmed problem names (one classic GetUser) and returns a [`BoundUser`]
+/// for its console-password reset when its tag `oci-rotator-console-password` is exactly
+/// [`UNMANAGED_RESET`]. Required whatever `OCI_ROTATOR_USER_BINDING` says.
+pub async fn check_unmanaged_reset(client: &Client, problem: &ConfirmedProblem) -> Result<BoundUser, UnmanagedResetRefused> {
+    let user_id = problem.user_id();
+    let tags = match client.get_user(user_id).await {
+        Ok(u) => u.freeform_tags,
+        Err(e) if e.is_not_found() => return Err(UnmanagedResetRefused::UserNotFound(user_id.to_owned())),
+        Err(e) => return Err(e.into()),
+    };
+    let tag_key = tag_key(CredentialKind::ConsolePassword);
+    let found = match tags.get(&tag_key) {
+        Some(value) if value == UNMANAGED_RESET => return Ok(BoundUser { user_id: user_id.to_owned() }),
+        Some(_) => "has another value",
+        None => "is missing",
+    };
+    Err(UnmanagedResetRefused::NotOptedIn { user_id: user_id.to_owned(), tag_key, found })
 }
 
 /// Where the user's tags are read: the classic API (Default-domain users) or the REST API of the

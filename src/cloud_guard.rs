@@ -13,6 +13,12 @@
 //! `api_secret_ocid:`, `auth_secret_ocid:`, `accesskey_secret_ocid:` and `secretkey_secret_ocid:`
 //! keys are accepted too), or else by reading the secrets of `OCI_ROTATOR_SECRETS_COMPARTMENT`
 //! whose metadata names that user and credential kind.
+//!
+//! A `PASSWORD_TOO_OLD` finding no secret manages may reset the console password, as Oracle's
+//! tutorial does, when `OCI_ROTATOR_RESET_UNMANAGED_PASSWORDS=on`, Cloud Guard confirms the
+//! problem and the user opted in: [`unmanaged_reset`]. That is the one IAM write an event can cause.
+
+pub mod unmanaged_reset;
 
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -23,6 +29,7 @@ use crate::oci::secrets::BundleSelector;
 use crate::oci::Client;
 use crate::protocol::{is_ocid_of, is_secret_ocid, InputError, SecretRotationOutput};
 use crate::secret::{CredentialKind, SecretConfig, SecretContent};
+use unmanaged_reset::UnmanagedReset;
 
 /// The event type Cloud Guard emits when a problem is remediated.
 pub const EVENT_TYPE: &str = "com.oraclecloud.cloudguard.problemremediated";
@@ -45,6 +52,8 @@ pub struct Finding {
     pub resource_id: Option<String>,
     /// Secret OCID named in the problem's comments, if any.
     pub secret_from_comment: Option<String>,
+    /// The Cloud Guard problem (`data.resourceId` when it is an `ocid1.cloudguardproblem.` OCID).
+    pub problem_id: Option<String>,
 }
 
 /// True when `value` has the shape of an OCI Events payload (not a rotation input).
@@ -89,7 +98,8 @@ pub fn parse_event(value: &Value) -> Result<Finding, InputError> {
         .to_owned();
     let resource_id = details["resourceId"].as_str().or_else(|| value["data"]["resourceId"].as_str()).map(str::to_owned);
     let secret_from_comment = extra["comments"].as_str().and_then(|c| secret_in_comment(c, kind));
-    Ok(Finding { event_id, problem, kind, user_id, resource_id, secret_from_comment })
+    let problem_id = value["data"]["resourceId"].as_str().map(str::trim).filter(|p| unmanaged_reset::is_problem_id(p)).map(str::to_owned);
+    Ok(Finding { event_id, problem, kind, user_id, resource_id, secret_from_comment, problem_id })
 }
 
 /// The secret OCID named in a problem comment: `secret_ocid:<OCID>`, or the older per-kind keys.
@@ -120,16 +130,19 @@ pub fn retry_token(event_id: &str) -> String {
     format!("cg-{}", &hex[..40])
 }
 
-/// Handles a finding before `deadline`: find the secret, ask Vault to rotate it, notify.
+/// Handles a finding before `deadline`: find the secret, ask Vault to rotate it, notify. With
+/// `reset` on, an unmanaged `PASSWORD_TOO_OLD` finding may reset the password ([`unmanaged_reset`]).
 #[tracing::instrument(name = "cloud_guard", skip_all, fields(event_id = %finding.event_id, problem = %finding.problem, user_id = %finding.user_id))]
 pub async fn handle(
     client: &Client,
     notifier: Option<&Notifier>,
     compartment: Option<&str>,
+    reset: UnmanagedReset,
     finding: &Finding,
     deadline: Instant,
 ) -> SecretRotationOutput {
     let client = client.with_deadline(deadline);
+    let mut password_reset = false;
     let (code, secret_id, message, opc_request_id) = match find_secret(&client, compartment, finding).await {
         Ok(Some(secret_id)) => match client.rotate_secret(&secret_id, &retry_token(&finding.event_id)).await {
             Ok(request_id) => {
@@ -148,6 +161,22 @@ pub async fn handle(
                 (code, Some(secret_id), format!("RotateSecret failed: {e}"), e.opc_request_id.clone())
             }
         },
+        Ok(None) if reset == UnmanagedReset::On && finding.problem == unmanaged_reset::PROBLEM => {
+            let unmanaged = format!("no secret manages the {} of {}", finding.kind, finding.user_id);
+            match unmanaged_reset::attempt(&client, finding).await {
+                unmanaged_reset::Outcome::Reset { opc_request_id } => {
+                    password_reset = true;
+                    let message = format!(
+                        "{unmanaged}; the console password was reset (CreateOrResetUIPassword, the one-time password discarded): the user sets a new one with \"Forgot password\""
+                    );
+                    (200, None, message, opc_request_id)
+                }
+                unmanaged_reset::Outcome::NotReset { code, reason } => {
+                    tracing::warn!(%reason, "no secret manages the flagged password and it was not reset; nothing was changed");
+                    (code, None, format!("{unmanaged}; not reset: {reason}; nothing was changed"), None)
+                }
+            }
+        }
         Ok(None) => {
             tracing::warn!("no secret manages the flagged credential; nothing was changed");
             (404, None, format!("no secret manages the {} of {}; nothing was changed", finding.kind, finding.user_id), None)
@@ -163,8 +192,13 @@ pub async fn handle(
             step: None,
             opc_request_id: opc_request_id.as_deref(),
         };
-        let outcome = if code == 200 { "rotation requested".to_owned() } else { format!("not rotated ({message})") };
-        n.publish(&client, &notify::finding(&subject, &finding.problem, &outcome)).await;
+        let notice = if password_reset {
+            notify::unmanaged_password_reset(&subject, &finding.problem, finding.problem_id.as_deref().unwrap_or("-"))
+        } else {
+            let outcome = if code == 200 { "rotation requested".to_owned() } else { format!("not rotated ({message})") };
+            notify::finding(&subject, &finding.problem, &outcome)
+        };
+        n.publish(&client, &notice).await;
     }
     SecretRotationOutput::new(code, None, format!("{}: {message}", finding.problem))
 }

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use crate::binding::BindingMode;
+use crate::cloud_guard::unmanaged_reset::UnmanagedReset;
 use crate::engine::Rotator;
 use crate::oci::auth::{AuthError, Env, Principal};
 use crate::oci::{region, Client, Endpoints, RetryPolicy};
@@ -39,6 +40,10 @@ pub struct Settings {
     /// Whether IAM writes need the user to name the secret (`OCI_ROTATOR_USER_BINDING`; contract
     /// 4.1): on unless the value is exactly `off`.
     pub binding: BindingMode,
+    /// Whether a `PASSWORD_TOO_OLD` finding no secret manages resets the console password
+    /// (`OCI_ROTATOR_RESET_UNMANAGED_PASSWORDS`): on only for exactly `on`
+    /// (`crate::cloud_guard::unmanaged_reset`).
+    pub reset_unmanaged_passwords: UnmanagedReset,
 }
 
 impl Settings {
@@ -82,6 +87,15 @@ impl Settings {
                         .map(|r| format!("https://notification.{r}.{}", region::realm_domain(r, metadata.as_deref())))
                         .unwrap_or_default(),
                 },
+                // Only needed with OCI_ROTATOR_RESET_UNMANAGED_PASSWORDS=on; SDK template
+                // `https://cloudguard-cp-api.{region}.oci.{secondLevelDomain}`.
+                cloud_guard: match env.var("OCI_ROTATOR_CLOUD_GUARD_ENDPOINT") {
+                    Some(v) => v.trim_end_matches('/').to_owned(),
+                    None => region
+                        .as_deref()
+                        .map(|r| format!("https://cloudguard-cp-api.{r}.oci.{}", region::realm_domain(r, metadata.as_deref())))
+                        .unwrap_or_default(),
+                },
             },
             retry: RetryPolicy {
                 max_attempts: number("OCI_ROTATOR_MAX_ATTEMPTS", u64::from(defaults.max_attempts))?.clamp(1, 10) as u32,
@@ -92,6 +106,7 @@ impl Settings {
             notify_topic: env.var("OCI_ROTATOR_NOTIFY_TOPIC"),
             secrets_compartment: env.var("OCI_ROTATOR_SECRETS_COMPARTMENT"),
             binding: BindingMode::from_setting(env.var("OCI_ROTATOR_USER_BINDING").as_deref()),
+            reset_unmanaged_passwords: UnmanagedReset::from_setting(env.var("OCI_ROTATOR_RESET_UNMANAGED_PASSWORDS").as_deref()),
         })
     }
 }
@@ -111,7 +126,7 @@ fn build(env: &dyn Env, dry_run: bool) -> Result<(Rotator, Settings), ConfigErro
     let settings = Settings::from_env(env, &principal)?;
     let (endpoints, retry) = (settings.endpoints.clone(), settings.retry.clone());
     let client = if dry_run { Client::dry_run(principal, endpoints, retry) } else { Client::new(principal, endpoints, retry) };
-    let rotator = Rotator::new(client).with_binding(settings.binding);
+    let rotator = Rotator::new(client).with_binding(settings.binding).with_unmanaged_reset(settings.reset_unmanaged_passwords);
     let rotator = match &settings.notify_topic {
         Some(topic) if !dry_run => rotator.with_notifier(crate::notify::Notifier::new(topic.clone())),
         _ => rotator,

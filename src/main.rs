@@ -98,6 +98,9 @@ enum Command {
         /// The identity domain of the users, when not the Default domain (adds its unconfirmed statements).
         #[arg(long)]
         domain_name: Option<String>,
+        /// The function runs with OCI_ROTATOR_RESET_UNMANAGED_PASSWORDS=on (adds GetProblem and the password reset).
+        #[arg(long)]
+        reset_unmanaged_passwords: bool,
     },
     /// Run the embedded OCI simulator (Vault, Secrets, Identity) until killed.
     #[cfg(feature = "simulator")]
@@ -138,10 +141,25 @@ fn parse_step(s: &str) -> Result<Step, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // Pure text: no logging, no runtime.
-    if let Some(Command::Policies { function_id, secrets_compartment_id, function_compartment_id, user_ids, kinds, domain_name }) =
-        cli.command
+    if let Some(Command::Policies {
+        function_id,
+        secrets_compartment_id,
+        function_compartment_id,
+        user_ids,
+        kinds,
+        domain_name,
+        reset_unmanaged_passwords,
+    }) = cli.command
     {
-        let args = policies::PoliciesArgs { function_id, secrets_compartment_id, function_compartment_id, user_ids, kinds, domain_name };
+        let args = policies::PoliciesArgs {
+            function_id,
+            secrets_compartment_id,
+            function_compartment_id,
+            user_ids,
+            kinds,
+            domain_name,
+            reset_unmanaged_passwords,
+        };
         return match policies::run(&args) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {

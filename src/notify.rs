@@ -1,6 +1,7 @@
 //! Notifications of rotation outcomes to an ONS topic (`OCI_ROTATOR_NOTIFY_TOPIC`): a completed
 //! rotation, a step that failed with a code retries will not change (400, 404, 409), and what
-//! became of a Cloud Guard finding. Messages carry OCIDs, the kind, versions, the step and the
+//! became of a Cloud Guard finding (including the reset of an unmanaged console password).
+//! Messages carry OCIDs, the kind, versions, the step and the
 //! `opc-request-id`; never secret material. A failed publish is logged and never fails the step.
 
 use crate::oci::Client;
@@ -77,6 +78,21 @@ pub fn finding(s: &Subject<'_>, problem: &str, outcome: &str) -> Notice {
     Notice {
         title: format!("oci-rotator: Cloud Guard {problem}: {outcome}"),
         body: format!("Cloud Guard finding {problem}: {outcome}\n\n{}", s.lines()),
+    }
+}
+
+/// The notice for an unmanaged console password reset from a `PASSWORD_TOO_OLD` finding
+/// (`crate::cloud_guard::unmanaged_reset`): what happened, and what the user does now.
+pub fn unmanaged_password_reset(s: &Subject<'_>, problem: &str, problem_id: &str) -> Notice {
+    Notice {
+        title: format!("oci-rotator: Cloud Guard {problem}: console password reset for {}", s.user_id.unwrap_or("-")),
+        body: format!(
+            "Cloud Guard finding {problem} (problem {problem_id}): no secret manages this console password and the user opted in \
+             (freeform tag oci-rotator-console-password = unmanaged-reset), so the password was reset (CreateOrResetUIPassword). \
+             The one-time password IAM chose was discarded: nobody holds it.\n\
+             To sign in again, set a new password with \"Forgot password\" on the OCI Console sign-in page.\n\n{}",
+            s.lines()
+        ),
     }
 }
 

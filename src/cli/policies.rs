@@ -1,5 +1,6 @@
 //! `oci-rotator policies --function-id OCID --secrets-compartment-id OCID [--user-id OCID ...]
-//! [--kinds KIND,...] [--domain-name NAME] [--function-compartment-id OCID]`: prints the function's
+//! [--kinds KIND,...] [--domain-name NAME] [--function-compartment-id OCID]
+//! [--reset-unmanaged-passwords]`: prints the function's
 //! dynamic-group matching rule and the least-privilege IAM policy statements for exactly the kinds
 //! and users given, and the statements that let Vault invoke the function: the statements
 //! `docs/deploy.md` explains (sections 2 and 3), ready to paste.
@@ -31,6 +32,9 @@ pub struct PoliciesArgs {
     pub kinds: Vec<CredentialKind>,
     /// Identity domain of the users, when they are not Default-domain users.
     pub domain_name: Option<String>,
+    /// The function runs with `OCI_ROTATOR_RESET_UNMANAGED_PASSWORDS=on`: GetProblem, and the
+    /// console-password reset even when `CONSOLE_PASSWORD` is not among the kinds.
+    pub reset_unmanaged_passwords: bool,
 }
 
 /// Parses one `--kinds` value (`API_KEY`, case-insensitive).
@@ -124,7 +128,14 @@ pub fn render(args: &PoliciesArgs) -> Result<String, String> {
     for k in &kinds {
         permissions.extend_from_slice(kind_permissions(*k));
     }
-    line(format!("# IAM, at tenancy level (users live in the tenancy): the permissions of {kind_list}"));
+    if args.reset_unmanaged_passwords && !permissions.contains(&"USER_UIPASS_RESET") {
+        permissions.push("USER_UIPASS_RESET");
+    }
+    let reset_note = if args.reset_unmanaged_passwords { " and the unmanaged password reset" } else { "" };
+    line(format!("# IAM, at tenancy level (users live in the tenancy): the permissions of {kind_list}{reset_note}"));
+    if args.reset_unmanaged_passwords && !users.is_empty() {
+        line("# The unmanaged password reset reaches only the users named here: add the opted-in users with --user-id".to_owned());
+    }
     let condition = if users.is_empty() {
         line("# No --user-id: this statement reaches every user of the tenancy; name the users (--user-id) to limit it to them".to_owned());
         String::new()
@@ -164,6 +175,13 @@ pub fn render(args: &PoliciesArgs) -> Result<String, String> {
         line(String::new());
     }
 
+    if args.reset_unmanaged_passwords {
+        line("# Cloud Guard (OCI_ROTATOR_RESET_UNMANAGED_PASSWORDS=on): GetProblem confirms a PASSWORD_TOO_OLD problem before".to_owned());
+        line("# the reset (docs/cloud-guard.md); problems of users are in the tenancy's root compartment".to_owned());
+        line(format!("Allow dynamic-group {dg} to read cloud-guard-problems in tenancy"));
+        line(String::new());
+    }
+
     line("# Vault invokes the function: UNCONFIRMED, Oracle does not document it (docs/deploy.md, section 3)".to_owned());
     line(format!(
         "# Dynamic group of the secrets: create it as {SECRETS_DYNAMIC_GROUP}, with this matching rule (or one resource.id per secret)"
@@ -188,6 +206,13 @@ pub fn render(args: &PoliciesArgs) -> Result<String, String> {
     line(
         "#    Without it the first IAM write answers 400 and writes nothing (docs/deploy.md, \"Bind the user to the secret\").".to_owned(),
     );
+    if args.reset_unmanaged_passwords {
+        line(format!(
+            "#    Unmanaged password reset: a user opts in with the tag {} = {} (exactly; no secret)",
+            tag_key(CredentialKind::ConsolePassword),
+            crate::binding::UNMANAGED_RESET
+        ));
+    }
     let mut text = out.join("\n");
     text.push('\n');
     Ok(text)
@@ -245,6 +270,22 @@ mod tests {
         // When rendered / Then refused
         assert!(render(&bad_user).is_err_and(|e| e.contains("--user-id")));
         assert!(render(&bad_domain).is_err_and(|e| e.contains("--domain-name")));
+    }
+
+    #[test]
+    fn the_unmanaged_reset_adds_get_problem_and_the_password_reset_only_when_asked() {
+        // Given API keys only, without and with --reset-unmanaged-passwords
+        let mut plain = args();
+        plain.kinds = vec![CredentialKind::ApiKey];
+        let mut reset = plain.clone();
+        reset.reset_unmanaged_passwords = true;
+        // When rendered
+        let (plain, reset) = (render(&plain).unwrap_or_default(), render(&reset).unwrap_or_default());
+        // Then only the second reads Cloud Guard problems, may reset passwords and names the tag value
+        assert!(!plain.contains("cloud-guard-problems") && !plain.contains("USER_UIPASS_RESET"));
+        assert!(reset.contains("Allow dynamic-group oci-rotator-fn to read cloud-guard-problems in tenancy\n"), "{reset}");
+        assert!(reset.contains("USER_APIKEY_REMOVE, USER_UIPASS_RESET}"), "{reset}");
+        assert!(reset.contains("oci-rotator-console-password = unmanaged-reset"), "{reset}");
     }
 
     #[test]

@@ -38,6 +38,10 @@ pub struct Endpoints {
     pub notification: String,
     /// Replaces the URL of every identity domain (`OCI_ROTATOR_IDENTITY_DOMAIN_ENDPOINT`).
     pub identity_domain: Option<String>,
+    /// Cloud Guard control plane (`20200131`), e.g.
+    /// `https://cloudguard-cp-api.us-ashburn-1.oci.oraclecloud.com`: GetProblem, for the unmanaged
+    /// console-password reset only.
+    pub cloud_guard: String,
 }
 
 /// How failed calls are retried.
@@ -80,6 +84,8 @@ pub enum Service {
     IdentityHome,
     /// Notifications (`20181201`).
     Notification,
+    /// Cloud Guard (`20200131`).
+    CloudGuard,
 }
 
 /// One OCI operation, ready to sign and send.
@@ -300,6 +306,7 @@ impl Client {
             Service::Secrets => e.secrets.clone(),
             Service::Identity => e.identity.clone(),
             Service::Notification => e.notification.clone(),
+            Service::CloudGuard => e.cloud_guard.clone(),
             Service::IdentityHome => match &e.identity_home {
                 Some(home) => home.clone(),
                 None => self.inner.home_identity.get_or_try_init(|| self.find_home_identity()).await?.clone(),

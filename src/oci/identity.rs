@@ -304,6 +304,24 @@ impl Client {
         Ok(wire.password)
     }
 
+    /// CreateOrResetUIPassword whose one-time password nobody keeps (the unmanaged reset of a
+    /// Cloud Guard finding): the response body is never parsed and is wiped when dropped, so the
+    /// password is never a string. `retry_token` is the caller's (derived from the event, so a
+    /// replayed event within IAM's retry-token window does not reset twice). Returns the
+    /// `opc-request-id`.
+    pub async fn reset_ui_password_discarding(&self, user: &BoundUser, retry_token: &str) -> Result<Option<String>, Error> {
+        let mut req = Request::new(
+            "CreateOrResetUIPassword",
+            Service::IdentityHome,
+            Method::POST,
+            format!("{}/uiPassword", user_path(user.user_id())),
+        );
+        req.body = Some(zeroize::Zeroizing::new(Vec::new()));
+        req.retry_token = Some(retry_token.to_owned());
+        let resp = self.send(req).await?;
+        Ok(resp.opc_request_id.clone())
+    }
+
     /// GetUserUIPasswordInformation. `Ok(None)` when the user has no console password.
     pub async fn get_ui_password_information(&self, user_id: &str) -> Result<Option<String>, Error> {
         let req =

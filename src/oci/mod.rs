@@ -5,9 +5,11 @@
 //! - [`auth`]: resource principal or config-file API key.
 //! - [`client`]: send, retry, deadline, errors; [`region`]: regions and realms.
 //! - [`vault`], [`secrets`], [`identity`], [`notification`]: one typed method per OCI operation.
+//! - [`cloud_guard`]: GetProblem (the unmanaged console-password reset confirms the problem).
 //! - [`identity_domains`]: where identity domains are, and their REST API (users, credentials).
 pub mod auth;
 pub mod client;
+pub mod cloud_guard;
 pub mod error;
 pub mod identity;
 pub mod identity_domains;

@@ -127,8 +127,9 @@ async fn call(State(state): State<AppState>, headers: HeaderMap, body: Result<By
             }
         };
         let compartment = state.secrets_compartment.as_deref();
-        let run =
-            cloud_guard::handle(state.rotator.client(), state.rotator.notifier(), compartment, &finding, deadline).instrument(span.clone());
+        let reset = state.rotator.unmanaged_reset();
+        let run = cloud_guard::handle(state.rotator.client(), state.rotator.notifier(), compartment, reset, &finding, deadline)
+            .instrument(span.clone());
         return match tokio::time::timeout_at(deadline.checked_sub(ANSWER_MARGIN).unwrap_or(deadline), run).await {
             Ok(output) => answer(output),
             Err(_) => answer(SecretRotationOutput::new(

@@ -1,6 +1,7 @@
 //! An embedded OCI simulator: Vault (`20180608`), Secrets (`20190301`), Identity (`20160918`),
 //! identity domains' REST API (SCIM, at `<domain url>/admin/v1/`, each domain served on a loopback
-//! port of its own so that its URL, like OCI's, has no path) and Notifications (`20181201`) on the real paths with the real JSON, so the function, the demo, the tests and the
+//! port of its own so that its URL, like OCI's, has no path), Notifications (`20181201`) and Cloud
+//! Guard's GetProblem (`20200131`, problems registered with [`Simulator::add_problem`]) on the real paths with the real JSON, so the function, the demo, the tests and the
 //! official OCI SDKs can run rotations with no cloud account.
 //!
 //! Faithful where the rotation depends on it: version stages (CURRENT, PENDING, PREVIOUS, LATEST,
@@ -16,7 +17,7 @@
 //! Layout: [`Simulator`] (this file, and `domain_api` for identity domains) is the API. The model
 //! and its rules: `state`, `iam`, `domains`, `vault_model`, `update`, `autogen`. The wire: `http`
 //! (the request pipeline), `auth` and `rpst` (principals), `routes` and `domain_routes` (the
-//! routing tables), `vault`, `secrets`, `identity`, `domain_ops` and `notifications` (the
+//! routing tables), `vault`, `secrets`, `identity`, `domain_ops`, `notifications` and `cloud_guard` (the
 //! operations; `create` and `update` parse CreateSecretDetails and UpdateSecretDetails), `scim` (SCIM wire helpers), `retry` (retry-token memory), `response` (answers and
 //! errors), `clock` (simulated time), `rotation` (Vault's rotation loop: RotateSecret and schedules
 //! run the four steps against registered functions). Also `faults` (fault queue and journal), `admin` (the `/_sim/` surface), `seed` (the
@@ -26,6 +27,7 @@ mod admin;
 mod auth;
 mod autogen;
 mod clock;
+mod cloud_guard;
 mod create;
 mod domain_api;
 mod domain_ops;
@@ -339,6 +341,7 @@ impl Simulator {
             ("OCI_ROTATOR_VAULT_ENDPOINT", endpoint.to_owned()),
             ("OCI_ROTATOR_SECRETS_ENDPOINT", endpoint.to_owned()),
             ("OCI_ROTATOR_IDENTITY_ENDPOINT", endpoint.to_owned()),
+            ("OCI_ROTATOR_CLOUD_GUARD_ENDPOINT", endpoint.to_owned()),
             ("OCI_ROTATOR_RETRY_BASE_MS", "50".to_owned()),
         ]
         .into_iter()
@@ -496,6 +499,23 @@ impl Simulator {
     /// The user's current console password, if any.
     pub fn ui_password(&self, user_id: &str) -> Option<String> {
         self.state().iam.users.get(user_id).and_then(|u| u.ui_password.as_ref().map(|p| p.password.clone()))
+    }
+
+    /// Registers a Cloud Guard problem named `problem_name` (the detector rule, e.g.
+    /// `PASSWORD_TOO_OLD`) about `user_id`, OPEN, as GetProblem answers it (`resourceId` and
+    /// `additionalDetails["User OCID"]` name the user); returns its OCID.
+    pub fn add_problem(&self, problem_name: &str, user_id: &str) -> String {
+        let id = ids::ocid("ocid1.cloudguardproblem.oc1.iad.amaaaaaa");
+        let mut st = self.state();
+        let now = ids::now_rfc3339();
+        let problem = json!({
+            "id": id, "compartmentId": st.tenancy_id, "detectorRuleId": problem_name, "riskLevel": "MEDIUM",
+            "resourceId": user_id, "resourceName": user_id, "resourceType": "User", "labels": ["CIS_OCI_V1.1_IAM"],
+            "timeFirstDetected": now, "timeLastDetected": now, "lifecycleState": "ACTIVE", "lifecycleDetail": "OPEN",
+            "detectorId": "IAAS_CONFIGURATION_DETECTOR", "additionalDetails": {"User OCID": user_id}
+        });
+        st.problems.insert(id.clone(), problem);
+        id
     }
 
     /// Messages published to notification topics: (topic, title, body).

@@ -1,5 +1,5 @@
 //! Everything one simulated tenancy holds: its identity domains, its IAM, its vault, the answers remembered for
-//! `opc-retry-token` replays, messages published to notification topics, and the key that signs
+//! `opc-retry-token` replays, messages published to notification topics, Cloud Guard problems, and the key that signs
 //! the resource-principal tokens it issues.
 
 use std::collections::HashMap;
@@ -33,6 +33,8 @@ pub(crate) struct State {
     /// (path, retry token) -> remembered answer.
     pub retry_tokens: HashMap<(String, String), Remembered>,
     pub published: Vec<Published>,
+    /// Cloud Guard problem OCID -> the problem (GetProblem's JSON).
+    pub problems: HashMap<String, serde_json::Value>,
     /// Secret OCID -> the outcome of the last rotation the simulated Vault ran for it.
     pub rotations: HashMap<String, super::views::RotationRecord>,
     /// HS256 key of the RPSTs this simulator issues.
@@ -51,6 +53,7 @@ impl State {
             vault: Vault::new(),
             retry_tokens: HashMap::new(),
             published: Vec::new(),
+            problems: HashMap::new(),
             rotations: HashMap::new(),
             rpst_key: rand::random(),
         }

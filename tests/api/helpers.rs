@@ -223,6 +223,7 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
         ("OCI_ROTATOR_RETRY_BASE_MS", "5".to_owned()),
         ("OCI_ROTATOR_TIMEOUT_SECS", "20".to_owned()),
         ("OCI_ROTATOR_NOTIFICATION_ENDPOINT", oci.uri()),
+        ("OCI_ROTATOR_CLOUD_GUARD_ENDPOINT", oci.uri()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))

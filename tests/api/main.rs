@@ -37,5 +37,7 @@ mod policies;
 mod sim_helpers;
 /// The sample inputs under steps/.
 mod steps;
+/// The opt-in reset of a console password no secret manages (PASSWORD_TOO_OLD).
+mod unmanaged_password_reset;
 /// Full rotations, replays, DELETE_ON_PROMOTE, concurrency and dry runs against the simulator.
 mod with_simulator;

@@ -48,6 +48,7 @@ fn two_users_api_key_and_auth_token() -> PoliciesArgs {
         user_ids: vec![USER_1.to_owned(), USER_2.to_owned()],
         kinds: vec![CredentialKind::AuthToken, CredentialKind::ApiKey],
         domain_name: None,
+        reset_unmanaged_passwords: false,
     }
 }
 
