@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use crate::secret::{CredentialKind, PreviousCredential};
-use crate::sim::Simulator;
+use crate::sim::{Simulator, VersionView};
 
 /// The credentials IAM holds for the user, of the secret's kind, as ids (fingerprints for keys).
 pub fn iam_credentials(sim: &Simulator, kind: CredentialKind, user_id: &str) -> BTreeSet<String> {
@@ -32,6 +32,29 @@ pub fn limit(kind: CredentialKind) -> usize {
 /// The credential id a version's content holds, by kind.
 pub fn credential_of(kind: CredentialKind, content: &serde_json::Value) -> Option<String> {
     crate::secret::SecretContent::parse(content.to_string().as_bytes()).ok()?.credential_id(kind)
+}
+
+/// The credential id a version holds: [`credential_of`] its content, else, for a database
+/// password Vault generated (raw passphrase, or JSON without `dbCredentialId`), the id of the
+/// credential IAM lists with the description `oci-rotator <secretId> v<versionNumber>`.
+pub fn version_credential(sim: &Simulator, secret_id: &str, kind: CredentialKind, user_id: &str, v: &VersionView) -> Option<String> {
+    credential_of(kind, &v.content).or_else(|| {
+        let description = format!("oci-rotator {secret_id} v{}", v.version_number);
+        (kind == CredentialKind::DbCredential)
+            .then(|| sim.credentials(user_id, kind).into_iter().find(|c| c.description == description).map(|c| c.id))
+            .flatten()
+    })
+}
+
+/// The secret value a version holds for IAM (`password`, `clientSecret`); a database password
+/// Vault generated without a template is the whole content.
+fn held_secret(kind: CredentialKind, v: &VersionView) -> Option<String> {
+    let field = if kind == CredentialKind::OAuth2ClientCredential { "clientSecret" } else { "password" };
+    match v.content.as_object() {
+        Some(fields) => fields.get(field).and_then(serde_json::Value::as_str).map(str::to_owned),
+        None if kind == CredentialKind::DbCredential && !v.text.is_empty() => Some(v.text.clone()),
+        None => None,
+    }
 }
 
 /// Checks the steady state after a completed rotation. `unmanaged` are the user's credentials the
@@ -71,9 +94,10 @@ pub fn after_rotation(
         problems.push(format!("IAM holds {} credentials, over the limit of {}", iam.len(), limit(kind)));
     }
     if kind != CredentialKind::ConsolePassword {
-        let mut allowed: BTreeSet<String> = current.iter().filter_map(|v| credential_of(kind, &v.content)).collect();
+        let of = |v: &&VersionView| version_credential(sim, secret_id, kind, user_id, v);
+        let mut allowed: BTreeSet<String> = current.iter().filter_map(of).collect();
         if previous == PreviousCredential::KeepUntilNextRotation {
-            allowed.extend(with("PREVIOUS").iter().filter_map(|v| credential_of(kind, &v.content)));
+            allowed.extend(with("PREVIOUS").iter().filter_map(of));
         }
         for id in iam.difference(unmanaged) {
             if !allowed.contains(id) {
@@ -103,12 +127,11 @@ pub fn current_is_live(sim: &Simulator, secret_id: &str, kind: CredentialKind, u
         CredentialKind::ConsolePassword => sim.ui_password(user_id).is_some(),
         // Live, and holding the value IAM accepts (the secret field of the content).
         CredentialKind::SmtpCredential | CredentialKind::OAuth2ClientCredential | CredentialKind::DbCredential => {
-            let secret_field = if kind == CredentialKind::OAuth2ClientCredential { "clientSecret" } else { "password" };
-            let held = current.content[secret_field].as_str();
-            credential_of(kind, &current.content).is_some_and(|id| {
+            let held = held_secret(kind, current);
+            version_credential(sim, secret_id, kind, user_id, current).is_some_and(|id| {
                 sim.credentials(user_id, kind).iter().any(|c| c.id == id && c.state == "ACTIVE")
                     && held.is_some()
-                    && sim.credential_secret(user_id, kind, &id).as_deref() == held
+                    && sim.credential_secret(user_id, kind, &id) == held
             }) && (kind != CredentialKind::SmtpCredential
                 || credential_of(kind, &current.content)
                     .and_then(|id| sim.credentials(user_id, kind).into_iter().find(|c| c.id == id))

@@ -28,6 +28,7 @@ pub mod auth_token;
 pub mod console_password;
 pub mod customer_secret_key;
 pub mod db_credential;
+mod db_password_autogen;
 mod iam_secret;
 pub mod oauth2_client_credential;
 pub mod smtp_credential;
@@ -110,6 +111,17 @@ pub trait TargetAdapter: Sync {
     /// The credential id held by `content`.
     fn credential_id(&self, t: &Target<'_>, content: &SecretContent) -> Result<String, Error>;
 
+    /// Understands the decoded content of version `number`: the content and the credential it
+    /// holds. Default: a JSON object ([`SecretContent::parse`]) naming its credential
+    /// ([`TargetAdapter::credential_id`]). Database passwords that Vault generates override it
+    /// (raw passphrases, credentials named by their description: `db_password_autogen.rs`).
+    fn understand_content(&self, t: &Target<'_>, number: u64, bytes: &[u8]) -> Result<(SecretContent, String), Error> {
+        let _ = number;
+        let content = SecretContent::parse(bytes).map_err(Error::InvalidContent)?;
+        let credential_id = self.credential_id(t, &content)?;
+        Ok((content, credential_id))
+    }
+
     /// True when IAM accepts the credential of `version` now.
     fn is_live(&self, t: &Target<'_>, version: &Version) -> impl Future<Output = Result<bool, Error>> + Send;
 
@@ -135,8 +147,7 @@ pub async fn read_version<A: TargetAdapter>(adapter: &A, t: &Target<'_>, which: 
 /// Understands a bundle already read: its content and the credential it holds.
 pub fn understand<A: TargetAdapter>(adapter: &A, t: &Target<'_>, bundle: &SecretBundle) -> Result<Version, Error> {
     let n = bundle.version_number;
-    let content = SecretContent::parse(&bundle.content).map_err(|why| Error::InvalidContent(format!("version {n}: {why}")))?;
-    let credential_id = adapter.credential_id(t, &content).map_err(|e| match e {
+    let (content, credential_id) = adapter.understand_content(t, n, &bundle.content).map_err(|e| match e {
         Error::InvalidContent(why) => Error::InvalidContent(format!("version {n}: {why}")),
         other => other,
     })?;

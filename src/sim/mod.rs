@@ -371,6 +371,28 @@ impl Simulator {
         id
     }
 
+    /// Creates a secret (ACTIVE) whose version 1 Vault generates itself from `auto_generation`
+    /// (auto-generation enabled), as CreateSecret without content does; returns its OCID.
+    pub fn create_generated_secret(&self, name: &str, metadata: Value, auto_generation: AutoGen) -> Result<String, SimError> {
+        let content_b64 = auto_generation.generate()?;
+        let mut st = self.state();
+        let id = vault_model::new_secret_id();
+        let tenancy = st.tenancy_id.clone();
+        let mut secret = Secret::new(id.clone(), name, &tenancy, metadata, content_b64, Some(auto_generation), self.now());
+        if let Some(v) = secret.versions.first_mut() {
+            v.auto_generated = true;
+        }
+        st.vault.secrets.insert(id.clone(), secret);
+        Ok(id)
+    }
+
+    /// Creates an IAM database password for `user_id` with `description` and `password` (IAM's
+    /// rules and limit apply), as an administrator would; returns its OCID.
+    pub fn create_db_credential(&self, user_id: &str, description: &str, password: &str) -> Result<String, SimError> {
+        let new = iam::NewCred { description: Some(description), name: None, scopes: None, password: Some(password) };
+        self.state().iam.add_cred_with(user_id, iam::CredKind::DbCredential, description, new).map(|(id, _)| id)
+    }
+
     /// Replaces a secret's metadata (no new version, no UPDATING window).
     pub fn set_metadata(&self, secret_id: &str, metadata: Value) {
         if let Some(s) = self.state().vault.secrets.get_mut(secret_id) {
@@ -427,10 +449,14 @@ impl Simulator {
         let Some(s) = st.vault.secrets.get(secret_id) else { return Vec::new() };
         s.versions
             .iter()
-            .map(|v| VersionView {
-                version_number: v.number,
-                stages: v.stages.clone(),
-                content: B64.decode(&v.content_b64).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or(Value::Null),
+            .map(|v| {
+                let bytes = B64.decode(&v.content_b64).unwrap_or_default();
+                VersionView {
+                    version_number: v.number,
+                    stages: v.stages.clone(),
+                    content: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+                    text: String::from_utf8_lossy(&bytes).into_owned(),
+                }
             })
             .collect()
     }

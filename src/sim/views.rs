@@ -15,6 +15,9 @@ pub struct VersionView {
     pub stages: Vec<String>,
     /// The decoded content, as JSON (`Null` when it is not JSON).
     pub content: Value,
+    /// The decoded content as text (UTF-8, lossy): what a version holds that is not JSON, such
+    /// as a passphrase Vault generated without a template.
+    pub text: String,
 }
 
 /// An API key.

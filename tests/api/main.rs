@@ -15,6 +15,8 @@ mod binding;
 mod call_count;
 /// Cloud Guard findings and ONS notifications.
 mod cloud_guard;
+/// DB_CREDENTIAL secrets whose passwords Vault generates (PASSPHRASE auto-generation).
+mod db_password_autogen;
 /// Fn-Deadline and a slow OCI.
 mod deadlines;
 /// `oci-rotator enroll` against the simulator.

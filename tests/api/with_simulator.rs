@@ -185,7 +185,7 @@ async fn an_api_key_secret_with_vault_auto_generation_rotates_without_the_functi
         "autogen",
         serde_json::json!({"credentialType": "API_KEY", "userId": user}),
         &serde_json::json!({"privateKey": key.private_pem.as_str(), "publicKey": key.public_pem}),
-        Some(oci_rotator::sim::AutoGen { generation_template: "RSA_2048".to_owned(), secret_template: Some(template.to_owned()) }),
+        Some(oci_rotator::sim::AutoGen::ssh_key("RSA_2048", Some(template))),
     );
     rig.sim.bind_user(&user, CredentialKind::ApiKey, &secret).unwrap();
     // When

@@ -120,7 +120,7 @@ async fn update_secret_refuses_what_oci_refuses() {
 async fn auto_generation_fills_the_template_with_a_new_key_pair() {
     let (sim, c) = setup(instant()).await;
     let template = r#"{"privateKey":"%GENERATED_PRIVATE_KEY%","publicKey":"%GENERATED_PUBLIC_KEY%","region":"us-ashburn-1"}"#;
-    let gen = AutoGen { generation_template: "RSA_2048".to_owned(), secret_template: Some(template.to_owned()) };
+    let gen = AutoGen::ssh_key("RSA_2048", Some(template));
     let id = sim.create_secret("auto", json!({}), &json!({"v": 1}), Some(gen));
     let path = format!("/20180608/secrets/{id}");
     let s = c.get(&path).await;
