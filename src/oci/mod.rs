@@ -5,12 +5,14 @@
 //! - [`auth`]: resource principal or config-file API key.
 //! - [`client`]: send, retry, deadline, errors; [`region`]: regions and realms.
 //! - [`vault`], [`secrets`], [`identity`], [`notification`]: one typed method per OCI operation.
+//! - [`inventory`]: read-only listings with creation times, for the fleet view (`status`).
 //! - [`identity_domains`]: where identity domains are, and their REST API (users, credentials).
 pub mod auth;
 pub mod client;
 pub mod error;
 pub mod identity;
 pub mod identity_domains;
+pub mod inventory;
 pub mod notification;
 pub mod region;
 pub mod secrets;

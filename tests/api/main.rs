@@ -35,6 +35,8 @@ mod logs;
 mod policies;
 /// Harness for the simulator-backed tests.
 mod sim_helpers;
+/// `oci-rotator status`: the fleet view.
+mod status;
 /// The sample inputs under steps/.
 mod steps;
 /// Full rotations, replays, DELETE_ON_PROMOTE, concurrency and dry runs against the simulator.
