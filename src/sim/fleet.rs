@@ -182,3 +182,50 @@ impl Simulator {
         Ok(())
     }
 }
+
+/// `/_sim/` routes of this file, for tests that run the simulator out of process:
+/// `POST /_sim/fleet` (`{"count", "compartmentId"?, "kinds"?: ["API_KEY", ...]}`: answers the
+/// members `[{"secretId", "userId", "credentialType", "credentialId"}]`), `POST /_sim/compartments`
+/// (`{"parentId", "name"}`: answers `{"id"}`), `POST /_sim/backdate` (`{"userId", "credentialId",
+/// "days"}`, or `{"secretId", "days"}`) and `POST /_sim/fail-rotation` (`{"secretId"}`).
+pub(crate) fn admin(sim: &Simulator, path: &str, body: &[u8]) -> Option<Result<Value, SimError>> {
+    let v: Value = match serde_json::from_slice(body) {
+        Ok(v) => v,
+        Err(_) => return Some(Err(super::error::err(400, "CannotParseRequest", "The body is not JSON"))),
+    };
+    let text = |name: &str| v[name].as_str().map(str::to_owned);
+    let required = |name: &str| text(name).ok_or_else(|| super::error::invalid(format!("{name} is required")));
+    let days = || v["days"].as_u64().map(|d| Duration::from_secs(d * 86400)).ok_or_else(|| super::error::invalid("days is required"));
+    Some(match path {
+        "fleet" => (|| {
+            let count =
+                v["count"].as_u64().filter(|n| *n <= 100_000).ok_or_else(|| super::error::invalid("count (at most 100000) is required"))?;
+            let compartment = text("compartmentId").unwrap_or_else(|| sim.compartment_id());
+            let kinds: Vec<CredentialKind> = v["kinds"]
+                .as_array()
+                .map(|a| a.iter().filter_map(|k| k.as_str().and_then(CredentialKind::parse)).collect())
+                .unwrap_or_default();
+            let members = sim.seed_fleet(count as usize, &compartment, &kinds);
+            Ok(Value::Array(
+                members
+                    .into_iter()
+                    .map(|m| json!({"secretId": m.secret_id, "userId": m.user_id, "credentialType": m.kind.as_str(), "credentialId": m.credential_id}))
+                    .collect(),
+            ))
+        })(),
+        "compartments" => (|| Ok(json!({"id": sim.create_compartment(&required("parentId")?, &required("name")?)?})))(),
+        "backdate" => (|| {
+            match (text("userId"), text("credentialId"), text("secretId")) {
+                (Some(user), Some(credential), _) => sim.backdate_credential(&user, &credential, days()?)?,
+                (_, _, Some(secret)) => sim.backdate_secret(&secret, days()?)?,
+                _ => return Err(super::error::invalid("userId and credentialId, or secretId, are required")),
+            }
+            Ok(json!({"backdated": true}))
+        })(),
+        "fail-rotation" => (|| {
+            sim.fail_rotation(&required("secretId")?)?;
+            Ok(json!({"failed": true}))
+        })(),
+        _ => return None,
+    })
+}
