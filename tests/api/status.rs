@@ -299,3 +299,38 @@ async fn a_bad_compartment_id_is_refused_before_any_call() {
     assert!(err.contains("--compartment-id"), "{err}");
     assert_eq!(rig.sim.request_count(), before);
 }
+
+#[tokio::test]
+async fn the_simulators_admin_routes_seed_backdate_and_fail_out_of_process() {
+    // Given: a fleet made, aged and broken through `/_sim/`, as a test of another process would.
+    let rig = sim_rig(opts()).await;
+    let http = reqwest::Client::new();
+    let post = |path: &str, body: Value| {
+        let (http, url) = (http.clone(), format!("{}/_sim/{path}", rig.endpoint));
+        async move {
+            let resp = http.post(url).header("content-type", "application/json").body(body.to_string()).send().await.unwrap();
+            serde_json::from_slice::<Value>(&resp.bytes().await.unwrap()).unwrap()
+        }
+    };
+    let c = post("compartments", serde_json::json!({"parentId": rig.sim.tenancy_id(), "name": "fleet"})).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let members = post("fleet", serde_json::json!({"count": 6, "compartmentId": c, "kinds": ["API_KEY", "AUTH_TOKEN"]})).await;
+    let members = members.as_array().unwrap();
+    assert_eq!(members.len(), 6);
+    assert!(members.iter().all(|m| m["credentialType"] == "API_KEY" || m["credentialType"] == "AUTH_TOKEN"), "{members:?}");
+    let token = members.iter().find(|m| m["credentialType"] == "AUTH_TOKEN").unwrap();
+    let (extra, _) = rig.sim.create_auth_token(token["userId"].as_str().unwrap(), "by hand").unwrap();
+    post("backdate", serde_json::json!({"userId": token["userId"], "credentialId": extra, "days": 91})).await;
+    post("fail-rotation", serde_json::json!({"secretId": members[0]["secretId"]})).await;
+    // When
+    let r = report(&rig, &args(&c)).await;
+    // Then
+    assert_eq!(r.secrets.len(), 6);
+    assert_eq!(
+        r.secrets.iter().filter(|s| s.failed).map(|s| s.secret_id.as_str()).collect::<Vec<_>>(),
+        vec![members[0]["secretId"].as_str().unwrap()]
+    );
+    assert_eq!(r.unmanaged.iter().filter(|u| u.stale).map(|u| u.credential_id.as_str()).collect::<Vec<_>>(), vec![extra.as_str()]);
+}
