@@ -12,6 +12,7 @@
 //! - [`config`]: process settings from the environment.
 //! - [`driver`]: plays Vault (the four steps in order, with retries) for `rotate`, the demo and tests.
 //! - [`server`]: the axum router, served on the Fn socket or on TCP.
+//! - [`fleet`]: the fleet view behind `status`: managed secrets, their state, credentials no secret manages.
 //! - [`cloud_guard`]: Cloud Guard credential-age findings turned into Vault rotations.
 //! - [`notify`]: notices of outcomes to an ONS topic.
 //! - [`telemetry`]: logs (plain or JSON for OCI Logging), never secret material.
@@ -29,6 +30,7 @@ pub mod cloud_guard;
 pub mod config;
 pub mod driver;
 pub mod engine;
+pub mod fleet;
 pub mod keys;
 pub mod notify;
 pub mod oci;

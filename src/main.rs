@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use oci_rotator::cli::{adopt, enroll, policies, rotate};
+use oci_rotator::cli::{adopt, enroll, policies, rotate, status};
 #[cfg(feature = "simulator")]
 use oci_rotator::cli::{demo, simulate};
 use oci_rotator::oci::auth::ProcessEnv;
@@ -78,6 +78,8 @@ enum Command {
         #[arg(long)]
         secret_key_secret_id: Option<String>,
     },
+    /// The fleet view: managed secrets of a compartment, their state, and credentials no secret manages.
+    Status(status::StatusArgs),
     /// Print the dynamic group rule and least-privilege policy statements for the function.
     Policies {
         /// The function's OCID (ocid1.fnfunc....).
@@ -168,7 +170,8 @@ fn main() -> ExitCode {
             }
         };
     }
-    let quiet = cli.command.as_ref().is_some_and(Command::is_simulator);
+    // `status` prints a report: only errors are logged beside it.
+    let quiet = cli.command.as_ref().is_some_and(|c| c.is_simulator() || matches!(c, Command::Status(_)));
     let serving = matches!(cli.command, None | Some(Command::Serve { .. }));
     let json = std::env::var("OCI_ROTATOR_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"));
     telemetry::init(json, if quiet { "error" } else { "info" }, !serving);
@@ -190,6 +193,11 @@ fn main() -> ExitCode {
             .block_on(rotate::run(rotate::RotateArgs { secret_id, step, version_no, dry_run, attempts }))
             .and_then(|ok| ok.then_some(()).ok_or_else(|| "a step did not answer 200".to_owned())),
         Some(Command::Enroll(args)) => runtime.block_on(enroll::run(args)),
+        Some(Command::Status(args)) => match runtime.block_on(status::run(args)) {
+            // Not healthy is an answer, not an error: exit 1 with the report printed.
+            Ok(healthy) => return if healthy { ExitCode::SUCCESS } else { ExitCode::FAILURE },
+            Err(e) => Err(e),
+        },
         Some(Command::Adopt { secret_id, kind, user_id, credential_id, secret_key_secret_id }) => {
             runtime.block_on(adopt::run(adopt::AdoptArgs { secret_id, kind, user_id, credential_id, secret_key_secret_id }))
         }

@@ -4,6 +4,7 @@
 //! - [`enroll`]: create a user's first credential, the secret holding it, the binding and the
 //!   rotation configuration, in one idempotent command.
 //! - [`policies`]: print the dynamic group rule and least-privilege policy statements.
+//! - [`status`]: the fleet view: managed secrets, their state, credentials no secret manages.
 //! - [`adopt`]: turn an existing secret (the tutorial's raw forms too) into the contract's form.
 //! - [`demo`]: a full rotation of all seven credential kinds against the embedded simulator.
 //! - [`simulate`]: run the simulator alone, for the official SDK or manual tests.
@@ -18,3 +19,4 @@ pub mod policies;
 pub mod rotate;
 #[cfg(feature = "simulator")]
 pub mod simulate;
+pub mod status;

@@ -6,6 +6,7 @@
 //! - [`client`]: send, retry, deadline, errors; [`region`]: regions and realms.
 //! - [`vault`], [`secrets`], [`identity`], [`notification`]: one typed method per OCI operation.
 //! - [`cloud_guard`]: GetProblem (the unmanaged console-password reset confirms the problem).
+//! - [`inventory`]: read-only listings with creation times, for the fleet view (`status`).
 //! - [`identity_domains`]: where identity domains are, and their REST API (users, credentials).
 pub mod auth;
 pub mod client;
@@ -13,6 +14,7 @@ pub mod cloud_guard;
 pub mod error;
 pub mod identity;
 pub mod identity_domains;
+pub mod inventory;
 pub mod notification;
 pub mod region;
 pub mod secrets;

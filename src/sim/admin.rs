@@ -5,7 +5,8 @@
 //! never a secret value), `GET /_sim/clock` (`{"now"}`, simulated), `POST /_sim/clock`
 //! (`{"advanceSeconds": N}` moves the simulated clock forward, `{"speed": F}` makes it run F times
 //! faster; answers `{"now"}`) and `POST /_sim/functions` (`{"functionId", "url"}`: where a function
-//! answers, for the rotations the simulated Vault runs).
+//! answers, for the rotations the simulated Vault runs); and, for the fleet view, `POST /_sim/fleet`,
+//! `/_sim/compartments`, `/_sim/backdate` and `/_sim/fail-rotation` (see `fleet`).
 
 use axum::response::Response;
 use serde_json::{json, Value};
@@ -91,6 +92,11 @@ pub(crate) fn route(sim: &Simulator, method: &str, path: &str, body: &[u8]) -> R
         ("POST", "functions") => match register_function(sim, body) {
             Ok(()) => json_response(200, &json!({"registered": true})),
             Err(e) => error_response(&e),
+        },
+        ("POST", other) => match super::fleet::admin(sim, other, body) {
+            Some(Ok(v)) => json_response(200, &v),
+            Some(Err(e)) => error_response(&e),
+            None => error_response(&err(404, "NotFound", "Unknown simulator admin route")),
         },
         _ => error_response(&err(404, "NotFound", "Unknown simulator admin route")),
     }

@@ -16,7 +16,7 @@
 //!
 //! Layout: [`Simulator`] (this file, and `domain_api` for identity domains) is the API. The model
 //! and its rules: `state`, `iam`, `domains`, `vault_model`, `update`, `autogen`. The wire: `http`
-//! (the request pipeline), `auth` and `rpst` (principals), `routes` and `domain_routes` (the
+//! (the request pipeline), `auth` and `rpst` (principals), `compartments` (compartments and ListCompartments), `fleet` (many managed secrets at once, backdated credentials, failed rotations), `routes` and `domain_routes` (the
 //! routing tables), `vault`, `secrets`, `identity`, `domain_ops`, `notifications` and `cloud_guard` (the
 //! operations; `create` and `update` parse CreateSecretDetails and UpdateSecretDetails), `scim` (SCIM wire helpers), `retry` (retry-token memory), `response` (answers and
 //! errors), `clock` (simulated time), `rotation` (Vault's rotation loop: RotateSecret and schedules
@@ -28,6 +28,7 @@ mod auth;
 mod autogen;
 mod clock;
 mod cloud_guard;
+mod compartments;
 mod create;
 mod domain_api;
 mod domain_ops;
@@ -35,6 +36,7 @@ mod domain_routes;
 mod domains;
 mod error;
 mod faults;
+mod fleet;
 mod http;
 mod iam;
 mod identity;
@@ -71,6 +73,7 @@ use serde_json::{json, Value};
 pub use autogen::AutoGen;
 pub use error::SimError;
 pub use faults::{Fault, FaultKind, JournalEntry};
+pub use fleet::{FleetMember, CONSOLE_PASSWORD_ID, FLEET_FUNCTION_ID};
 pub use views::{AdminPrincipal, ApiKeyView, CredView, DomainView, ResourcePrincipalSession, RotationRecord, Seeded, VersionView};
 
 use crate::secret::CredentialKind;

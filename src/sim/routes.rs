@@ -11,7 +11,7 @@ use super::domain_routes::{self, DomainOp};
 use super::error::{err, SimError};
 use super::iam::CredKind;
 use super::response::Answer;
-use super::{cloud_guard, identity, notifications, secrets, vault, Simulator};
+use super::{cloud_guard, compartments, identity, notifications, secrets, vault, Simulator};
 
 /// One OCI operation, with its path parameters.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +41,7 @@ pub(crate) enum Route {
     ListDomains,
     GetDomain(String),
     GetProblem(String),
+    ListCompartments,
     /// An operation of the domain served under `idcs-<hex>`.
     Domain(String, DomainOp),
     Unknown,
@@ -105,6 +106,7 @@ impl Route {
             (_, ["20160918", "users", id, rest @ ..]) => user_route(method, id, rest),
             ("POST", ["20181201", "topics", topic, "messages"]) => Route::PublishMessage(own(topic)),
             ("GET", ["20160918", "domains"]) => Route::ListDomains,
+            ("GET", ["20160918", "compartments"]) => Route::ListCompartments,
             ("GET", ["20160918", "domains", id]) => Route::GetDomain(own(id)),
             ("GET", ["20200131", "problems", id]) => Route::GetProblem(own(id)),
             (_, [host, "admin", "v1", rest @ ..]) => match domain_hex(host) {
@@ -155,6 +157,7 @@ impl Route {
             Route::ListDomains => "ListDomains",
             Route::GetDomain(_) => "GetDomain",
             Route::GetProblem(_) => "GetProblem",
+            Route::ListCompartments => "ListCompartments",
             Route::Domain(_, op) => op.operation(),
             Route::Unknown => "Unknown",
         }
@@ -239,6 +242,7 @@ pub(crate) async fn execute(route: &Route, call: &Call<'_>) -> Result<Answer, Si
         Route::ListDomains => identity::list_domains(call),
         Route::GetDomain(id) => identity::get_domain(call, id),
         Route::GetProblem(id) => cloud_guard::get_problem(call, id),
+        Route::ListCompartments => compartments::list_compartments(call),
         Route::Domain(hex, op) => domain_routes::execute(call, hex, op),
         Route::Unknown => Err(err(404, "NotFound", format!("{} {} is not an operation of this simulator", call.method, call.path))),
     }

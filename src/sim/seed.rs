@@ -185,7 +185,7 @@ pub(crate) fn cred_kind(kind: CredentialKind) -> Option<CredKind> {
 
 /// Creates an SMTP credential, OAuth 2.0 client credential or database password labelled `marker`
 /// and returns the contract's content holding it (empty when the kind is none of those).
-fn created_content(st: &mut State, user: &str, kind: CredentialKind, marker: &str) -> Value {
+pub(crate) fn created_content(st: &mut State, user: &str, kind: CredentialKind, marker: &str) -> Value {
     let Some(ck) = cred_kind(kind) else { return json!({}) };
     let (id, secret) = st.iam.add_cred(user, ck, marker, marker).unwrap_or_default();
     let username = st.iam.user(user).ok().and_then(|u| u.creds(ck).iter().find(|c| c.id == id).and_then(|c| c.username.clone()));

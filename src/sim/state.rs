@@ -2,8 +2,9 @@
 //! `opc-retry-token` replays, messages published to notification topics, Cloud Guard problems, and the key that signs
 //! the resource-principal tokens it issues.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
+use super::compartments::Compartment;
 use super::domains::Domains;
 use super::iam::{CreatedResource, Iam};
 use super::ids;
@@ -30,6 +31,8 @@ pub(crate) struct State {
     pub domains: Domains,
     pub iam: Iam,
     pub vault: Vault,
+    /// Compartments under the tenancy (the root compartment is the tenancy itself): id -> compartment.
+    pub compartments: BTreeMap<String, Compartment>,
     /// (path, retry token) -> remembered answer.
     pub retry_tokens: HashMap<(String, String), Remembered>,
     pub published: Vec<Published>,
@@ -51,6 +54,7 @@ impl State {
             domains,
             iam,
             vault: Vault::new(),
+            compartments: BTreeMap::new(),
             retry_tokens: HashMap::new(),
             published: Vec::new(),
             problems: HashMap::new(),

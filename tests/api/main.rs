@@ -37,6 +37,8 @@ mod logs;
 mod policies;
 /// Harness for the simulator-backed tests.
 mod sim_helpers;
+/// `oci-rotator status`: the fleet view.
+mod status;
 /// The sample inputs under steps/.
 mod steps;
 /// The opt-in reset of a console password no secret manages (PASSWORD_TOO_OLD).

@@ -1,0 +1,336 @@
+//! `oci-rotator status` against the simulator: every managed secret listed once with its kind,
+//! user and state; a failed rotation; unmanaged credentials, stale only past `--older-than`;
+//! compartments and `--subtree`; the JSON document and the exit status of the real binary; and
+//! OCI calls per secret that do not grow with the fleet.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use oci_rotator::cli::status::{json, status, StatusArgs};
+use oci_rotator::fleet::Report;
+use oci_rotator::secret::CredentialKind;
+use oci_rotator::sim::{FleetMember, SimOptions, CONSOLE_PASSWORD_ID, FLEET_FUNCTION_ID};
+use serde_json::Value;
+
+use crate::sim_helpers::*;
+
+const DAY: Duration = Duration::from_secs(86400);
+
+fn opts() -> SimOptions {
+    SimOptions { updating_ms: 0, key_propagation_ms: 0, ..Default::default() }
+}
+
+fn args(compartment_id: &str) -> StatusArgs {
+    StatusArgs { compartment_id: compartment_id.to_owned(), subtree: false, older_than: 90 * DAY, json: true, concurrency: 8 }
+}
+
+async fn report(rig: &SimRig, a: &StatusArgs) -> Report {
+    status(rig.rotator.client(), a, &mut |_| {}).await.unwrap()
+}
+
+/// A compartment of its own, so the demo secrets the rig seeds are not in view.
+fn compartment(rig: &SimRig, name: &str) -> String {
+    rig.sim.create_compartment(&rig.sim.tenancy_id(), name).unwrap()
+}
+
+fn by_id(r: &Report) -> BTreeMap<&str, &oci_rotator::fleet::SecretStatus> {
+    r.secrets.iter().map(|s| (s.secret_id.as_str(), s)).collect()
+}
+
+#[tokio::test]
+async fn every_managed_secret_is_listed_once_with_its_kind_user_and_state() {
+    // Given: a fleet of every kind in a compartment of its own, beside a secret that is not managed.
+    let rig = sim_rig(opts()).await;
+    let c = compartment(&rig, "fleet");
+    let fleet = rig.sim.seed_fleet(12, &c, &[]);
+    let details = serde_json::json!({"compartmentId": c, "vaultId": rig.sim.vault_id(), "keyId": rig.sim.key_id(), "secretName": "plain",
+        "secretContent": {"contentType": "BASE64", "content": "bm90IGEgY3JlZGVudGlhbA=="}});
+    rig.rotator.client().create_secret(&details).await.unwrap();
+    // When
+    let r = report(&rig, &args(&c)).await;
+    // Then: each secret once, right kind, user, version, bound, function; nothing failed or unmanaged.
+    assert_eq!(r.secrets.len(), fleet.len(), "{:?}", r.secrets.iter().map(|s| &s.secret_id).collect::<Vec<_>>());
+    let listed = by_id(&r);
+    assert_eq!(listed.len(), fleet.len(), "a secret listed twice");
+    for m in &fleet {
+        let s = listed[m.secret_id.as_str()];
+        assert_eq!(s.credential_type, m.kind.as_str());
+        assert_eq!(s.user_id.as_deref(), Some(m.user_id.as_str()));
+        assert_eq!(s.current_version_number, Some(1));
+        assert_eq!(s.current_version_age_days, Some(0));
+        assert_eq!(s.rotation_status.as_deref(), Some("SCHEDULED"));
+        assert!(s.targets_function && s.function_id.as_deref() == Some(FLEET_FUNCTION_ID), "{s:?}");
+        assert_eq!(s.bound, Some(true), "{s:?}");
+        assert!(!s.failed, "{s:?}");
+        let expected_credential = (m.kind != CredentialKind::ConsolePassword).then(|| m.credential_id.clone());
+        assert_eq!(s.credential_id, expected_credential, "{s:?}");
+    }
+    assert!(r.unmanaged.is_empty(), "{:?}", r.unmanaged);
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert_eq!(r.other_secrets, 1, "the plain secret is counted, not listed");
+    assert!(r.healthy());
+    assert_eq!(json(&r)["summary"]["secrets"], fleet.len());
+}
+
+/// The fleet member of `kind`.
+fn member(fleet: &[FleetMember], kind: CredentialKind) -> &FleetMember {
+    fleet.iter().find(|m| m.kind == kind).unwrap()
+}
+
+#[tokio::test]
+async fn failed_rotations_unbound_users_and_stale_unmanaged_credentials_are_flagged() {
+    // Given: one secret per kind; a rotation that failed; an unbound user; an old API key and a
+    // newer auth token that no secret manages; and a CURRENT credential made long ago (managed).
+    let rig = sim_rig(opts()).await;
+    let c = compartment(&rig, "fleet");
+    let fleet = rig.sim.seed_fleet(4, &c, &CredentialKind::ALL);
+    let (api, token, csk, password) = (
+        member(&fleet, CredentialKind::ApiKey),
+        member(&fleet, CredentialKind::AuthToken),
+        member(&fleet, CredentialKind::CustomerSecretKey),
+        member(&fleet, CredentialKind::ConsolePassword),
+    );
+    rig.sim.fail_rotation(&csk.secret_id).unwrap();
+    rig.sim.set_user_tags(&password.user_id, BTreeMap::new()).unwrap();
+    let old_key = oci_rotator::keys::generate(2048).unwrap();
+    let old = rig.sim.upload_api_key(&api.user_id, &old_key.public_pem).unwrap();
+    rig.sim.backdate_credential(&api.user_id, &old, 200 * DAY).unwrap();
+    let (newer, _) = rig.sim.create_auth_token(&token.user_id, "made by hand").unwrap();
+    rig.sim.backdate_credential(&token.user_id, &newer, 30 * DAY).unwrap();
+    rig.sim.backdate_credential(&api.user_id, &api.credential_id, 200 * DAY).unwrap();
+    rig.sim.backdate_credential(&password.user_id, CONSOLE_PASSWORD_ID, 200 * DAY).unwrap();
+    rig.sim.backdate_secret(&api.secret_id, 120 * DAY).unwrap();
+    // When
+    let r = report(&rig, &args(&c)).await;
+    // Then: exactly the secret whose rotation failed is failed, with the PENDING version named.
+    let failed: Vec<&str> = r.secrets.iter().filter(|s| s.failed).map(|s| s.secret_id.as_str()).collect();
+    assert_eq!(failed, vec![csk.secret_id.as_str()], "{:?}", r.secrets);
+    let listed = by_id(&r);
+    assert!(listed[csk.secret_id.as_str()].problems.iter().any(|p| p.contains("version 2 is still PENDING")), "{:?}", r.secrets);
+    // And the unbound user is shown, the CURRENT version's age counted.
+    assert_eq!(listed[password.secret_id.as_str()].bound, Some(false));
+    assert_eq!(listed[api.secret_id.as_str()].current_version_age_days, Some(120));
+    // And both unmanaged credentials are listed with their age, only the old one stale.
+    let unmanaged: BTreeMap<&str, (i64, bool)> =
+        r.unmanaged.iter().map(|u| (u.credential_id.as_str(), (u.age_days.unwrap(), u.stale))).collect();
+    assert_eq!(unmanaged, BTreeMap::from([(old.as_str(), (200, true)), (newer.as_str(), (30, false))]), "{:?}", r.unmanaged);
+    assert_eq!(r.unmanaged.iter().find(|u| u.credential_id == old).unwrap().user_id, api.user_id);
+    assert!(!r.healthy());
+    // And with a longer threshold nothing is stale (the failed secret still makes it unhealthy).
+    let lenient = report(&rig, &StatusArgs { older_than: 365 * DAY, ..args(&c) }).await;
+    assert_eq!((lenient.stale(), lenient.failed()), (0, 1));
+}
+
+#[tokio::test]
+async fn a_managed_previous_credential_is_not_unmanaged_and_a_deleted_current_one_is_a_failure() {
+    // Given: an API-key secret rotated by the function (its PREVIOUS key kept in IAM), and an auth
+    // token secret whose CURRENT token was deleted outside the rotation.
+    let rig = sim_rig(opts()).await;
+    let c = compartment(&rig, "fleet");
+    let fleet = rig.sim.seed_fleet(2, &c, &[CredentialKind::ApiKey, CredentialKind::AuthToken]);
+    let (api, token) = (&fleet[0], &fleet[1]);
+    let driver = oci_rotator::driver::Driver { attempts_per_step: 2, retry_wait: Duration::from_millis(10) };
+    let answers = driver.rotate(&rig.transport(Duration::from_secs(30)), &api.secret_id, &mut |_| {}).await;
+    assert!(completed(&answers), "{answers:?}");
+    assert_eq!(rig.sim.api_keys(&api.user_id).len(), 2, "the PREVIOUS key is kept until the next rotation");
+    rig.rotator
+        .client()
+        .delete_credential(
+            oci_rotator::oci::identity::CredentialFamily::AuthToken,
+            &oci_rotator::binding::BoundUser::for_enrollment(&token.user_id),
+            &token.credential_id,
+        )
+        .await
+        .unwrap();
+    // When
+    let r = report(&rig, &args(&c)).await;
+    // Then
+    assert!(r.unmanaged.is_empty(), "the PREVIOUS key is managed: {:?}", r.unmanaged);
+    let listed = by_id(&r);
+    assert_eq!(listed[api.secret_id.as_str()].current_version_number, Some(2));
+    assert!(!listed[api.secret_id.as_str()].failed, "{:?}", listed[api.secret_id.as_str()]);
+    let t = listed[token.secret_id.as_str()];
+    assert!(t.failed && t.problems.iter().any(|p| p.contains("is not in IAM")), "{t:?}");
+}
+
+#[tokio::test]
+async fn subtree_includes_child_compartments_and_pages_through_them() {
+    // Given: secrets in a compartment, its child and grandchild, and 120 sibling compartments (more
+    // than one page of ListCompartments).
+    let rig = sim_rig(opts()).await;
+    let tenancy = rig.sim.tenancy_id();
+    let parent = compartment(&rig, "parent");
+    let child = rig.sim.create_compartment(&parent, "child").unwrap();
+    let grandchild = rig.sim.create_compartment(&child, "grandchild").unwrap();
+    for i in 0..120 {
+        rig.sim.create_compartment(&parent, &format!("empty-{i}")).unwrap();
+    }
+    let a = rig.sim.seed_fleet(2, &parent, &[]);
+    let b = rig.sim.seed_fleet(3, &child, &[]);
+    let g = rig.sim.seed_fleet(1, &grandchild, &[]);
+    // When / Then: the compartment alone, then with its subtree.
+    assert_eq!(report(&rig, &args(&parent)).await.secrets.len(), a.len());
+    let sub = report(&rig, &StatusArgs { subtree: true, ..args(&parent) }).await;
+    assert_eq!(sub.secrets.len(), a.len() + b.len() + g.len());
+    assert_eq!(sub.compartments.len(), 1 + 1 + 1 + 120);
+    // And from the tenancy (one ListCompartments over the whole tree), the seeded demo secrets too.
+    let all = report(&rig, &StatusArgs { subtree: true, ..args(&tenancy) }).await;
+    for m in a.iter().chain(&b).chain(&g) {
+        assert!(all.secrets.iter().any(|s| s.secret_id == m.secret_id), "{}", m.secret_id);
+    }
+    assert!(all.secrets.iter().any(|s| s.secret_id == rig.secret(CredentialKind::ApiKey)));
+    // The demo's identity-domain users are listed but not covered.
+    assert!(all.not_covered.iter().any(|n| n.domain_id == rig.seeded.domain_id), "{:?}", all.not_covered);
+}
+
+#[tokio::test]
+async fn calls_per_secret_stay_constant_as_the_fleet_grows() {
+    // Given: fleets of 20 and 200 in compartments of their own.
+    let rig = sim_rig(opts()).await;
+    let mut per_secret = Vec::new();
+    for n in [20, 200] {
+        let c = compartment(&rig, &format!("fleet-{n}"));
+        rig.sim.seed_fleet(n, &c, &[]);
+        // When
+        let before = rig.sim.request_count();
+        let r = report(&rig, &args(&c)).await;
+        // Then
+        assert_eq!(r.secrets.len(), n);
+        per_secret.push((rig.sim.request_count() - before) as f64 / n as f64);
+    }
+    // 2 (GetSecret, ListSecretVersions) + 1 CURRENT bundle (3 kinds in 4) + 5 per user, plus the
+    // ListSecrets pages: the same per secret at 20 and 200, within a tenth of a call.
+    assert!((per_secret[0] - per_secret[1]).abs() < 0.1, "{per_secret:?}");
+    assert!(per_secret[1] < 9.0, "{per_secret:?}");
+}
+
+/// The binary, run as an administrator against the simulator.
+async fn run_binary(rig: &SimRig, extra: &[&str]) -> (i32, String, String) {
+    let dir = std::env::temp_dir().join(format!("oci-rotator-status-{}", rand_suffix()));
+    let admin = rig.sim.create_admin();
+    let (config, key) = (dir.join("config"), dir.join("key.pem"));
+    admin.write_oci_config(&config, &key).unwrap();
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_oci-rotator"))
+        .arg("status")
+        .args(extra)
+        .env("OCI_CLI_CONFIG_FILE", &config)
+        .env("OCI_ROTATOR_VAULT_ENDPOINT", &rig.endpoint)
+        .env("OCI_ROTATOR_SECRETS_ENDPOINT", &rig.endpoint)
+        .env("OCI_ROTATOR_IDENTITY_ENDPOINT", &rig.endpoint)
+        .env("OCI_ROTATOR_RETRY_BASE_MS", "5")
+        .output()
+        .await
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+fn rand_suffix() -> String {
+    format!(
+        "{}-{:?}",
+        std::process::id(),
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos()
+    )
+}
+
+#[tokio::test]
+async fn the_binary_prints_one_json_document_and_exits_1_only_when_something_is_stale_or_failed() {
+    // Given: a healthy fleet.
+    let rig = sim_rig(opts()).await;
+    let c = compartment(&rig, "fleet");
+    let fleet = rig.sim.seed_fleet(8, &c, &[]);
+    // When
+    let (code, stdout, stderr) = run_binary(&rig, &["--compartment-id", &c, "--json"]).await;
+    // Then: exit 0 and the documented shape.
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(doc["healthy"], true);
+    assert_eq!(doc["compartmentId"], c);
+    assert_eq!(doc["olderThanDays"], 90);
+    assert_eq!(doc["summary"]["secrets"], fleet.len());
+    for field in ["compartments", "secrets", "unmanaged", "notCovered", "errors"] {
+        assert!(doc[field].is_array(), "{field}: {doc}");
+    }
+    let first = &doc["secrets"][0];
+    for field in [
+        "secretId",
+        "secretName",
+        "credentialType",
+        "userId",
+        "currentVersionNumber",
+        "currentVersionAgeDays",
+        "rotationStatus",
+        "lastRotationTime",
+        "nextRotationTime",
+        "targetsFunction",
+        "bound",
+        "failed",
+        "problems",
+    ] {
+        assert!(first.get(field).is_some(), "{field}: {first}");
+    }
+    // Given: an unmanaged API key 100 days old.
+    let api = member(&fleet, CredentialKind::ApiKey);
+    let key = oci_rotator::keys::generate(2048).unwrap();
+    let fp = rig.sim.upload_api_key(&api.user_id, &key.public_pem).unwrap();
+    rig.sim.backdate_credential(&api.user_id, &fp, 100 * DAY).unwrap();
+    // When / Then: exit 1, the key flagged stale; with --older-than 120d, exit 0.
+    let (code, stdout, _) = run_binary(&rig, &["--compartment-id", &c, "--json"]).await;
+    assert_eq!(code, 1, "{stdout}");
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    let stale: Vec<&Value> = doc["unmanaged"].as_array().unwrap().iter().filter(|u| u["stale"] == true).collect();
+    assert_eq!(stale.len(), 1, "{doc}");
+    assert_eq!((stale[0]["credentialId"].as_str(), stale[0]["userId"].as_str()), (Some(fp.as_str()), Some(api.user_id.as_str())));
+    assert_eq!(stale[0]["credentialType"], "API_KEY");
+    let (code, _, _) = run_binary(&rig, &["--compartment-id", &c, "--json", "--older-than", "120d"]).await;
+    assert_eq!(code, 0);
+    // And the table marks the stale key and says the fleet is not healthy.
+    let (code, table, _) = run_binary(&rig, &["--compartment-id", &c]).await;
+    assert_eq!(code, 1);
+    assert!(table.contains("STALE") && table.contains("NOT HEALTHY"), "{table}");
+    assert!(table.contains(&fleet[0].kind.as_str().to_owned()), "{table}");
+}
+
+#[tokio::test]
+async fn a_bad_compartment_id_is_refused_before_any_call() {
+    let rig = sim_rig(opts()).await;
+    let before = rig.sim.request_count();
+    let err = status(rig.rotator.client(), &args("not-an-ocid"), &mut |_| {}).await.unwrap_err();
+    assert!(err.contains("--compartment-id"), "{err}");
+    assert_eq!(rig.sim.request_count(), before);
+}
+
+#[tokio::test]
+async fn the_simulators_admin_routes_seed_backdate_and_fail_out_of_process() {
+    // Given: a fleet made, aged and broken through `/_sim/`, as a test of another process would.
+    let rig = sim_rig(opts()).await;
+    let http = reqwest::Client::new();
+    let post = |path: &str, body: Value| {
+        let (http, url) = (http.clone(), format!("{}/_sim/{path}", rig.endpoint));
+        async move {
+            let resp = http.post(url).header("content-type", "application/json").body(body.to_string()).send().await.unwrap();
+            serde_json::from_slice::<Value>(&resp.bytes().await.unwrap()).unwrap()
+        }
+    };
+    let c = post("compartments", serde_json::json!({"parentId": rig.sim.tenancy_id(), "name": "fleet"})).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let members = post("fleet", serde_json::json!({"count": 6, "compartmentId": c, "kinds": ["API_KEY", "AUTH_TOKEN"]})).await;
+    let members = members.as_array().unwrap();
+    assert_eq!(members.len(), 6);
+    assert!(members.iter().all(|m| m["credentialType"] == "API_KEY" || m["credentialType"] == "AUTH_TOKEN"), "{members:?}");
+    let token = members.iter().find(|m| m["credentialType"] == "AUTH_TOKEN").unwrap();
+    let (extra, _) = rig.sim.create_auth_token(token["userId"].as_str().unwrap(), "by hand").unwrap();
+    post("backdate", serde_json::json!({"userId": token["userId"], "credentialId": extra, "days": 91})).await;
+    post("fail-rotation", serde_json::json!({"secretId": members[0]["secretId"]})).await;
+    // When
+    let r = report(&rig, &args(&c)).await;
+    // Then
+    assert_eq!(r.secrets.len(), 6);
+    assert_eq!(
+        r.secrets.iter().filter(|s| s.failed).map(|s| s.secret_id.as_str()).collect::<Vec<_>>(),
+        vec![members[0]["secretId"].as_str().unwrap()]
+    );
+    assert_eq!(r.unmanaged.iter().filter(|u| u.stale).map(|u| u.credential_id.as_str()).collect::<Vec<_>>(), vec![extra.as_str()]);
+}
