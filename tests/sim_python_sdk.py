@@ -98,6 +98,64 @@ def identity_domains(config, identity, domain_url, domain_users):
     assert policies[0].min_length == 8 and policies[0].password_strength == "Standard"
 
 
+def new_kinds(identity, user_id):
+    # SMTP credentials: IAM issues the user name and the password; the password only on create.
+    smtp = identity.create_smtp_credential(oci.identity.models.CreateSmtpCredentialDetails(description="sdk"), user_id).data
+    assert smtp.password and smtp.username and smtp.lifecycle_state == "ACTIVE", smtp
+    listed = identity.list_smtp_credentials(user_id).data
+    assert [c.id for c in listed] == [smtp.id] and listed[0].username == smtp.username, listed
+    identity.delete_smtp_credential(user_id, smtp.id)
+    assert identity.list_smtp_credentials(user_id).data == []
+    # OAuth 2.0 client credentials: name, description and scopes required; the secret only on create; paged list.
+    scope = oci.identity.models.FullyQualifiedScope(audience="urn:opc:idm:__myscopes__", scope="urn:opc:resource:consumer::all")
+    details = oci.identity.models.CreateOAuth2ClientCredentialDetails(name="sdk", description="sdk", scopes=[scope])
+    made = [identity.create_o_auth_client_credential(user_id, details).data for _ in range(3)]
+    assert all(m.password and m.scopes[0].audience == scope.audience for m in made), made
+    page = identity.list_o_auth_client_credentials(user_id, limit=2)
+    assert len(page.data) == 2 and page.has_next_page, page.headers
+    everything = oci.pagination.list_call_get_all_results(identity.list_o_auth_client_credentials, user_id, limit=2).data
+    assert sorted(c.id for c in everything) == sorted(m.id for m in made)
+    assert all(getattr(c, "password", None) is None for c in everything)
+    for m in made:
+        identity.delete_o_auth_client_credential(user_id, m.id)
+    # Database passwords: the caller chooses the password (IAM's rules), IAM never returns it; limit 2.
+    ok = oci.identity.models.CreateDbCredentialDetails(password="Sdk_Db_Passw0rd_1", description="sdk")
+    first = identity.create_db_credential(ok, user_id).data
+    assert first.id.startswith("ocid1.credential.") and not hasattr(first, "password"), first
+    expect_status(400, identity.create_db_credential, oci.identity.models.CreateDbCredentialDetails(password='no"quote1A_xyz', description="x"), user_id)
+    identity.create_db_credential(ok, user_id)
+    expect_error(400, "LimitExceeded", identity.create_db_credential, ok, user_id)
+    creds = oci.pagination.list_call_get_all_results(identity.list_db_credentials, user_id).data
+    assert len(creds) == 2 and all(c.description == "sdk" for c in creds), creds
+    for c in creds:
+        identity.delete_db_credential(user_id, c.id)
+    expect_status(404, identity.delete_db_credential, user_id, first.id)
+
+
+def new_kinds_in_domain(config, domain_url, domain_users):
+    idd = oci.identity_domains.IdentityDomainsClient(config, service_endpoint=domain_url)
+    m = oci.identity_domains.models
+    smtp_user = domain_users["SMTP_CREDENTIAL"]
+    smtp = idd.create_smtp_credential(smtp_credential=m.SmtpCredential(
+        schemas=["urn:ietf:params:scim:schemas:oracle:idcs:smtpCredential"], user=m.SmtpCredentialUser(ocid=smtp_user),
+        description="sdk")).data
+    assert smtp.password and smtp.user_name and smtp.ocid.startswith("ocid1.credential."), smtp
+    assert idd.list_smtp_credentials(filter=f'user.value eq "{smtp.user.value}"').data.total_results == 2
+    idd.delete_smtp_credential(smtp.id)
+    oauth_user = domain_users["OAUTH2_CLIENT_CREDENTIAL"]
+    oauth = idd.create_o_auth2_client_credential(o_auth2_client_credential=m.OAuth2ClientCredential(
+        schemas=["urn:ietf:params:scim:schemas:oracle:idcs:oauth2ClientCredential"], user=m.OAuth2ClientCredentialUser(ocid=oauth_user),
+        name="sdk", description="sdk", scopes=[m.OAuth2ClientCredentialScopes(audience="a", scope="s")])).data
+    assert oauth.secret and oauth.scopes[0].audience == "a", oauth
+    idd.delete_o_auth2_client_credential(oauth.id)
+    db_user = domain_users["DB_CREDENTIAL"]
+    db = idd.create_user_db_credential(user_db_credential=m.UserDbCredential(
+        schemas=["urn:ietf:params:scim:schemas:oracle:idcs:UserDbCredentials"], user=m.UserDbCredentialsUser(ocid=db_user),
+        db_password="Sdk_Db_Passw0rd_2", description="sdk")).data
+    assert db.ocid.startswith("ocid1.credential.") and not db.db_password, db
+    idd.delete_user_db_credential(db.id)
+
+
 def vault_loop(vaults, seeded, function_id):
     # CreateSecret as the SDK sends it (with its own opc-retry-token), a rotation config targeting a function.
     content = base64.b64encode(json.dumps({"v": 1}).encode()).decode()
@@ -196,7 +254,9 @@ def main():
     assert identity.create_or_reset_ui_password(user_id).data.password
     assert identity.get_user_ui_password_information(user_id).data.lifecycle_state == "ACTIVE"
 
+    new_kinds(identity, user_id)
     identity_domains(config, identity, domain_url, json.loads(domain_users))
+    new_kinds_in_domain(config, domain_url, json.loads(domain_users))
     vault_loop(vaults, json.loads(seeded), function_id)
     print("OK")
 
