@@ -13,11 +13,12 @@
 //!    `timeCreated`, whether a PENDING version exists; no content read).
 //! 4. Per user of a Default-domain secret: GetUser (the binding tag, contract 4.1) and one listing
 //!    per credential kind (ListApiKeys, ListAuthTokens, ListCustomerSecretKeys,
+//!    ListSmtpCredentials, ListOAuthClientCredentials, ListDbCredentials,
 //!    GetUserUIPasswordInformation).
 //! 5. Per managed secret: bundle reads as [`iam`] says (CURRENT always, PREVIOUS and PENDING only
 //!    while a credential is unexplained).
 //!
-//! So calls per secret are bounded (at most 2 + 3 bundle reads, plus 5 per user) whatever the
+//! So calls per secret are bounded (at most 2 + 3 bundle reads, plus 8 per user) whatever the
 //! fleet's size. Users of other identity domains (`domainId`) are listed with their secrets but
 //! their credentials are not read (`notCovered`); see docs/fleet.md.
 

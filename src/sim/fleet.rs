@@ -140,7 +140,13 @@ impl Simulator {
             k.time_created = shifted(&k.time_created, by);
             return Ok(());
         }
-        for kind in [CredKind::AuthToken, CredKind::CustomerSecretKey] {
+        for kind in [
+            CredKind::AuthToken,
+            CredKind::CustomerSecretKey,
+            CredKind::SmtpCredential,
+            CredKind::OAuth2ClientCredential,
+            CredKind::DbCredential,
+        ] {
             if let Some(c) = user.creds_mut(kind).iter_mut().find(|c| c.id == credential_id) {
                 c.time_created = shifted(&c.time_created, by);
                 return Ok(());
