@@ -142,7 +142,7 @@ impl Client {
                 _ => break,
             }
         }
-        all.sort_by(|a, b| b.version_number.cmp(&a.version_number));
+        all.sort_by_key(|v| std::cmp::Reverse(v.version_number));
         all.truncate(max);
         Ok(all)
     }
