@@ -151,14 +151,7 @@ pub async fn handle(
             }
             Err(e) => {
                 tracing::warn!(%secret_id, error = %e, "RotateSecret failed");
-                let code = if e.is_not_found() {
-                    404
-                } else if matches!(e.status(), Some(409 | 412)) {
-                    409
-                } else {
-                    502
-                };
-                (code, Some(secret_id), format!("RotateSecret failed: {e}"), e.opc_request_id.clone())
+                (answer_code(&e), Some(secret_id), format!("RotateSecret failed: {e}"), e.opc_request_id.clone())
             }
         },
         Ok(None) if reset == UnmanagedReset::On && finding.problem == unmanaged_reset::PROBLEM => {
@@ -256,5 +249,17 @@ async fn find_secret(client: &Client, compartment: Option<&str>, f: &Finding) ->
                 ),
             ))
         }
+    }
+}
+
+/// The `responseCode` for a failed OCI write on behalf of an event: 404 not found, 409 a conflict
+/// or stale etag, 502 anything else.
+pub(crate) fn answer_code(e: &crate::oci::Error) -> u16 {
+    if e.is_not_found() {
+        404
+    } else if matches!(e.status(), Some(409 | 412)) {
+        409
+    } else {
+        502
     }
 }

@@ -81,29 +81,7 @@ enum Command {
     /// The fleet view: managed secrets of a compartment, their state, and credentials no secret manages.
     Status(status::StatusArgs),
     /// Print the dynamic group rule and least-privilege policy statements for the function.
-    Policies {
-        /// The function's OCID (ocid1.fnfunc....).
-        #[arg(long)]
-        function_id: String,
-        /// The compartment (or tenancy) OCID holding the secrets.
-        #[arg(long)]
-        secrets_compartment_id: String,
-        /// The compartment OCID holding the function (default: the statements for Vault are at tenancy level).
-        #[arg(long)]
-        function_compartment_id: Option<String>,
-        /// A user whose credentials are rotated (repeat for several; default: every user, not recommended).
-        #[arg(long = "user-id")]
-        user_ids: Vec<String>,
-        /// Credential kinds rotated: API_KEY, AUTH_TOKEN, CUSTOMER_SECRET_KEY, CONSOLE_PASSWORD, SMTP_CREDENTIAL, OAUTH2_CLIENT_CREDENTIAL, DB_CREDENTIAL (comma-separated or repeated; default all).
-        #[arg(long, value_delimiter = ',', value_parser = policies::parse_kind)]
-        kinds: Vec<oci_rotator::secret::CredentialKind>,
-        /// The identity domain of the users, when not the Default domain (adds its unconfirmed statements).
-        #[arg(long)]
-        domain_name: Option<String>,
-        /// The function runs with OCI_ROTATOR_RESET_UNMANAGED_PASSWORDS=on (adds GetProblem and the password reset).
-        #[arg(long)]
-        reset_unmanaged_passwords: bool,
-    },
+    Policies(policies::PoliciesArgs),
     /// Run the embedded OCI simulator (Vault, Secrets, Identity) until killed.
     #[cfg(feature = "simulator")]
     Simulate {
@@ -143,25 +121,7 @@ fn parse_step(s: &str) -> Result<Step, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // Pure text: no logging, no runtime.
-    if let Some(Command::Policies {
-        function_id,
-        secrets_compartment_id,
-        function_compartment_id,
-        user_ids,
-        kinds,
-        domain_name,
-        reset_unmanaged_passwords,
-    }) = cli.command
-    {
-        let args = policies::PoliciesArgs {
-            function_id,
-            secrets_compartment_id,
-            function_compartment_id,
-            user_ids,
-            kinds,
-            domain_name,
-            reset_unmanaged_passwords,
-        };
+    if let Some(Command::Policies(args)) = cli.command {
         return match policies::run(&args) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {

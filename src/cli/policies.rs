@@ -17,23 +17,30 @@ pub const DYNAMIC_GROUP: &str = "oci-rotator-fn";
 /// The dynamic group of the rotated secrets (Vault invoking the function), as in `docs/deploy.md`.
 pub const SECRETS_DYNAMIC_GROUP: &str = "rotated-secrets";
 
-/// Options of `policies`.
-#[derive(Debug, Clone, Default)]
+/// Options of `policies` (the command line's, parsed by clap).
+#[derive(Debug, Clone, Default, clap::Args)]
 pub struct PoliciesArgs {
-    /// The function's OCID (`ocid1.fnfunc.`...).
+    /// The function's OCID (ocid1.fnfunc....).
+    #[arg(long)]
     pub function_id: String,
-    /// The compartment (or tenancy) holding the secrets.
+    /// The compartment (or tenancy) OCID holding the secrets.
+    #[arg(long)]
     pub secrets_compartment_id: String,
-    /// The compartment holding the function; `None`: statements at tenancy level.
+    /// The compartment OCID holding the function (default: the statements for Vault are at tenancy level).
+    #[arg(long)]
     pub function_compartment_id: Option<String>,
-    /// Users whose credentials are rotated; empty: no user condition.
+    /// A user whose credentials are rotated (repeat for several; default: every user, not recommended).
+    #[arg(long = "user-id")]
     pub user_ids: Vec<String>,
-    /// Credential kinds rotated; empty: all seven.
+    /// Credential kinds rotated: API_KEY, AUTH_TOKEN, CUSTOMER_SECRET_KEY, CONSOLE_PASSWORD, SMTP_CREDENTIAL, OAUTH2_CLIENT_CREDENTIAL, DB_CREDENTIAL (comma-separated or repeated; default all).
+    #[arg(long, value_delimiter = ',', value_parser = parse_kind)]
     pub kinds: Vec<CredentialKind>,
-    /// Identity domain of the users, when they are not Default-domain users.
+    /// The identity domain of the users, when not the Default domain (adds its unconfirmed statements).
+    #[arg(long)]
     pub domain_name: Option<String>,
-    /// The function runs with `OCI_ROTATOR_RESET_UNMANAGED_PASSWORDS=on`: GetProblem, and the
-    /// console-password reset even when `CONSOLE_PASSWORD` is not among the kinds.
+    /// The function runs with OCI_ROTATOR_RESET_UNMANAGED_PASSWORDS=on (adds GetProblem and the
+    /// console-password reset even when CONSOLE_PASSWORD is not among the kinds).
+    #[arg(long)]
     pub reset_unmanaged_passwords: bool,
 }
 

@@ -155,16 +155,7 @@ pub async fn attempt(client: &Client, finding: &Finding) -> Outcome {
             tracing::info!(user_id = %confirmed.user_id(), problem_id = %confirmed.problem_id(), "reset the unmanaged console password; the one-time password was discarded");
             Outcome::Reset { opc_request_id }
         }
-        Err(e) => {
-            let code = if e.is_not_found() {
-                404
-            } else if matches!(e.status(), Some(409 | 412)) {
-                409
-            } else {
-                502
-            };
-            not_reset(code, format!("CreateOrResetUIPassword failed: {e}"))
-        }
+        Err(e) => not_reset(super::answer_code(&e), format!("CreateOrResetUIPassword failed: {e}")),
     }
 }
 

@@ -55,14 +55,7 @@ pub(crate) fn list_compartments(call: &Call<'_>) -> Result<Answer, SimError> {
     if call.param("accessLevel").is_some_and(|a| a != "ANY" && a != "ACCESSIBLE") {
         return Err(invalid("accessLevel must be ANY or ACCESSIBLE"));
     }
-    let limit = match call.param("limit") {
-        None => 100,
-        Some(l) => l.parse::<usize>().ok().filter(|l| (1..=1000).contains(l)).ok_or_else(|| invalid("limit must be 1 to 1000"))?,
-    };
-    let start = match call.param("page") {
-        None => 0,
-        Some(p) => p.parse::<usize>().map_err(|_| invalid("page is not a page token this service issued"))?,
-    };
+    let (limit, start) = super::vault::paging(call)?;
     let st = call.sim.state();
     if in_subtree && parent != st.tenancy_id {
         return Err(invalid("compartmentIdInSubtree can only be true when compartmentId is the tenancy"));
