@@ -8,9 +8,12 @@ use oci_rotator::adapters::api_key::ApiKeyAdapter;
 use oci_rotator::adapters::auth_token::AuthTokenAdapter;
 use oci_rotator::adapters::console_password::ConsolePasswordAdapter;
 use oci_rotator::adapters::customer_secret_key::CustomerSecretKeyAdapter;
+use oci_rotator::adapters::db_credential::DbCredentialAdapter;
+use oci_rotator::adapters::oauth2_client_credential::OAuth2ClientCredentialAdapter;
+use oci_rotator::adapters::smtp_credential::SmtpCredentialAdapter;
 use oci_rotator::adapters::{Target, TargetAdapter};
 use oci_rotator::protocol::{parse_input, SecretRotationOutput, Step, MAX_BODY_BYTES};
-use oci_rotator::secret::{SecretConfig, SecretContent};
+use oci_rotator::secret::{CredentialKind, SecretConfig, SecretContent};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use serde_json::{json, Value};
@@ -134,7 +137,21 @@ async fn arbitrary_content_is_understood_or_refused_by_every_adapter() {
     let secret: oci_rotator::oci::vault::Secret = serde_json::from_value(secret_json(1, api_key_metadata())).unwrap();
     let config = SecretConfig::from_metadata(Some(&api_key_metadata())).unwrap();
     let t = Target { client: rotator.client(), secret_id: SECRET_ID, secret: &secret, config: &config, binding: Default::default() };
-    let fields = ["privateKey", "publicKey", "fingerprint", "token", "authTokenId", "accessKeyId", "secretAccessKey", "password"];
+    let fields = [
+        "privateKey",
+        "publicKey",
+        "fingerprint",
+        "token",
+        "authTokenId",
+        "accessKeyId",
+        "secretAccessKey",
+        "password",
+        "smtpCredentialId",
+        "username",
+        "clientId",
+        "clientSecret",
+        "dbCredentialId",
+    ];
     let mut runner = proptest::test_runner::TestRunner::new(cases(2_000));
     let strategy = (prop::collection::hash_map(prop::sample::select(fields.to_vec()), arb_json(), 0..5), any::<u8>());
     runner
@@ -149,6 +166,9 @@ async fn arbitrary_content_is_understood_or_refused_by_every_adapter() {
                 AuthTokenAdapter.credential_id(&t, &content),
                 CustomerSecretKeyAdapter.credential_id(&t, &content),
                 ConsolePasswordAdapter.credential_id(&t, &content),
+                SmtpCredentialAdapter.credential_id(&t, &content),
+                OAuth2ClientCredentialAdapter.credential_id(&t, &content),
+                DbCredentialAdapter.credential_id(&t, &content),
             ] {
                 if let Err(e) = result {
                     let msg = e.to_string();
@@ -172,7 +192,7 @@ async fn hostile_secrets_through_the_function_never_write() {
         arb_json(),
         arb_json(),
         prop::sample::select(Step::ALL.to_vec()),
-        prop::sample::select(vec!["API_KEY", "AUTH_TOKEN", "CUSTOMER_SECRET_KEY", "CONSOLE_PASSWORD"]),
+        prop::sample::select(CredentialKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>()),
     );
     let values: Vec<(Value, Value, Step, &str)> = (0..150).map(|_| strategy.new_tree(&mut runner).unwrap().current()).collect();
     for (metadata, content, step, kind) in values {
