@@ -117,6 +117,9 @@ enum Command {
         /// Simulated time runs this many times faster than real time.
         #[arg(long)]
         clock_speed: Option<f64>,
+        /// FAMILY=RATE[/BURST]: throttle an API family (vault, secrets, identity, notifications) to RATE requests per second, 429 past it (repeatable).
+        #[arg(long = "throttle", value_name = "FAMILY=RATE[/BURST]")]
+        throttle: Vec<String>,
     },
 }
 
@@ -176,8 +179,9 @@ fn main() -> ExitCode {
             runtime.block_on(adopt::run(adopt::AdoptArgs { secret_id, kind, user_id, credential_id, secret_key_secret_id }))
         }
         #[cfg(feature = "simulator")]
-        Some(Command::Simulate { listen, admin_config, seed, functions, clock_speed }) => runtime
-            .block_on(simulate::run_with(simulate::SimulateArgs { listen: Some(listen), admin_config, seed, functions, clock_speed })),
+        Some(Command::Simulate { listen, admin_config, seed, functions, clock_speed, throttle }) => runtime.block_on(
+            simulate::run_with(simulate::SimulateArgs { listen: Some(listen), admin_config, seed, functions, clock_speed, throttle }),
+        ),
         Some(Command::Policies { .. }) => Ok(()),
     };
     match result {

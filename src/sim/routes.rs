@@ -1,7 +1,7 @@
 //! The OCI routing table: which method and path is which operation (with its path parameters,
 //! percent-decoded), and the call context a handler receives (query, body, `opc-retry-token`,
 //! `if-match`, the signing user). Vault `20180608` (with CreateSecret), Secrets `20190301`, Identity `20160918` (with
-//! ListDomains and GetDomain), Notifications `20181201`, and each identity domain's REST API under
+//! ListDomains, GetDomain and ListCompartments), Notifications `20181201`, and each identity domain's REST API under
 //! `/idcs-<32 hex>/admin/v1/` (`domain_routes`; at a domain's own listener, `/admin/v1/` is routed
 //! there, see `http`).
 
@@ -11,7 +11,7 @@ use super::domain_routes::{self, DomainOp};
 use super::error::{err, SimError};
 use super::iam::CredKind;
 use super::response::Answer;
-use super::{identity, notifications, secrets, vault, Simulator};
+use super::{compartments, identity, notifications, secrets, vault, Simulator};
 
 /// One OCI operation, with its path parameters.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +40,7 @@ pub(crate) enum Route {
     PublishMessage(String),
     ListDomains,
     GetDomain(String),
+    ListCompartments,
     /// An operation of the domain served under `idcs-<hex>`.
     Domain(String, DomainOp),
     Unknown,
@@ -101,6 +102,7 @@ impl Route {
             (_, ["20160918", "users", id, rest @ ..]) => user_route(method, id, rest),
             ("POST", ["20181201", "topics", topic, "messages"]) => Route::PublishMessage(own(topic)),
             ("GET", ["20160918", "domains"]) => Route::ListDomains,
+            ("GET", ["20160918", "compartments"]) => Route::ListCompartments,
             ("GET", ["20160918", "domains", id]) => Route::GetDomain(own(id)),
             (_, [host, "admin", "v1", rest @ ..]) => match domain_hex(host) {
                 Some(hex) => Route::Domain(own(hex), DomainOp::resolve(method, rest)),
@@ -140,6 +142,7 @@ impl Route {
             Route::PublishMessage(_) => "PublishMessage",
             Route::ListDomains => "ListDomains",
             Route::GetDomain(_) => "GetDomain",
+            Route::ListCompartments => "ListCompartments",
             Route::Domain(_, op) => op.operation(),
             Route::Unknown => "Unknown",
         }
@@ -223,6 +226,7 @@ pub(crate) async fn execute(route: &Route, call: &Call<'_>) -> Result<Answer, Si
         Route::PublishMessage(topic) => notifications::publish_message(call, topic),
         Route::ListDomains => identity::list_domains(call),
         Route::GetDomain(id) => identity::get_domain(call, id),
+        Route::ListCompartments => compartments::list_compartments(call),
         Route::Domain(hex, op) => domain_routes::execute(call, hex, op),
         Route::Unknown => Err(err(404, "NotFound", format!("{} {} is not an operation of this simulator", call.method, call.path))),
     }

@@ -30,6 +30,8 @@ pub(crate) struct State {
     pub domains: Domains,
     pub iam: Iam,
     pub vault: Vault,
+    /// The compartments below the root (see `compartments`).
+    pub compartments: super::compartments::Compartments,
     /// (path, retry token) -> remembered answer.
     pub retry_tokens: HashMap<(String, String), Remembered>,
     pub published: Vec<Published>,
@@ -49,6 +51,7 @@ impl State {
             domains,
             iam,
             vault: Vault::new(),
+            compartments: Default::default(),
             retry_tokens: HashMap::new(),
             published: Vec::new(),
             rotations: HashMap::new(),

@@ -17,7 +17,7 @@ use super::update::Update;
 use super::vault_model::{new_secret_id, Secret, MASTER_KEY_ID};
 
 /// `limit` (1 to 1000, default 100) and `page` (an offset this simulator issued).
-fn paging(call: &Call<'_>) -> Result<(usize, usize), SimError> {
+pub(crate) fn paging(call: &Call<'_>) -> Result<(usize, usize), SimError> {
     let limit = match call.param("limit") {
         None => 100,
         Some(l) => l.parse::<usize>().ok().filter(|l| (1..=1000).contains(l)).ok_or_else(|| invalid("limit must be 1 to 1000"))?,
@@ -30,7 +30,7 @@ fn paging(call: &Call<'_>) -> Result<(usize, usize), SimError> {
 }
 
 /// One page of `list`, with `opc-next-page` when more follow.
-fn page_of(list: Vec<Value>, (limit, start): (usize, usize)) -> Answer {
+pub(crate) fn page_of(list: Vec<Value>, (limit, start): (usize, usize)) -> Answer {
     let next_page = (start + limit < list.len()).then(|| (start + limit).to_string());
     let page: Vec<Value> = list.into_iter().skip(start).take(limit).collect();
     Answer { next_page, ..Answer::read(Value::Array(page)) }
@@ -57,13 +57,13 @@ pub(crate) fn list_secrets(call: &Call<'_>) -> Result<Answer, SimError> {
 
 /// CreateSecret: a secret whose version 1 (CURRENT, LATEST) holds the content sent (or content
 /// Vault generates), answered with the `Secret` and its `etag`. The compartment must be the
-/// tenancy's, the vault this simulator's and the key its master key; a second secret of the same
+/// tenancy or one of its compartments, the vault this simulator's and the key its master key; a second secret of the same
 /// name in the vault is a 409. Once per `opc-retry-token`.
 pub(crate) async fn create_secret(call: &Call<'_>) -> Result<Answer, SimError> {
     let new = NewSecret::parse(&call.json()?)?;
     {
         let st = call.sim.state();
-        if new.compartment_id != st.tenancy_id {
+        if !st.is_compartment(&new.compartment_id) {
             return Err(not_found(&format!("compartment {}", new.compartment_id)));
         }
         if new.vault_id != st.vault.id {
