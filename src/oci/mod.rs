@@ -5,9 +5,11 @@
 //! - [`auth`]: resource principal or config-file API key.
 //! - [`client`]: send, retry, deadline, errors; [`region`]: regions and realms.
 //! - [`vault`], [`secrets`], [`identity`], [`notification`]: one typed method per OCI operation.
+//! - [`compartments`]: ListCompartments, a compartment's subtree.
 //! - [`identity_domains`]: where identity domains are, and their REST API (users, credentials).
 pub mod auth;
 pub mod client;
+pub mod compartments;
 pub mod error;
 pub mod identity;
 pub mod identity_domains;

@@ -68,7 +68,8 @@ impl Simulator {
             return Err(not_found(&format!("compartment {parent}")));
         }
         let id = ids::ocid("ocid1.compartment.oc1..aaaaaaaa");
-        st.compartments.insert(id.clone(), Compartment { name: name.to_owned(), parent: parent.to_owned(), time_created: ids::now_rfc3339() });
+        st.compartments
+            .insert(id.clone(), Compartment { name: name.to_owned(), parent: parent.to_owned(), time_created: ids::now_rfc3339() });
         Ok(id)
     }
 

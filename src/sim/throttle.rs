@@ -79,7 +79,9 @@ pub struct Throttle {
 impl Throttle {
     /// Parses `FAMILY=RATE[/BURST]` (burst defaults to the rate, one second's worth).
     pub fn parse_spec(spec: &str) -> Result<(ApiFamily, Rate), String> {
-        let bad = || format!("--throttle {spec:?}: expected FAMILY=RATE[/BURST], FAMILY one of vault, secrets, identity, notifications, RATE requests per second (> 0)");
+        let bad = || {
+            format!("--throttle {spec:?}: expected FAMILY=RATE[/BURST], FAMILY one of vault, secrets, identity, notifications, RATE requests per second (> 0)")
+        };
         let (family, limit) = spec.split_once('=').ok_or_else(bad)?;
         let family = ApiFamily::parse(family.trim()).ok_or_else(bad)?;
         let (rate, burst) = match limit.split_once('/') {
