@@ -98,7 +98,7 @@ impl Progress {
 /// `[#########...........] 450/1000  failed 0  in flight 10  12.3/s`
 pub fn bar(c: Counts, per_second: f64) -> String {
     const WIDTH: usize = 30;
-    let filled = if c.total == 0 { WIDTH } else { (c.done * WIDTH / c.total).min(WIDTH) };
+    let filled = (c.done * WIDTH).checked_div(c.total).map_or(WIDTH, |f| f.min(WIDTH));
     format!(
         "[{}{}] {}/{}  failed {}  in flight {}  {per_second:.1}/s",
         "#".repeat(filled),
