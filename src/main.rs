@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use oci_rotator::cli::{adopt, enroll, policies, rotate, status};
+use oci_rotator::cli::{adopt, enroll, policies, rotate, rotate_fleet, status};
 #[cfg(feature = "simulator")]
 use oci_rotator::cli::{demo, simulate};
 use oci_rotator::oci::auth::ProcessEnv;
@@ -40,18 +40,40 @@ enum Command {
         #[arg(long, default_value_t = 2)]
         rounds: u32,
     },
-    /// Play Vault against real OCI for one secret: all four steps in order, or one step.
+    /// Play Vault against real OCI for one secret (--secret-id: all four steps in order, or one
+    /// step), or rotate every managed secret of a compartment (--compartment-id).
     Rotate {
         /// The secret's OCID.
+        #[arg(long, required_unless_present = "compartment_id", conflicts_with = "compartment_id")]
+        secret_id: Option<String>,
+        /// Rotate every managed secret (metadata with credentialType) of this compartment, through Vault (RotateSecret).
         #[arg(long)]
-        secret_id: String,
+        compartment_id: Option<String>,
+        /// With --compartment-id: also the compartments below it.
+        #[arg(long, requires = "compartment_id")]
+        subtree: bool,
+        /// With --compartment-id: only secrets of this credentialType.
+        #[arg(long, requires = "compartment_id", value_parser = enroll::parse_kind)]
+        kind: Option<CredentialKind>,
+        /// With --compartment-id: rotations in flight at most.
+        #[arg(long, default_value_t = 10, requires = "compartment_id", value_parser = clap::value_parser!(u32).range(1..=1000))]
+        concurrency: u32,
+        /// With --compartment-id: run the four steps in this process instead of asking Vault (no function deployed yet).
+        #[arg(long, requires = "compartment_id")]
+        local: bool,
+        /// With --compartment-id: seconds before the first poll of a rotation Vault runs (then 1.5 times longer each, at most 10 s).
+        #[arg(long, default_value_t = 1.0, requires = "compartment_id")]
+        poll_secs: f64,
+        /// With --compartment-id: longest wait for one rotation Vault runs, in seconds.
+        #[arg(long, default_value_t = 900, requires = "compartment_id")]
+        wait_timeout_secs: u64,
         /// Run only this step (VERIFY_CONNECTION, CREATE_PENDING_VERSION, UPDATE_TARGET_SYSTEM, PROMOTE_PENDING_VERSION).
-        #[arg(long, value_parser = parse_step)]
+        #[arg(long, value_parser = parse_step, conflicts_with = "compartment_id")]
         step: Option<Step>,
         /// versionNo to send with --step.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "compartment_id")]
         version_no: Option<u64>,
-        /// Run VERIFY_CONNECTION and report what the other steps would do, writing nothing.
+        /// Write nothing: --secret-id runs VERIFY_CONNECTION and reports what the other steps would do; --compartment-id lists what would be rotated.
         #[arg(long)]
         dry_run: bool,
         /// Tries per step (Vault retries a failed step).
@@ -100,6 +122,9 @@ enum Command {
         /// Simulated time runs this many times faster than real time.
         #[arg(long)]
         clock_speed: Option<f64>,
+        /// FAMILY=RATE[/BURST]: throttle an API family (vault, secrets, identity, notifications) to RATE requests per second, 429 past it (repeatable).
+        #[arg(long = "throttle", value_name = "FAMILY=RATE[/BURST]")]
+        throttle: Vec<String>,
     },
 }
 
@@ -149,9 +174,41 @@ fn main() -> ExitCode {
         Some(Command::Demo { rounds }) => runtime
             .block_on(demo::run(rounds))
             .and_then(|ok| ok.then_some(()).ok_or_else(|| "the demo found contract violations".to_owned())),
-        Some(Command::Rotate { secret_id, step, version_no, dry_run, attempts }) => runtime
-            .block_on(rotate::run(rotate::RotateArgs { secret_id, step, version_no, dry_run, attempts }))
-            .and_then(|ok| ok.then_some(()).ok_or_else(|| "a step did not answer 200".to_owned())),
+        Some(Command::Rotate {
+            secret_id,
+            compartment_id,
+            subtree,
+            kind,
+            concurrency,
+            local,
+            poll_secs,
+            wait_timeout_secs,
+            step,
+            version_no,
+            dry_run,
+            attempts,
+        }) => match (secret_id, compartment_id) {
+            (_, Some(compartment_id)) => {
+                let args = rotate_fleet::FleetArgs {
+                    subtree,
+                    kind,
+                    concurrency: concurrency as usize,
+                    dry_run,
+                    local,
+                    poll_interval: std::time::Duration::from_secs_f64(poll_secs.clamp(0.05, 60.0)),
+                    wait_timeout: std::time::Duration::from_secs(wait_timeout_secs),
+                    attempts,
+                    ..rotate_fleet::FleetArgs::new(compartment_id)
+                };
+                runtime
+                    .block_on(rotate_fleet::run(args, &ProcessEnv, interrupted()))
+                    .and_then(|ok| ok.then_some(()).ok_or_else(|| "not every secret was rotated".to_owned()))
+            }
+            (Some(secret_id), None) => runtime
+                .block_on(rotate::run(rotate::RotateArgs { secret_id, step, version_no, dry_run, attempts }))
+                .and_then(|ok| ok.then_some(()).ok_or_else(|| "a step did not answer 200".to_owned())),
+            (None, None) => Err("--secret-id or --compartment-id is required".to_owned()),
+        },
         Some(Command::Enroll(args)) => runtime.block_on(enroll::run(args)),
         Some(Command::Status(args)) => match runtime.block_on(status::run(args)) {
             // Not healthy is an answer, not an error: exit 1 with the report printed.
@@ -162,8 +219,16 @@ fn main() -> ExitCode {
             runtime.block_on(adopt::run(adopt::AdoptArgs { secret_id, kind, user_id, credential_id, secret_key_secret_id }))
         }
         #[cfg(feature = "simulator")]
-        Some(Command::Simulate { listen, admin_config, seed, functions, clock_speed }) => runtime
-            .block_on(simulate::run_with(simulate::SimulateArgs { listen: Some(listen), admin_config, seed, functions, clock_speed })),
+        Some(Command::Simulate { listen, admin_config, seed, functions, clock_speed, throttle }) => {
+            runtime.block_on(simulate::run_with(simulate::SimulateArgs {
+                listen: Some(listen),
+                admin_config,
+                seed,
+                functions,
+                clock_speed,
+                throttle,
+            }))
+        }
         Some(Command::Policies { .. }) => Ok(()),
     };
     match result {
@@ -174,6 +239,20 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Resolves at the first Ctrl-C (SIGINT); a second one ends the process at once (exit 130).
+async fn interrupted() {
+    if tokio::signal::ctrl_c().await.is_err() {
+        // No signal handler: never cancelled.
+        std::future::pending::<()>().await;
+    }
+    tokio::spawn(async {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("oci-rotator: interrupted again; stopping without waiting (rotations Vault runs go on)");
+            std::process::exit(130);
+        }
+    });
 }
 
 async fn serve(listen: Option<SocketAddr>) -> Result<(), String> {

@@ -1,6 +1,8 @@
 //! The subcommands behind `main.rs`: each a plain async fn returning the process outcome.
 //!
 //! - [`rotate`]: play Vault against real OCI for one secret (or rehearse it with `--dry-run`).
+//! - [`rotate_fleet`]: `rotate --compartment-id`, every managed secret of a compartment (issue
+//!   14), with [`progress`] on stderr.
 //! - [`enroll`]: create a user's first credential, the secret holding it, the binding and the
 //!   rotation configuration, in one idempotent command.
 //! - [`policies`]: print the dynamic group rule and least-privilege policy statements.
@@ -16,7 +18,9 @@ pub mod adopt;
 pub mod demo;
 pub mod enroll;
 pub mod policies;
+pub mod progress;
 pub mod rotate;
+pub mod rotate_fleet;
 #[cfg(feature = "simulator")]
 pub mod simulate;
 pub mod status;

@@ -1,5 +1,5 @@
 //! `oci-rotator simulate --listen ADDR [--admin-config PATH] [--seed] [--function OCID=URL]...
-//! [--clock-speed F]`: the embedded OCI simulator on its own, for the official OCI SDK and CLI or
+//! [--clock-speed F] [--throttle FAMILY=RATE[/BURST]]...`: the embedded OCI simulator on its own, for the official OCI SDK and CLI or
 //! for manual rehearsals of `rotate`.
 //!
 //! With `--admin-config`, writes an OCI config file (profile `DEFAULT`, private key beside it) for
@@ -15,11 +15,16 @@
 //! (`URL/call`): RotateSecret, or a scheduled rotation falling due, then runs the four steps
 //! there. `--clock-speed F` makes simulated time run F times faster (a 90-day schedule falls due in
 //! 90 × 86400 / F seconds); `POST /_sim/clock` moves it forward.
+//!
+//! `--throttle FAMILY=RATE[/BURST]` (repeatable; FAMILY `vault`, `secrets`, `identity` or
+//! `notifications`) throttles that API family of the tenancy as OCI does: a token bucket refilled
+//! at RATE requests per second, holding BURST (default RATE); past it, 429 `TooManyRequests` with
+//! `retry-after`. Every principal draws from the same buckets, the function's calls included.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use crate::sim::{SimOptions, Simulator};
+use crate::sim::{SimOptions, Simulator, Throttle};
 
 /// What `simulate` is asked for.
 #[derive(Debug, Clone, Default)]
@@ -34,6 +39,8 @@ pub struct SimulateArgs {
     pub functions: Vec<String>,
     /// Simulated time runs this many times faster than real time.
     pub clock_speed: Option<f64>,
+    /// `FAMILY=RATE[/BURST]`: the tenancy's throttles (none by default).
+    pub throttle: Vec<String>,
 }
 
 /// Splits `OCID=URL`.
@@ -51,7 +58,8 @@ pub async fn run(listen: SocketAddr, admin_config: Option<PathBuf>, seed: bool) 
 
 /// Runs the simulator, with its rotation loop's functions and clock speed, until the process is killed.
 pub async fn run_with(args: SimulateArgs) -> Result<(), String> {
-    let sim = Simulator::new(SimOptions::default());
+    let throttle = if args.throttle.is_empty() { None } else { Some(Throttle::from_specs(&args.throttle)?) };
+    let sim = Simulator::new(SimOptions { throttle, ..SimOptions::default() });
     for spec in &args.functions {
         let (ocid, url) = parse_function(spec)?;
         sim.register_function(ocid, url);

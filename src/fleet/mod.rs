@@ -35,7 +35,6 @@ use time::OffsetDateTime;
 use crate::binding::{names_secret, tag_key};
 use crate::oci::inventory::{DatedCredential, DatedVersion, SecretDetails};
 use crate::oci::{Client, Error};
-use crate::protocol::is_ocid_of;
 use crate::secret::{CredentialKind, SecretConfig};
 
 /// Newest versions read per managed secret.
@@ -236,24 +235,14 @@ where
     out
 }
 
-/// Every compartment to look at: `root`, and with `subtree` every ACTIVE compartment under it.
+/// Every compartment to look at: `root`, and with `subtree` every ACTIVE compartment under it
+/// (`oci::compartments`).
 async fn compartments(client: &Client, root: &str, subtree: bool) -> Result<Vec<String>, Error> {
-    let mut all = vec![root.to_owned()];
-    if !subtree {
-        return Ok(all);
+    if subtree {
+        client.compartment_subtree(root).await
+    } else {
+        Ok(vec![root.to_owned()])
     }
-    if is_ocid_of(root, "tenancy") {
-        all.extend(client.list_compartments(root, true).await?.into_iter().map(|c| c.id));
-        return Ok(all);
-    }
-    let mut queue = vec![root.to_owned()];
-    while let Some(parent) = queue.pop() {
-        for c in client.list_compartments(&parent, false).await? {
-            all.push(c.id.clone());
-            queue.push(c.id);
-        }
-    }
-    Ok(all)
 }
 
 async fn read_secret(client: &Client, id: String) -> Result<Option<Found>, ReadError> {

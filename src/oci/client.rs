@@ -2,8 +2,11 @@
 //! be retried, and turns OCI's error body into an [`Error`].
 //!
 //! - Retries: 429, 500, 502, 503, 504 and connection errors, with capped exponential backoff and
-//!   jitter (429 honours `retry-after`), at most [`RetryPolicy::max_attempts`] tries and never past
-//!   the invocation deadline.
+//!   jitter, at most [`RetryPolicy::max_attempts`] tries and never past the invocation deadline. A
+//!   429 waits the `retry-after` the service sent (plus a little jitter, so that callers throttled
+//!   together do not come back together) and counts against its own budget,
+//!   [`RetryPolicy::throttled_attempts`], not against `max_attempts`: being throttled is not a
+//!   failure of the call.
 //! - A 401 on a resource principal re-reads the session token and key once, as the SDKs do.
 //! - One `opc-retry-token` per logical create (chosen by the caller), the same on every retry of it.
 //! - The `reqwest` client (and its TLS roots) is built on the first request, not at start-up.
@@ -57,6 +60,10 @@ pub struct RetryPolicy {
     pub deadline_margin: Duration,
     /// Longest wait for one response.
     pub call_timeout: Duration,
+    /// Tries of a call answered 429 each time (the deadline still bounds them). The function keeps
+    /// 8, the Python SDK's default attempts; `rotate --compartment-id` absorbs throttling
+    /// (`u32::MAX`: only its Ctrl-C stops it).
+    pub throttled_attempts: u32,
 }
 
 impl Default for RetryPolicy {
@@ -67,6 +74,7 @@ impl Default for RetryPolicy {
             cap: Duration::from_secs(8),
             deadline_margin: Duration::from_millis(300),
             call_timeout: Duration::from_secs(30),
+            throttled_attempts: 8,
         }
     }
 }
@@ -382,7 +390,7 @@ impl Client {
         let client_request_id = random_hex(32);
         let max_attempts = if req.retry { self.inner.retry.max_attempts.max(1) } else { 1 };
         let mut refreshed = false;
-        let mut attempt = 0;
+        let (mut attempt, mut throttled) = (0u32, 0u32);
         loop {
             attempt += 1;
             let timeout = match self.time_left() {
@@ -453,12 +461,19 @@ impl Client {
                 refreshed = true;
                 continue;
             }
-            if !error.is_retryable() || attempt >= max_attempts {
+            if error.status() == Some(429) && req.retry {
+                // Throttled: its own budget; the try does not count against max_attempts.
+                throttled = throttled.saturating_add(1);
+                attempt -= 1;
+                if throttled >= self.inner.retry.throttled_attempts.max(1) {
+                    return Err(error);
+                }
+            } else if !error.is_retryable() || attempt >= max_attempts {
                 return Err(error);
             }
             let wait = match retry_after {
-                Some(secs) => Duration::from_secs(secs).min(self.inner.retry.cap),
-                None => backoff(&self.inner.retry, attempt),
+                Some(secs) => Duration::from_secs(secs).min(self.inner.retry.cap).saturating_add(jitter(&self.inner.retry)),
+                None => backoff(&self.inner.retry, attempt.max(throttled).max(1)),
             };
             if self.time_left().is_some_and(|left| left <= wait) {
                 // Retryable, but the deadline leaves no room to retry: the step ran out of time.
@@ -498,6 +513,12 @@ fn backoff(policy: &RetryPolicy, attempt: u32) -> Duration {
     let exp = policy.base.saturating_mul(1u32 << (attempt - 1).min(16));
     let jitter = Duration::from_millis(rand::rng().random_range(0..=policy.base.as_millis().max(1) as u64));
     exp.saturating_add(jitter).min(policy.cap)
+}
+
+/// Up to a quarter second (at most `base`) added to a `retry-after` wait.
+fn jitter(policy: &RetryPolicy) -> Duration {
+    let most = policy.base.min(Duration::from_millis(250)).as_millis().max(1) as u64;
+    Duration::from_millis(rand::rng().random_range(0..=most))
 }
 
 fn parse_error_body(bytes: &[u8]) -> (String, String) {

@@ -16,23 +16,6 @@ use super::identity::CredentialFamily;
 /// Items asked for per page of a paged list.
 const PAGE: usize = 100;
 
-/// A compartment (`Compartment`).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Compartment {
-    /// The compartment OCID.
-    pub id: String,
-    /// Its parent's OCID.
-    #[serde(default)]
-    pub compartment_id: Option<String>,
-    /// Its name.
-    #[serde(default)]
-    pub name: String,
-    /// `ACTIVE`, `DELETED`...
-    #[serde(default)]
-    pub lifecycle_state: String,
-}
-
 /// One entry of ListSecrets (`SecretSummary`; it carries no metadata).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -149,22 +132,6 @@ impl Client {
                 _ => return Ok(all),
             }
         }
-    }
-
-    /// ListCompartments under `parent`, every page. `in_subtree` (`compartmentIdInSubtree=true`,
-    /// `accessLevel=ANY`) lists the whole tree at once and is only valid on the tenancy, as OCI
-    /// requires; elsewhere list each level.
-    pub async fn list_compartments(&self, parent: &str, in_subtree: bool) -> Result<Vec<Compartment>, Error> {
-        self.all_pages("ListCompartments", || {
-            let mut req = Request::new("ListCompartments", Service::Identity, Method::GET, "/20160918/compartments".to_owned());
-            req.query = vec![("compartmentId", parent.to_owned()), ("lifecycleState", "ACTIVE".to_owned())];
-            if in_subtree {
-                req.query.push(("compartmentIdInSubtree", "true".to_owned()));
-                req.query.push(("accessLevel", "ANY".to_owned()));
-            }
-            req
-        })
-        .await
     }
 
     /// ListSecrets of a compartment, every page, whatever their lifecycle state.

@@ -6,11 +6,13 @@
 //! - [`client`]: send, retry, deadline, errors; [`region`]: regions and realms.
 //! - [`vault`], [`secrets`], [`identity`], [`notification`]: one typed method per OCI operation.
 //! - [`cloud_guard`]: GetProblem (the unmanaged console-password reset confirms the problem).
+//! - [`compartments`]: ListCompartments, a compartment's subtree (for `rotate --compartment-id`).
 //! - [`inventory`]: read-only listings with creation times, for the fleet view (`status`).
 //! - [`identity_domains`]: where identity domains are, and their REST API (users, credentials).
 pub mod auth;
 pub mod client;
 pub mod cloud_guard;
+pub mod compartments;
 pub mod error;
 pub mod identity;
 pub mod identity_domains;

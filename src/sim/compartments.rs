@@ -10,6 +10,7 @@ use super::error::{err, invalid, not_found, SimError};
 use super::ids;
 use super::response::Answer;
 use super::routes::Call;
+use super::state::State;
 use super::Simulator;
 
 /// A compartment under the tenancy.
@@ -29,7 +30,24 @@ impl Compartment {
     }
 }
 
+impl State {
+    /// True for the root compartment (the tenancy) and every compartment below it.
+    pub(crate) fn is_compartment(&self, id: &str) -> bool {
+        id == self.tenancy_id || self.compartments.contains_key(id)
+    }
+}
+
 impl Simulator {
+    /// Moves a secret to another compartment, as ChangeSecretCompartment does.
+    pub fn move_secret(&self, secret_id: &str, compartment_id: &str) -> Result<(), SimError> {
+        let mut st = self.state();
+        if !st.is_compartment(compartment_id) {
+            return Err(not_found(&format!("compartment {compartment_id}")));
+        }
+        st.vault.secret_mut(secret_id)?.compartment = compartment_id.to_owned();
+        Ok(())
+    }
+
     /// Creates an ACTIVE compartment under `parent` (the tenancy or another compartment); returns
     /// its OCID. Secrets can then be created in it (CreateSecret's `compartmentId`).
     pub fn create_compartment(&self, parent: &str, name: &str) -> Result<String, SimError> {

@@ -66,7 +66,8 @@ pub struct JournalEntry {
     pub write: bool,
     /// The OCI operation (`UpdateSecret`...), `Unknown` for an unknown route.
     pub operation: String,
-    /// The injected fault that hit this request, if any (`500`, `429`, `reset`, `lost`, `delay`).
+    /// The injected fault that hit this request, if any (`500`, `429`, `reset`, `lost`, `delay`),
+    /// or `throttle` when the tenancy's throttle answered it 429.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fault: Option<String>,
 }

@@ -3,6 +3,9 @@
 //! OCI's JSON (or not at all, for a simulated dropped connection; errors at identity domain URLs
 //! are SCIM-shaped). `/_sim/` goes to the unsigned admin surface instead.
 //!
+//! A request its API family's throttle refuses (`throttle`) is answered 429 with `retry-after`
+//! before its signature is checked, and journaled with the fault name `throttle`.
+//!
 //! Each identity domain also has a listener of its own ([`Listener::domain`]), whose URL has no
 //! path, as OCI's domain hosts have none: there `/admin/v1/...` is routed as that domain's
 //! `/idcs-<hex>/admin/v1/...`, while the signature check, faults and the journal see the path and
@@ -19,6 +22,7 @@ use super::auth::{self, header};
 use super::faults::{FaultKind, JournalEntry};
 use super::response::{answer_response, broken_response, throttled, ErrorShape};
 use super::routes::{execute, Call, Route};
+use super::throttle::retry_after_secs;
 use super::{admin, Simulator};
 
 /// Decodes `%XX` escapes (as in a fingerprint sent as `aa%3Abb%3A...`); malformed escapes stay as they are.
@@ -110,6 +114,13 @@ pub(crate) async fn handle(State(listener): State<Listener>, method: Method, uri
         entry.status = status;
         sim.record(entry);
         return resp;
+    }
+    // The tenancy's throttle for the API family: 429 before anything is applied.
+    if let Err(wait) = sim.take_token(path) {
+        entry.status = 429;
+        entry.fault = Some("throttle".to_owned());
+        sim.record(entry);
+        return throttled(shape, retry_after_secs(wait));
     }
     let principal = auth::authenticate(&sim, method.as_str(), &path_and_query, &headers, &body)
         .and_then(|principal| principal.authorize(method.as_str(), &segments).map(|()| principal));

@@ -12,16 +12,18 @@
 //! key, and a user's own API key for their own GetUser and domain `Me`). The tenancy has a Default
 //! identity domain holding every classic user, and SECONDARY domains whose users only their
 //! domain's API serves; one store holds every credential. Faults can be injected at the Nth
-//! matching request, and every request is journaled.
+//! matching request, per-family throttles answer 429 with `retry-after` when set, and every request
+//! is journaled.
 //!
 //! Layout: [`Simulator`] (this file, and `domain_api` for identity domains) is the API. The model
 //! and its rules: `state`, `iam`, `domains`, `vault_model`, `update`, `autogen`. The wire: `http`
-//! (the request pipeline), `auth` and `rpst` (principals), `compartments` (compartments and ListCompartments), `fleet` (many managed secrets at once, backdated credentials, failed rotations), `routes` and `domain_routes` (the
+//! (the request pipeline, with `throttle`'s token buckets), `auth` and `rpst` (principals), `compartments` (compartments and ListCompartments),
+//! `fleet` and `rotation_fleet` (many managed secrets at once, backdated credentials, failed rotations), `routes` and `domain_routes` (the
 //! routing tables), `vault`, `secrets`, `identity`, `domain_ops`, `notifications` and `cloud_guard` (the
 //! operations; `create` and `update` parse CreateSecretDetails and UpdateSecretDetails), `scim` (SCIM wire helpers), `retry` (retry-token memory), `response` (answers and
 //! errors), `clock` (simulated time), `rotation` (Vault's rotation loop: RotateSecret and schedules
-//! run the four steps against registered functions). Also `faults` (fault queue and journal), `admin` (the `/_sim/` surface), `seed` (the
-//! demo tenancy), `views` (inspection types), `ids` and `error`.
+//! run the four steps against registered functions). Also `faults` (fault queue and journal), `throttle` (per-family token buckets), `admin` (the `/_sim/` surface), `seed` (the
+//! demo tenancy), `rotation_fleet` (any number of rotatable secrets), `views` (inspection types), `ids` and `error`.
 
 mod admin;
 mod auth;
@@ -45,12 +47,14 @@ mod notifications;
 mod response;
 mod retry;
 mod rotation;
+mod rotation_fleet;
 mod routes;
 mod rpst;
 mod scim;
 mod secrets;
 mod seed;
 mod state;
+mod throttle;
 mod update;
 mod vault;
 mod vault_model;
@@ -74,6 +78,8 @@ pub use autogen::AutoGen;
 pub use error::SimError;
 pub use faults::{Fault, FaultKind, JournalEntry};
 pub use fleet::{FleetMember, CONSOLE_PASSWORD_ID, FLEET_FUNCTION_ID};
+pub use rotation_fleet::{function_rotation_config, RotationFleetSecret, RotationFleetSpec};
+pub use throttle::{ApiFamily, Rate, Throttle};
 pub use views::{AdminPrincipal, ApiKeyView, CredView, DomainView, ResourcePrincipalSession, RotationRecord, Seeded, VersionView};
 
 use crate::secret::CredentialKind;
@@ -93,11 +99,14 @@ pub struct SimOptions {
     /// ListDomains lists them and their URLs answer). False: a legacy tenancy, whose ListDomains
     /// answers `[]` and which serves no domain URL.
     pub identity_domains: bool,
+    /// Per-tenancy throttles, one token bucket per API family (see `throttle`); `None` (default):
+    /// nothing is throttled.
+    pub throttle: Option<Throttle>,
 }
 
 impl Default for SimOptions {
     fn default() -> Self {
-        SimOptions { updating_ms: 50, key_propagation_ms: 0, identity_domains: true }
+        SimOptions { updating_ms: 50, key_propagation_ms: 0, identity_domains: true, throttle: None }
     }
 }
 
@@ -107,6 +116,8 @@ struct Inner {
     faults: Mutex<faults::FaultQueue>,
     journal: Mutex<faults::Journal>,
     requests: AtomicU64,
+    /// The throttles' token buckets.
+    buckets: Mutex<throttle::Buckets>,
     /// Simulated time (secrets' times, rotation schedules).
     clock: Mutex<clock::SimClock>,
     /// Function OCID -> the URL its `POST /call` answers at.
@@ -152,6 +163,7 @@ impl Simulator {
                 faults: Mutex::new(faults::FaultQueue::default()),
                 journal: Mutex::new(faults::Journal::default()),
                 requests: AtomicU64::new(0),
+                buckets: Mutex::new(throttle::Buckets::default()),
                 clock: Mutex::new(clock::SimClock::new()),
                 functions: Mutex::new(HashMap::new()),
                 scheduler_started: AtomicBool::new(false),
@@ -586,6 +598,19 @@ impl Simulator {
     pub(crate) fn arrive(&self, method: &str, path_and_query: &str) -> Option<FaultKind> {
         self.inner.requests.fetch_add(1, Ordering::SeqCst);
         lock(&self.inner.faults).take(method, path_and_query)
+    }
+
+    /// Takes a token of the family `path` belongs to; `Err(wait)` when throttled.
+    pub(crate) fn take_token(&self, path: &str) -> Result<(), Duration> {
+        match (&self.inner.opts.throttle, throttle::ApiFamily::of_path(path)) {
+            (Some(t), Some(family)) => lock(&self.inner.buckets).take(t, family),
+            _ => Ok(()),
+        }
+    }
+
+    /// Requests the throttles answered 429, per API family (families that refused none are left out).
+    pub fn throttled(&self) -> Vec<(ApiFamily, u64)> {
+        lock(&self.inner.buckets).refused()
     }
 
     pub(crate) fn record(&self, entry: JournalEntry) {

@@ -1,7 +1,7 @@
 //! The OCI routing table: which method and path is which operation (with its path parameters,
 //! percent-decoded), and the call context a handler receives (query, body, `opc-retry-token`,
 //! `if-match`, the signing user). Vault `20180608` (with CreateSecret), Secrets `20190301`, Identity `20160918` (with
-//! ListDomains and GetDomain), Notifications `20181201`, Cloud Guard `20200131` (GetProblem), and each identity domain's REST API under
+//! ListDomains, GetDomain and ListCompartments), Notifications `20181201`, Cloud Guard `20200131` (GetProblem), and each identity domain's REST API under
 //! `/idcs-<32 hex>/admin/v1/` (`domain_routes`; at a domain's own listener, `/admin/v1/` is routed
 //! there, see `http`).
 

@@ -59,13 +59,13 @@ pub(crate) fn list_secrets(call: &Call<'_>) -> Result<Answer, SimError> {
 
 /// CreateSecret: a secret whose version 1 (CURRENT, LATEST) holds the content sent (or content
 /// Vault generates), answered with the `Secret` and its `etag`. The compartment must be the
-/// tenancy's, the vault this simulator's and the key its master key; a second secret of the same
+/// tenancy or one of its compartments, the vault this simulator's and the key its master key; a second secret of the same
 /// name in the vault is a 409. Once per `opc-retry-token`.
 pub(crate) async fn create_secret(call: &Call<'_>) -> Result<Answer, SimError> {
     let new = NewSecret::parse(&call.json()?)?;
     {
         let st = call.sim.state();
-        if new.compartment_id != st.tenancy_id && !st.compartments.contains_key(&new.compartment_id) {
+        if !st.is_compartment(&new.compartment_id) {
             return Err(not_found(&format!("compartment {}", new.compartment_id)));
         }
         if new.vault_id != st.vault.id {

@@ -35,6 +35,8 @@ mod identity_domains;
 mod logs;
 /// `oci-rotator policies`: the statements printed for the function.
 mod policies;
+/// `oci-rotator rotate --compartment-id`: a compartment's managed secrets through the Vault loop.
+mod rotate_fleet;
 /// Harness for the simulator-backed tests.
 mod sim_helpers;
 /// `oci-rotator status`: the fleet view.

@@ -1,0 +1,124 @@
+//! Progress of a long command on stderr: a bar redrawn in place on a terminal, plain lines (one
+//! per finished item, and a summary every few seconds) otherwise, so that logs and CI output stay
+//! readable. No crate: a bar is one `\r`-rewritten line.
+
+use std::io::{IsTerminal as _, Write as _};
+use std::time::{Duration, Instant};
+
+/// Counts shown by the bar.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Items to do (known once listed).
+    pub total: usize,
+    /// Items done, whatever their outcome.
+    pub done: usize,
+    /// Items that failed.
+    pub failed: usize,
+    /// Items under way.
+    pub in_flight: usize,
+}
+
+/// Where progress goes.
+pub struct Progress {
+    tty: bool,
+    started: Instant,
+    last_draw: Option<Instant>,
+    last_summary: Instant,
+}
+
+impl Default for Progress {
+    fn default() -> Self {
+        Progress::new(std::io::stderr().is_terminal())
+    }
+}
+
+impl Progress {
+    /// A bar (`tty`) or plain lines.
+    pub fn new(tty: bool) -> Self {
+        let now = Instant::now();
+        Progress { tty, started: now, last_draw: None, last_summary: now }
+    }
+
+    fn rate(&self, done: usize) -> f64 {
+        let secs = self.started.elapsed().as_secs_f64();
+        if secs > 0.0 {
+            done as f64 / secs
+        } else {
+            0.0
+        }
+    }
+
+    /// The counts changed; `line` (plain mode only) says about what.
+    pub fn update(&mut self, c: Counts, line: Option<&str>) {
+        let mut err = std::io::stderr().lock();
+        if !self.tty {
+            if let Some(line) = line {
+                let _ = writeln!(err, "[{}/{}] {line}", c.done, c.total);
+            }
+            if self.last_summary.elapsed() >= Duration::from_secs(5) {
+                self.last_summary = Instant::now();
+                let _ = writeln!(
+                    err,
+                    "progress: {}/{} done, {} failed, {} in flight, {:.1}/s",
+                    c.done,
+                    c.total,
+                    c.failed,
+                    c.in_flight,
+                    self.rate(c.done)
+                );
+            }
+            return;
+        }
+        // At most ten redraws a second, and always the last one.
+        if self.last_draw.is_some_and(|t| t.elapsed() < Duration::from_millis(100)) && c.done < c.total {
+            return;
+        }
+        self.last_draw = Some(Instant::now());
+        let _ = write!(err, "\r\x1b[2K{}", bar(c, self.rate(c.done)));
+        let _ = err.flush();
+    }
+
+    /// Ends the bar's line (a terminal), or prints `message` as a plain line.
+    pub fn note(&mut self, message: &str) {
+        let mut err = std::io::stderr().lock();
+        if self.tty {
+            let _ = write!(err, "\r\x1b[2K");
+        }
+        let _ = writeln!(err, "{message}");
+    }
+
+    /// Ends the bar's line.
+    pub fn finish(&mut self) {
+        if self.tty {
+            let _ = writeln!(std::io::stderr().lock());
+        }
+    }
+}
+
+/// `[#########...........] 450/1000  failed 0  in flight 10  12.3/s`
+pub fn bar(c: Counts, per_second: f64) -> String {
+    const WIDTH: usize = 30;
+    let filled = (c.done * WIDTH).checked_div(c.total).map_or(WIDTH, |f| f.min(WIDTH));
+    format!(
+        "[{}{}] {}/{}  failed {}  in flight {}  {per_second:.1}/s",
+        "#".repeat(filled),
+        ".".repeat(WIDTH - filled),
+        c.done,
+        c.total,
+        c.failed,
+        c.in_flight
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bar_fills_with_the_done_share() {
+        let half = bar(Counts { total: 10, done: 5, failed: 1, in_flight: 2 }, 2.5);
+        assert!(half.starts_with(&format!("[{}{}] 5/10", "#".repeat(15), ".".repeat(15))), "{half}");
+        assert!(half.ends_with("failed 1  in flight 2  2.5/s"), "{half}");
+        assert!(bar(Counts::default(), 0.0).starts_with(&format!("[{}]", "#".repeat(30))));
+    }
+}

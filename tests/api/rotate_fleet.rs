@@ -1,0 +1,335 @@
+//! `oci-rotator rotate --compartment-id` (issue 14) against the simulator, whose Vault runs each
+//! rotation through the function served on loopback: every managed secret rotated and nothing
+//! else; throttling absorbed; cancellation (the library's `cancel` future, and SIGINT to the
+//! binary) stops starting rotations and waits for those started; a dry run writes nothing;
+//! `--kind`, `--subtree` and `--local`.
+
+use std::collections::HashMap;
+use std::io::{BufRead as _, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use oci_rotator::checks;
+use oci_rotator::cli::progress::Progress;
+use oci_rotator::cli::rotate_fleet::{rotate_fleet, Fleet, FleetArgs, FleetReport, Outcome};
+use oci_rotator::secret::CredentialKind;
+use oci_rotator::server::{self, AppState};
+use oci_rotator::sim::{ApiFamily, RotationFleetSecret, RotationFleetSpec, SimOptions, Simulator, Throttle};
+use serde_json::json;
+
+const FUNCTION: &str = "ocid1.fnfunc.oc1.iad.aaaaaaaafleetrotator";
+
+/// The cheap kinds (no RSA key generation), taken in turn.
+const KINDS: [CredentialKind; 3] = [CredentialKind::AuthToken, CredentialKind::CustomerSecretKey, CredentialKind::ConsolePassword];
+
+struct FleetRig {
+    sim: Simulator,
+    endpoint: String,
+    /// The command's clients (signing as an administrator of the simulator).
+    fleet: Fleet,
+    admin_env: HashMap<String, String>,
+    _work: TempDir,
+}
+
+struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The simulator, the function served on loopback and registered with the simulated Vault, and
+/// the command's clients as an administrator (an OCI config file, as the binary reads it).
+async fn fleet_rig(opts: SimOptions) -> FleetRig {
+    crate::helpers::init_logs();
+    let sim = Simulator::new(opts);
+    let endpoint = sim.spawn().await.unwrap();
+    let (rotator, _) = oci_rotator::config::rotator_from_env(&sim.function_env(&endpoint)).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, server::router(AppState::new(rotator, Duration::from_secs(60)))).await });
+    sim.register_function(FUNCTION, &url);
+    let work = std::env::temp_dir().join(format!("oci-rotator-fleet-{}-{}", std::process::id(), rand_suffix()));
+    std::fs::create_dir_all(&work).unwrap();
+    let admin = sim.create_admin();
+    let config = work.join("config");
+    admin.write_oci_config(&config, &work.join("config.key.pem")).unwrap();
+    let admin_env: HashMap<String, String> = [
+        ("OCI_CLI_CONFIG_FILE", config.to_string_lossy().into_owned()),
+        ("OCI_ROTATOR_VAULT_ENDPOINT", endpoint.clone()),
+        ("OCI_ROTATOR_SECRETS_ENDPOINT", endpoint.clone()),
+        ("OCI_ROTATOR_IDENTITY_ENDPOINT", endpoint.clone()),
+        ("OCI_ROTATOR_RETRY_BASE_MS", "20".to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    let fleet = Fleet::from_env(&admin_env).unwrap();
+    FleetRig { sim, endpoint, fleet, admin_env, _work: TempDir(work) }
+}
+
+fn rand_suffix() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    N.fetch_add(1, Ordering::SeqCst)
+}
+
+fn opts() -> SimOptions {
+    SimOptions { updating_ms: 0, key_propagation_ms: 0, ..Default::default() }
+}
+
+impl FleetRig {
+    fn seed(&self, compartment: &str, count: usize, kinds: &[CredentialKind], prefix: &str) -> Vec<RotationFleetSecret> {
+        let spec = RotationFleetSpec {
+            count,
+            kinds: kinds.to_vec(),
+            compartment_id: compartment.to_owned(),
+            function_id: Some(FUNCTION.to_owned()),
+            prefix: prefix.to_owned(),
+        };
+        self.sim.seed_rotation_fleet(&spec).unwrap()
+    }
+
+    /// A secret without `credentialType`: not managed, never to be rotated.
+    fn unmanaged(&self, compartment: &str) -> String {
+        let id = self.sim.create_secret("not-managed", json!({"owner": "someone else"}), &json!({"password": "x"}), None);
+        self.sim.move_secret(&id, compartment).unwrap();
+        self.sim.set_rotation_config(&id, oci_rotator::sim::function_rotation_config(FUNCTION)).unwrap();
+        id
+    }
+
+    async fn run(&self, args: &FleetArgs) -> FleetReport {
+        rotate_fleet(&self.fleet, args, std::future::pending(), &mut Progress::new(false)).await.unwrap()
+    }
+
+    /// Every secret Vault rotated exactly once, completing all four steps, its new CURRENT live.
+    fn assert_rotated_once(&self, secrets: &[RotationFleetSecret], report: &FleetReport) {
+        for s in secrets {
+            assert_eq!(self.sim.rotations_requested(&s.secret_id), 1, "{}", s.secret_id);
+            let record = self.sim.last_rotation(&s.secret_id).unwrap();
+            assert!(record.completed, "{}: {record:?}", s.secret_id);
+            assert_eq!(self.sim.current_version(&s.secret_id), Some(2), "{}", s.secret_id);
+            assert!(checks::current_is_live(&self.sim, &s.secret_id, s.kind, &s.user_id).is_empty(), "{}", s.secret_id);
+            let line = report.outcomes.iter().find(|o| o.secret_id == s.secret_id).unwrap();
+            assert_eq!((line.outcome.clone(), line.current_before, line.current_after), (Outcome::Rotated, Some(1), Some(2)), "{line:?}");
+        }
+    }
+}
+
+fn args(rig: &FleetRig, compartment: &str) -> FleetArgs {
+    let _ = rig;
+    FleetArgs {
+        concurrency: 4,
+        poll_interval: Duration::from_millis(100),
+        wait_timeout: Duration::from_secs(60),
+        ..FleetArgs::new(compartment)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_managed_secret_of_the_compartment_is_rotated_through_the_vault_loop() {
+    // Given: nine managed secrets of three kinds, and one secret that is not managed.
+    let rig = fleet_rig(opts()).await;
+    let root = rig.sim.compartment_id();
+    let secrets = rig.seed(&root, 9, &KINDS, "fleet");
+    let unmanaged = rig.unmanaged(&root);
+    // When
+    let report = rig.run(&args(&rig, &root)).await;
+    // Then: all nine rotated by Vault through the function, the other one untouched.
+    assert!(report.all_succeeded(), "{report:?}");
+    assert_eq!((report.listed, report.outcomes.len(), report.unmanaged), (10, 9, 1));
+    rig.assert_rotated_once(&secrets, &report);
+    assert_eq!(rig.sim.rotations_requested(&unmanaged), 0);
+    assert_eq!(rig.sim.current_version(&unmanaged), Some(1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_throttled_tenancy_answers_429s_and_no_rotation_fails_because_of_them() {
+    // Given: every API family throttled hard (bursts of 4), the function's calls included.
+    let throttle =
+        Throttle::default().with(ApiFamily::Vault, 12.0, 4.0).with(ApiFamily::Secrets, 12.0, 4.0).with(ApiFamily::Identity, 12.0, 4.0);
+    let rig = fleet_rig(SimOptions { throttle: Some(throttle), ..opts() }).await;
+    let root = rig.sim.compartment_id();
+    let secrets = rig.seed(&root, 8, &KINDS, "throttled");
+    // When: eight at once.
+    let report = rig.run(&FleetArgs { concurrency: 8, ..args(&rig, &root) }).await;
+    // Then: the simulator refused requests with 429, and every rotation still completed.
+    let refused: u64 = rig.sim.throttled().iter().map(|(_, n)| n).sum();
+    assert!(refused > 0, "no request was throttled: {:?}", rig.sim.throttled());
+    let journal_429s = rig.sim.journal().iter().filter(|j| j.status == 429 && j.fault.as_deref() == Some("throttle")).count();
+    assert_eq!(journal_429s as u64, refused);
+    assert!(report.all_succeeded(), "{report:?}");
+    rig.assert_rotated_once(&secrets, &report);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancelling_starts_no_more_rotations_and_waits_for_those_started() {
+    // Given: ten secrets, two at a time.
+    let rig = fleet_rig(opts()).await;
+    let root = rig.sim.compartment_id();
+    let secrets = rig.seed(&root, 10, &KINDS, "cancelled");
+    // When: cancelled as soon as Vault accepted a first RotateSecret.
+    let sim = rig.sim.clone();
+    let cancel = async move {
+        while !sim.journal().iter().any(|j| j.operation == "RotateSecret" && j.status == 202) {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    };
+    let a = FleetArgs { concurrency: 2, poll_interval: Duration::from_millis(200), ..args(&rig, &root) };
+    let report = rotate_fleet(&rig.fleet, &a, cancel, &mut Progress::new(false)).await.unwrap();
+    // Then: cancelled and not a success; those started were waited for and rotated; the others
+    // were never asked for, and are reported as not started.
+    assert!(report.cancelled && !report.all_succeeded(), "{report:?}");
+    let started: Vec<&RotationFleetSecret> = secrets.iter().filter(|s| rig.sim.rotations_requested(&s.secret_id) > 0).collect();
+    assert!(!started.is_empty() && started.len() <= 2, "{} started", started.len());
+    assert_eq!(report.count("ROTATED"), started.len(), "{report:?}");
+    for s in &started {
+        assert!(rig.sim.last_rotation(&s.secret_id).is_some_and(|r| r.completed), "{} was not waited for", s.secret_id);
+    }
+    assert_eq!(report.count("NOT_STARTED"), secrets.len() - started.len());
+    assert_eq!(report.outcomes.len(), secrets.len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigint_to_the_binary_stops_it_cleanly_with_a_failure_status() {
+    // Given: twelve secrets; the binary rotating two at a time, its progress as plain lines.
+    let rig = fleet_rig(opts()).await;
+    let root = rig.sim.compartment_id();
+    let secrets = rig.seed(&root, 12, &KINDS, "sigint");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_oci-rotator"))
+        .args(["rotate", "--compartment-id", &root, "--concurrency", "2", "--poll-secs", "0.3"])
+        .env_clear()
+        .envs(&rig.admin_env)
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // When: SIGINT once the first rotation was reported.
+    let stderr = child.stderr.take().unwrap();
+    let (first_tx, first_rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut rest = Vec::new();
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.starts_with("[1/") {
+                let _ = first_tx.send(());
+            }
+            rest.push(line);
+        }
+        rest
+    });
+    first_rx.recv_timeout(Duration::from_secs(60)).expect("the binary reported no rotation");
+    let killed = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output()).await.unwrap().unwrap();
+    let rest = reader.join().unwrap();
+    // Then: a failure status, the started rotations completed and reported, the others not started.
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{rest:?}");
+    assert!(rest.iter().any(|l| l.starts_with("cancelled:")), "{rest:?}");
+    assert!(stdout.contains("(cancelled)"), "{stdout}");
+    let started: Vec<&RotationFleetSecret> = secrets.iter().filter(|s| rig.sim.rotations_requested(&s.secret_id) > 0).collect();
+    assert!(started.len() < secrets.len(), "all {} were started before SIGINT", started.len());
+    for s in &started {
+        assert!(rig.sim.last_rotation(&s.secret_id).is_some_and(|r| r.completed), "{}", s.secret_id);
+        assert!(stdout.lines().any(|l| l.starts_with("ROTATED") && l.ends_with(&s.secret_id)), "{}\n{stdout}", s.secret_id);
+    }
+    assert_eq!(stdout.lines().filter(|l| l.starts_with("NOT_STARTED")).count(), secrets.len() - started.len(), "{stdout}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dry_run_lists_what_would_be_rotated_and_writes_nothing() {
+    // Given
+    let rig = fleet_rig(opts()).await;
+    let root = rig.sim.compartment_id();
+    let secrets = rig.seed(&root, 4, &KINDS, "dry");
+    rig.unmanaged(&root);
+    rig.sim.clear_journal();
+    // When
+    let report = rig.run(&FleetArgs { dry_run: true, ..args(&rig, &root) }).await;
+    // Then: each managed secret would be rotated; the simulator saw reads only.
+    assert!(report.all_succeeded(), "{report:?}");
+    assert_eq!((report.count("WOULD_ROTATE"), report.unmanaged), (4, 1));
+    let journal = rig.sim.journal();
+    assert!(!journal.is_empty());
+    let writes: Vec<String> =
+        journal.iter().filter(|j| j.write || j.method != "GET").map(|j| format!("{} {}", j.method, j.operation)).collect();
+    assert!(writes.is_empty(), "{writes:?}");
+    for s in &secrets {
+        assert_eq!((rig.sim.rotations_requested(&s.secret_id), rig.sim.current_version(&s.secret_id)), (0, Some(1)));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kind_rotates_only_the_secrets_of_that_credential_type() {
+    // Given: six secrets, two of each kind.
+    let rig = fleet_rig(opts()).await;
+    let root = rig.sim.compartment_id();
+    let secrets = rig.seed(&root, 6, &KINDS, "kind");
+    // When
+    let report = rig.run(&FleetArgs { kind: Some(CredentialKind::CustomerSecretKey), ..args(&rig, &root) }).await;
+    // Then
+    assert!(report.all_succeeded(), "{report:?}");
+    assert_eq!((report.outcomes.len(), report.other_kind), (2, 4));
+    let (wanted, others): (Vec<RotationFleetSecret>, Vec<RotationFleetSecret>) =
+        secrets.into_iter().partition(|s| s.kind == CredentialKind::CustomerSecretKey);
+    rig.assert_rotated_once(&wanted, &report);
+    for s in &others {
+        assert_eq!(rig.sim.rotations_requested(&s.secret_id), 0, "{:?}", s.kind);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subtree_takes_the_compartments_below_and_only_those() {
+    // Given: secrets in the root, in a compartment and in the compartment below it.
+    let rig = fleet_rig(opts()).await;
+    let root = rig.sim.compartment_id();
+    let team = rig.sim.create_compartment(&root, "team").unwrap();
+    let sub = rig.sim.create_compartment(&team, "team-prod").unwrap();
+    let in_root = rig.seed(&root, 2, &KINDS, "root");
+    let in_team = rig.seed(&team, 2, &KINDS, "team");
+    let in_sub = rig.seed(&sub, 2, &KINDS, "sub");
+    // When: the team's compartment alone, then with its subtree.
+    let alone = rig.run(&args(&rig, &team)).await;
+    assert!(alone.all_succeeded(), "{alone:?}");
+    assert_eq!(alone.outcomes.len(), 2);
+    let with_subtree = rig.run(&FleetArgs { subtree: true, ..args(&rig, &team) }).await;
+    // Then: the team's secrets twice, the sub-compartment's once, the root's never.
+    assert!(with_subtree.all_succeeded(), "{with_subtree:?}");
+    assert_eq!(with_subtree.outcomes.len(), 4);
+    for s in &in_team {
+        assert_eq!(rig.sim.rotations_requested(&s.secret_id), 2);
+    }
+    rig.assert_rotated_once(&in_sub, &with_subtree);
+    for s in &in_root {
+        assert_eq!(rig.sim.rotations_requested(&s.secret_id), 0);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn local_plays_the_four_steps_in_this_process_without_rotate_secret() {
+    // Given: secrets whose rotation config targets a function the simulated Vault cannot reach.
+    let rig = fleet_rig(opts()).await;
+    let root = rig.sim.compartment_id();
+    let spec = RotationFleetSpec {
+        count: 3,
+        kinds: KINDS.to_vec(),
+        compartment_id: root.clone(),
+        function_id: Some("ocid1.fnfunc.oc1.iad.notdeployed".to_owned()),
+        prefix: "local".to_owned(),
+    };
+    let secrets = rig.sim.seed_rotation_fleet(&spec).unwrap();
+    // When
+    let report = rig.run(&FleetArgs { local: true, ..args(&rig, &root) }).await;
+    // Then: rotated by this process; Vault was never asked.
+    assert!(report.all_succeeded(), "{report:?}");
+    assert!(!rig.sim.journal().iter().any(|j| j.operation == "RotateSecret"));
+    for s in &secrets {
+        assert_eq!(rig.sim.current_version(&s.secret_id), Some(2));
+        assert!(checks::current_is_live(&rig.sim, &s.secret_id, s.kind, &s.user_id).is_empty());
+        let line = report.outcomes.iter().find(|o| o.secret_id == s.secret_id).unwrap();
+        assert_eq!((line.outcome.clone(), line.current_after), (Outcome::Rotated, Some(2)));
+    }
+    let _ = &rig.endpoint;
+}
