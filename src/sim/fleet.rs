@@ -62,17 +62,30 @@ impl Simulator {
     /// secret keys carry the marker `oci-rotator <secretId>`. Every secret has a scheduled rotation
     /// config (`P90D`) targeting [`FLEET_FUNCTION_ID`]. O(n) with one lock; no HTTP.
     pub fn seed_fleet(&self, n: usize, compartment_id: &str, kinds: &[CredentialKind]) -> Vec<FleetMember> {
+        let rotation_config = json!({"rotationInterval": "P90D", "isScheduledRotationEnabled": true,
+            "targetSystemDetails": {"targetSystemType": "FUNCTION", "functionId": FLEET_FUNCTION_ID}});
+        self.seed_fleet_with(n, compartment_id, kinds, Some(rotation_config), "fleet")
+    }
+
+    /// [`Simulator::seed_fleet`] with the secrets' `rotationConfig` (none: no rotation config) and
+    /// names `<prefix>-<i>`.
+    pub(crate) fn seed_fleet_with(
+        &self,
+        n: usize,
+        compartment_id: &str,
+        kinds: &[CredentialKind],
+        rotation_config: Option<Value>,
+        prefix: &str,
+    ) -> Vec<FleetMember> {
         let kinds: Vec<CredentialKind> = if kinds.is_empty() { CredentialKind::ALL.to_vec() } else { kinds.to_vec() };
         let keys = key_pool();
         let now = self.now();
-        let rotation_config = json!({"rotationInterval": "P90D", "isScheduledRotationEnabled": true,
-            "targetSystemDetails": {"targetSystemType": "FUNCTION", "functionId": FLEET_FUNCTION_ID}});
         let mut fleet = Vec::with_capacity(n);
         let mut st = self.state();
         let tenancy = st.tenancy_id.clone();
         for i in 0..n {
             let kind = kinds[i % kinds.len()];
-            let user = st.iam.add_user(&format!("fleet-{i}"));
+            let user = st.iam.add_user(&format!("{prefix}-user-{i}"));
             let secret_id = new_secret_id();
             let marker = format!("oci-rotator {secret_id}");
             let made: Result<(Value, String), SimError> = match kind {
@@ -112,9 +125,16 @@ impl Simulator {
             };
             let Ok((content, credential_id)) = made else { continue };
             let metadata = json!({"credentialType": kind.as_str(), "userId": user});
-            let mut secret =
-                Secret::new(secret_id.clone(), &format!("fleet-{i}"), compartment_id, metadata, B64.encode(content.to_string()), None, now);
-            secret.rotation_config = Some(rotation_config.clone());
+            let mut secret = Secret::new(
+                secret_id.clone(),
+                &format!("{prefix}-{i}"),
+                compartment_id,
+                metadata,
+                B64.encode(content.to_string()),
+                None,
+                now,
+            );
+            secret.rotation_config = rotation_config.clone();
             secret.reschedule(now);
             st.vault.secrets.insert(secret_id.clone(), secret);
             if let Ok(u) = st.iam.user_mut(&user) {

@@ -3,13 +3,9 @@
 //! secret whose metadata names the kind and the user and whose `rotationConfig` targets a function,
 //! in the compartment asked for. Unlike the demo tenancy (`seed`), it makes any number of them.
 
-use base64::engine::general_purpose::STANDARD as B64;
-use base64::Engine as _;
 use serde_json::{json, Value};
 
 use super::error::SimError;
-use super::iam::CredKind;
-use super::vault_model::{new_secret_id, Secret};
 use super::Simulator;
 use crate::secret::CredentialKind;
 
@@ -56,74 +52,14 @@ impl Simulator {
         Ok(())
     }
 
-    /// Seeds `spec.count` rotatable secrets (see the module doc). API keys cost a 2048-bit key
-    /// generation each (about 0.1 s); the other kinds none.
+    /// Seeds `spec.count` rotatable secrets (see the module doc), with `seed_fleet`'s mechanics
+    /// (`sim/fleet.rs`) and a rotation configuration that targets `spec.function_id` on demand.
     pub fn seed_rotation_fleet(&self, spec: &RotationFleetSpec) -> Result<Vec<RotationFleetSecret>, SimError> {
-        let mut made = Vec::with_capacity(spec.count);
-        for i in 0..spec.count {
-            let Some(kind) = spec.kinds.get(i % spec.kinds.len().max(1)).copied() else { break };
-            // Key generation before the lock is taken.
-            let key = match kind {
-                CredentialKind::ApiKey => Some(
-                    crate::keys::generate(2048)
-                        .map_err(|e| super::error::err(500, "InternalServerError", format!("key generation failed: {e}")))?,
-                ),
-                CredentialKind::AuthToken
-                | CredentialKind::CustomerSecretKey
-                | CredentialKind::ConsolePassword
-                | CredentialKind::SmtpCredential
-                | CredentialKind::OAuth2ClientCredential
-                | CredentialKind::DbCredential => None,
-            };
-            let now = self.now();
-            let mut st = self.state();
-            if !st.is_compartment(&spec.compartment_id) {
-                return Err(super::error::not_found(&format!("compartment {}", spec.compartment_id)));
-            }
-            let tenancy = st.tenancy_id.clone();
-            let user_name = format!("{}-user-{i}", spec.prefix);
-            let user = st.iam.add_user(&user_name);
-            let secret_id = new_secret_id();
-            let marker = format!("oci-rotator {secret_id}");
-            let mut metadata = json!({"credentialType": kind.as_str(), "userId": user});
-            let content: Value = match kind {
-                CredentialKind::ApiKey => {
-                    metadata["keyBits"] = json!(2048);
-                    let Some(k) = key else { continue };
-                    st.iam.upload_api_key(&user, &k.public_pem, std::time::Duration::ZERO)?;
-                    json!({"fingerprint": k.fingerprint, "privateKey": k.private_pem.as_str(), "publicKey": k.public_pem,
-                        "tenancyId": tenancy, "region": "us-ashburn-1", "userId": user})
-                }
-                CredentialKind::AuthToken => {
-                    let (id, token) = st.iam.create_cred(&user, CredKind::AuthToken, &marker)?;
-                    json!({"authTokenId": id, "token": token, "username": user_name})
-                }
-                CredentialKind::CustomerSecretKey => {
-                    let (id, key) = st.iam.create_cred(&user, CredKind::CustomerSecretKey, &marker)?;
-                    json!({"accessKeyId": id, "secretAccessKey": key, "namespace": "fleet"})
-                }
-                CredentialKind::ConsolePassword => {
-                    let password = st.iam.reset_ui_password(&user)?.password.clone();
-                    json!({"password": password, "username": user_name})
-                }
-                CredentialKind::SmtpCredential | CredentialKind::OAuth2ClientCredential | CredentialKind::DbCredential => {
-                    super::seed::created_content(&mut st, &user, kind, &marker)
-                }
-            };
-            st.iam.user_mut(&user)?.freeform_tags.insert(crate::binding::tag_key(kind), secret_id.clone());
-            let mut secret = Secret::new(
-                secret_id.clone(),
-                &format!("{}-{i}", spec.prefix),
-                &spec.compartment_id,
-                metadata,
-                B64.encode(content.to_string()),
-                None,
-                now,
-            );
-            secret.rotation_config = spec.function_id.as_deref().map(function_rotation_config);
-            st.vault.secrets.insert(secret_id.clone(), secret);
-            made.push(RotationFleetSecret { secret_id, user_id: user, kind });
+        if !self.state().is_compartment(&spec.compartment_id) {
+            return Err(super::error::not_found(&format!("compartment {}", spec.compartment_id)));
         }
-        Ok(made)
+        let config = spec.function_id.as_deref().map(function_rotation_config);
+        let members = self.seed_fleet_with(spec.count, &spec.compartment_id, &spec.kinds, config, &spec.prefix);
+        Ok(members.into_iter().map(|m| RotationFleetSecret { secret_id: m.secret_id, user_id: m.user_id, kind: m.kind }).collect())
     }
 }
