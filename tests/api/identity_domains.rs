@@ -278,3 +278,106 @@ async fn a_domain_users_api_key_is_live_when_the_domain_answers_me_signed_with_i
     assert_eq!(out.response_code, 200, "{}", out.return_message);
     assert!(out.return_message.contains(&current.fingerprint));
 }
+
+/// The three newer kinds for a user of a SECONDARY domain: the SCIM resource, the schema, the body
+/// (OAuth 2.0: `name` and the CURRENT credential's `scopes`; database passwords: `dbPassword`, the
+/// function's own), and what comes back (SMTP: `userName` and `password`; OAuth 2.0: `secret`;
+/// database passwords: nothing).
+#[tokio::test]
+async fn smtp_oauth2_and_database_credentials_of_a_domain_user_are_created_through_the_domain() {
+    let scopes = json!([{"audience": "urn:opc:idm:__myscopes__", "scope": "urn:opc:resource:consumer::all"}]);
+    let cases = [
+        ("SMTP_CREDENTIAL", "SmtpCredentials", "smtpCredential", "smtpCredentialId", "oci-rotator-smtp-credential"),
+        (
+            "OAUTH2_CLIENT_CREDENTIAL",
+            "OAuth2ClientCredentials",
+            "oauth2ClientCredential",
+            "clientId",
+            "oci-rotator-oauth2-client-credential",
+        ),
+        ("DB_CREDENTIAL", "UserDbCredentials", "UserDbCredentials", "dbCredentialId", "oci-rotator-db-credential"),
+    ];
+    for (kind, resource, schema, id_field, tag) in cases {
+        // Given: a secret of the kind for a domain user, whose CURRENT credential the domain lists
+        let app = spawn_app().await;
+        let meta = json!({"credentialType": kind, "userId": USER_ID, "domainId": DOMAIN_ID});
+        let secret_field = if kind == "OAUTH2_CLIENT_CREDENTIAL" { "clientSecret" } else { "password" };
+        let mut current = json!({id_field: "ocid1.credential.oc1..current", secret_field: "current-secret-Zx9"});
+        if kind == "SMTP_CREDENTIAL" {
+            current["username"] = json!("current-user");
+        }
+        app.mount_get_secret(secret_json(1, meta), 1).await;
+        app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &current)), 1).await;
+        mount_get_domain(&app, "ACTIVE", 1).await;
+        mount_domain_user(&app, Some(scim_user(json!([{"key": tag, "value": SECRET_ID}]), false)), 2..=2).await;
+        let schema_urn = format!("urn:ietf:params:scim:schemas:oracle:idcs:{schema}");
+        Mock::given(method("GET"))
+            .and(path(format!("/idcs-test/admin/v1/{resource}")))
+            .and(query_param("filter", format!("user.value eq \"{DOMAIN_USER_ID}\"")))
+            .and(app.signed())
+            .respond_with(ResponseTemplate::new(200).set_body_json(
+                json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+                "totalResults": 1, "Resources": [{"id": "scim-current", "ocid": "ocid1.credential.oc1..current",
+                "description": "made by hand", "scopes": scopes, "name": "svc", "userName": "current-user"}]}),
+            ))
+            .expect(1)
+            .mount(&app.oci)
+            .await;
+        let mut expected_body =
+            json!({"schemas": [schema_urn], "user": {"value": DOMAIN_USER_ID}, "description": format!("oci-rotator {SECRET_ID}")});
+        let mut answer = json!({"schemas": [schema_urn], "id": "scim-new", "ocid": "ocid1.credential.oc1..new",
+            "description": format!("oci-rotator {SECRET_ID}")});
+        match kind {
+            "SMTP_CREDENTIAL" => {
+                answer["userName"] = json!("new-smtp-user");
+                answer["password"] = json!("smtp-one-time-Zx9");
+            }
+            "OAUTH2_CLIENT_CREDENTIAL" => {
+                expected_body["scopes"] = scopes.clone();
+                answer["secret"] = json!("oauth-one-time-Zx9");
+            }
+            _ => {}
+        }
+        Mock::given(method("POST"))
+            .and(path(format!("/idcs-test/admin/v1/{resource}")))
+            .and(body_partial_json(expected_body))
+            .and(wiremock::matchers::header_exists("opc-retry-token"))
+            .and(app.signed())
+            .respond_with(ResponseTemplate::new(201).set_body_json(answer))
+            .expect(1)
+            .mount(&app.oci)
+            .await;
+        app.mount_pending_version_written(2).await;
+        // When
+        let out = app.run_step(Step::CreatePendingVersion, Some(1)).await;
+        // Then: the PENDING version holds the new credential, its secret and (SMTP) its user name
+        assert_eq!(out.response_code, 200, "{kind}: {}", out.return_message);
+        let written = content_of_update(&app.requests("PUT", "/secrets/").await[0]);
+        assert_eq!(written[id_field], "ocid1.credential.oc1..new", "{kind}");
+        let post = app.requests("POST", resource).await;
+        let body: Value = serde_json::from_slice(&post[0].body).unwrap();
+        match kind {
+            "SMTP_CREDENTIAL" => {
+                assert_eq!((written["username"].as_str(), written["password"].as_str()), (Some("new-smtp-user"), Some("smtp-one-time-Zx9")))
+            }
+            "OAUTH2_CLIENT_CREDENTIAL" => {
+                assert_eq!(written["clientSecret"], "oauth-one-time-Zx9");
+                assert!(body["name"].as_str().is_some_and(|n| !n.is_empty()));
+            }
+            _ => {
+                let chosen = body["dbPassword"].as_str().unwrap_or_default();
+                assert_eq!(chosen.len(), 24, "the function's own password");
+                assert_eq!(written["password"].as_str(), Some(chosen), "the value IAM holds is the one written");
+            }
+        }
+        let classic = app
+            .oci
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|r| r.url.path().starts_with("/20160918/users"))
+            .count();
+        assert_eq!(classic, 0, "{kind}");
+    }
+}
