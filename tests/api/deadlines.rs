@@ -54,3 +54,41 @@ async fn a_deadline_already_passed_starts_no_oci_call() {
     let out: SecretRotationOutput = serde_json::from_slice(&resp.bytes().await.unwrap()).unwrap();
     assert_eq!(out.response_code, 504, "{}", out.return_message);
 }
+
+/// Throttling has its own retry budget (eight answers of 429 per call), apart from the budget of
+/// other failures: a call throttled six times in a row still succeeds; one throttled without end
+/// fails after eight tries, with OCI's code in the answer.
+#[tokio::test]
+async fn a_call_throttled_six_times_succeeds_and_one_throttled_without_end_gives_up_after_eight() {
+    for (throttled, expect_code, expect_gets) in [(6_u64, 200, 7_u64), (u64::MAX, 502, 8)] {
+        // Given: GetSecret answered 429 (retry-after: 0) `throttled` times, then normally
+        let app = spawn_app().await;
+        let meta = json!({"credentialType": "AUTH_TOKEN", "userId": USER_ID});
+        let too_many = ResponseTemplate::new(429)
+            .insert_header("retry-after", "0")
+            .set_body_json(json!({"code": "TooManyRequests", "message": "slow down"}));
+        let mut mock =
+            Mock::given(method("GET")).and(path(format!("/20180608/secrets/{SECRET_ID}"))).respond_with(too_many).with_priority(1);
+        if throttled != u64::MAX {
+            mock = mock.up_to_n_times(throttled);
+        }
+        mock.mount(&app.oci).await;
+        let creds = FakeCreds::new("authTokens");
+        creds.add("ocid1.credential.oc1..current", "made by hand");
+        if expect_code == 200 {
+            app.mount_get_secret(secret_json(1, meta), 1).await;
+            let content = json!({"authTokenId": "ocid1.credential.oc1..current", "token": "t-Zx9"});
+            app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &content)), 1).await;
+            app.mount_creds(&creds, 1..=1, 0, 0).await;
+        }
+        // When VERIFY_CONNECTION runs
+        let out = app.run_step(Step::VerifyConnection, Some(1)).await;
+        // Then
+        assert_eq!(out.response_code, expect_code, "{}", out.return_message);
+        let gets = app.requests("GET", "/20180608/secrets/").await.len() as u64;
+        assert_eq!(gets, expect_gets, "GetSecret tries");
+        if expect_code != 200 {
+            assert!(out.return_message.contains("TooManyRequests"), "{}", out.return_message);
+        }
+    }
+}
