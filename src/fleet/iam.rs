@@ -14,6 +14,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::oci::identity::CredentialFamily;
+use crate::oci::identity_domains::ScimResource;
 use crate::oci::inventory::DatedCredential;
 use crate::oci::secrets::BundleSelector;
 use crate::oci::{Client, Error};
@@ -38,6 +39,55 @@ pub async fn held_by_iam(client: &Client, user_id: &str, kind: CredentialKind) -
             .map(|p| DatedCredential { id: CONSOLE_PASSWORD_ID.to_owned(), ..p })
             .collect()),
     }
+}
+
+/// The user's credentials of `kind` in the identity domain at `base` (the user's SCIM id
+/// `scim_user`), with their creation time (SCIM `meta.created`): one call; the console password
+/// from the user as already read (`password_set_at`), no call.
+pub async fn held_by_domain(
+    client: &Client,
+    base: &str,
+    scim_user: &str,
+    password_set_at: Option<&str>,
+    kind: CredentialKind,
+) -> Result<Vec<DatedCredential>, Error> {
+    let resource = match kind {
+        CredentialKind::ApiKey => ScimResource::ApiKeys,
+        CredentialKind::AuthToken => ScimResource::AuthTokens,
+        CredentialKind::CustomerSecretKey => ScimResource::CustomerSecretKeys,
+        CredentialKind::SmtpCredential => ScimResource::SmtpCredentials,
+        CredentialKind::OAuth2ClientCredential => ScimResource::OAuth2ClientCredentials,
+        CredentialKind::DbCredential => ScimResource::UserDbCredentials,
+        CredentialKind::ConsolePassword => {
+            return Ok(password_set_at
+                .map(|t| DatedCredential {
+                    id: CONSOLE_PASSWORD_ID.to_owned(),
+                    description: None,
+                    time_created: Some(t.to_owned()),
+                    lifecycle_state: "ACTIVE".to_owned(),
+                })
+                .into_iter()
+                .collect())
+        }
+    };
+    let listed = client.list_domain_credentials(base, resource, scim_user).await?;
+    Ok(listed
+        .into_iter()
+        .map(|c| {
+            // What a secret version holds: the fingerprint, the access key, or the OCID.
+            let id = match kind {
+                CredentialKind::ApiKey => c.fingerprint.clone(),
+                CredentialKind::CustomerSecretKey => c.access_key.clone(),
+                _ => c.ocid.clone(),
+            };
+            DatedCredential {
+                id: id.unwrap_or_else(|| c.id.clone()),
+                description: c.description.or(c.display_name),
+                time_created: c.meta.and_then(|m| m.created),
+                lifecycle_state: c.status.unwrap_or_else(|| "ACTIVE".to_owned()),
+            }
+        })
+        .collect())
 }
 
 /// Whether a kind's credentials have ids a secret version names (all but the console password).

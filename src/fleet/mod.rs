@@ -14,13 +14,15 @@
 //! 4. Per user of a Default-domain secret: GetUser (the binding tag, contract 4.1) and one listing
 //!    per credential kind (ListApiKeys, ListAuthTokens, ListCustomerSecretKeys,
 //!    ListSmtpCredentials, ListOAuthClientCredentials, ListDbCredentials,
-//!    GetUserUIPasswordInformation).
+//!    GetUserUIPasswordInformation). Per user of another identity domain (`domainId`): GetDomain
+//!    once per domain, the user with its OCI tags and password state (`GET /admin/v1/Users/{ocid}`),
+//!    and one SCIM listing per kind but the console password (its date comes with the user).
 //! 5. Per managed secret: bundle reads as [`iam`] says (CURRENT always, PREVIOUS and PENDING only
 //!    while a credential is unexplained).
 //!
 //! So calls per secret are bounded (at most 2 + 3 bundle reads, plus 8 per user) whatever the
-//! fleet's size. Users of other identity domains (`domainId`) are listed with their secrets but
-//! their credentials are not read (`notCovered`); see docs/fleet.md.
+//! fleet's size. A domain or domain user that cannot be read is listed under `notCovered`; see
+//! docs/fleet.md.
 
 pub mod health;
 pub mod iam;
@@ -94,7 +96,7 @@ pub struct SecretStatus {
     /// Its age in whole days.
     pub current_version_age_days: Option<i64>,
     /// The credential the CURRENT version holds (fingerprint, token OCID, access key); none for
-    /// console passwords and identity-domain users.
+    /// console passwords.
     pub credential_id: Option<String>,
     /// `rotationStatus` (`IN_PROGRESS`, `SCHEDULED`, `NOT_ENABLED`, `CANCELLING`).
     pub rotation_status: Option<String>,
@@ -108,8 +110,9 @@ pub struct SecretStatus {
     pub targets_function: bool,
     /// That function's OCID.
     pub function_id: Option<String>,
-    /// The user's tag `oci-rotator-<kind>` names the secret (contract 4.1); null when not checked
-    /// (identity-domain user, user not readable, metadata invalid).
+    /// The user's tag `oci-rotator-<kind>` names the secret (contract 4.1; for a user of an
+    /// identity domain, its OCI tags extension); null when not checked (user not readable,
+    /// metadata invalid).
     pub bound: Option<bool>,
     /// True when `problems` is not empty.
     pub failed: bool,
@@ -139,7 +142,8 @@ pub struct UnmanagedCredential {
     pub stale: bool,
 }
 
-/// A user whose credentials the view does not read.
+/// A user of an identity domain whose credentials the view could not read (the domain or the user
+/// in it could not be read; the reason says which).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NotCovered {
@@ -261,7 +265,10 @@ async fn read_secret(client: &Client, id: String) -> Result<Option<Found>, ReadE
     Ok(Some(Found { details, kind, config, versions, current_created, problems: Vec::new() }))
 }
 
-async fn read_user(client: &Client, user_id: String) -> (String, UserRead) {
+async fn read_user(client: &Client, (user_id, domain_id): (String, Option<String>)) -> (String, UserRead) {
+    if let Some(domain_id) = domain_id {
+        return read_domain_user(client, user_id, &domain_id).await;
+    }
     let mut read = UserRead { tags: None, held: Vec::new(), error: None };
     match client.get_user(&user_id).await {
         Ok(u) => read.tags = Some(u.freeform_tags),
@@ -273,6 +280,39 @@ async fn read_user(client: &Client, user_id: String) -> (String, UserRead) {
     }
     for kind in CredentialKind::ALL {
         match iam::held_by_iam(client, &user_id, kind).await {
+            Ok(held) => read.held.push((kind, held)),
+            Err(e) => read.error = Some(e.to_string()),
+        }
+    }
+    (user_id, read)
+}
+
+/// A user of an identity domain: the domain's URL (GetDomain, once per domain), the user with its
+/// OCI tags and password state (one call), then one listing per credential kind but the console
+/// password, whose date came with the user.
+async fn read_domain_user(client: &Client, user_id: String, domain_id: &str) -> (String, UserRead) {
+    let mut read = UserRead { tags: None, held: Vec::new(), error: None };
+    let base = match client.domain(domain_id).await {
+        Ok(d) => d.url,
+        Err(e) => {
+            read.error = Some(format!("identity domain {domain_id}: {e}"));
+            return (user_id, read);
+        }
+    };
+    let user = match client.domain_user(&base, &user_id, true).await {
+        Ok(u) => u,
+        Err(e) if e.is_not_found() => {
+            read.error = Some(format!("user {user_id} does not exist or may not be read (identity domain {domain_id})"));
+            return (user_id, read);
+        }
+        Err(e) => {
+            read.error = Some(e.to_string());
+            return (user_id, read);
+        }
+    };
+    read.tags = Some(user.freeform_tags.clone());
+    for kind in CredentialKind::ALL {
+        match iam::held_by_domain(client, &base, &user.id, user.password_set_at.as_deref(), kind).await {
             Ok(held) => read.held.push((kind, held)),
             Err(e) => read.error = Some(e.to_string()),
         }
@@ -302,19 +342,17 @@ pub async fn collect(client: &Client, opts: &Options, progress: &mut dyn FnMut(P
     }
     let other_secrets = total_secrets - found.len() - errors.len();
 
-    // Users of the Default domain (the classic API); identity-domain users are not covered.
-    let classic_users: BTreeSet<String> =
-        found.iter().filter_map(|f| f.config.as_ref().ok()).filter(|c| c.domain_id.is_none()).map(|c| c.user_id.clone()).collect();
+    // Users of the Default domain (the classic API) and of other identity domains (their REST API).
+    let user_list: BTreeSet<(String, Option<String>)> =
+        found.iter().filter_map(|f| f.config.as_ref().ok()).map(|c| (c.user_id.clone(), c.domain_id.clone())).collect();
     let users: BTreeMap<String, UserRead> =
-        run_all(classic_users.into_iter().collect(), n, "users", progress, |u| read_user(client, u)).await.into_iter().collect();
+        run_all(user_list.into_iter().collect(), n, "users", progress, |u| read_user(client, u)).await.into_iter().collect();
 
     // Per (user, kind): which credentials the user's secrets manage.
     let mut groups: BTreeMap<(String, CredentialKind), Vec<usize>> = BTreeMap::new();
     for (i, f) in found.iter().enumerate() {
         if let Ok(c) = &f.config {
-            if c.domain_id.is_none() {
-                groups.entry((c.user_id.clone(), c.kind)).or_default().push(i);
-            }
+            groups.entry((c.user_id.clone(), c.kind)).or_default().push(i);
         }
     }
     let group_list: Vec<((String, CredentialKind), Vec<usize>)> = groups.into_iter().collect();
@@ -392,25 +430,18 @@ pub async fn collect(client: &Client, opts: &Options, progress: &mut dyn FnMut(P
         problems.extend(f.problems);
         let (user_id, domain_id, bound) = match &f.config {
             Ok(c) => {
-                let bound = match (&c.domain_id, users.get(&c.user_id)) {
-                    (None, Some(UserRead { tags: Some(tags), .. })) => {
-                        Some(tags.get(&tag_key(c.kind)).is_some_and(|v| names_secret(v, &d.id)))
-                    }
-                    (None, Some(u)) if u.tags.is_none() && u.error.as_deref().is_some_and(|e| e.contains("does not exist")) => {
+                let bound = match users.get(&c.user_id) {
+                    Some(UserRead { tags: Some(tags), .. }) => Some(tags.get(&tag_key(c.kind)).is_some_and(|v| names_secret(v, &d.id))),
+                    Some(u) if u.tags.is_none() && u.error.as_deref().is_some_and(|e| e.contains("does not exist")) => {
                         problems.push(format!("user {} does not exist or may not be read", c.user_id));
                         None
                     }
                     _ => None,
                 };
-                if let Some(domain) = &c.domain_id {
+                if let (Some(domain), Some(UserRead { error: Some(e), .. })) = (&c.domain_id, users.get(&c.user_id)) {
+                    // The domain (or its user) could not be read: its credentials are not in the view.
                     if !not_covered.iter().any(|n: &NotCovered| n.user_id == c.user_id) {
-                        not_covered.push(NotCovered {
-                            user_id: c.user_id.clone(),
-                            domain_id: domain.clone(),
-                            reason:
-                                "user of an identity domain: its credentials and binding are kept by the domain, which status does not read"
-                                    .to_owned(),
-                        });
+                        not_covered.push(NotCovered { user_id: c.user_id.clone(), domain_id: domain.clone(), reason: e.clone() });
                     }
                 }
                 (Some(c.user_id.clone()), c.domain_id.clone(), bound)

@@ -159,6 +159,8 @@ pub struct DomainUser {
     /// True when the domain reports a password set (`lastSuccessfulSetDate`); only known when the
     /// password state was asked for.
     pub password_set: bool,
+    /// `lastSuccessfulSetDate` (RFC 3339), when the password state was asked for and one is set.
+    pub password_set_at: Option<String>,
 }
 
 /// A credential of a domain user, as the domain lists it (no secret).
@@ -194,6 +196,17 @@ pub struct ScimCredential {
     /// `ACTIVE` or `INACTIVE` (often not returned: then active).
     #[serde(default)]
     pub status: Option<String>,
+    /// SCIM `meta` (`created`: when the credential was made).
+    #[serde(default)]
+    pub meta: Option<ScimMeta>,
+}
+
+/// SCIM `meta` of a resource.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ScimMeta {
+    /// When the resource was created (RFC 3339).
+    #[serde(default)]
+    pub created: Option<String>,
 }
 
 /// A credential just created, with its one-time secret (tokens, secret keys, SMTP passwords,
@@ -343,6 +356,7 @@ impl Client {
             active: v["active"].as_bool().unwrap_or(true),
             freeform_tags,
             password_set: v[PASSWORD_STATE]["lastSuccessfulSetDate"].is_string(),
+            password_set_at: v[PASSWORD_STATE]["lastSuccessfulSetDate"].as_str().map(str::to_owned),
         })
     }
 

@@ -215,8 +215,41 @@ async fn subtree_includes_child_compartments_and_pages_through_them() {
         assert!(all.secrets.iter().any(|s| s.secret_id == m.secret_id), "{}", m.secret_id);
     }
     assert!(all.secrets.iter().any(|s| s.secret_id == rig.secret(CredentialKind::ApiKey)));
-    // The demo's identity-domain users are listed but not covered.
-    assert!(all.not_covered.iter().any(|n| n.domain_id == rig.seeded.domain_id), "{:?}", all.not_covered);
+    // The demo's identity-domain users are read through their domain: bound, healthy, covered.
+    for secret_id in rig.seeded.domain_secrets.values() {
+        let s = all.secrets.iter().find(|s| &s.secret_id == secret_id).unwrap();
+        assert_eq!((s.bound, s.failed), (Some(true), false), "{s:?}");
+    }
+    assert!(all.not_covered.is_empty(), "{:?}", all.not_covered);
+}
+
+#[tokio::test]
+async fn credentials_of_identity_domain_users_are_read_through_their_domain() {
+    // Given: the demo tenancy, whose SECONDARY domain has a user per kind; an old auth token and a
+    // recent SMTP credential that no secret manages, for two of those users
+    let rig = sim_rig(opts()).await;
+    let token_user = &rig.seeded.domain_users["AUTH_TOKEN"];
+    let smtp_user = &rig.seeded.domain_users["SMTP_CREDENTIAL"];
+    let (old, _) = rig.sim.create_credential(token_user, CredentialKind::AuthToken, "made by hand").unwrap();
+    rig.sim.backdate_credential(token_user, &old, 200 * DAY).unwrap();
+    let (recent, _) = rig.sim.create_credential(smtp_user, CredentialKind::SmtpCredential, "made by hand").unwrap();
+    // When the tenancy is viewed
+    let all = report(&rig, &StatusArgs { subtree: true, ..args(&rig.sim.tenancy_id()) }).await;
+    // Then exactly those two domain credentials are unmanaged, only the old one stale
+    let domain_users: Vec<&String> = rig.seeded.domain_users.values().collect();
+    let unmanaged: BTreeMap<&str, (&str, bool)> = all
+        .unmanaged
+        .iter()
+        .filter(|u| domain_users.contains(&&u.user_id))
+        .map(|u| (u.credential_id.as_str(), (u.credential_type.as_str(), u.stale)))
+        .collect();
+    assert_eq!(
+        unmanaged,
+        BTreeMap::from([(old.as_str(), ("AUTH_TOKEN", true)), (recent.as_str(), ("SMTP_CREDENTIAL", false))]),
+        "{:?}",
+        all.unmanaged
+    );
+    assert!(!all.healthy());
 }
 
 #[tokio::test]
