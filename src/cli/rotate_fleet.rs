@@ -9,7 +9,8 @@
 //! 3. Asks Vault to rotate it (RotateSecret, a fresh `opc-retry-token` each, so a retried request
 //!    is not a second rotation) and polls GetSecret (first after `--poll-interval`, then 1.5 times
 //!    longer each time, at most 10 s apart, for at most `--wait-timeout`) until `rotationStatus`
-//!    leaves `IN_PROGRESS`: rotated when `lastRotationTime` moved, failed otherwise. With
+//!    leaves `IN_PROGRESS`: rotated when `lastRotationTime` moved, failed otherwise (a rotation
+//!    never seen `IN_PROGRESS` counts as not started yet for 20 s, in case Vault reports it late). With
 //!    `--local`, plays the four steps in this process instead ([`crate::driver`], as
 //!    `rotate --secret-id` does), for tenancies where no function is deployed yet.
 //! 4. Reports each secret's outcome, `rotationStatus` and CURRENT version before and after.
@@ -284,6 +285,10 @@ async fn examine(fleet: &Fleet, args: &FleetArgs, secret_id: String) -> Examined
     Examined::Managed(line)
 }
 
+/// How long a secret whose rotation was never seen `IN_PROGRESS` and whose `lastRotationTime` did
+/// not move counts as not started yet rather than failed.
+const START_GRACE: Duration = Duration::from_secs(20);
+
 /// RotateSecret, then GetSecret until Vault's rotation ended.
 async fn rotate_through_vault(fleet: &Fleet, args: &FleetArgs, secret_id: &str, before: &SecretState) -> (Outcome, Option<SecretState>) {
     if let Err(e) = fleet.client.rotate_secret(secret_id, &new_retry_token()).await {
@@ -293,14 +298,21 @@ async fn rotate_through_vault(fleet: &Fleet, args: &FleetArgs, secret_id: &str, 
     let mut wait = args.poll_interval;
     let cap = args.poll_interval.max(Duration::from_secs(10));
     let mut last = None;
+    let mut seen_running = false;
     loop {
         tokio::time::sleep(wait).await;
         wait = wait.mul_f64(1.5).min(cap);
         match get_secret(&fleet.client, secret_id).await {
             Ok(now) => {
                 let running = matches!(now.rotation_status.as_deref(), Some("IN_PROGRESS" | "CANCELLING"));
-                if !running {
-                    let outcome = if now.last_rotation_time.is_some() && now.last_rotation_time != before.last_rotation_time {
+                seen_running |= running;
+                let rotated = now.last_rotation_time.is_some() && now.last_rotation_time != before.last_rotation_time;
+                // Vault may report IN_PROGRESS a moment after accepting RotateSecret (its docs do
+                // not say it is synchronous): unchanged and never seen running is "not started
+                // yet" for a while, not "failed".
+                let not_started_yet = !running && !rotated && !seen_running && started.elapsed() < START_GRACE;
+                if !running && !not_started_yet {
+                    let outcome = if rotated {
                         Outcome::Rotated
                     } else {
                         Outcome::Failed(format!(
