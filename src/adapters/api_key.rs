@@ -109,7 +109,8 @@ impl TargetAdapter for ApiKeyAdapter {
                 listed.iter().map(|k| k.id.clone()).filter(|fp| *fp != current.credential_id && *fp != pending.credential_id).collect();
             let managed = held_by_other_versions(self, t, &others, &[current.number, pending.number]).await?;
             if listed.len() - managed.len() >= LIMIT {
-                return Err(Error::LimitHeld { limit: LIMIT, what: "API keys" });
+                let blockers = others.iter().filter(|fp| !managed.contains(*fp)).map(|fp| super::blocker(fp, None)).collect();
+                return Err(Error::LimitHeld { limit: LIMIT, what: "API keys", blockers });
             }
             // The first IAM write of the step: the user must name the secret (contract 4.1).
             let bound = t.bind().await?;
@@ -125,7 +126,9 @@ impl TargetAdapter for ApiKeyAdapter {
                 Ok(_) => {}
                 // Uploaded by an earlier attempt whose response was lost.
                 Err(e) if e.status() == Some(409) => {}
-                Err(e) if e.code() == Some("LimitExceeded") => return Err(Error::LimitHeld { limit: LIMIT, what: "API keys" }),
+                Err(e) if e.code() == Some("LimitExceeded") => {
+                    return Err(Error::LimitHeld { limit: LIMIT, what: "API keys", blockers: Vec::new() })
+                }
                 Err(e) => return Err(e.into()),
             }
         }

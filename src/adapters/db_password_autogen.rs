@@ -122,7 +122,13 @@ pub(super) async fn apply_pending<A: TargetAdapter>(
             .filter(|c| c.label.as_deref().is_some_and(|l| is_managed_label(&marker, l)) || held.contains(&c.id))
             .collect();
         if listed.len() - to_delete.len() >= spec.limit {
-            return Err(Error::LimitHeld { limit: spec.limit, what: spec.many });
+            let blockers = listed
+                .iter()
+                .filter(others)
+                .filter(|c| !to_delete.iter().any(|d| d.id == c.id))
+                .map(|c| super::blocker(&c.id, c.label.as_deref()))
+                .collect();
+            return Err(Error::LimitHeld { limit: spec.limit, what: spec.many, blockers });
         }
         let password = pending
             .content
@@ -138,7 +144,9 @@ pub(super) async fn apply_pending<A: TargetAdapter>(
         }
         match dir.create_with(t, &bound, spec.family, &new).await {
             Ok(created) => tracing::info!(credential_id = %created.id, version = pending.number, "created the {} Vault generated", spec.one),
-            Err(e) if e.code() == Some("LimitExceeded") => return Err(Error::LimitHeld { limit: spec.limit, what: spec.many }),
+            Err(e) if e.code() == Some("LimitExceeded") => {
+                return Err(Error::LimitHeld { limit: spec.limit, what: spec.many, blockers: Vec::new() })
+            }
             Err(e) if e.status() == Some(400) => {
                 return Err(Error::InvalidContent(format!(
                     "IAM refused the PENDING version {}'s password ({e}); a DBAAS_DEFAULT_PASSWORD generation template makes passwords IAM accepts",

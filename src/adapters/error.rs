@@ -10,12 +10,15 @@ pub enum Error {
     #[error("{0}")]
     InvalidContent(String),
     /// IAM's per-user limit is held by credentials this secret does not manage (409).
-    #[error("IAM's limit of {limit} {what} per user is held by credentials this secret does not manage (they are not this secret's to delete); nothing was changed")]
+    #[error("IAM's limit of {limit} {what} per user is held by credentials this secret does not manage (they are not this secret's to delete){}; nothing was changed", blockers_text(.blockers))]
     LimitHeld {
         /// The limit.
         limit: usize,
         /// The credential kind, plural.
         what: &'static str,
+        /// The credentials holding it that the secret does not manage (id and label, no secret);
+        /// empty when IAM refused the create on its own count.
+        blockers: Vec<String>,
     },
     /// A state IAM or Vault should not be in (409).
     #[error("{0}")]
@@ -38,4 +41,13 @@ pub enum Error {
     /// An OCI call failed.
     #[error(transparent)]
     Oci(#[from] oci::Error),
+}
+
+/// `: a, b` naming the credentials that hold a limit, or nothing.
+fn blockers_text(blockers: &[String]) -> String {
+    if blockers.is_empty() {
+        String::new()
+    } else {
+        format!(": {}; delete one of them or move it to another user", blockers.join(", "))
+    }
 }

@@ -85,7 +85,12 @@ impl Spec {
         let to_delete: Vec<&Listed> =
             listed.iter().filter(|c| c.id != current.credential_id && (marked.contains(&c.id) || held.contains(&c.id))).collect();
         if listed.len() - to_delete.len() >= self.limit {
-            return Err(Error::LimitHeld { limit: self.limit, what: self.many });
+            let blockers = listed
+                .iter()
+                .filter(|c| c.id != current.credential_id && !to_delete.iter().any(|d| d.id == c.id))
+                .map(|c| super::blocker(&c.id, c.label.as_deref()))
+                .collect();
+            return Err(Error::LimitHeld { limit: self.limit, what: self.many, blockers });
         }
         // Everything that can refuse without a write is decided before the first write.
         let scopes = self.scopes(t, &listed, current)?;
@@ -104,7 +109,9 @@ impl Spec {
         }
         let created = match dir.create_with(t, &bound, self.family, &new).await {
             Ok(c) => c,
-            Err(e) if e.code() == Some("LimitExceeded") => return Err(Error::LimitHeld { limit: self.limit, what: self.many }),
+            Err(e) if e.code() == Some("LimitExceeded") => {
+                return Err(Error::LimitHeld { limit: self.limit, what: self.many, blockers: Vec::new() })
+            }
             Err(e) => return Err(e.into()),
         };
         let secret = match (created.secret, chosen) {

@@ -154,6 +154,14 @@ pub fn understand<A: TargetAdapter>(adapter: &A, t: &Target<'_>, bundle: &Secret
     Ok(Version { number: n, content, credential_id, stages: bundle.stages.clone() })
 }
 
+/// How a credential holding a limit is named in a 409: its id and, when it has one, its label.
+pub(crate) fn blocker(id: &str, label: Option<&str>) -> String {
+    match label.filter(|l| !l.is_empty()) {
+        Some(l) => format!("{id} (\"{l}\")"),
+        None => id.to_owned(),
+    }
+}
+
 /// How many of the newest versions are searched for credentials the secret manages. A credential
 /// enters IAM for a PENDING version (the newest) and every later rotation removes the ones it finds,
 /// so a window of ten versions is ample; a credential older than that is treated as unmanaged,

@@ -290,6 +290,11 @@ async fn update_target_system_is_a_409_when_unmanaged_keys_hold_the_limit() {
     let out = app.run_step(Step::UpdateTargetSystem, Some(1)).await;
     assert_eq!(out.response_code, 409, "{}", out.return_message);
     assert!(out.return_message.contains("limit of 3"));
+    // The two unmanaged keys are named by fingerprint; the CURRENT one is not a blocker.
+    for k in [&u1, &u2] {
+        assert!(out.return_message.contains(&k.fingerprint), "{}", out.return_message);
+    }
+    assert!(!out.return_message.contains(&current.fingerprint), "{}", out.return_message);
     assert_eq!(app.iam.fingerprints().len(), 3, "nothing was deleted or uploaded");
 }
 

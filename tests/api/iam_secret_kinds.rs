@@ -207,6 +207,14 @@ async fn create_pending_version_is_a_409_when_unmanaged_credentials_hold_the_lim
         let out = app.run_step(Step::CreatePendingVersion, Some(1)).await;
         assert_eq!(out.response_code, 409, "{}", out.return_message);
         assert!(out.return_message.contains(&format!("limit of {}", kind.limit)), "{}", out.return_message);
+        // The answer names the credentials that hold the limit (ids and labels, no secret), not
+        // the CURRENT one.
+        assert!(
+            out.return_message.contains("ocid1.credential.oc1..ci1 (\"ci pipeline\")")
+                && !out.return_message.contains("ocid1.credential.oc1..current"),
+            "{}",
+            out.return_message
+        );
         assert_eq!(creds.ids().len(), kind.limit);
     }
 }
