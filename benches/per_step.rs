@@ -73,7 +73,7 @@ fn main() {
     println!("per-step cost, median of {rotations} rotations per kind (simulator in another process, answering at once)\n");
     println!("| kind | step | OCI calls | wall time | allocations | bytes allocated |");
     println!("|---|---|---:|---:|---:|---:|");
-    for kind in ["API_KEY", "AUTH_TOKEN", "CUSTOMER_SECRET_KEY", "CONSOLE_PASSWORD"] {
+    for kind in oci_rotator::secret::CredentialKind::ALL.map(|k| k.as_str()) {
         let secret = seeded["secrets"][kind].as_str().expect("secret").to_owned();
         let mut samples: HashMap<Step, Sample> = HashMap::new();
         for _ in 0..rotations {
