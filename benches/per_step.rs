@@ -55,15 +55,7 @@ fn main() {
     let rotations: usize = std::env::var("ROTATIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(30);
     let sim = common::Sim::start("per-step");
     let (config, endpoint, seeded) = (sim.config.clone(), sim.endpoint.clone(), sim.seeded.clone());
-    let env: HashMap<String, String> = [
-        ("OCI_CLI_CONFIG_FILE", config.display().to_string()),
-        ("OCI_ROTATOR_VAULT_ENDPOINT", endpoint.clone()),
-        ("OCI_ROTATOR_SECRETS_ENDPOINT", endpoint.clone()),
-        ("OCI_ROTATOR_IDENTITY_ENDPOINT", endpoint.clone()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect();
+    let env = common::admin_env(&config, &endpoint);
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     let (rotator, _) = oci_rotator::config::rotator_from_env(&env).expect("rotator");
     let journal_len = || -> usize {

@@ -7,11 +7,12 @@
 //! `cargo bench --bench status` (FLEETS=1000,10000 by default; CONCURRENCY=8). Results go to
 //! docs/performance.md.
 
-use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use oci_rotator::cli::status::{status, StatusArgs};
 use oci_rotator::sim::{SimOptions, Simulator};
+
+mod common;
 
 fn main() {
     let fleets: Vec<usize> = std::env::var("FLEETS")
@@ -34,15 +35,7 @@ fn main() {
         let admin = sim.create_admin();
         let (config, key) = (dir.join(format!("config-{n}")), dir.join(format!("key-{n}.pem")));
         admin.write_oci_config(&config, &key).expect("the admin's config is written");
-        let env: HashMap<String, String> = [
-            ("OCI_CLI_CONFIG_FILE", config.display().to_string()),
-            ("OCI_ROTATOR_VAULT_ENDPOINT", endpoint.clone()),
-            ("OCI_ROTATOR_SECRETS_ENDPOINT", endpoint.clone()),
-            ("OCI_ROTATOR_IDENTITY_ENDPOINT", endpoint.clone()),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect();
+        let env = common::admin_env(&config, &endpoint);
         let (rotator, _) = oci_rotator::config::rotator_from_env(&env).expect("a client");
         let args = StatusArgs {
             compartment_id: compartment.clone(),

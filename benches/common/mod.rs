@@ -1,8 +1,12 @@
 //! Shared by the benchmarks: `oci-rotator simulate` in its own process, seeded, with an
-//! administrator's OCI config file, stopped when dropped.
+//! administrator's OCI config file, stopped when dropped; and the environment that points a
+//! `Rotator` at a simulator as that administrator.
+// Each benchmark includes this file and uses a part of it.
+#![allow(dead_code)]
 
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
 /// The release binary under test.
@@ -47,4 +51,18 @@ impl Drop for Sim {
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.work);
     }
+}
+
+/// The environment of a `Rotator` (`config::rotator_from_env`) signing as the administrator of
+/// `config` and sending every Vault, Secrets and Identity call to the simulator at `endpoint`.
+pub(crate) fn admin_env(config: &Path, endpoint: &str) -> HashMap<String, String> {
+    [
+        ("OCI_CLI_CONFIG_FILE", config.display().to_string()),
+        ("OCI_ROTATOR_VAULT_ENDPOINT", endpoint.to_owned()),
+        ("OCI_ROTATOR_SECRETS_ENDPOINT", endpoint.to_owned()),
+        ("OCI_ROTATOR_IDENTITY_ENDPOINT", endpoint.to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
 }
