@@ -117,8 +117,7 @@ async fn enroll_and_rotate_on_schedule(
             previous: PreviousCredential::KeepUntilNextRotation,
             key_bits: 2048,
             domain_id: None,
-            scopes: (kind == CredentialKind::OAuth2ClientCredential)
-                .then(|| r#"[{"audience":"urn:opc:idm:__myscopes__","scope":"urn:opc:resource:consumer::all"}]"#.to_owned()),
+            scopes: (kind == CredentialKind::OAuth2ClientCredential).then(|| crate::sim::DEMO_OAUTH2_SCOPES.to_owned()),
             dry_run: false,
         };
         match crate::cli::enroll::enroll(rotator, &args, Duration::from_secs(60)).await {

@@ -371,7 +371,7 @@ impl Iam {
     /// [`Iam::create_cred`] with the domain API's `description` (customer secret keys have both a
     /// `displayName`, the label, and a `description`; for the others they are the same).
     pub(crate) fn add_cred(&mut self, user_id: &str, kind: CredKind, label: &str, description: &str) -> Result<(String, String), SimError> {
-        let scopes = json!([{"audience": "urn:opc:idm:__myscopes__", "scope": "urn:opc:resource:consumer::all"}]);
+        let scopes: Value = serde_json::from_str(super::DEMO_OAUTH2_SCOPES).unwrap_or(Value::Null);
         let generated = format!("{}aA1_", ids::secret(20));
         let new = NewCred {
             description: Some(description),

@@ -75,6 +75,10 @@ use rsa::PublicKey;
 use serde_json::{json, Value};
 
 pub use autogen::AutoGen;
+
+/// The scopes the simulator gives OAuth 2.0 client credentials it makes itself (seeds, fleets),
+/// and that the demo enrolls with (JSON, as `metadata.scopes` and `enroll --scopes` take them).
+pub const DEMO_OAUTH2_SCOPES: &str = r#"[{"audience":"urn:opc:idm:__myscopes__","scope":"urn:opc:resource:consumer::all"}]"#;
 pub use error::SimError;
 pub use faults::{Fault, FaultKind, JournalEntry};
 pub use fleet::{FleetMember, CONSOLE_PASSWORD_ID, FLEET_FUNCTION_ID};

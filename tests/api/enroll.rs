@@ -31,8 +31,7 @@ fn args(rig: &SimRig, kind: CredentialKind, user_id: &str, name: &str) -> Enroll
         previous: PreviousCredential::KeepUntilNextRotation,
         key_bits: 2048,
         domain_id: None,
-        scopes: (kind == CredentialKind::OAuth2ClientCredential)
-            .then(|| r#"[{"audience":"urn:opc:idm:__myscopes__","scope":"urn:opc:resource:consumer::all"}]"#.to_owned()),
+        scopes: (kind == CredentialKind::OAuth2ClientCredential).then(|| oci_rotator::sim::DEMO_OAUTH2_SCOPES.to_owned()),
         dry_run: false,
     }
 }

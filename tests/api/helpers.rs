@@ -473,7 +473,7 @@ pub struct FakeCreds {
 
 /// The scopes every OAuth 2.0 client credential of the fake IAM lists.
 pub fn listed_scopes() -> Value {
-    json!([{"audience": "urn:opc:idm:__myscopes__", "scope": "urn:opc:resource:consumer::all"}])
+    serde_json::from_str(oci_rotator::sim::DEMO_OAUTH2_SCOPES).unwrap()
 }
 
 impl FakeCreds {
