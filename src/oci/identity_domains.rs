@@ -353,8 +353,9 @@ impl Client {
         Ok(domains)
     }
 
-    /// The tenancy's identity domains, listed once per process. Empty: a tenancy without identity
-    /// domains, where the classic API manages every user.
+    /// The tenancy's identity domains, kept at most [`TENANCY_FACTS_TTL`] by a warm process (a
+    /// failed listing is not kept). Empty: a tenancy without identity domains, where the classic
+    /// API manages every user.
     pub async fn identity_domains(&self) -> Result<Arc<Vec<Domain>>, Error> {
         let mut listed = self.domain_cache().listed.lock().await;
         if let Some(domains) = listed.as_ref().and_then(|l| l.fresh(Instant::now())) {
