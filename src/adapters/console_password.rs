@@ -104,10 +104,17 @@ where
 {
     match password_store(t).await? {
         PasswordStore::Domain(base) => {
+            // The user's SCIM id addresses `UserPasswordChanger/{id}`; a user not in the domain is a
+            // 404 before any write (contract 4.2).
+            let user_scim_id = match t.client.domain_user_id(&base, &t.config.user_id).await {
+                Ok(id) => id,
+                Err(e) if e.is_not_found() => return Err(Error::UserNotFound(t.config.user_id.clone())),
+                Err(e) => return Err(e.into()),
+            };
             let rules = rules_for(&t.client.domain_password_policies(&base).await?);
             let password = passwords::generate(&rules).map_err(|e| Error::Conflict(format!("identity domain password policy: {e}")))?;
             let bound = bind().await?;
-            match t.client.set_domain_password(&base, &bound, &password).await {
+            match t.client.set_domain_password(&base, &bound, &user_scim_id, &password).await {
                 Ok(()) => Ok(password),
                 Err(e) if e.is_not_found() => Err(Error::UserNotFound(t.config.user_id.clone())),
                 Err(e) => Err(e.into()),

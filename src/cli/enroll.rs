@@ -269,7 +269,7 @@ pub(crate) async fn bind(client: &Client, kind: CredentialKind, user_id: &str, d
         Directory::Domain { base, .. } => {
             let user = client.domain_user(base, user_id, false).await.map_err(|e| e.to_string())?;
             if let Some(tags) = with(user.freeform_tags) {
-                client.patch_domain_user_tags(base, user_id, &tags).await.map_err(|e| e.to_string())?;
+                client.patch_domain_user_tags(base, &user.id, &tags).await.map_err(|e| e.to_string())?;
             }
         }
     }

@@ -15,8 +15,8 @@
 //!    per credential kind (ListApiKeys, ListAuthTokens, ListCustomerSecretKeys,
 //!    ListSmtpCredentials, ListOAuthClientCredentials, ListDbCredentials,
 //!    GetUserUIPasswordInformation). Per user of another identity domain (`domainId`): GetDomain
-//!    once per domain, the user with its OCI tags and password state (`GET /admin/v1/Users/{ocid}`),
-//!    and one SCIM listing per kind but the console password (its date comes with the user).
+//!    once per domain, the user with its OCI tags and password state (`GET /admin/v1/Users` with
+//!    `filter=ocid eq "<ocid>"`), and one SCIM listing per kind but the console password (its date comes with the user).
 //! 5. Per managed secret: bundle reads as [`iam`] says (CURRENT always, PREVIOUS and PENDING only
 //!    while a credential is unexplained).
 //!
