@@ -162,7 +162,7 @@ pub async fn adopt(rotator: &Rotator, args: &AdoptArgs, timeout: std::time::Dura
                 .map_or(updated.secret.current_version_number.unwrap_or(current + 1), |b| b.version_number);
         }
     }
-    super::enroll::bind(&client, args.kind, &args.user_id, &dir, &args.secret_id).await?;
+    super::enroll::bind(&client, args.kind, &args.user_id, &dir, &args.secret_id, true).await?;
     Ok(json!({"secretId": args.secret_id, "versionNo": version, "kind": args.kind.as_str(), "userId": args.user_id,
         "rewritten": version != current, "bound": true}))
 }
