@@ -154,14 +154,15 @@ async fn a_rerun_for_another_user_or_kind_is_refused_naming_the_secrets_kind_and
     assert_eq!(code, 0, "{stdout}\n{stderr}");
     let secret = serde_json::from_str::<Value>(&stdout).unwrap()["secretId"].as_str().unwrap().to_owned();
     let (tags_a, tags_b) = (rig.sim.user_tags(&a), rig.sim.user_tags(&b));
-    for (kind, user, function) in [
-        (CredentialKind::AuthToken, &b, None),                   // another user
-        (CredentialKind::ApiKey, &a, None),                      // another kind
-        (CredentialKind::CustomerSecretKey, &b, Some(FUNCTION)), // both, with a function to attach
+    let domain = rig.seeded.domain_id.clone();
+    for (kind, user, extra) in [
+        (CredentialKind::AuthToken, &b, vec![]),                                            // another user
+        (CredentialKind::ApiKey, &a, vec![]),                                               // another kind
+        (CredentialKind::CustomerSecretKey, &b, vec!["--function-id", FUNCTION]),           // both, with a function
+        (CredentialKind::AuthToken, &a, vec!["--domain-id", domain.as_str(), "--dry-run"]), // another domain, dry run
     ] {
         rig.sim.clear_journal();
-        // When: the same --name for another kind or user.
-        let extra: Vec<&str> = function.map(|f| vec!["--function-id", f]).unwrap_or_default();
+        // When: the same --name for another kind, user or domain.
         let (code, stdout, stderr) = enroll_cli(&rig, &command_line(&rig, kind, user, "svc-shared", &extra)).await;
         // Then: exit 1; the message names the secret's kind and user; nothing was written: no
         // tag on either user, no credential for the other user, no Vault write.
@@ -201,18 +202,23 @@ async fn a_rerun_applies_what_the_secret_lacks_lists_it_in_changed_and_then_chan
     // When: re-run with a function, an interval and another previous-credential policy, its
     // binding tag removed meanwhile (an earlier run stopped before binding).
     rig.sim.set_user_tags(&user, Default::default()).unwrap();
-    rig.sim.clear_journal();
     let converge = ["--function-id", FUNCTION, "--interval", "P30D", "--previous", "DELETE_ON_PROMOTE"];
+    let applied = json!(["functionId", "rotationInterval", "isScheduledRotationEnabled", "previousCredential", "binding"]);
+    // And first as a dry run: it lists the same changes and writes nothing.
+    rig.sim.clear_journal();
+    let dry: Vec<&str> = converge.iter().copied().chain(["--dry-run"]).collect();
+    let (code, stdout, stderr) = enroll_cli(&rig, &command_line(&rig, CredentialKind::ApiKey, &user, "svc-converge", &dry)).await;
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let plan: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!((&plan["dryRun"], &plan["changed"]), (&json!(true), &applied), "{plan}");
+    assert_eq!(writes(&rig), Vec::<String>::new());
+    rig.sim.clear_journal();
     let (code, stdout, stderr) = enroll_cli(&rig, &command_line(&rig, CredentialKind::ApiKey, &user, "svc-converge", &converge)).await;
     // Then: exit 0; `changed` names each applied field; one UpdateSecret (no new version) and
     // one tag write; the secret is scheduled on the function every 30 days, DELETE_ON_PROMOTE.
     assert_eq!(code, 0, "{stdout}\n{stderr}");
     let line: Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(
-        line["changed"],
-        json!(["functionId", "rotationInterval", "isScheduledRotationEnabled", "previousCredential", "binding"]),
-        "{line}"
-    );
+    assert_eq!(line["changed"], applied, "{line}");
     assert_eq!((line["secretId"].as_str(), &line["credentialId"]), (Some(secret.as_str()), &first["credentialId"]));
     let ops: Vec<String> = rig.sim.journal().iter().filter(|j| j.method != "GET").map(|j| j.operation.clone()).collect();
     assert_eq!(ops, ["UpdateSecret", "UpdateUser"], "{:?}", writes(&rig));
