@@ -13,7 +13,10 @@
 //!
 //! `--function OCID=URL` (repeatable) tells the simulated Vault where a function answers
 //! (`URL/call`): RotateSecret, or a scheduled rotation falling due, then runs the four steps
-//! there. `--clock-speed F` makes simulated time run F times faster (a 90-day schedule falls due in
+//! there. With `--seed`, every seeded secret (both domains') gets a rotation configuration
+//! targeting the first `--function` (on demand: `isScheduledRotationEnabled` false, `P90D`), so
+//! `rotate --compartment-id` and `oci vault secret rotate` rotate them through it; the JSON line
+//! then names it (`functionId`). `--clock-speed F` makes simulated time run F times faster (a 90-day schedule falls due in
 //! 90 × 86400 / F seconds); `POST /_sim/clock` moves it forward.
 //!
 //! `--throttle FAMILY=RATE[/BURST]` (repeatable; FAMILY `vault`, `secrets`, `identity` or
@@ -24,7 +27,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use crate::sim::{SimOptions, Simulator, Throttle};
+use crate::sim::{function_rotation_config, SimOptions, Simulator, Throttle};
 
 /// What `simulate` is asked for.
 #[derive(Debug, Clone, Default)]
@@ -60,9 +63,11 @@ pub async fn run(listen: SocketAddr, admin_config: Option<PathBuf>, seed: bool) 
 pub async fn run_with(args: SimulateArgs) -> Result<(), String> {
     let throttle = if args.throttle.is_empty() { None } else { Some(Throttle::from_specs(&args.throttle)?) };
     let sim = Simulator::new(SimOptions { throttle, ..SimOptions::default() });
+    let mut first_function = None;
     for spec in &args.functions {
         let (ocid, url) = parse_function(spec)?;
         sim.register_function(ocid, url);
+        first_function.get_or_insert_with(|| ocid.to_owned());
     }
     if let Some(speed) = args.clock_speed {
         if !(speed.is_finite() && speed > 0.0) {
@@ -97,6 +102,13 @@ pub async fn run_with(args: SimulateArgs) -> Result<(), String> {
         line["domainUsers"] = value(&s.domain_users);
         line["domainSecrets"] = value(&s.domain_secrets);
         line["spareUsers"] = value(&s.spare_users);
+        if let Some(function_id) = &first_function {
+            for secret_id in s.secrets.values().chain(s.domain_secrets.values()) {
+                sim.set_rotation_config(secret_id, function_rotation_config(function_id))
+                    .map_err(|e| format!("cannot attach seeded secret {secret_id} to function {function_id}: {e}"))?;
+            }
+            line["functionId"] = function_id.clone().into();
+        }
     }
     println!("{line}");
     sim.serve(listener).await.map_err(|e| format!("the simulator stopped serving: {e}"))
