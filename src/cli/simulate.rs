@@ -1,5 +1,5 @@
 //! `oci-rotator simulate --listen ADDR [--admin-config PATH] [--seed] [--function OCID=URL]...
-//! [--clock-speed F] [--throttle FAMILY=RATE[/BURST]]...`: the embedded OCI simulator on its own, for the official OCI SDK and CLI or
+//! [--clock-speed F] [--throttle FAMILY=RATE[/BURST]]... [--password-policy FILE.json]`: the embedded OCI simulator on its own, for the official OCI SDK and CLI or
 //! for manual rehearsals of `rotate`.
 //!
 //! With `--admin-config`, writes an OCI config file (profile `DEFAULT`, private key beside it) for
@@ -20,6 +20,13 @@
 //! `notifications`) throttles that API family of the tenancy as OCI does: a token bucket refilled
 //! at RATE requests per second, holding BURST (default RATE); past it, 429 `TooManyRequests` with
 //! `retry-after`. Every principal draws from the same buckets, the function's calls included.
+//!
+//! `--password-policy FILE.json` gives every identity domain the simulator has at start (the
+//! Default domain and, with `--seed`, the seeded one) that password policy: a SCIM
+//! `PasswordPolicy` object (`minLength`, `maxLength`, `minLowerCase`, ..., `maxRepeatedChars`,
+//! `startsWithAlphabet`, `allowedChars`, `disallowedChars`, `disallowedSubstrings`,
+//! `userNameDisallowed`, `firstNameDisallowed`, `lastNameDisallowed`), which ListPasswordPolicies
+//! lists and UserPasswordChanger enforces.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -41,6 +48,14 @@ pub struct SimulateArgs {
     pub clock_speed: Option<f64>,
     /// `FAMILY=RATE[/BURST]`: the tenancy's throttles (none by default).
     pub throttle: Vec<String>,
+    /// A JSON file holding the password policy every identity domain gets.
+    pub password_policy: Option<PathBuf>,
+}
+
+/// Reads `--password-policy FILE.json`.
+fn read_policy(path: &std::path::Path) -> Result<serde_json::Value, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("--password-policy {}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("--password-policy {}: not JSON: {e}", path.display()))
 }
 
 /// Splits `OCID=URL`.
@@ -97,6 +112,10 @@ pub async fn run_with(args: SimulateArgs) -> Result<(), String> {
         line["domainUsers"] = value(&s.domain_users);
         line["domainSecrets"] = value(&s.domain_secrets);
         line["spareUsers"] = value(&s.spare_users);
+    }
+    if let Some(path) = &args.password_policy {
+        sim.set_password_policy_everywhere(&read_policy(path)?)
+            .map_err(|e| format!("--password-policy {}: {}", path.display(), e.message))?;
     }
     println!("{line}");
     sim.serve(listener).await.map_err(|e| format!("the simulator stopped serving: {e}"))

@@ -33,6 +33,8 @@ mod iam_secret_kinds;
 mod identity_domains;
 /// Secret hygiene of the logs.
 mod logs;
+/// Identity-domain password policies: every rule, impossible sets, the 409 before any write.
+mod password_policies;
 /// `oci-rotator policies`: the statements printed for the function.
 mod policies;
 /// `oci-rotator rotate --compartment-id`: a compartment's managed secrets through the Vault loop.
