@@ -60,6 +60,11 @@ impl Simulator {
         self.state().domains.set_policy(domain_id, policy)
     }
 
+    /// The domain's password policy as ListPasswordPolicies lists it, if the domain exists.
+    pub fn password_policy(&self, domain_id: &str) -> Option<serde_json::Value> {
+        self.state().domains.any(domain_id).map(|d| d.policy.json())
+    }
+
     /// [`Simulator::set_password_policy`] for every domain the tenancy has now.
     pub fn set_password_policy_everywhere(&self, policy: &serde_json::Value) -> Result<(), SimError> {
         let policy = PasswordPolicy::from_json(policy)?;
@@ -73,6 +78,11 @@ impl Simulator {
     /// The OCID of the user's identity domain.
     pub fn user_domain(&self, user_id: &str) -> Option<String> {
         self.state().iam.users.get(user_id).map(|u| u.domain_id.clone())
+    }
+
+    /// The user's name (its domain's `userName`, also listed as its family name).
+    pub fn user_name(&self, user_id: &str) -> Option<String> {
+        self.state().iam.users.get(user_id).map(|u| u.name.clone())
     }
 
     /// The user's SCIM id (32 hex) in its domain.
