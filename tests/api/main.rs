@@ -15,6 +15,8 @@ mod binding;
 mod call_count;
 /// Cloud Guard findings and ONS notifications.
 mod cloud_guard;
+/// OAuth 2.0 and database-password limits: IAM's own answer, on the simulator.
+mod credential_limits;
 /// DB_CREDENTIAL secrets whose passwords Vault generates (PASSPHRASE auto-generation).
 mod db_password_autogen;
 /// Fn-Deadline and a slow OCI.
