@@ -234,11 +234,12 @@ fn draw(rng: &SystemRandom, set: &[u8], out: &[u8]) -> Result<u8, PasswordError>
 /// password out; tests check independently).
 fn broken_rule(password: &[u8], rules: &Rules, a: &Alphabets) -> Option<&'static str> {
     let count = |set: &[u8]| password.iter().filter(|b| set.contains(b)).count();
-    let mut distinct = password.to_vec();
+    // Copies of the password are wiped on drop too.
+    let mut distinct = Zeroizing::new(password.to_vec());
     distinct.sort_unstable();
     distinct.dedup();
     let longest_run = password.chunk_by(|x, y| x == y).map(<[u8]>::len).max().unwrap_or(0);
-    let lowered = password.to_ascii_lowercase();
+    let lowered = Zeroizing::new(password.to_ascii_lowercase());
     let contains = |needle: &str| {
         let needle = needle.to_ascii_lowercase();
         !needle.is_empty() && lowered.windows(needle.len()).any(|w| w == needle.as_bytes())
