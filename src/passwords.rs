@@ -12,6 +12,12 @@ const UPPER: &str = "ABCDEFGHJKLMNPQRSTUVWXYZ";
 const DIGITS: &str = "23456789";
 /// Special characters that need no quoting in a shell, a URL, JSON or a connection string.
 pub const SPECIALS: &str = "-_.#+=!";
+/// Whole classes, for when a policy disallows every character of the preferred ones above (which
+/// leave out look-alikes and characters that need quoting); no quote, backslash or space.
+const ALL_LOWER: &str = "abcdefghijklmnopqrstuvwxyz";
+const ALL_UPPER: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+const ALL_DIGITS: &str = "0123456789";
+const ALL_SPECIALS: &str = "!#$%&()*+,-./:;<=>?@[]^_{|}~";
 
 /// What a generated password must satisfy.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,9 +133,21 @@ impl Alphabets {
             None => SPECIALS.to_owned(),
         };
         let mut specials = allowed(&specials_from, &no);
+        if specials.is_empty() && rules.specials.is_none() {
+            specials = allowed(ALL_SPECIALS, &no);
+        }
         specials.sort_unstable();
         specials.dedup();
-        Alphabets { lower: allowed(LOWER, &no), upper: allowed(UPPER, &no), digits: allowed(DIGITS, &no), specials }
+        // The preferred characters of a class, or, when a policy disallows all of them, the rest.
+        let class = |preferred: &str, all: &str| {
+            let chosen = allowed(preferred, &no);
+            if chosen.is_empty() {
+                allowed(all, &no)
+            } else {
+                chosen
+            }
+        };
+        Alphabets { lower: class(LOWER, ALL_LOWER), upper: class(UPPER, ALL_UPPER), digits: class(DIGITS, ALL_DIGITS), specials }
     }
 
     fn letters(&self) -> Vec<u8> {
@@ -404,7 +422,10 @@ mod tests {
     fn impossible_rules_are_an_error_not_a_panic() {
         let too_many = Rules { length: 4, min_lower: 2, min_upper: 2, min_digits: 2, ..Rules::default() };
         assert!(matches!(generate(&too_many), Err(PasswordError::Impossible(_))));
-        let no_digits = Rules { disallowed: DIGITS.to_owned(), ..Rules::default() };
+        // Every digit (disallowing only the preferred 2-9 leaves 0 and 1: issue 18, point 3).
+        let no_digits = Rules { disallowed: ALL_DIGITS.to_owned(), ..Rules::default() };
         assert!(matches!(generate(&no_digits), Err(PasswordError::Impossible(_))));
+        let no_preferred_digits = Rules { disallowed: DIGITS.to_owned(), ..Rules::default() };
+        assert!(generate(&no_preferred_digits).is_ok_and(|p| p.expose_secret().bytes().filter(|b| b"01".contains(b)).count() >= 2));
     }
 }

@@ -180,7 +180,14 @@ fn impossible_policy_sets_are_answered_with_the_rule() {
             ],
             "minSpecialChars",
         ),
-        (vec![PasswordPolicy { min_special_chars: Some(1), disallowed_chars: Some("-_.#+=!".to_owned()), ..p() }], "minSpecialChars"),
+        (
+            vec![PasswordPolicy {
+                min_special_chars: Some(1),
+                disallowed_chars: Some("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~".to_owned()),
+                ..p()
+            }],
+            "minSpecialChars",
+        ),
         (
             vec![PasswordPolicy { max_length: Some(12), min_lower_case: Some(5), min_upper_case: Some(5), min_numerals: Some(5), ..p() }],
             "maxLength",
@@ -220,6 +227,25 @@ fn impossible_policy_sets_are_answered_with_the_rule() {
             Err(PasswordError::Unsatisfiable { rule: named, .. }) => assert_eq!(named, rule, "{policies:?}"),
             other => panic!("{policies:?}: expected {rule}, got {other:?}"),
         }
+    }
+}
+
+#[test]
+fn a_policy_disallowing_the_preferred_characters_of_a_class_is_met_with_the_others() {
+    // Given: policies that disallow every digit but 0 and 1, and the preferred special characters
+    // (the generator prefers 2-9 and `-_.#+=!`).
+    let policies = [PasswordPolicy {
+        min_numerals: Some(2),
+        min_special_chars: Some(2),
+        disallowed_chars: Some("23456789-_.#+=!".to_owned()),
+        ..PasswordPolicy::default()
+    }];
+    let rules = rules_for(&policies, &names()).unwrap();
+    for _ in 0..1_000 {
+        // When
+        let password = passwords::generate(&rules).unwrap();
+        // Then
+        assert_eq!(broken_rule(password.expose_secret(), &policies[0], &names()), None, "{}", password.expose_secret());
     }
 }
 
