@@ -125,6 +125,9 @@ enum Command {
         /// FAMILY=RATE[/BURST]: throttle an API family (vault, secrets, identity, notifications) to RATE requests per second, 429 past it (repeatable).
         #[arg(long = "throttle", value_name = "FAMILY=RATE[/BURST]")]
         throttle: Vec<String>,
+        /// A JSON file with a SCIM PasswordPolicy (minLength, maxRepeatedChars, allowedChars, ...) every identity domain gets.
+        #[arg(long, value_name = "FILE.json")]
+        password_policy: Option<PathBuf>,
     },
 }
 
@@ -219,7 +222,7 @@ fn main() -> ExitCode {
             runtime.block_on(adopt::run(adopt::AdoptArgs { secret_id, kind, user_id, credential_id, secret_key_secret_id }))
         }
         #[cfg(feature = "simulator")]
-        Some(Command::Simulate { listen, admin_config, seed, functions, clock_speed, throttle }) => {
+        Some(Command::Simulate { listen, admin_config, seed, functions, clock_speed, throttle, password_policy }) => {
             runtime.block_on(simulate::run_with(simulate::SimulateArgs {
                 listen: Some(listen),
                 admin_config,
@@ -227,6 +230,7 @@ fn main() -> ExitCode {
                 functions,
                 clock_speed,
                 throttle,
+                password_policy,
             }))
         }
         Some(Command::Policies { .. }) => Ok(()),

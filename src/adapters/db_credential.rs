@@ -3,8 +3,9 @@
 //! password (OS RNG, IAM's database-password rules: [`rules`]) and IAM stores it without ever
 //! returning it, so CREATE_PENDING_VERSION creates the credential (description
 //! `oci-rotator <secretId>`) and writes the password and the new id into the new PENDING version.
-//! Live: IAM lists the credential id as ACTIVE for the user. Limit: 2 per user. The shared
-//! mechanics are in `iam_secret.rs`.
+//! Live: IAM lists the credential id as ACTIVE for the user. Limit: Oracle documents no per-user
+//! figure, so none is checked ahead of IAM; IAM's own limit answer is a 409 naming the
+//! credentials the secret does not manage. The shared mechanics are in `iam_secret.rs`.
 //!
 //! With Vault's `PASSPHRASE` auto-generation on the secret, Vault makes the password at
 //! CREATE_PENDING_VERSION and UPDATE_TARGET_SYSTEM creates the credential from it, described
@@ -34,6 +35,7 @@ pub fn rules() -> Rules {
         min_special: 1,
         max_special: 2,
         disallowed: crate::passwords::SPECIALS.chars().filter(|c| !"_#".contains(*c)).collect(),
+        ..Rules::default()
     }
 }
 
@@ -43,7 +45,7 @@ const SPEC: Spec = Spec {
     secret_field: "password",
     username_field: None,
     maker: Maker::Function(rules),
-    limit: 2,
+    limit: None,
     one: "database password",
     many: "database passwords",
 };

@@ -1,5 +1,5 @@
 //! `oci-rotator simulate --listen ADDR [--admin-config PATH] [--seed] [--function OCID=URL]...
-//! [--clock-speed F] [--throttle FAMILY=RATE[/BURST]]...`: the embedded OCI simulator on its own, for the official OCI SDK and CLI or
+//! [--clock-speed F] [--throttle FAMILY=RATE[/BURST]]... [--password-policy FILE.json]`: the embedded OCI simulator on its own, for the official OCI SDK and CLI or
 //! for manual rehearsals of `rotate`.
 //!
 //! With `--admin-config`, writes an OCI config file (profile `DEFAULT`, private key beside it) for
@@ -23,6 +23,13 @@
 //! `notifications`) throttles that API family of the tenancy as OCI does: a token bucket refilled
 //! at RATE requests per second, holding BURST (default RATE); past it, 429 `TooManyRequests` with
 //! `retry-after`. Every principal draws from the same buckets, the function's calls included.
+//!
+//! `--password-policy FILE.json` gives every identity domain the simulator has at start (the
+//! Default domain and, with `--seed`, the seeded one) that password policy: a SCIM
+//! `PasswordPolicy` object (`minLength`, `maxLength`, `minLowerCase`, ..., `maxRepeatedChars`,
+//! `startsWithAlphabet`, `allowedChars`, `disallowedChars`, `disallowedSubstrings`,
+//! `userNameDisallowed`, `firstNameDisallowed`, `lastNameDisallowed`), which ListPasswordPolicies
+//! lists and UserPasswordChanger enforces.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -44,6 +51,16 @@ pub struct SimulateArgs {
     pub clock_speed: Option<f64>,
     /// `FAMILY=RATE[/BURST]`: the tenancy's throttles (none by default).
     pub throttle: Vec<String>,
+    /// A JSON file holding the password policy every identity domain gets.
+    pub password_policy: Option<PathBuf>,
+}
+
+/// `--password-policy FILE.json`: every domain the simulator has gets the policy in the file.
+fn apply_password_policy(sim: &Simulator, path: &std::path::Path) -> Result<(), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("--password-policy {}: {e}", path.display()))?;
+    let policy: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("--password-policy {}: not JSON: {e}", path.display()))?;
+    sim.set_password_policy_everywhere(&policy).map_err(|e| format!("--password-policy {}: {}", path.display(), e.message))
 }
 
 /// Splits `OCID=URL`.
@@ -110,13 +127,42 @@ pub async fn run_with(args: SimulateArgs) -> Result<(), String> {
             line["functionId"] = function_id.clone().into();
         }
     }
+    if let Some(path) = &args.password_policy {
+        apply_password_policy(&sim, path)?;
+    }
     println!("{line}");
     sim.serve(listener).await.map_err(|e| format!("the simulator stopped serving: {e}"))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::parse_function;
+    use super::{apply_password_policy, parse_function};
+    use crate::sim::{SimOptions, Simulator};
+
+    #[test]
+    fn a_password_policy_file_reaches_every_domain() {
+        // Given: a policy file, a bad one, and a simulator with a second domain.
+        let dir = std::env::temp_dir().join(format!("oci-rotator-policy-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (good, not_json, not_policy) = (dir.join("good.json"), dir.join("bad.json"), dir.join("wrong.json"));
+        std::fs::write(&good, r#"{"name": "strict", "minLength": 20, "maxRepeatedChars": 1, "disallowedSubstrings": ["abc"]}"#).unwrap();
+        std::fs::write(&not_json, "minLength: 20").unwrap();
+        std::fs::write(&not_policy, r#"{"minLength": "twenty"}"#).unwrap();
+        let sim = Simulator::new(SimOptions::default());
+        let other = sim.create_domain("apps");
+        // When
+        apply_password_policy(&sim, &good).unwrap();
+        // Then: both domains list it.
+        for id in [sim.default_domain().id, other.id] {
+            let listed = sim.password_policy(&id).unwrap();
+            assert_eq!((listed["name"].as_str(), listed["maxRepeatedChars"].as_u64()), (Some("strict"), Some(1)), "{id}");
+            assert_eq!(listed["disallowedSubstrings"], serde_json::json!(["abc"]));
+        }
+        for bad in [&not_json, &not_policy, &dir.join("missing.json")] {
+            assert!(apply_password_policy(&sim, bad).unwrap_err().starts_with("--password-policy"), "{}", bad.display());
+        }
+        std::fs::remove_dir_all(&dir).ok();
+    }
 
     #[test]
     fn function_specs() {

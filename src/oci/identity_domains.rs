@@ -211,6 +211,21 @@ pub struct DomainUser {
     pub password_set: bool,
     /// `lastSuccessfulSetDate` (RFC 3339), when the password state was asked for and one is set.
     pub password_set_at: Option<String>,
+    /// `userName`, `name.givenName` and `name.familyName`, where the domain gives them: what a
+    /// password policy with `userNameDisallowed`, `firstNameDisallowed` or `lastNameDisallowed`
+    /// keeps out of a password.
+    pub names: UserNames,
+}
+
+/// A domain user's names, as password policies refer to them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserNames {
+    /// `userName`.
+    pub user_name: Option<String>,
+    /// `name.givenName`.
+    pub first_name: Option<String>,
+    /// `name.familyName`.
+    pub last_name: Option<String>,
 }
 
 /// A credential of a domain user, as the domain lists it (no secret).
@@ -321,6 +336,43 @@ pub struct PasswordPolicy {
     /// Characters that may not appear.
     #[serde(default)]
     pub disallowed_chars: Option<String>,
+    /// Fewest letters (`minAlphas`).
+    #[serde(default)]
+    pub min_alphas: Option<usize>,
+    /// Fewest letters and digits together (`minAlphaNumerals`).
+    #[serde(default)]
+    pub min_alpha_numerals: Option<usize>,
+    /// Fewest distinct characters (`minUniqueChars`).
+    #[serde(default)]
+    pub min_unique_chars: Option<usize>,
+    /// Longest run of one character (`maxRepeatedChars`; 0: none).
+    #[serde(default)]
+    pub max_repeated_chars: Option<usize>,
+    /// The first character must be a letter (`startsWithAlphabet`).
+    #[serde(default)]
+    pub starts_with_alphabet: Option<bool>,
+    /// The characters that may appear (`allowedChars`); the function reads its special characters.
+    #[serde(default)]
+    pub allowed_chars: Option<String>,
+    /// Strings that may not appear (`disallowedSubstrings`).
+    #[serde(default)]
+    pub disallowed_substrings: Option<Vec<String>>,
+    /// The user's `userName` may not appear (`userNameDisallowed`).
+    #[serde(default)]
+    pub user_name_disallowed: Option<bool>,
+    /// The user's first name may not appear (`firstNameDisallowed`).
+    #[serde(default)]
+    pub first_name_disallowed: Option<bool>,
+    /// The user's last name may not appear (`lastNameDisallowed`).
+    #[serde(default)]
+    pub last_name_disallowed: Option<bool>,
+}
+
+impl PasswordPolicy {
+    /// True when the policy keeps one of the user's names out of a password.
+    pub fn disallows_names(&self) -> bool {
+        [self.user_name_disallowed, self.first_name_disallowed, self.last_name_disallowed].contains(&Some(true))
+    }
 }
 
 fn scim_request(op: &'static str, base: &str, method: Method, path: String) -> Request {
@@ -419,6 +471,11 @@ impl Client {
             freeform_tags,
             password_set: v[PASSWORD_STATE]["lastSuccessfulSetDate"].is_string(),
             password_set_at: v[PASSWORD_STATE]["lastSuccessfulSetDate"].as_str().map(str::to_owned),
+            names: UserNames {
+                user_name: v["userName"].as_str().map(str::to_owned),
+                first_name: v["name"]["givenName"].as_str().map(str::to_owned),
+                last_name: v["name"]["familyName"].as_str().map(str::to_owned),
+            },
         })
     }
 

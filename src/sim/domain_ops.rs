@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use super::domain_routes::Resource;
-use super::domains::Domain;
+use super::domains::{Domain, PolicyNames};
 use super::error::{err, invalid, not_found, SimError};
 use super::iam::{CreatedResource, CredKind, Iam, User};
 use super::response::Answer;
@@ -260,8 +260,9 @@ pub(crate) fn put_password(call: &Call<'_>, d: &Domain, id: &str) -> Result<Answ
     }
     let mut guard = call.sim.state();
     let st = &mut *guard;
-    let (user_id, scim_id) = find_user(&st.iam, d, id).map(|u| (u.id.clone(), u.scim_id.clone()))?;
-    d.policy.check(password)?;
+    let (user_id, scim_id, name) = find_user(&st.iam, d, id).map(|u| (u.id.clone(), u.scim_id.clone(), u.name.clone()))?;
+    // The simulator's users have one name: `userName`, and the family name the domain lists.
+    d.policy.check(password, &PolicyNames { user_name: &name, first_name: None, last_name: Some(&name) })?;
     st.iam.set_ui_password(&user_id, password)?;
     Ok(Answer::created(json!({"schemas": [scim::PASSWORD_CHANGER], "id": scim_id, "ocid": user_id})))
 }

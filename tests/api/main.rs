@@ -15,6 +15,8 @@ mod binding;
 mod call_count;
 /// Cloud Guard findings and ONS notifications.
 mod cloud_guard;
+/// OAuth 2.0 and database-password limits: IAM's own answer, on the simulator.
+mod credential_limits;
 /// DB_CREDENTIAL secrets whose passwords Vault generates (PASSPHRASE auto-generation).
 mod db_password_autogen;
 /// Fn-Deadline and a slow OCI.
@@ -33,6 +35,8 @@ mod iam_secret_kinds;
 mod identity_domains;
 /// Secret hygiene of the logs.
 mod logs;
+/// Identity-domain password policies: every rule, impossible sets, the 409 before any write.
+mod password_policies;
 /// `oci-rotator policies`: the statements printed for the function.
 mod policies;
 /// `oci-rotator rotate --compartment-id`: a compartment's managed secrets through the Vault loop.

@@ -498,3 +498,54 @@ async fn seed_makes_a_demo_domain_with_one_bound_live_credential_per_kind() {
     // Each domain user is served only by its domain.
     assert_eq!(c.get(&format!("/20160918/users/{}", s.domain_users["API_KEY"])).await.status, 404);
 }
+
+#[tokio::test]
+async fn a_custom_password_policy_is_listed_with_every_rule_and_enforced() {
+    // Given: a domain whose policy is set through the fixture, and a user named alice.
+    let (sim, c) = setup(instant()).await;
+    let d = sim.create_domain("apps");
+    let user = sim.create_domain_user(&d.id, "alice");
+    let policy = json!({"name": "strict", "minLength": 10, "maxLength": 16, "minLowerCase": 2, "minUpperCase": 2,
+        "minNumerals": 2, "minSpecialChars": 1, "maxSpecialChars": 2, "minAlphas": 5, "minAlphaNumerals": 9,
+        "minUniqueChars": 8, "maxRepeatedChars": 2, "startsWithAlphabet": true, "allowedChars": "#!-",
+        "disallowedChars": "!", "disallowedSubstrings": ["secret"], "userNameDisallowed": true,
+        "firstNameDisallowed": false, "lastNameDisallowed": true});
+    assert_eq!(sim.set_password_policy(&d.id, &json!({"minLength": "ten"})).unwrap_err().status, 400);
+    assert_eq!(sim.set_password_policy("ocid1.domain.oc1..nope", &policy).unwrap_err().status, 404);
+    sim.set_password_policy(&d.id, &policy).unwrap();
+    // When: the domain lists its policies.
+    let listed = resources(&c.get(&at(&c, &d.url, "PasswordPolicies")).await);
+    // Then: every rule is there, with the values given.
+    for (field, value) in policy.as_object().unwrap() {
+        assert_eq!(&listed[0][field], value, "{field}");
+    }
+    // And UserPasswordChanger refuses a password breaking any one rule, 400 naming the rule.
+    let path = at(&c, &d.url, &format!("UserPasswordChanger/{user}"));
+    let set = |pw: &str| json!({"schemas": [PASSWORD_CHANGER], "password": pw, "bypassNotification": true});
+    for (password, rule) in [
+        ("Ab1#cdE2f", "minLength"),
+        ("Ab1#cdE2fghijklmnop", "maxLength"),
+        ("AB1#CDE2Fg", "minLowerCase"),
+        ("ab1#cde2fG", "minUpperCase"),
+        ("Ab1#cdEfgh", "minNumerals"),
+        ("Ab12cdE3fg", "minSpecialChars"),
+        ("Ab1#-#E2fg", "maxSpecialChars"),
+        ("Ab12#34E5c", "minAlphas"),
+        ("Ab1#cdE2-g", "minAlphaNumerals"),
+        ("AaA1#aA2aA", "minUniqueChars"),
+        ("Abbb1#cE2f", "maxRepeatedChars"),
+        ("1Ab#cdE2fg", "startsWithAlphabet"),
+        ("Ab1$cdE2fg", "allowedChars"),
+        ("Ab1!cdE2fg", "disallowedChars"),
+        ("SeCrEt1#A2", "disallowedSubstrings"),
+        ("ALICE1#ab2", "userNameDisallowed"),
+    ] {
+        let r = c.put(&path, &set(password), &[]).await;
+        assert_eq!(r.status, 400, "{rule}: {:?}", r.json);
+        let detail = r.json["detail"].as_str().unwrap_or_default();
+        assert!(detail.contains(rule) && !detail.contains(password), "{rule}: {detail}");
+    }
+    assert!(sim.ui_password(&user).is_none(), "refused passwords change nothing");
+    assert_eq!(c.put(&path, &set("Ab1#cdE2fg"), &[]).await.status, 200);
+    assert_eq!(sim.ui_password(&user).as_deref(), Some("Ab1#cdE2fg"));
+}
