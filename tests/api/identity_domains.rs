@@ -14,7 +14,7 @@ use wiremock::{Mock, ResponseTemplate};
 use crate::helpers::*;
 
 const DOMAIN_ID: &str = "ocid1.domain.oc1..aaaaaaaatestdomain";
-const DOMAIN_USER_ID: &str = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
+pub(crate) const DOMAIN_USER_ID: &str = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
 
 fn domain_base(app: &TestApp) -> String {
     format!("{}/idcs-test", app.oci.uri())
@@ -25,7 +25,7 @@ fn domain_json(app: &TestApp, domain_type: &str, state: &str) -> Value {
         "lifecycleState": state, "homeRegion": "us-ashburn-1", "timeCreated": "2026-11-23T00:00:00Z"})
 }
 
-fn scim_user(tags: Value, password_set: bool) -> Value {
+pub(crate) fn scim_user(tags: Value, password_set: bool) -> Value {
     let mut u = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "id": DOMAIN_USER_ID, "ocid": USER_ID,
         "userName": "svc", "active": true,
         "urn:ietf:params:scim:schemas:oracle:idcs:extension:OCITags": {"freeformTags": tags, "definedTags": []}});
@@ -49,7 +49,7 @@ async fn mount_get_domain(app: &TestApp, state: &str, times: u64) {
 
 /// The user found by OCID in a filter (`GET /admin/v1/Users?filter=ocid eq "<ocid>"`): listed,
 /// or (None) not in the domain: an empty list.
-async fn mount_domain_user(app: &TestApp, user: Option<Value>, times: std::ops::RangeInclusive<u64>) {
+pub(crate) async fn mount_domain_user(app: &TestApp, user: Option<Value>, times: std::ops::RangeInclusive<u64>) {
     let listed: Vec<Value> = user.into_iter().collect();
     let response = ResponseTemplate::new(200).set_body_json(
         json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"], "totalResults": listed.len(), "Resources": listed}),

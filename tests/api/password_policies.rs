@@ -23,6 +23,7 @@ use wiremock::matchers::{body_partial_json, method, path, path_regex};
 use wiremock::{Mock, ResponseTemplate};
 
 use crate::helpers::*;
+use crate::identity_domains::{mount_domain_user, scim_user};
 use crate::sim_helpers::{completed, sim_rig};
 
 fn names() -> UserNames {
@@ -263,6 +264,7 @@ async fn a_policy_no_password_meets_is_a_409_naming_the_rule_before_any_write() 
     .await;
     app.mount_get_secret(secret_json(1, json!({"credentialType": "CONSOLE_PASSWORD", "userId": USER_ID})), 1).await;
     app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &json!({"password": "Old-pass-1"}))), 1).await;
+    mount_domain_user(&app, Some(scim_user(json!([]), true)), 1..=1).await;
     Mock::given(method("GET"))
         .and(path("/idcs-test/admin/v1/PasswordPolicies"))
         .and(app.signed())
