@@ -16,15 +16,14 @@
 //! - [`cloud_guard`]: Cloud Guard credential-age findings turned into Vault rotations.
 //! - [`notify`]: notices of outcomes to an ONS topic.
 //! - [`telemetry`]: logs (plain or JSON for OCI Logging), never secret material.
-//! - [`cli`]: the subcommands (`rotate`, `demo`, `simulate`); [`checks`]: the contract's section 6 on the simulator.
-//! - [`sim`]: an embedded OCI simulator (Vault, Secrets, Identity) for the demo and the tests.
+//! - [`cli`]: the subcommands (`rotate`, `demo`, `simulate`).
+//! - [`sim`]: an embedded OCI simulator (Vault, Secrets, Identity) for the demo and the tests, with
+//!   [`sim::checks`]: the contract's section 6 on the simulator.
 //!
-//! `sim`, `checks` and the `demo` and `simulate` subcommands exist only with the `simulator`
+//! `sim` (with `sim::checks`) and the `demo` and `simulate` subcommands exist only with the `simulator`
 //! feature (on by default; the function's image is built without it).
 pub mod adapters;
 pub mod binding;
-#[cfg(feature = "simulator")]
-pub mod checks;
 pub mod cli;
 pub mod cloud_guard;
 pub mod config;

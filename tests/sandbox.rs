@@ -79,10 +79,10 @@ mod linux {
     use http_body_util::{BodyExt, Full};
     use hyper::body::Bytes;
     use hyper_util::rt::TokioIo;
-    use oci_rotator::checks;
     use oci_rotator::driver::{Driver, StepTransport};
     use oci_rotator::protocol::{SecretRotationInput, SecretRotationOutput, Step};
     use oci_rotator::secret::{CredentialKind, PreviousCredential};
+    use oci_rotator::sim::checks;
     use oci_rotator::sim::{ResourcePrincipalSession, SimOptions, Simulator};
 
     use super::{skip, BIN_VAR, DONE, INNER, TEST_NAME};

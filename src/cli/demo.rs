@@ -11,11 +11,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
-use crate::checks;
 use crate::config;
 use crate::driver::{Attempt, Driver, HttpTransport};
 use crate::secret::{CredentialKind, PreviousCredential};
 use crate::server::{self, AppState};
+use crate::sim::checks;
 use crate::sim::{SimOptions, Simulator};
 
 /// Runs the demo; Ok(true) when every rotation met the contract.

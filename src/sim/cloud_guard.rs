@@ -1,9 +1,9 @@
 //! Cloud Guard (`/20200131`): GetProblem over the problems registered with
 //! [`super::Simulator::add_problem`] (the simulator detects nothing itself).
 
+use super::call::Answer;
+use super::call::Call;
 use super::error::{not_found, SimError};
-use super::response::Answer;
-use super::routes::Call;
 
 pub(crate) fn get_problem(call: &Call<'_>, id: &str) -> Result<Answer, SimError> {
     let st = call.sim.state();

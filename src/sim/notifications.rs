@@ -3,10 +3,10 @@
 
 use serde_json::json;
 
+use super::call::Answer;
+use super::call::Call;
 use super::error::{err, SimError};
 use super::ids;
-use super::response::Answer;
-use super::routes::Call;
 use super::state::Published;
 
 pub(crate) fn publish_message(call: &Call<'_>, topic: &str) -> Result<Answer, SimError> {

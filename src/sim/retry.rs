@@ -2,10 +2,10 @@
 //! remembered; a repeat gets the same answer (same id, same one-time secret) without a second
 //! create, or 409 `InvalidatedRetryToken` when what it created is gone since.
 
+use super::call::Answer;
+use super::call::Call;
 use super::error::{err, SimError};
-use super::iam::CreatedResource;
-use super::response::Answer;
-use super::routes::Call;
+use super::identity::iam::CreatedResource;
 use super::state::Remembered;
 
 /// Runs `create` once per retry token (always, without one).

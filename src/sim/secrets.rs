@@ -3,9 +3,9 @@
 
 use serde_json::json;
 
+use super::call::Answer;
+use super::call::Call;
 use super::error::SimError;
-use super::response::Answer;
-use super::routes::Call;
 
 pub(crate) fn get_secret_bundle(call: &Call<'_>, id: &str) -> Result<Answer, SimError> {
     let st = call.sim.state();

@@ -4,12 +4,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::compartments::Compartment;
-use super::domains::Domains;
-use super::iam::{CreatedResource, Iam};
+use super::call::Answer;
+use super::domains::model::Domains;
+use super::identity::compartments::Compartment;
+use super::identity::iam::{CreatedResource, Iam};
 use super::ids;
-use super::response::Answer;
-use super::vault_model::Vault;
+use super::vault::model::Vault;
 
 /// A creating call's answer, kept for replays of the same `opc-retry-token`.
 pub(crate) struct Remembered {

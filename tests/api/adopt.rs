@@ -8,10 +8,10 @@ use std::time::Duration;
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use oci_rotator::binding::tag_key;
-use oci_rotator::checks;
 use oci_rotator::cli::adopt::{adopt, AdoptArgs};
 use oci_rotator::driver::Driver;
 use oci_rotator::secret::{CredentialKind, PreviousCredential};
+use oci_rotator::sim::checks;
 use oci_rotator::sim::SimOptions;
 use serde_json::json;
 

@@ -8,10 +8,10 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use oci_rotator::binding::tag_key;
-use oci_rotator::checks;
 use oci_rotator::driver::{Driver, InProcess};
 use oci_rotator::protocol::{SecretRotationOutput, Step};
 use oci_rotator::secret::{CredentialKind, PreviousCredential};
+use oci_rotator::sim::checks;
 use oci_rotator::sim::{JournalEntry, SimOptions};
 use serde_json::json;
 use wiremock::matchers::{method, path_regex};

@@ -7,10 +7,10 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use oci_rotator::checks;
 use oci_rotator::driver::Driver;
 use oci_rotator::protocol::Step;
 use oci_rotator::secret::{CredentialKind, PreviousCredential};
+use oci_rotator::sim::checks;
 use oci_rotator::sim::{AutoGen, Fault, FaultKind, SimOptions, VersionView};
 use serde_json::json;
 

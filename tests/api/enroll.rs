@@ -6,9 +6,9 @@
 use std::time::Duration;
 
 use oci_rotator::binding::tag_key;
-use oci_rotator::checks;
 use oci_rotator::cli::enroll::{enroll, EnrollArgs};
 use oci_rotator::secret::{CredentialKind, PreviousCredential};
+use oci_rotator::sim::checks;
 use oci_rotator::sim::{Fault, FaultKind, SimOptions};
 use serde_json::{json, Value};
 

@@ -9,11 +9,11 @@ use std::io::{BufRead as _, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use oci_rotator::checks;
 use oci_rotator::cli::progress::Progress;
 use oci_rotator::cli::rotate_fleet::{rotate_fleet, Fleet, FleetArgs, FleetReport, Outcome};
 use oci_rotator::secret::CredentialKind;
 use oci_rotator::server::{self, AppState};
+use oci_rotator::sim::checks;
 use oci_rotator::sim::{ApiFamily, RotationFleetSecret, RotationFleetSpec, SimOptions, Simulator, Throttle};
 use serde_json::json;
 

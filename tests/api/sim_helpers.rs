@@ -5,11 +5,11 @@
 use std::collections::{BTreeSet, HashMap};
 use std::time::Duration;
 
-use oci_rotator::checks;
 use oci_rotator::driver::{Attempt, Driver, InProcess, StepTransport};
 use oci_rotator::engine::Rotator;
 use oci_rotator::protocol::{SecretRotationOutput, Step};
 use oci_rotator::secret::{CredentialKind, PreviousCredential};
+use oci_rotator::sim::checks;
 use oci_rotator::sim::{Seeded, SimOptions, Simulator};
 
 pub struct SimRig {

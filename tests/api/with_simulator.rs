@@ -5,11 +5,11 @@
 
 use std::time::Duration;
 
-use oci_rotator::checks;
 use oci_rotator::driver::{Driver, HttpTransport};
 use oci_rotator::protocol::Step;
 use oci_rotator::secret::{CredentialKind, PreviousCredential};
 use oci_rotator::server::{self, AppState};
+use oci_rotator::sim::checks;
 use oci_rotator::sim::SimOptions;
 
 use crate::sim_helpers::*;

@@ -78,7 +78,7 @@ async fn rotate_secret_runs_the_four_steps_against_the_function() {
     assert_eq!(s["rotationStatus"], "SCHEDULED");
     let parse = |f: &str| time::OffsetDateTime::parse(s[f].as_str().unwrap(), &time::format_description::well_known::Rfc3339).unwrap();
     assert_eq!((parse("nextRotationTime") - parse("lastRotationTime")).whole_days(), 90);
-    let problems = crate::checks::after_rotation(
+    let problems = crate::sim::checks::after_rotation(
         &sim,
         &id,
         crate::secret::CredentialKind::AuthToken,

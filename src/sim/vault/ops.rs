@@ -9,12 +9,12 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::create::NewSecret;
-use super::error::{err, invalid, not_found, SimError};
-use super::response::Answer;
-use super::retry::once_per_token;
-use super::routes::Call;
+use super::model::{new_secret_id, Secret, MASTER_KEY_ID};
 use super::update::Update;
-use super::vault_model::{new_secret_id, Secret, MASTER_KEY_ID};
+use crate::sim::call::Answer;
+use crate::sim::call::Call;
+use crate::sim::error::{err, invalid, not_found, SimError};
+use crate::sim::retry::once_per_token;
 
 /// `limit` (1 to 1000, default 100) and `page` (an offset this simulator issued).
 pub(crate) fn paging(call: &Call<'_>) -> Result<(usize, usize), SimError> {

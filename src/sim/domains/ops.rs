@@ -15,15 +15,15 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::domain_routes::Resource;
-use super::domains::{Domain, PolicyNames};
-use super::error::{err, invalid, not_found, SimError};
-use super::iam::{CreatedResource, CredKind, Iam, User};
-use super::response::Answer;
-use super::retry::once_per_token;
-use super::routes::Call;
+use super::model::{Domain, PolicyNames};
+use super::resource::Resource;
 use super::scim::{self, Scope};
-use super::state::State;
+use crate::sim::call::Answer;
+use crate::sim::call::Call;
+use crate::sim::error::{err, invalid, not_found, SimError};
+use crate::sim::identity::iam::{CreatedResource, CredKind, Iam, User};
+use crate::sim::retry::once_per_token;
+use crate::sim::state::State;
 
 /// The user of `domain` whose SCIM id is `id` (a path parameter: an OCID is an unknown id).
 fn find_user<'a>(iam: &'a Iam, domain: &Domain, id: &str) -> Result<&'a User, SimError> {
@@ -152,7 +152,7 @@ pub(crate) fn create(call: &Call<'_>, d: &Domain, r: Resource) -> Result<Answer,
     let display_name = scim::opt_string(&body, "displayName")?;
     let name = scim::opt_string(&body, "name")?;
     let scopes = match r {
-        Resource::OAuth2ClientCredentials => Some(super::iam::check_scopes(body.get("scopes"))?),
+        Resource::OAuth2ClientCredentials => Some(crate::sim::identity::iam::check_scopes(body.get("scopes"))?),
         _ => None,
     };
     let password = match r {
@@ -184,7 +184,7 @@ pub(crate) fn create(call: &Call<'_>, d: &Domain, r: Resource) -> Result<Answer,
                         description
                     }
                 };
-                let new = super::iam::NewCred { description: Some(description), name, scopes: scopes.clone(), password };
+                let new = crate::sim::identity::iam::NewCred { description: Some(description), name, scopes: scopes.clone(), password };
                 let (cred_id, secret) = st.iam.add_cred_with(&user_id, kind, label, new)?;
                 let user = st.iam.user(&user_id)?;
                 let c = user.creds(kind).iter().find(|c| c.id == cred_id).ok_or_else(|| not_found(&cred_id))?;

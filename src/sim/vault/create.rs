@@ -2,15 +2,15 @@
 //! spell it): `compartmentId`, `vaultId`, `keyId`, `secretName`, `description`, `metadata`,
 //! `secretContent` (`{contentType: BASE64, content, stage}`), `rotationConfig`,
 //! `enableAutoGeneration`, `secretGenerationContext`, `freeformTags`, `definedTags`. Checked
-//! against its own rules here; the vault's (the vault and key exist, names are unique) in `vault`.
+//! against its own rules here; the vault's (the vault and key exist, names are unique) in `ops`.
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use serde_json::Value;
 
 use super::autogen::AutoGen;
-use super::error::{err, invalid, SimError};
 use super::update::parse_rotation_config;
+use crate::sim::error::{err, invalid, SimError};
 
 /// A validated `CreateSecretDetails`.
 pub(crate) struct NewSecret {

@@ -10,10 +10,10 @@ use serde_json::{json, Value};
 use time::OffsetDateTime;
 
 use super::autogen::AutoGen;
-use super::clock::{parse_interval, rfc3339};
-use super::error::{err, invalid, not_found, SimError};
-use super::ids;
 use super::update::{NewStage, Update};
+use crate::sim::clock::{parse_interval, rfc3339};
+use crate::sim::error::{err, invalid, not_found, SimError};
+use crate::sim::ids;
 
 /// The OCID of the vault's master key (the one key CreateSecret accepts).
 pub(crate) const MASTER_KEY_ID: &str = "ocid1.key.oc1.iad.simulatedmasterkey";

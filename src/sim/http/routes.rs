@@ -1,17 +1,18 @@
 //! The OCI routing table: which method and path is which operation (with its path parameters,
-//! percent-decoded), and the call context a handler receives (query, body, `opc-retry-token`,
-//! `if-match`, the signing user). Vault `20180608` (with CreateSecret), Secrets `20190301`, Identity `20160918` (with
-//! ListDomains, GetDomain and ListCompartments), Notifications `20181201`, Cloud Guard `20200131` (GetProblem), and each identity domain's REST API under
-//! `/idcs-<32 hex>/admin/v1/` (`domain_routes`; at a domain's own listener, `/admin/v1/` is routed
-//! there, see `http`).
+//! percent-decoded), and the dispatch to the handlers, which get a [`Call`] (`sim::call`, below
+//! both: the routes import the handlers, never the reverse). Vault `20180608` (with CreateSecret),
+//! Secrets `20190301`, Identity `20160918` (with ListDomains, GetDomain and ListCompartments),
+//! Notifications `20181201`, Cloud Guard `20200131` (GetProblem), and each identity domain's REST
+//! API under `/idcs-<32 hex>/admin/v1/` (`domains::routes`; at a domain's own listener,
+//! `/admin/v1/` is routed there, see `pipeline`).
 
-use serde_json::Value;
-
-use super::domain_routes::{self, DomainOp};
-use super::error::{err, SimError};
-use super::iam::CredKind;
-use super::response::Answer;
-use super::{cloud_guard, compartments, identity, notifications, secrets, vault, Simulator};
+use crate::sim::call::{Answer, Call};
+use crate::sim::domains::routes::{self as domain_routes, DomainOp};
+use crate::sim::error::{err, SimError};
+use crate::sim::identity::iam::CredKind;
+use crate::sim::identity::{compartments, ops as identity};
+use crate::sim::vault::ops as vault;
+use crate::sim::{cloud_guard, notifications, secrets};
 
 /// One OCI operation, with its path parameters.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -178,36 +179,6 @@ impl Route {
             | Route::GetUiPasswordInformation(id) => Some(id),
             _ => None,
         }
-    }
-}
-
-/// What a handler gets besides its path parameters.
-pub(crate) struct Call<'a> {
-    pub sim: &'a Simulator,
-    /// Method and routed path (for messages and retry-token keys): the raw path, under
-    /// `/idcs-<hex>` when it came to a domain's own listener.
-    pub method: &'a str,
-    pub path: &'a str,
-    pub query: Vec<(String, String)>,
-    pub body: &'a [u8],
-    pub retry_token: Option<String>,
-    pub if_match: Option<String>,
-    /// The user who signed the request, if a user did (an administrator or a user's own key).
-    pub caller: Option<String>,
-}
-
-impl Call<'_> {
-    /// A query parameter, decoded.
-    pub(crate) fn param(&self, name: &str) -> Option<&str> {
-        self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-    }
-
-    /// The body as JSON (`Null` when empty).
-    pub(crate) fn json(&self) -> Result<Value, SimError> {
-        if self.body.is_empty() {
-            return Ok(Value::Null);
-        }
-        serde_json::from_slice(self.body).map_err(|_| err(400, "CannotParseRequest", "The request body is not valid JSON"))
     }
 }
 

@@ -1,61 +1,11 @@
 //! The routing table of an identity domain's REST API (`<domain url>/admin/v1/...`): which method
 //! and path is which SCIM operation, its journal name (`Domain` + the SDK's name, so that
-//! `DomainListApiKeys` is not the classic `ListApiKeys`), and the dispatch to `domain_ops`.
+//! `DomainListApiKeys` is not the classic `ListApiKeys`), and the dispatch to `ops`.
 
-use super::domain_ops as ops;
-use super::error::{err, SimError};
-use super::iam::CredKind;
-use super::response::Answer;
-use super::routes::Call;
-
-/// A credential resource of the domain API.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Resource {
-    ApiKeys,
-    AuthTokens,
-    CustomerSecretKeys,
-    SmtpCredentials,
-    OAuth2ClientCredentials,
-    UserDbCredentials,
-}
-
-impl Resource {
-    fn parse(segment: &str) -> Option<Resource> {
-        match segment {
-            "ApiKeys" => Some(Resource::ApiKeys),
-            "AuthTokens" => Some(Resource::AuthTokens),
-            "CustomerSecretKeys" => Some(Resource::CustomerSecretKeys),
-            "SmtpCredentials" => Some(Resource::SmtpCredentials),
-            "OAuth2ClientCredentials" => Some(Resource::OAuth2ClientCredentials),
-            "UserDbCredentials" => Some(Resource::UserDbCredentials),
-            _ => None,
-        }
-    }
-
-    /// The credential kind behind every resource but API keys (`None` for API keys).
-    pub(crate) fn cred_kind(self) -> Option<CredKind> {
-        match self {
-            Resource::ApiKeys => None,
-            Resource::AuthTokens => Some(CredKind::AuthToken),
-            Resource::CustomerSecretKeys => Some(CredKind::CustomerSecretKey),
-            Resource::SmtpCredentials => Some(CredKind::SmtpCredential),
-            Resource::OAuth2ClientCredentials => Some(CredKind::OAuth2ClientCredential),
-            Resource::UserDbCredentials => Some(CredKind::DbCredential),
-        }
-    }
-
-    /// The schema URN a create body must list.
-    pub(crate) fn schema(self) -> &'static str {
-        match self {
-            Resource::ApiKeys => super::scim::API_KEY,
-            Resource::AuthTokens => super::scim::AUTH_TOKEN,
-            Resource::CustomerSecretKeys => super::scim::CUSTOMER_SECRET_KEY,
-            Resource::SmtpCredentials => super::scim::SMTP_CREDENTIAL,
-            Resource::OAuth2ClientCredentials => super::scim::OAUTH2_CLIENT_CREDENTIAL,
-            Resource::UserDbCredentials => super::scim::USER_DB_CREDENTIAL,
-        }
-    }
-}
+use super::ops;
+use super::resource::Resource;
+use crate::sim::call::{Answer, Call};
+use crate::sim::error::{err, SimError};
 
 /// One operation of a domain's REST API, with its path parameters.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -18,12 +18,14 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Method, Uri};
 use axum::response::Response;
 
+use super::admin;
 use super::auth::{self, header};
 use super::faults::{FaultKind, JournalEntry};
 use super::response::{answer_response, broken_response, throttled, ErrorShape};
-use super::routes::{execute, Call, Route};
+use super::routes::{execute, Route};
 use super::throttle::retry_after_secs;
-use super::{admin, Simulator};
+use crate::sim::call::Call;
+use crate::sim::Simulator;
 
 /// Decodes `%XX` escapes (as in a fingerprint sent as `aa%3Abb%3A...`); malformed escapes stay as they are.
 pub(crate) fn percent_decode(s: &str) -> String {
@@ -100,7 +102,7 @@ pub(crate) async fn handle(State(listener): State<Listener>, method: Method, uri
     // Faults that answer before anything is applied.
     let early = match &fault {
         Some(FaultKind::Status500) => {
-            Some((500, shape.response(&super::error::err(500, "InternalServerError", "Internal server error (simulated)"))))
+            Some((500, shape.response(&crate::sim::error::err(500, "InternalServerError", "Internal server error (simulated)"))))
         }
         Some(FaultKind::Status429 { retry_after_secs }) => Some((429, throttled(shape, *retry_after_secs))),
         Some(FaultKind::ResetBeforeApply) => Some((0, broken_response())),

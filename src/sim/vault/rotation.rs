@@ -10,9 +10,10 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::error::{err, invalid, SimError};
-use super::{lock, RotationRecord, Simulator};
 use crate::driver::{Attempt, Driver, HttpTransport};
+use crate::sim::error::{err, invalid, SimError};
+use crate::sim::simulator::lock;
+use crate::sim::{RotationRecord, Simulator};
 
 /// How often the scheduler looks for rotations that fell due.
 const TICK: Duration = Duration::from_millis(200);

@@ -6,15 +6,16 @@
 //! (`{"advanceSeconds": N}` moves the simulated clock forward, `{"speed": F}` makes it run F times
 //! faster; answers `{"now"}`) and `POST /_sim/functions` (`{"functionId", "url"}`: where a function
 //! answers, for the rotations the simulated Vault runs); and, for the fleet view, `POST /_sim/fleet`,
-//! `/_sim/compartments`, `/_sim/backdate` and `/_sim/fail-rotation` (see `fleet`).
+//! `/_sim/compartments`, `/_sim/backdate` and `/_sim/fail-rotation` (see `fixtures::fleet`).
 
 use axum::response::Response;
 use serde_json::{json, Value};
 
-use super::error::{err, invalid, SimError};
 use super::faults::{Fault, FaultKind};
-use super::response::{answer_response, error_response, json_response, Answer};
-use super::Simulator;
+use super::response::{answer_response, error_response, json_response};
+use crate::sim::call::Answer;
+use crate::sim::error::{err, invalid, SimError};
+use crate::sim::Simulator;
 
 fn parse_fault(body: &[u8]) -> Result<Fault, SimError> {
     let v: Value = serde_json::from_slice(body).map_err(|_| err(400, "CannotParseRequest", "The body is not JSON"))?;
@@ -84,16 +85,16 @@ pub(crate) fn route(sim: &Simulator, method: &str, path: &str, body: &[u8]) -> R
             }
             Err(e) => error_response(&e),
         },
-        ("GET", "clock") => json_response(200, &json!({"now": super::clock::rfc3339(sim.now())})),
+        ("GET", "clock") => json_response(200, &json!({"now": crate::sim::clock::rfc3339(sim.now())})),
         ("POST", "clock") => match set_clock(sim, body) {
-            Ok(()) => json_response(200, &json!({"now": super::clock::rfc3339(sim.now())})),
+            Ok(()) => json_response(200, &json!({"now": crate::sim::clock::rfc3339(sim.now())})),
             Err(e) => error_response(&e),
         },
         ("POST", "functions") => match register_function(sim, body) {
             Ok(()) => json_response(200, &json!({"registered": true})),
             Err(e) => error_response(&e),
         },
-        ("POST", other) => match super::fleet::admin(sim, other, body) {
+        ("POST", other) => match crate::sim::fixtures::fleet::admin(sim, other, body) {
             Some(Ok(v)) => json_response(200, &v),
             Some(Err(e)) => error_response(&e),
             None => error_response(&err(404, "NotFound", "Unknown simulator admin route")),

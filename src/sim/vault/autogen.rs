@@ -17,8 +17,8 @@ use base64::Engine as _;
 use secrecy::ExposeSecret as _;
 use serde_json::{json, Value};
 
-use super::error::{err, invalid, SimError};
 use crate::passwords::{self, Rules, SPECIALS};
+use crate::sim::error::{err, invalid, SimError};
 
 /// Vault generates a new version's content itself. The generation type follows from the template
 /// (`RSA_*`: `SSH_KEY`; `*_PASSWORD`: `PASSPHRASE`).
@@ -204,7 +204,7 @@ mod tests {
             let p = decoded(&g.generate().unwrap());
             // Then
             assert_eq!(p.chars().count() as u32, length.unwrap_or(DEFAULT_PASSPHRASE_LENGTH), "{template}");
-            assert!(super::super::iam::check_db_password(&p).is_ok(), "{template}");
+            assert!(crate::sim::identity::iam::check_db_password(&p).is_ok(), "{template}");
             if template == "DBAAS_DEFAULT_PASSWORD" {
                 assert!(p.chars().all(|c| c.is_ascii_alphanumeric() || "_#".contains(c)), "{template}");
             }

@@ -1,13 +1,13 @@
 //! `UpdateSecretDetails` as the Vault API receives it (camelCase), checked against its own rules:
 //! content is BASE64 with stage CURRENT or PENDING, content and `currentVersionNumber` are not
-//! sent together, metadata is an object. Rules that depend on the secret are in `vault_model`.
+//! sent together, metadata is an object. Rules that depend on the secret are in `model`.
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use serde_json::Value;
 
 use super::autogen::AutoGen;
-use super::error::{err, invalid, SimError};
+use crate::sim::error::{err, invalid, SimError};
 
 /// The stage a new version is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,7 +109,7 @@ pub(crate) fn parse_rotation_config(r: &Value) -> Result<Value, SimError> {
     }
     match &r["rotationInterval"] {
         Value::Null => {}
-        Value::String(i) if super::clock::parse_interval(i).is_some() => {}
+        Value::String(i) if crate::sim::clock::parse_interval(i).is_some() => {}
         _ => return Err(invalid("rotationConfig.rotationInterval must be an ISO 8601 duration such as P90D")),
     }
     if !matches!(r["isScheduledRotationEnabled"], Value::Null | Value::Bool(_)) {

@@ -6,12 +6,12 @@
 
 use serde_json::{json, Value};
 
-use super::error::{err, invalid, not_found, SimError};
-use super::ids;
-use super::response::Answer;
-use super::routes::Call;
-use super::state::State;
-use super::Simulator;
+use crate::sim::call::Answer;
+use crate::sim::call::Call;
+use crate::sim::error::{err, invalid, not_found, SimError};
+use crate::sim::ids;
+use crate::sim::state::State;
+use crate::sim::Simulator;
 
 /// A compartment under the tenancy.
 pub(crate) struct Compartment {
@@ -73,7 +73,7 @@ pub(crate) fn list_compartments(call: &Call<'_>) -> Result<Answer, SimError> {
     if call.param("accessLevel").is_some_and(|a| a != "ANY" && a != "ACCESSIBLE") {
         return Err(invalid("accessLevel must be ANY or ACCESSIBLE"));
     }
-    let (limit, start) = super::vault::paging(call)?;
+    let (limit, start) = crate::sim::vault::ops::paging(call)?;
     let st = call.sim.state();
     if in_subtree && parent != st.tenancy_id {
         return Err(invalid("compartmentIdInSubtree can only be true when compartmentId is the tenancy"));

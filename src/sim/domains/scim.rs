@@ -5,9 +5,9 @@
 
 use serde_json::{json, Map, Value};
 
-use super::domains::Domain;
-use super::error::{invalid, SimError};
-use super::iam::{ApiKey, Cred, CredKind, User};
+use super::model::Domain;
+use crate::sim::error::{invalid, SimError};
+use crate::sim::identity::iam::{ApiKey, Cred, CredKind, User};
 
 pub(crate) const USER: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
 pub(crate) const OCI_TAGS: &str = "urn:ietf:params:scim:schemas:oracle:idcs:extension:OCITags";

@@ -2,7 +2,7 @@
 //! steady rate up to a burst; a request that finds its bucket empty is answered 429
 //! `TooManyRequests` with `retry-after` (whole seconds, as OCI sends it: the time until the bucket
 //! holds a token again, rounded up, at least 1) and changes nothing. A refused request takes no
-//! token. Off unless [`SimOptions::throttle`](super::SimOptions::throttle) is set (`simulate
+//! token. Off unless [`SimOptions::throttle`](crate::sim::SimOptions::throttle) is set (`simulate
 //! --throttle FAMILY=RATE[/BURST]`).
 //!
 //! The families are how OCI limits its services separately: Vault management (`20180608`: the

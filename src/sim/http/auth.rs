@@ -10,9 +10,10 @@ use std::time::{Duration, SystemTime};
 
 use axum::http::HeaderMap;
 
-use super::error::{not_found, unauthenticated, SimError};
-use super::{rpst, Simulator};
+use super::rpst;
 use crate::oci::signer;
+use crate::sim::error::{not_found, unauthenticated, SimError};
+use crate::sim::Simulator;
 
 /// Largest accepted distance between the request's `date` and the simulator's clock.
 const MAX_SKEW: Duration = Duration::from_secs(300);

@@ -9,8 +9,8 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::error::{err, invalid, not_found, SimError};
-use super::ids;
+use crate::sim::error::{err, invalid, not_found, SimError};
+use crate::sim::ids;
 
 /// `DEFAULT` or `SECONDARY`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,7 +31,7 @@ impl DomainType {
 /// A domain's password policy: every rule of Oracle's SCIM `PasswordPolicy` that constrains a
 /// password's text (field names as `oci/identity_domains/models/password_policy.py` spells them).
 /// An absent rule, or a maximum of 0, constrains nothing. Deserialised from a policy's JSON for
-/// [`Simulator::set_password_policy`](super::Simulator::set_password_policy) and
+/// [`Simulator::set_password_policy`](crate::sim::Simulator::set_password_policy) and
 /// `simulate --password-policy`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]

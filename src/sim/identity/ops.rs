@@ -7,11 +7,11 @@
 
 use serde_json::{json, Value};
 
-use super::error::{err, not_found, SimError};
 use super::iam::{check_scopes, CreatedResource, CredKind, NewCred};
-use super::response::Answer;
-use super::retry::once_per_token;
-use super::routes::Call;
+use crate::sim::call::Answer;
+use crate::sim::call::Call;
+use crate::sim::error::{err, not_found, SimError};
+use crate::sim::retry::once_per_token;
 
 pub(crate) fn get_tenancy(call: &Call<'_>, id: &str) -> Result<Answer, SimError> {
     if id != call.sim.state().tenancy_id {
@@ -118,11 +118,11 @@ pub(crate) fn delete_api_key(call: &Call<'_>, id: &str, fingerprint: &str) -> Re
 }
 
 pub(crate) fn list_creds(call: &Call<'_>, id: &str, kind: CredKind) -> Result<Answer, SimError> {
-    let paging = if kind.paged() { Some(super::vault::paging(call)?) } else { None };
+    let paging = if kind.paged() { Some(crate::sim::vault::ops::paging(call)?) } else { None };
     let st = call.sim.state();
     let all: Vec<Value> = st.iam.user(id)?.creds(kind).iter().map(|c| c.json(kind, id)).collect();
     Ok(match paging {
-        Some(p) => super::vault::page_of(all, p),
+        Some(p) => crate::sim::vault::ops::page_of(all, p),
         None => Answer::read(Value::Array(all)),
     })
 }

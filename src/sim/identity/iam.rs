@@ -15,9 +15,9 @@ use rsa::traits::PublicKeyParts as _;
 use rsa::PublicKey;
 use serde_json::{json, Value};
 
-use super::error::{err, invalid, not_found, SimError};
-use super::ids;
 use crate::keys;
+use crate::sim::error::{err, invalid, not_found, SimError};
+use crate::sim::ids;
 
 /// Each user may hold at most this many API keys.
 pub(crate) const API_KEY_LIMIT: usize = 3;
@@ -371,7 +371,7 @@ impl Iam {
     /// [`Iam::create_cred`] with the domain API's `description` (customer secret keys have both a
     /// `displayName`, the label, and a `description`; for the others they are the same).
     pub(crate) fn add_cred(&mut self, user_id: &str, kind: CredKind, label: &str, description: &str) -> Result<(String, String), SimError> {
-        let scopes: Value = serde_json::from_str(super::DEMO_OAUTH2_SCOPES).unwrap_or(Value::Null);
+        let scopes: Value = serde_json::from_str(crate::sim::DEMO_OAUTH2_SCOPES).unwrap_or(Value::Null);
         let generated = format!("{}aA1_", ids::secret(20));
         let new = NewCred {
             description: Some(description),

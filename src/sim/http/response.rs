@@ -1,4 +1,4 @@
-//! What a simulated OCI operation answers ([`Answer`]) and how answers become HTTP responses: JSON
+//! How what a simulated OCI operation answers ([`Answer`], in `sim::call`) becomes an HTTP response: JSON
 //! with `opc-request-id` on every response, `etag` and `opc-next-page` where OCI sends them, error
 //! bodies `{"code", "message"}` (SCIM's `{"schemas", "detail", "status"}` at identity domain
 //! URLs, see [`ErrorShape`]), and the broken response used to simulate a dropped connection.
@@ -8,42 +8,9 @@ use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::Response;
 use serde_json::{json, Value};
 
-use super::error::SimError;
-use super::ids;
-
-/// The outcome of an operation that succeeded.
-#[derive(Debug, Clone)]
-pub(crate) struct Answer {
-    pub status: u16,
-    /// JSON body; `None` for an empty body.
-    pub body: Option<Value>,
-    pub etag: Option<String>,
-    pub next_page: Option<String>,
-    /// True when the operation changed state (journal `write`).
-    pub changed: bool,
-}
-
-impl Answer {
-    /// 200 with a JSON body, nothing changed.
-    pub(crate) fn read(body: Value) -> Self {
-        Answer { status: 200, body: Some(body), etag: None, next_page: None, changed: false }
-    }
-
-    /// 200 with a JSON body, state changed.
-    pub(crate) fn created(body: Value) -> Self {
-        Answer { changed: true, ..Answer::read(body) }
-    }
-
-    /// An empty body with `status` (204 for deletes, 202 for accepted actions), state changed.
-    pub(crate) fn empty(status: u16) -> Self {
-        Answer { status, body: None, etag: None, next_page: None, changed: true }
-    }
-
-    pub(crate) fn with_etag(mut self, etag: &str) -> Self {
-        self.etag = Some(etag.to_owned());
-        self
-    }
-}
+use crate::sim::call::Answer;
+use crate::sim::error::SimError;
+use crate::sim::ids;
 
 fn set(resp: &mut Response, name: &'static str, value: &str) {
     if let Ok(v) = HeaderValue::from_str(value) {
@@ -109,14 +76,14 @@ impl ErrorShape {
     pub(crate) fn response(self, e: &SimError) -> Response {
         match self {
             ErrorShape::Oci => error_response(e),
-            ErrorShape::Scim => json_response(e.status, &super::scim::error_body(e)),
+            ErrorShape::Scim => json_response(e.status, &crate::sim::domains::scim::error_body(e)),
         }
     }
 }
 
 /// 429 with `retry-after`.
 pub(crate) fn throttled(shape: ErrorShape, retry_after_secs: u64) -> Response {
-    let mut resp = shape.response(&super::error::err(429, "TooManyRequests", "Too many requests (simulated throttle)"));
+    let mut resp = shape.response(&crate::sim::error::err(429, "TooManyRequests", "Too many requests (simulated throttle)"));
     set(&mut resp, "retry-after", &retry_after_secs.to_string());
     resp
 }

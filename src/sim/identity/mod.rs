@@ -1,0 +1,6 @@
+//! The simulated classic IAM (Identity `20160918`): users and their credentials with IAM's rules
+//! (`iam`), compartments and ListCompartments (`compartments`), and the operations (`ops`).
+
+pub(super) mod compartments;
+pub(super) mod iam;
+pub(super) mod ops;
