@@ -1,4 +1,5 @@
-//! Compartments of the simulated tenancy and ListCompartments (`GET /20160918/compartments`), as
+//! Compartments of the simulated tenancy (made with `Simulator::create_compartment`, in
+//! `fixtures::setup`) and ListCompartments (`GET /20160918/compartments`), as
 //! the SDK calls it: `compartmentId` (required), `compartmentIdInSubtree` (true only on the tenancy,
 //! the root compartment: every ACTIVE compartment under it), `accessLevel` (`ANY` or `ACCESSIBLE`;
 //! every caller the simulator trusts may access everything), `lifecycleState`, and `limit` /
@@ -9,9 +10,7 @@ use serde_json::{json, Value};
 use crate::sim::call::Answer;
 use crate::sim::call::Call;
 use crate::sim::error::{err, invalid, not_found, SimError};
-use crate::sim::ids;
 use crate::sim::state::State;
-use crate::sim::Simulator;
 
 /// A compartment under the tenancy.
 pub(crate) struct Compartment {
@@ -34,31 +33,6 @@ impl State {
     /// True for the root compartment (the tenancy) and every compartment below it.
     pub(crate) fn is_compartment(&self, id: &str) -> bool {
         id == self.tenancy_id || self.compartments.contains_key(id)
-    }
-}
-
-impl Simulator {
-    /// Moves a secret to another compartment, as ChangeSecretCompartment does.
-    pub fn move_secret(&self, secret_id: &str, compartment_id: &str) -> Result<(), SimError> {
-        let mut st = self.state();
-        if !st.is_compartment(compartment_id) {
-            return Err(not_found(&format!("compartment {compartment_id}")));
-        }
-        st.vault.secret_mut(secret_id)?.compartment = compartment_id.to_owned();
-        Ok(())
-    }
-
-    /// Creates an ACTIVE compartment under `parent` (the tenancy or another compartment); returns
-    /// its OCID. Secrets can then be created in it (CreateSecret's `compartmentId`).
-    pub fn create_compartment(&self, parent: &str, name: &str) -> Result<String, SimError> {
-        let mut st = self.state();
-        if parent != st.tenancy_id && !st.compartments.contains_key(parent) {
-            return Err(not_found(&format!("compartment {parent}")));
-        }
-        let id = ids::ocid("ocid1.compartment.oc1..aaaaaaaa");
-        let c = Compartment { id: id.clone(), parent: parent.to_owned(), name: name.to_owned(), time_created: ids::now_rfc3339() };
-        st.compartments.insert(id.clone(), c);
-        Ok(id)
     }
 }
 

@@ -34,11 +34,6 @@ impl Simulator {
         lock(&self.inner.functions).insert(function_id.to_owned(), url.trim_end_matches('/').to_owned());
     }
 
-    /// The outcome of the last rotation the simulator ran for the secret, once it ended.
-    pub fn last_rotation(&self, secret_id: &str) -> Option<RotationRecord> {
-        self.state().rotations.get(secret_id).cloned()
-    }
-
     /// Marks the secret `IN_PROGRESS` and starts its rotation in the background; Vault's refusals
     /// as errors: no rotation config targeting a function this simulator knows (400), a rotation
     /// in progress already (409). Must run inside a tokio runtime.
