@@ -1,46 +1,14 @@
-//! What every operation handler receives and returns: the call context ([`Call`]: query, body,
-//! `opc-retry-token`, `if-match`, the signing user) and the outcome of an operation that succeeded
-//! ([`Answer`]). Below both the routing tables (`http::routes`, `domains::routes`) and the
-//! handlers, so that the routes import the handlers and the handlers import only this.
+//! What every operation handler receives: the call context ([`Call`]: query, body,
+//! `opc-retry-token`, `if-match`, the signing user), and the `limit` / `page` paging the list
+//! operations share. With `answer` (what a handler returns), below both the routing tables
+//! (`http::routes`, `domains::routes`) and the handlers, so that the routes import the handlers
+//! and the handlers import only these.
 
 use serde_json::Value;
 
-use super::error::{err, SimError};
+use super::answer::Answer;
+use super::error::{err, invalid, SimError};
 use super::Simulator;
-
-/// The outcome of an operation that succeeded.
-#[derive(Debug, Clone)]
-pub(crate) struct Answer {
-    pub status: u16,
-    /// JSON body; `None` for an empty body.
-    pub body: Option<Value>,
-    pub etag: Option<String>,
-    pub next_page: Option<String>,
-    /// True when the operation changed state (journal `write`).
-    pub changed: bool,
-}
-
-impl Answer {
-    /// 200 with a JSON body, nothing changed.
-    pub(crate) fn read(body: Value) -> Self {
-        Answer { status: 200, body: Some(body), etag: None, next_page: None, changed: false }
-    }
-
-    /// 200 with a JSON body, state changed.
-    pub(crate) fn created(body: Value) -> Self {
-        Answer { changed: true, ..Answer::read(body) }
-    }
-
-    /// An empty body with `status` (204 for deletes, 202 for accepted actions), state changed.
-    pub(crate) fn empty(status: u16) -> Self {
-        Answer { status, body: None, etag: None, next_page: None, changed: true }
-    }
-
-    pub(crate) fn with_etag(mut self, etag: &str) -> Self {
-        self.etag = Some(etag.to_owned());
-        self
-    }
-}
 
 /// What a handler gets besides its path parameters.
 pub(crate) struct Call<'a> {
@@ -70,4 +38,24 @@ impl Call<'_> {
         }
         serde_json::from_slice(self.body).map_err(|_| err(400, "CannotParseRequest", "The request body is not valid JSON"))
     }
+}
+
+/// `limit` (1 to 1000, default 100) and `page` (an offset this simulator issued).
+pub(crate) fn paging(call: &Call<'_>) -> Result<(usize, usize), SimError> {
+    let limit = match call.param("limit") {
+        None => 100,
+        Some(l) => l.parse::<usize>().ok().filter(|l| (1..=1000).contains(l)).ok_or_else(|| invalid("limit must be 1 to 1000"))?,
+    };
+    let start = match call.param("page") {
+        None => 0,
+        Some(p) => p.parse::<usize>().map_err(|_| invalid("page is not a page token this service issued"))?,
+    };
+    Ok((limit, start))
+}
+
+/// One page of `list`, with `opc-next-page` when more follow.
+pub(crate) fn page_of(list: Vec<Value>, (limit, start): (usize, usize)) -> Answer {
+    let next_page = (start + limit < list.len()).then(|| (start + limit).to_string());
+    let page: Vec<Value> = list.into_iter().skip(start).take(limit).collect();
+    Answer { next_page, ..Answer::read(Value::Array(page)) }
 }

@@ -1,7 +1,7 @@
 //! Cloud Guard (`/20200131`): GetProblem over the problems registered with
 //! [`super::Simulator::add_problem`] (the simulator detects nothing itself).
 
-use super::call::Answer;
+use super::answer::Answer;
 use super::call::Call;
 use super::error::{not_found, SimError};
 

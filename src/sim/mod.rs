@@ -16,12 +16,14 @@
 //! is journaled.
 //!
 //! Layout, by service (each folder's `mod.rs` says more):
-//! - the core, here: [`Simulator`] and [`SimOptions`] (`simulator`: state handle, serving,
-//!   per-request bookkeeping), `state` (everything one tenancy holds), `call` (what a handler gets
-//!   and answers: [`Call`](call::Call), [`Answer`](call::Answer)), `retry` (`opc-retry-token`
-//!   memory), `clock` (simulated time), `views` (inspection types), `ids` and `error`;
-//! - `http`: the wire: the request pipeline, principals (`auth`, `rpst`), the routing table,
-//!   responses, throttles, fault injection and the journal, and the `/_sim/` admin surface;
+//! - the core, here: [`Simulator`] and [`SimOptions`] (`simulator`: the state handle, the
+//!   endpoint, the simulated now, per-request bookkeeping), `state` (everything one tenancy
+//!   holds), `call` and `answer` (what a handler gets and answers: `Call`, `Answer`), `retry`
+//!   (`opc-retry-token` memory), `clock` (simulated time), `views` (inspection types), `ids` and
+//!   `error`;
+//! - `http`: the wire: serving (`serve`), the request pipeline, principals (`auth`, `rpst`), the
+//!   routing table, responses, throttles, fault injection and the journal, and the `/_sim/` admin
+//!   surface;
 //! - `vault`: Vault `20180608` (the secrets model and its rules, CreateSecret / UpdateSecret
 //!   details, auto-generation, the operations, and the rotation loop Vault runs); `secrets`:
 //!   Secrets `20190301` (GetSecretBundle);
@@ -32,9 +34,10 @@
 //!   faults, the journal and the clock; the demo tenancy, fleets, backdating, domains);
 //! - `checks`: the contract's section 6, checked against the simulator's state.
 //!
-//! The routing tables import the handlers; the handlers import only `call` and the models, never
-//! the routes.
+//! The routing tables import the handlers; the handlers import only `call`, `answer` and the
+//! models, never the routes. No file of `sim/` imports, directly or not, one that imports it.
 
+mod answer;
 mod call;
 pub mod checks;
 mod clock;

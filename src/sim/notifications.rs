@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::call::Answer;
+use super::answer::Answer;
 use super::call::Call;
 use super::error::{err, SimError};
 use super::ids;

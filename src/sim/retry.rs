@@ -2,7 +2,7 @@
 //! remembered; a repeat gets the same answer (same id, same one-time secret) without a second
 //! create, or 409 `InvalidatedRetryToken` when what it created is gone since.
 
-use super::call::Answer;
+use super::answer::Answer;
 use super::call::Call;
 use super::error::{err, SimError};
 use super::identity::iam::CreatedResource;

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::call::Answer;
+use super::answer::Answer;
 use super::domains::model::Domains;
 use super::identity::compartments::Compartment;
 use super::identity::iam::{CreatedResource, Iam};
@@ -61,5 +61,12 @@ impl State {
             rotations: HashMap::new(),
             rpst_key: rand::random(),
         }
+    }
+}
+
+impl State {
+    /// True for the root compartment (the tenancy) and every compartment below it.
+    pub(crate) fn is_compartment(&self, id: &str) -> bool {
+        id == self.tenancy_id || self.compartments.contains_key(id)
     }
 }

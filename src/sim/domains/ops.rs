@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 use super::model::{Domain, PolicyNames};
 use super::resource::Resource;
 use super::scim::{self, Scope};
-use crate::sim::call::Answer;
+use crate::sim::answer::Answer;
 use crate::sim::call::Call;
 use crate::sim::error::{err, invalid, not_found, SimError};
 use crate::sim::identity::iam::{CreatedResource, CredKind, Iam, User};

@@ -4,7 +4,8 @@
 
 use super::ops;
 use super::resource::Resource;
-use crate::sim::call::{Answer, Call};
+use crate::sim::answer::Answer;
+use crate::sim::call::Call;
 use crate::sim::error::{err, SimError};
 
 /// One operation of a domain's REST API, with its path parameters.

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 use super::faults::{Fault, FaultKind};
 use super::response::{answer_response, error_response, json_response};
-use crate::sim::call::Answer;
+use crate::sim::answer::Answer;
 use crate::sim::error::{err, invalid, SimError};
 use crate::sim::Simulator;
 

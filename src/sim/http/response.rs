@@ -8,7 +8,7 @@ use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::Response;
 use serde_json::{json, Value};
 
-use crate::sim::call::Answer;
+use crate::sim::answer::Answer;
 use crate::sim::error::SimError;
 use crate::sim::ids;
 

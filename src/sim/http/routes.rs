@@ -6,11 +6,12 @@
 //! API under `/idcs-<32 hex>/admin/v1/` (`domains::routes`; at a domain's own listener,
 //! `/admin/v1/` is routed there, see `pipeline`).
 
-use crate::sim::call::{Answer, Call};
+use crate::sim::answer::Answer;
+use crate::sim::call::Call;
 use crate::sim::domains::routes::{self as domain_routes, DomainOp};
 use crate::sim::error::{err, SimError};
 use crate::sim::identity::iam::CredKind;
-use crate::sim::identity::{compartments, ops as identity};
+use crate::sim::identity::ops as identity;
 use crate::sim::vault::ops as vault;
 use crate::sim::{cloud_guard, notifications, secrets};
 
@@ -213,7 +214,7 @@ pub(crate) async fn execute(route: &Route, call: &Call<'_>) -> Result<Answer, Si
         Route::ListDomains => identity::list_domains(call),
         Route::GetDomain(id) => identity::get_domain(call, id),
         Route::GetProblem(id) => cloud_guard::get_problem(call, id),
-        Route::ListCompartments => compartments::list_compartments(call),
+        Route::ListCompartments => identity::list_compartments(call),
         Route::Domain(hex, op) => domain_routes::execute(call, hex, op),
         Route::Unknown => Err(err(404, "NotFound", format!("{} {} is not an operation of this simulator", call.method, call.path))),
     }

@@ -1,5 +1,5 @@
 //! Identity operations (`/20160918`): GetTenancy, ListRegionSubscriptions, ListDomains, GetDomain,
-//! GetUser, UpdateUser (freeform tags), and a user's API keys, auth tokens, customer secret keys,
+//! ListCompartments, GetUser, UpdateUser (freeform tags), and a user's API keys, auth tokens, customer secret keys,
 //! SMTP credentials, OAuth 2.0 client credentials (list paged), database passwords (list paged)
 //! and console password. One-time secrets (`token`, `key`, `password`) appear only in the create
 //! responses; a database password is never returned; creates honour `opc-retry-token`. Users of a SECONDARY identity domain are not
@@ -7,10 +7,11 @@
 
 use serde_json::{json, Value};
 
+use super::compartments::Compartment;
 use super::iam::{check_scopes, CreatedResource, CredKind, NewCred};
-use crate::sim::call::Answer;
-use crate::sim::call::Call;
-use crate::sim::error::{err, not_found, SimError};
+use crate::sim::answer::Answer;
+use crate::sim::call::{page_of, paging, Call};
+use crate::sim::error::{err, invalid, not_found, SimError};
 use crate::sim::retry::once_per_token;
 
 pub(crate) fn get_tenancy(call: &Call<'_>, id: &str) -> Result<Answer, SimError> {
@@ -118,11 +119,11 @@ pub(crate) fn delete_api_key(call: &Call<'_>, id: &str, fingerprint: &str) -> Re
 }
 
 pub(crate) fn list_creds(call: &Call<'_>, id: &str, kind: CredKind) -> Result<Answer, SimError> {
-    let paging = if kind.paged() { Some(crate::sim::vault::ops::paging(call)?) } else { None };
+    let paging = if kind.paged() { Some(paging(call)?) } else { None };
     let st = call.sim.state();
     let all: Vec<Value> = st.iam.user(id)?.creds(kind).iter().map(|c| c.json(kind, id)).collect();
     Ok(match paging {
-        Some(p) => crate::sim::vault::ops::page_of(all, p),
+        Some(p) => page_of(all, p),
         None => Answer::read(Value::Array(all)),
     })
 }
@@ -174,4 +175,33 @@ pub(crate) fn ui_password_information(call: &Call<'_>, id: &str) -> Result<Answe
     let st = call.sim.state();
     let p = st.iam.user(id)?.ui_password.as_ref().ok_or_else(|| not_found("UI password"))?;
     Ok(Answer::read(json!({"userId": id, "timeCreated": p.time_created, "lifecycleState": "ACTIVE"})))
+}
+
+/// ListCompartments (`GET /20160918/compartments`), as the SDK calls it: `compartmentId`
+/// (required), `compartmentIdInSubtree` (true only on the tenancy, the root compartment: every
+/// ACTIVE compartment under it), `accessLevel` (`ANY` or `ACCESSIBLE`; every caller the simulator
+/// trusts may access everything), `lifecycleState`, and `limit` / `page` / `opc-next-page` paging.
+pub(crate) fn list_compartments(call: &Call<'_>) -> Result<Answer, SimError> {
+    let parent = call.param("compartmentId").ok_or_else(|| err(400, "MissingParameter", "compartmentId is required"))?;
+    let in_subtree = match call.param("compartmentIdInSubtree") {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(_) => return Err(invalid("compartmentIdInSubtree must be true or false")),
+    };
+    if call.param("accessLevel").is_some_and(|a| a != "ANY" && a != "ACCESSIBLE") {
+        return Err(invalid("accessLevel must be ANY or ACCESSIBLE"));
+    }
+    let (limit, start) = paging(call)?;
+    let st = call.sim.state();
+    if in_subtree && parent != st.tenancy_id {
+        return Err(invalid("compartmentIdInSubtree can only be true when compartmentId is the tenancy"));
+    }
+    if parent != st.tenancy_id && !st.compartments.contains_key(parent) {
+        return Err(not_found(&format!("compartment {parent}")));
+    }
+    let keep_state = |state: &str| call.param("lifecycleState").is_none_or(|l| l == state);
+    let mut matching = st.compartments.values().filter(|c| (in_subtree || c.parent == parent) && keep_state("ACTIVE")).skip(start);
+    let page: Vec<Value> = matching.by_ref().take(limit).map(Compartment::json).collect();
+    let next_page = matching.next().is_some().then(|| (start + limit).to_string());
+    Ok(Answer { next_page, ..Answer::read(Value::Array(page)) })
 }

@@ -11,30 +11,10 @@ use serde_json::Value;
 use super::create::NewSecret;
 use super::model::{new_secret_id, Secret, MASTER_KEY_ID};
 use super::update::Update;
-use crate::sim::call::Answer;
-use crate::sim::call::Call;
+use crate::sim::answer::Answer;
+use crate::sim::call::{page_of, paging, Call};
 use crate::sim::error::{err, invalid, not_found, SimError};
 use crate::sim::retry::once_per_token;
-
-/// `limit` (1 to 1000, default 100) and `page` (an offset this simulator issued).
-pub(crate) fn paging(call: &Call<'_>) -> Result<(usize, usize), SimError> {
-    let limit = match call.param("limit") {
-        None => 100,
-        Some(l) => l.parse::<usize>().ok().filter(|l| (1..=1000).contains(l)).ok_or_else(|| invalid("limit must be 1 to 1000"))?,
-    };
-    let start = match call.param("page") {
-        None => 0,
-        Some(p) => p.parse::<usize>().map_err(|_| invalid("page is not a page token this service issued"))?,
-    };
-    Ok((limit, start))
-}
-
-/// One page of `list`, with `opc-next-page` when more follow.
-pub(crate) fn page_of(list: Vec<Value>, (limit, start): (usize, usize)) -> Answer {
-    let next_page = (start + limit < list.len()).then(|| (start + limit).to_string());
-    let page: Vec<Value> = list.into_iter().skip(start).take(limit).collect();
-    Answer { next_page, ..Answer::read(Value::Array(page)) }
-}
 
 /// ListSecrets: the `SecretSummary` of each secret of a compartment, optionally filtered by
 /// `name`, `vaultId` and `lifecycleState`.
