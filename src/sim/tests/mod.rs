@@ -1,11 +1,13 @@
 //! Tests of the simulator over real HTTP: a reqwest client signing every request as the official
-//! SDKs do (`crate::oci::signer::sign`), against the router served on a loopback port.
+//! SDKs do (`crate::oci::signer::sign`), against the router served on a loopback port; and
+//! `layout`, read from the sources: how `sim/`'s files import one another.
 #![allow(clippy::unwrap_used)] // `#[tokio::test]` bodies are not seen as tests by clippy
 
 mod auth;
 mod domains;
 mod faults;
 mod identity;
+mod layout;
 mod rotation;
 mod vault;
 
