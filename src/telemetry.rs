@@ -1,5 +1,6 @@
 //! Logs: `tracing` events to stdout, plain text or JSON (`OCI_ROTATOR_LOG_FORMAT=json`, what OCI
-//! Logging ingests). Level from `RUST_LOG` (default `info`). Spans carry the secret OCID, the step
+//! Logging ingests). Level from `RUST_LOG` (default `info` for the function; the administrator's
+//! commands default to warnings and errors, and `-v`, `-vv`, `-vvv` raise it). Spans carry the secret OCID, the step
 //! and each OCI call's `opc-request-id`; secret material is never recorded anywhere.
 //!
 //! The writer is a parameter so tests can capture everything and search it for secrets.
@@ -11,7 +12,15 @@ use tracing_subscriber::EnvFilter;
 /// `RUST_LOG` is not set. The function logs to stdout (the Fn agent collects it); the
 /// administrator's commands log to stderr, keeping stdout for their output.
 pub fn init(json: bool, default_level: &str, to_stderr: bool) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level));
+    init_at(json, None, default_level, to_stderr);
+}
+
+/// As [`init`], but `level`, when given (the command line's `-v`), wins over `RUST_LOG`.
+pub fn init_at(json: bool, level: Option<&str>, default_level: &str, to_stderr: bool) {
+    let filter = match level {
+        Some(level) => EnvFilter::new(level),
+        None => EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level)),
+    };
     if to_stderr {
         init_with(json, filter, std::io::stderr);
     } else {

@@ -61,8 +61,8 @@ pub struct EnrollArgs {
     /// The rotation function to attach (scheduled rotation every --interval).
     #[arg(long)]
     pub function_id: Option<String>,
-    /// Rotation interval, ISO 8601 days (`P30D` to `P360D`).
-    #[arg(long, default_value = "P90D")]
+    /// Rotation interval: 1 to 360 days, ISO 8601 (`P90D`, `P12W`) or short (`90d`, `12w`).
+    #[arg(long, default_value = "P90D", value_parser = crate::cli::flags::parse_interval)]
     pub interval: String,
     /// KEEP_UNTIL_NEXT_ROTATION or DELETE_ON_PROMOTE.
     #[arg(long, default_value = "KEEP_UNTIL_NEXT_ROTATION", value_parser = parse_previous)]
@@ -125,12 +125,8 @@ impl EnrollArgs {
                 return Err("--domain-id must be an identity domain OCID (ocid1.domain...)".to_owned());
             }
         }
-        let days = self.interval.strip_prefix('P').and_then(|d| d.strip_suffix('D')).and_then(|d| d.parse::<u32>().ok());
-        if !days.is_some_and(|d| (1..=360).contains(&d)) {
-            return Err(
-                "--interval must be ISO 8601 days from P1D to P360D (Vault's rotation schedules run every 1 to 12 months)".to_owned()
-            );
-        }
+        // Callers that build the arguments in code (the demo, tests) go through the same parser.
+        crate::cli::flags::parse_interval(&self.interval).map_err(|e| format!("--interval {e}"))?;
         if self.name.trim().is_empty() {
             return Err("--name must not be empty".to_owned());
         }

@@ -26,26 +26,20 @@ pub struct StatusArgs {
     /// Include every compartment under it.
     #[arg(long)]
     pub subtree: bool,
-    /// Credentials no secret manages that are older than this are stale: days (`90d` or `90`) or weeks (`12w`).
+    /// Credentials no secret manages that are older than this are stale: ISO 8601 (`P90D`, `P12W`) or short (`90d`, `12w`, `90`).
     #[arg(long, default_value = "90d", value_parser = parse_age)]
     pub older_than: Duration,
     /// Print one JSON document instead of a table.
     #[arg(long)]
     pub json: bool,
-    /// OCI calls in flight at once.
-    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    /// OCI calls in flight at once (1 to 64).
+    #[arg(long, default_value_t = crate::cli::flags::CONCURRENCY_DEFAULT, value_parser = crate::cli::flags::parse_concurrency)]
     pub concurrency: u16,
 }
 
-/// `--older-than`: `<n>d`, `<n>` (days) or `<n>w`.
+/// `--older-than`: a duration flag ([`crate::cli::flags::parse_duration`]: `P90D`, `90d`, `12w`, `90`).
 pub fn parse_age(s: &str) -> Result<Duration, String> {
-    let s = s.trim();
-    let (number, days_per) = match s.strip_suffix('w') {
-        Some(n) => (n, 7),
-        None => (s.strip_suffix('d').unwrap_or(s), 1),
-    };
-    let n: u64 = number.parse().map_err(|_| "a number of days (90d, 90) or weeks (12w)".to_owned())?;
-    Ok(Duration::from_secs(n.saturating_mul(days_per).saturating_mul(86400)))
+    crate::cli::flags::parse_duration(s)
 }
 
 /// Collects the view with `client` (no output): what `run` prints, for tests and the benchmark.

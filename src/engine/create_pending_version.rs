@@ -40,6 +40,10 @@ pub(super) async fn run<A: TargetAdapter>(cx: &mut StepContext<'_, A>) -> Result
     };
     drop(new);
     if let Err(e) = written {
+        // A dry run stops before the write on purpose: nothing landed, nothing to warn about.
+        if e.is_dry_run() {
+            return Err(e.into());
+        }
         tracing::warn!(error = %e, "UpdateSecret failed; checking whether the PENDING version landed");
         return match cx.read(BundleSelector::Stage("PENDING")).await {
             Ok(Some(p)) if credential.as_ref().is_none_or(|id| *id == p.credential_id) => {
