@@ -137,6 +137,10 @@ enum Command {
         /// FAMILY=RATE[/BURST]: throttle an API family (vault, secrets, identity, notifications) to RATE requests per second, 429 past it (repeatable).
         #[arg(long = "throttle", value_name = "FAMILY=RATE[/BURST]")]
         throttle: Vec<String>,
+        /// Write the `export` lines (endpoints, OCI_CLI_CONFIG_FILE, OCI_CLI_PROFILE, and with --seed the
+        /// seeded OCIDs) that the CLI and `serve` need to talk to this simulator (docs/simulator.md).
+        #[arg(long, value_name = "PATH")]
+        env_file: Option<PathBuf>,
     },
 }
 
@@ -279,7 +283,7 @@ fn main() -> ExitCode {
             runtime.block_on(adopt::run(adopt::AdoptArgs { secret_id, kind, user_id, credential_id, secret_key_secret_id }))
         }
         #[cfg(feature = "simulator")]
-        Some(Command::Simulate { listen, admin_config, seed, functions, clock_speed, throttle }) => {
+        Some(Command::Simulate { listen, admin_config, seed, functions, clock_speed, throttle, env_file }) => {
             runtime.block_on(simulate::run_with(simulate::SimulateArgs {
                 listen: Some(listen),
                 admin_config,
@@ -287,6 +291,7 @@ fn main() -> ExitCode {
                 functions,
                 clock_speed,
                 throttle,
+                env_file,
             }))
         }
         Some(Command::Policies { .. }) => Ok(()),
