@@ -13,6 +13,8 @@ mod bad_input;
 mod binding;
 /// What a clean rotation costs in OCI calls.
 mod call_count;
+/// The command line as an operator meets it: quiet by default, help, durations, the demo (issue 20).
+mod cli;
 /// Cloud Guard findings and ONS notifications.
 mod cloud_guard;
 /// DB_CREDENTIAL secrets whose passwords Vault generates (PASSPHRASE auto-generation).

@@ -48,6 +48,23 @@ pub async fn sim_rig(opts: SimOptions) -> SimRig {
 }
 
 impl SimRig {
+    /// The environment of an administrator running the binary against this simulator: an OCI
+    /// config file (profile DEFAULT, written under `dir`) the simulator trusts, and its endpoints.
+    pub fn admin_env(&self, dir: &std::path::Path) -> HashMap<String, String> {
+        std::fs::create_dir_all(dir).unwrap();
+        let config = dir.join("config");
+        self.sim.create_admin().write_oci_config(&config, &dir.join("admin.pem")).unwrap();
+        [
+            ("OCI_CLI_CONFIG_FILE", config.to_string_lossy().into_owned()),
+            ("OCI_ROTATOR_VAULT_ENDPOINT", self.endpoint.clone()),
+            ("OCI_ROTATOR_SECRETS_ENDPOINT", self.endpoint.clone()),
+            ("OCI_ROTATOR_IDENTITY_ENDPOINT", self.endpoint.clone()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect()
+    }
+
     /// The same simulator and function, looking at the seeded users of the SECONDARY identity
     /// domain and their secrets (metadata with `domainId`) instead of the Default domain's.
     pub fn in_domain(&self) -> SimRig {
