@@ -161,6 +161,9 @@ async fn rotate_dry_run_writes_nothing() {
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(out.status.success(), "{kind}: {stdout} {}", String::from_utf8_lossy(&out.stderr));
         assert!(stdout.contains("VERIFY_CONNECTION") && stdout.contains("dry run: nothing was written"), "{stdout}");
+        // And: nothing on stderr (issue 20: no "UpdateSecret failed" warning for the write it skipped).
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.is_empty(), "{kind}: {stderr}");
         let journal = rig.sim.journal();
         assert!(!journal.is_empty(), "the dry run read from OCI");
         assert!(
