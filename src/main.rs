@@ -178,22 +178,6 @@ fn verbose_level(verbose: u8, demo: bool) -> Option<&'static str> {
     }
 }
 
-/// The error line of a command: what went wrong, and what to do about it when the message does
-/// not say so already.
-fn error_line(e: &str) -> String {
-    let advice = if e.starts_with("authentication:") && e.contains("config") {
-        Some("point OCI_CLI_CONFIG_FILE (and OCI_CLI_PROFILE) at an API-key profile, or run `oci setup config` to write one")
-    } else if e == "a step did not answer 200" {
-        Some("its returnMessage above says why; docs/troubleshooting.md lists each cause and its fix")
-    } else {
-        None
-    };
-    match advice {
-        Some(a) => format!("oci-rotator: {e}; {a}"),
-        None => format!("oci-rotator: {e}"),
-    }
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // Bare `oci-rotator`: the container's start (FN_LISTENER set) serves; anyone else gets usage.
@@ -223,7 +207,12 @@ fn main() -> ExitCode {
         (false, false) => "warn",
     };
     let verbose = cli.verbose;
-    telemetry::init_at(json, verbose_level(verbose, cli.command.as_ref().is_some_and(Command::is_demo)), default_level, !serving);
+    let level = verbose_level(verbose, cli.command.as_ref().is_some_and(Command::is_demo));
+    if serving {
+        telemetry::init_at(json, level, default_level, false);
+    } else {
+        telemetry::init_cli(json, level, default_level);
+    }
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().max_blocking_threads(4).build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -300,7 +289,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // Once, on stderr; the function (serving) also logs it, as it always has.
-            eprintln!("{}", error_line(&e));
+            eprintln!("{}", help::error_line(&e));
             if serving {
                 tracing::error!(error = %e, "oci-rotator stopped");
             }

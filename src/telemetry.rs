@@ -28,6 +28,38 @@ pub fn init_at(json: bool, level: Option<&str>, default_level: &str, to_stderr: 
     }
 }
 
+/// The administrator's commands: logs on stderr at `level` (the command line's `-v`), else
+/// `RUST_LOG`, else `default_level`. At that default, the engine's summary of each step (`step
+/// succeeded` / `step failed`, with its `return_message`) is left out: every command that runs
+/// steps prints their answers on stdout itself, and an error is said once.
+pub fn init_cli(json: bool, level: Option<&str>, default_level: &str) {
+    use tracing_subscriber::filter::FilterExt as _;
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+    use tracing_subscriber::Layer as _;
+    let (filter, by_default) = match level {
+        Some(level) => (EnvFilter::new(level), false),
+        None => match EnvFilter::try_from_default_env() {
+            Ok(filter) => (filter, false),
+            Err(_) => (EnvFilter::new(default_level), true),
+        },
+    };
+    let summaries = tracing_subscriber::filter::filter_fn(move |meta| !(by_default && is_step_summary(meta)));
+    let layer = tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_target(false);
+    let _ = if json {
+        tracing_subscriber::registry()
+            .with(layer.json().with_current_span(true).with_span_list(true).with_filter(filter.and(summaries)))
+            .try_init()
+    } else {
+        tracing_subscriber::registry().with(layer.with_ansi(false).with_filter(filter.and(summaries))).try_init()
+    };
+}
+
+/// The engine's one event per step that carries the step's `returnMessage`.
+fn is_step_summary(meta: &tracing::Metadata<'_>) -> bool {
+    meta.is_event() && meta.target().starts_with("oci_rotator::engine") && meta.fields().field("return_message").is_some()
+}
+
 /// Installs a subscriber writing to `writer` with `filter`; returns false if one was installed.
 pub fn init_with<W>(json: bool, filter: EnvFilter, writer: W) -> bool
 where

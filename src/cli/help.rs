@@ -1,6 +1,7 @@
 //! What each subcommand's `--help` ends with (issue 20, point 3): one to three examples and the
 //! environment variables the subcommand reads. Kept here, beside each other, so that the commands
-//! name the same variables the same way; `main.rs` attaches them (`after_help`).
+//! name the same variables the same way; `main.rs` attaches them (`after_help`). And the one line a
+//! failed command prints ([`error_line`]): the error, and what to do when the error does not say.
 
 /// The environment of the commands that call OCI as an administrator (`rotate`, `enroll`, `adopt`,
 /// `status`).
@@ -110,3 +111,43 @@ pub const SIMULATE: &str = "Examples:
 
 Environment: none (RUST_LOG for logs on stderr). docs/simulator.md walks simulate, serve, enroll,
 status and rotate.";
+
+/// What to do about an error whose message names the problem but not the fix (first match wins).
+const ADVICE: &[(&[&str], &str)] = &[
+    (
+        &["authentication:", "config"],
+        "point OCI_CLI_CONFIG_FILE (and OCI_CLI_PROFILE) at an API-key profile, or run `oci setup config` to write one",
+    ),
+    (
+        &["connection failed"],
+        "check that OCI is reachable: the region (OCI_REGION or the profile's), any OCI_ROTATOR_*_ENDPOINT (is the simulator running?), the network or proxy",
+    ),
+    (
+        &["NotAuthenticated"],
+        "check the profile's key_file and fingerprint (OCI_CLI_CONFIG_FILE, OCI_CLI_PROFILE); with the simulator, read the env file of the one now running",
+    ),
+    (&["NotAuthorizedOrNotFound"], "check the OCID, and that a policy lets your user (or group) do this in its compartment"),
+    (&["a step did not answer 200"], "its returnMessage above says why; docs/troubleshooting.md lists each cause and its fix"),
+];
+
+/// The line a failed command prints on stderr, once: `oci-rotator: <error>`, then what to do about
+/// it when [`ADVICE`] knows.
+pub fn error_line(e: &str) -> String {
+    match ADVICE.iter().find(|(needles, _)| needles.iter().all(|n| e.contains(n))) {
+        Some((_, advice)) => format!("oci-rotator: {e}; {advice}"),
+        None => format!("oci-rotator: {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::error_line;
+
+    #[test]
+    fn errors_get_their_fix_once() {
+        let line = error_line("ListSecrets: connection failed: could not connect");
+        assert!(line.starts_with("oci-rotator: ListSecrets: connection failed") && line.contains("OCI_ROTATOR_*_ENDPOINT"), "{line}");
+        assert_eq!(error_line("--name must not be empty"), "oci-rotator: --name must not be empty");
+        assert!(error_line("GetSecret: OCI answered 401 NotAuthenticated: bad signature").contains("key_file"));
+    }
+}

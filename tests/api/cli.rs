@@ -52,6 +52,30 @@ async fn a_failing_command_prints_one_error_line_saying_what_to_do_and_no_logs()
 }
 
 #[tokio::test]
+async fn a_failed_step_is_reported_on_stdout_and_said_once_on_stderr() {
+    // Given: a valid administrator's profile, but nothing listening where OCI should be.
+    let rig = sim_rig(fast()).await;
+    let mut env = rig.admin_env(&work_dir("dead-endpoint"));
+    for var in ["OCI_ROTATOR_VAULT_ENDPOINT", "OCI_ROTATOR_SECRETS_ENDPOINT", "OCI_ROTATOR_IDENTITY_ENDPOINT"] {
+        env.insert(var.to_owned(), "http://127.0.0.1:1".to_owned());
+    }
+    env.insert("OCI_ROTATOR_MAX_ATTEMPTS".to_owned(), "1".to_owned());
+    // When
+    let (code, stdout, stderr) = run(&["rotate", "--secret-id", &rig.secret(CredentialKind::ApiKey), "--attempts", "1"], &env).await;
+    // Then: the step's answer on stdout; one line on stderr, with where to look; no log lines.
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    assert!(stdout.contains("VERIFY_CONNECTION") && stdout.contains("502"), "{stdout}");
+    assert_eq!(
+        stderr.lines().collect::<Vec<_>>(),
+        ["oci-rotator: a step did not answer 200; its returnMessage above says why; docs/troubleshooting.md lists each cause and its fix"],
+        "{stderr}"
+    );
+    // And: with -v, the engine's own summary of the step joins it.
+    let (_, _, stderr) = run(&["rotate", "--secret-id", &rig.secret(CredentialKind::ApiKey), "--attempts", "1", "-v"], &env).await;
+    assert!(stderr.lines().any(|l| l.contains("WARN") && l.contains("step failed")), "{stderr}");
+}
+
+#[tokio::test]
 async fn commands_are_quiet_by_default_and_verbose_on_request() {
     // Given: the simulator and an administrator's environment for it.
     let rig = sim_rig(fast()).await;
