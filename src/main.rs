@@ -19,7 +19,9 @@ use oci_rotator::server::{self, fn_socket, AppState};
 use oci_rotator::{config, telemetry};
 
 #[derive(Parser)]
-#[command(name = "oci-rotator", version, about = "OCI Vault secret-rotation function for OCI IAM credentials", after_help = help::MAIN)]
+#[command(name = "oci-rotator", version, about = "OCI Vault secret-rotation function for OCI IAM credentials")]
+#[cfg_attr(feature = "simulator", command(after_help = help::MAIN))]
+#[cfg_attr(not(feature = "simulator"), command(after_help = help::MAIN_WITHOUT_SIMULATOR))]
 struct Cli {
     /// More logs on stderr: -v info, -vv debug, -vvv trace (RUST_LOG works too). `demo --verbose`
     /// shows every rotation in detail (its logs start at -vv).
@@ -183,7 +185,7 @@ fn main() -> ExitCode {
     // Bare `oci-rotator`: the container's start (FN_LISTENER set) serves; anyone else gets usage.
     if cli.command.is_none() && std::env::var_os("FN_LISTENER").is_none() {
         eprintln!("{}", Cli::command().render_help());
-        eprintln!("oci-rotator: no command given; pick one above (`oci-rotator serve` serves on TCP, `oci-rotator demo` shows a rotation)");
+        eprintln!("oci-rotator: no command given; pick one above (`oci-rotator serve` serves the function on TCP)");
         return ExitCode::from(2);
     }
     // Pure text: no logging, no runtime.

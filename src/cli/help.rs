@@ -26,6 +26,14 @@ pub const MAIN: &str = "Examples:
 With no command and FN_LISTENER set (as OCI Functions starts the container), it serves the Fn socket.
 Each command's --help has examples and names the environment it reads.";
 
+/// The whole program's `--help`, in a build without the simulator (the function's image).
+pub const MAIN_WITHOUT_SIMULATOR: &str = "Examples:
+  oci-rotator rotate --secret-id \"$SECRET\" --dry-run  # rehearse one secret's rotation, write nothing
+  oci-rotator status --compartment-id \"$SECRETS_COMPARTMENT\"
+
+With no command and FN_LISTENER set (as OCI Functions starts the container), it serves the Fn socket.
+Each command's --help has examples and names the environment it reads.";
+
 /// `serve`.
 pub const SERVE: &str = "Examples:
   oci-rotator serve                                 # on 127.0.0.1:8080 (POST /call), as the API-key profile
