@@ -314,7 +314,7 @@ async fn enroll_and_rotate_on_schedule(
         rows.push(Row {
             kind: kind.as_str().to_owned(),
             domain: "Default".to_owned(),
-            how: "enroll, Vault schedule".to_owned(),
+            how: "enroll + schedule".to_owned(),
             versions: versions_column(Some(1), sim.current_version(secret)),
             previous: previous_column(sim, secret, *kind, user),
             steps: record.map_or_else(|| "none".to_owned(), |r| r.steps.iter().map(|(_, c)| c.to_string()).collect::<Vec<_>>().join(" ")),
