@@ -231,6 +231,11 @@ impl Client {
         Client { inner: Arc::new(inner), deadline: None }
     }
 
+    /// True for a client made with [`Client::dry_run`].
+    pub fn is_dry_run(&self) -> bool {
+        self.inner.dry_run.is_some()
+    }
+
     /// The writes a dry-run client would have made, in order (empty for a normal client).
     pub fn planned_writes(&self) -> Vec<String> {
         self.inner.dry_run.as_ref().and_then(|j| j.lock().ok().map(|j| j.clone())).unwrap_or_default()

@@ -316,7 +316,11 @@ impl Secret {
             || u.description.is_some()
             || u.rotation_config.is_some()
             || u.enable_auto_generation.is_some()
-            || u.generation_context.is_some();
+            || u.generation_context.is_some()
+            || u.freeform_tags.is_some();
+        if let Some(t) = u.freeform_tags {
+            self.freeform_tags = t;
+        }
         if let Some(m) = u.metadata {
             self.metadata = m;
         }
