@@ -146,8 +146,9 @@ impl Rotator {
                     if let (Some(n), 400 | 404 | 409) = (&self.notifier, code) {
                         n.publish(&client, &notify::step_failed(&subject(None, e.opc_request_id()), code, &out.return_message)).await;
                     }
-                    // The failure is recorded on the secret the step read (none read: nothing to tag).
-                    if let (Some(seen), false, false) = (&seen, code == 200, client.is_dry_run()) {
+                    // The failure is recorded on the secret the step read (none read: nothing to tag),
+                    // unless the step lost a race with another writer of the secret (see `record`).
+                    if let (Some(seen), false, false, false) = (&seen, code == 200, client.is_dry_run(), record::lost_a_race(&e)) {
                         let value = last_outcome::failed(input.step.as_str(), code, time::OffsetDateTime::now_utc(), &e.to_string());
                         record::record(&client, &input.secret_id, Some(seen), &value, deadline).await;
                     }

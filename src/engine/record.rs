@@ -8,12 +8,18 @@
 //! `UPDATING` (409), the secret is read again, awaited until `ACTIVE`, merged and written once
 //! more. Best effort: bounded by the step's deadline, never changes the step's answer; a failure
 //! is logged and nothing else.
+//!
+//! A step that lost a race with another writer of the secret (its UpdateSecret refused 412 or 409,
+//! or the secret `UPDATING` until the deadline) is not recorded: the record would be one more
+//! write racing that writer (a concurrent rotation, an administrator), which it could make fail
+//! in turn; Vault retries the step, and what the retry answers is recorded.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use tokio::time::Instant;
 
+use super::Error as StepError;
 use crate::last_outcome::TAG_KEY;
 use crate::oci::{Client, Error};
 
@@ -31,6 +37,16 @@ impl Seen {
     /// The recorded outcome, if any.
     pub(super) fn last_outcome(&self) -> Option<&str> {
         self.tags.get(TAG_KEY).map(String::as_str)
+    }
+}
+
+/// True when the step failed because another writer changed the secret meanwhile (see the
+/// module doc): such a failure is not recorded.
+pub(super) fn lost_a_race(e: &StepError) -> bool {
+    match e {
+        StepError::Busy(_) => true,
+        StepError::Oci(o) => o.operation == "UpdateSecret" && matches!(o.status(), Some(409 | 412)),
+        _ => false,
     }
 }
 

@@ -207,3 +207,57 @@ async fn on_the_simulator_a_clean_rotation_leaves_no_record() {
         assert!(!rig.sim.secret_tags(&rig.secret(kind)).contains_key(TAG_KEY), "{kind}");
     }
 }
+
+#[tokio::test]
+async fn a_new_version_refused_because_a_record_moved_the_etag_is_written_again_with_the_fresh_one() {
+    // Given: CREATE_PENDING_VERSION of an API key, and Vault refusing the first write (412): the
+    // secret's tags were rewritten (say, a concurrent step's record) since the step read it.
+    let app = spawn_app().await;
+    let current = TestKey::generate();
+    let secret = secret_json(1, api_key_metadata());
+    for (etag, times) in [("etag-1", Some(1)), ("etag-2", None)] {
+        let mock = Mock::given(method("GET"))
+            .and(path(format!("/20180608/secrets/{SECRET_ID}")))
+            .and(app.signed())
+            .respond_with(ResponseTemplate::new(200).insert_header("etag", etag).set_body_json(secret.clone()))
+            .named(format!("GetSecret ({etag})"))
+            .expect(1);
+        let mock = match times {
+            Some(n) => mock.up_to_n_times(n),
+            None => mock,
+        };
+        mock.mount(&app.oci).await;
+    }
+    app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &current.content())), 1).await;
+    app.mount_bundle_by_stage("PENDING", None, 1).await;
+    for (etag, status) in [("etag-1", 412), ("etag-2", 200)] {
+        Mock::given(method("PUT"))
+            .and(path(format!("/20180608/secrets/{SECRET_ID}")))
+            .and(header("if-match", etag))
+            .and(app.signed())
+            .respond_with(ResponseTemplate::new(status).set_body_json(if status == 200 {
+                secret_json(1, api_key_metadata())
+            } else {
+                json!({"code": "NoEtagMatch", "message": "The if-match value does not match the secret's current etag"})
+            }))
+            .named(format!("UpdateSecret (new PENDING version, if-match {etag})"))
+            .expect(1)
+            .mount(&app.oci)
+            .await;
+    }
+    Mock::given(method("GET"))
+        .and(path(format!("/20180608/secrets/{SECRET_ID}/versions")))
+        .and(app.signed())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"versionNumber": 2, "stages": ["PENDING", "LATEST"]}])))
+        .expect(1)
+        .mount(&app.oci)
+        .await;
+    // When
+    let out = app.run_step(Step::CreatePendingVersion, Some(1)).await;
+    // Then: the version was written with the fresh etag, and nothing was recorded (no failure).
+    assert_eq!((out.response_code, out.current_version_no), (200, Some(2)), "{}", out.return_message);
+    let writes = app.requests("PUT", "/secrets/").await;
+    assert_eq!(writes.len(), 2);
+    assert_eq!(content_of_update(&writes[0]), content_of_update(&writes[1]), "the same new key pair, written twice");
+    assert!(app.tag_writes().await.is_empty());
+}
