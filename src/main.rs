@@ -203,9 +203,10 @@ fn main() -> ExitCode {
                     attempts,
                     ..rotate_fleet::FleetArgs::new(compartment_id)
                 };
-                runtime
-                    .block_on(rotate_fleet::run(args, &ProcessEnv, interrupted()))
-                    .and_then(|ok| ok.then_some(()).ok_or_else(|| "not every secret was rotated".to_owned()))
+                match runtime.block_on(rotate_fleet::run(args, &ProcessEnv, interrupted())) {
+                    Ok(ok) => ok.then_some(()).ok_or_else(|| "not every secret was rotated".to_owned()),
+                    Err(e) => return fail(&e.to_string(), e.exit_code()),
+                }
             }
             (Some(secret_id), None) => runtime
                 .block_on(rotate::run(rotate::RotateArgs { secret_id, step, version_no, dry_run, attempts }))
@@ -216,7 +217,8 @@ fn main() -> ExitCode {
         Some(Command::Status(args)) => match runtime.block_on(status::run(args)) {
             // Not healthy is an answer, not an error: exit 1 with the report printed.
             Ok(healthy) => return if healthy { ExitCode::SUCCESS } else { ExitCode::FAILURE },
-            Err(e) => Err(e),
+            // A compartment that cannot be read: exit 2.
+            Err(e) => return fail(&e.to_string(), e.exit_code()),
         },
         Some(Command::Adopt { secret_id, kind, user_id, credential_id, secret_key_secret_id }) => {
             runtime.block_on(adopt::run(adopt::AdoptArgs { secret_id, kind, user_id, credential_id, secret_key_secret_id }))
@@ -237,12 +239,15 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("oci-rotator: {e}");
-            tracing::error!(error = %e, "oci-rotator stopped");
-            ExitCode::FAILURE
-        }
+        Err(e) => fail(&e, 1),
     }
+}
+
+/// Reports `e` on stderr and in the log, and ends with `code`.
+fn fail(e: &str, code: u8) -> ExitCode {
+    eprintln!("oci-rotator: {e}");
+    tracing::error!(error = %e, "oci-rotator stopped");
+    ExitCode::from(code)
 }
 
 /// Resolves at the first Ctrl-C (SIGINT); a second one ends the process at once (exit 130).

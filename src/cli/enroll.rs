@@ -334,6 +334,7 @@ pub(crate) fn placeholder_secret(name: &str) -> Secret {
         secret_generation_context: None,
         secret_name: Some(name.to_owned()),
         rotation_config: None,
+        freeform_tags: None,
     }
 }
 

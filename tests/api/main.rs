@@ -33,6 +33,8 @@ mod hostile_input;
 mod iam_secret_kinds;
 /// Users of identity domains, and console passwords in tenancies that have them.
 mod identity_domains;
+/// The last outcome a step leaves on the secret (contract 6, point 8).
+mod last_outcome;
 /// Secret hygiene of the logs.
 mod logs;
 /// Identity-domain password policies: every rule, impossible sets, the 409 before any write.
