@@ -157,7 +157,7 @@ pub async fn check_unmanaged_reset(client: &Client, problem: &ConfirmedProblem) 
 pub enum UserStore<'a> {
     /// `GET /20160918/users/{id}`, `freeformTags`.
     Classic,
-    /// `GET <domain url>/admin/v1/Users/{ocid}`, `urn:...:OCITags` `freeformTags`.
+    /// `GET <domain url>/admin/v1/Users?filter=ocid eq "<ocid>"`, `urn:...:OCITags` `freeformTags`.
     Domain(&'a str),
 }
 
@@ -174,11 +174,12 @@ pub async fn check(
     if mode == BindingMode::Off {
         return Ok(BoundUser { user_id: user_id.to_owned() });
     }
+    // A domain user's patch command addresses it by its SCIM id, never its OCID (contract 4.2).
     let read = match store {
-        UserStore::Classic => client.get_user(user_id).await.map(|u| u.freeform_tags),
-        UserStore::Domain(base) => client.domain_user(base, user_id, false).await.map(|u| u.freeform_tags),
+        UserStore::Classic => client.get_user(user_id).await.map(|u| (u.freeform_tags, user_id.to_owned())),
+        UserStore::Domain(base) => client.domain_user(base, user_id, false).await.map(|u| (u.freeform_tags, u.id)),
     };
-    let tags = match read {
+    let (tags, path_id) = match read {
         Ok(tags) => tags,
         Err(e) if e.is_not_found() => return Err(BindingError::UserNotFound(user_id.to_owned())),
         Err(e) => return Err(e.into()),
@@ -194,7 +195,7 @@ pub async fn check(
     };
     let command = match store {
         UserStore::Classic => bind_command(user_id, &tags, &key, secret_id),
-        UserStore::Domain(base) => bind_command_in_domain(base, user_id, &tags, &key, secret_id),
+        UserStore::Domain(base) => bind_command_in_domain(base, &path_id, &tags, &key, secret_id),
     };
     Err(BindingError::NotBound { user_id: user_id.to_owned(), secret_id: secret_id.to_owned(), command, tag_key: key, found })
 }
@@ -216,14 +217,15 @@ fn shell_quote(json: &str) -> String {
 }
 
 /// The OCI CLI command that binds a user of an identity domain: a SCIM PatchOp replacing the OCI
-/// tags extension's free-form tags with the user's current ones plus this secret.
-pub fn bind_command_in_domain(base: &str, user_id: &str, tags: &BTreeMap<String, String>, key: &str, secret_id: &str) -> String {
+/// tags extension's free-form tags with the user's current ones plus this secret. `user_scim_id` is
+/// the user's SCIM `id` in the domain: the CLI puts `--user-id` in the path, which takes no OCID.
+pub fn bind_command_in_domain(base: &str, user_scim_id: &str, tags: &BTreeMap<String, String>, key: &str, secret_id: &str) -> String {
     let value: Vec<serde_json::Value> =
         tags_naming(tags, key, secret_id).into_iter().map(|(k, v)| serde_json::json!({"key": k, "value": v})).collect();
     let operations =
         serde_json::json!([{"op": "replace", "path": format!("{}:freeformTags", crate::oci::identity_domains::OCI_TAGS), "value": value}]);
     format!(
-        "oci identity-domains user patch --endpoint {base} --user-id {user_id} --schemas '[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"]' --operations {}",
+        "oci identity-domains user patch --endpoint {base} --user-id {user_scim_id} --schemas '[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"]' --operations {}",
         shell_quote(&operations.to_string())
     )
 }

@@ -19,7 +19,9 @@ pub fn iam_credentials(sim: &Simulator, kind: CredentialKind, user_id: &str) -> 
     }
 }
 
-/// IAM's per-user limit for the kind.
+/// The simulated IAM's per-user limit for the kind: Oracle's documented figures (3 API keys, 2 auth
+/// tokens, 2 customer secret keys, 2 SMTP credentials) and, where Oracle documents none (OAuth 2.0
+/// client credentials, database passwords), the simulator's own.
 pub fn limit(kind: CredentialKind) -> usize {
     match kind {
         CredentialKind::ApiKey => 3,

@@ -139,6 +139,9 @@ enum Command {
         /// FAMILY=RATE[/BURST]: throttle an API family (vault, secrets, identity, notifications) to RATE requests per second, 429 past it (repeatable).
         #[arg(long = "throttle", value_name = "FAMILY=RATE[/BURST]")]
         throttle: Vec<String>,
+        /// A JSON file with a SCIM PasswordPolicy (minLength, maxRepeatedChars, allowedChars, ...) every identity domain gets.
+        #[arg(long, value_name = "FILE.json")]
+        password_policy: Option<PathBuf>,
         /// Write the `export` lines (endpoints, OCI_CLI_CONFIG_FILE, OCI_CLI_PROFILE, and with --seed the
         /// seeded OCIDs) that the CLI and `serve` need to talk to this simulator (docs/simulator.md).
         #[arg(long, value_name = "PATH")]
@@ -255,9 +258,10 @@ fn main() -> ExitCode {
                     attempts,
                     ..rotate_fleet::FleetArgs::new(compartment_id)
                 };
-                runtime
-                    .block_on(rotate_fleet::run(args, &ProcessEnv, interrupted()))
-                    .and_then(|ok| ok.then_some(()).ok_or_else(|| "not every secret was rotated".to_owned()))
+                match runtime.block_on(rotate_fleet::run(args, &ProcessEnv, interrupted())) {
+                    Ok(ok) => ok.then_some(()).ok_or_else(|| "not every secret was rotated".to_owned()),
+                    Err(e) => return fail(&e.to_string(), e.exit_code(), false),
+                }
             }
             (Some(secret_id), None) => runtime
                 .block_on(rotate::run(rotate::RotateArgs { secret_id, step, version_no, dry_run, attempts }))
@@ -268,36 +272,40 @@ fn main() -> ExitCode {
         Some(Command::Status(args)) => match runtime.block_on(status::run(args)) {
             // Not healthy is an answer, not an error: exit 1 with the report printed.
             Ok(healthy) => return if healthy { ExitCode::SUCCESS } else { ExitCode::FAILURE },
-            Err(e) => Err(e),
+            // A compartment that cannot be read: exit 2.
+            Err(e) => return fail(&e.to_string(), e.exit_code(), false),
         },
         Some(Command::Adopt { secret_id, kind, user_id, credential_id, secret_key_secret_id }) => {
             runtime.block_on(adopt::run(adopt::AdoptArgs { secret_id, kind, user_id, credential_id, secret_key_secret_id }))
         }
         #[cfg(feature = "simulator")]
-        Some(Command::Simulate { listen, admin_config, seed, functions, clock_speed, throttle, env_file }) => {
-            runtime.block_on(simulate::run_with(simulate::SimulateArgs {
+        Some(Command::Simulate { listen, admin_config, seed, functions, clock_speed, throttle, password_policy, env_file }) => runtime
+            .block_on(simulate::run_with(simulate::SimulateArgs {
                 listen: Some(listen),
                 admin_config,
                 seed,
                 functions,
                 clock_speed,
                 throttle,
+                password_policy,
                 env_file,
-            }))
-        }
+            })),
         Some(Command::Policies { .. }) => Ok(()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            // Once, on stderr; the function (serving) also logs it, as it always has.
-            eprintln!("{}", help::error_line(&e));
-            if serving {
-                tracing::error!(error = %e, "oci-rotator stopped");
-            }
-            ExitCode::FAILURE
-        }
+        Err(e) => fail(&e, 1, serving),
     }
+}
+
+/// Reports `e` on stderr, once, with what to do about it; serving, in the function's log too (as it
+/// always has); and ends with `code`.
+fn fail(e: &str, code: u8, serving: bool) -> ExitCode {
+    eprintln!("{}", help::error_line(e));
+    if serving {
+        tracing::error!(error = %e, "oci-rotator stopped");
+    }
+    ExitCode::from(code)
 }
 
 /// Resolves at the first Ctrl-C (SIGINT); a second one ends the process at once (exit 130).

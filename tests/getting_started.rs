@@ -299,9 +299,16 @@ async fn getting_started_runs_against_the_simulator_with_the_official_cli() {
             assert_eq!(line["rotationConfig"]["targetSystemDetails"]["functionId"], FUNCTION, "{line}");
             let secret = line["secretId"].as_str().unwrap().to_owned();
             assert_eq!(sim.user_tags(&user).get("oci-rotator-api-key"), Some(&secret), "the user is bound");
-            // And a second run changes nothing and prints the same line.
+            assert_eq!(line["changed"], json!(["credential", "secret", "binding", "rotationConfig"]), "{line}");
+            // And a second run changes nothing and prints the same line, with `changed` empty.
             sim.clear_journal();
-            assert_eq!(local.run(command).await, stdout, "a second enroll prints the same line");
+            let mut again = json_of(&local.run(command).await);
+            assert_eq!(again["changed"], json!([]), "a second enroll changes nothing: {again}");
+            let mut first = line.clone();
+            for l in [&mut again, &mut first] {
+                l.as_object_mut().unwrap().remove("changed");
+            }
+            assert_eq!(again, first, "a second enroll prints the same line");
             assert!(sim.journal().iter().all(|j| !j.write), "a second enroll wrote");
             shell.env.insert("SECRET".to_owned(), secret);
         }

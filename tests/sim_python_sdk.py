@@ -63,8 +63,15 @@ def identity_domains(config, identity, domain_url, domain_users):
     assert urllib.parse.urlsplit(domain_url).path == "", domain_url
     idd = oci.identity_domains.IdentityDomainsClient(config, service_endpoint=domain_url)
     token_user, key_user, pw_user = domain_users["AUTH_TOKEN"], domain_users["API_KEY"], domain_users["CONSOLE_PASSWORD"]
-    user = idd.get_user(token_user, attribute_sets=["all"]).data
+    # A path takes a resource's SCIM id, never an OCID (the simulator's stricter reading): a user is
+    # found by OCID with a filter, then addressed by its id.
+    def scim_id(ocid):
+        found = idd.list_users(filter=f'ocid eq "{ocid}"').data
+        assert found.total_results == 1 and found.resources[0].ocid == ocid, found
+        return found.resources[0].id
+    user = idd.get_user(scim_id(token_user), attribute_sets=["all"]).data
     assert user.ocid == token_user and user.active, user
+    expect_status(404, idd.get_user, token_user)
     tags = {t.key: t.value for t in user.urn_ietf_params_scim_schemas_oracle_idcs_extension_oci_tags.freeform_tags}
     assert tags["team"] == "rotation-demo" and tags["oci-rotator-auth-token"].startswith("ocid1.vaultsecret."), tags
     assert user.urn_ietf_params_scim_schemas_oracle_idcs_extension_password_state_user.last_successful_set_date is None
@@ -82,17 +89,21 @@ def identity_domains(config, identity, domain_url, domain_users):
     assert created.token and created.ocid.startswith("ocid1.credential.") and created.user.value == user.id, created
     listed = idd.list_auth_tokens(filter=by_user).data
     assert listed.total_results == 2 and all(t.token is None for t in listed.resources)
-    idd.delete_auth_token(created.ocid)
+    expect_status(404, idd.delete_auth_token, created.ocid)
+    assert idd.list_auth_tokens(filter=by_user).data.total_results == 2
+    idd.delete_auth_token(created.id)
     expect_status(404, idd.delete_auth_token, created.id)
     assert idd.list_auth_tokens(filter=by_user).data.total_results == 1
 
     changer = oci.identity_domains.models.UserPasswordChanger(
         schemas=["urn:ietf:params:scim:schemas:oracle:idcs:UserPasswordChanger"], password="Sdk-Passw0rd-1", bypass_notification=True)
-    answer = idd.put_user_password_changer(pw_user, user_password_changer=changer).data
+    pw_id = scim_id(pw_user)
+    expect_status(404, idd.put_user_password_changer, pw_user, user_password_changer=changer)
+    answer = idd.put_user_password_changer(pw_id, user_password_changer=changer).data
     assert answer.password is None
     weak = oci.identity_domains.models.UserPasswordChanger(schemas=changer.schemas, password="weak", bypass_notification=True)
-    expect_status(400, idd.put_user_password_changer, pw_user, user_password_changer=weak)
-    state = idd.get_user(pw_user, attributes=PASSWORD_STATE).data.urn_ietf_params_scim_schemas_oracle_idcs_extension_password_state_user
+    expect_status(400, idd.put_user_password_changer, pw_id, user_password_changer=weak)
+    state = idd.get_user(pw_id, attributes=PASSWORD_STATE).data.urn_ietf_params_scim_schemas_oracle_idcs_extension_password_state_user
     assert state.last_successful_set_date is not None
     policies = idd.list_password_policies().data.resources
     assert policies[0].min_length == 8 and policies[0].password_strength == "Standard"

@@ -16,7 +16,7 @@ const SPEC: Spec = Spec {
     secret_field: "token",
     username_field: None,
     maker: Maker::Iam,
-    limit: 2,
+    limit: Some(2),
     one: "auth token",
     many: "auth tokens",
 };

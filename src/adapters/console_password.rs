@@ -17,6 +17,7 @@
 //! Either way the new password replaces the old one at once (the one exception to "CURRENT is
 //! always live"), and there is nothing to retire.
 
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 use secrecy::SecretString;
@@ -24,7 +25,7 @@ use secrecy::SecretString;
 use super::directory::domain_base;
 use super::{wait_until, Error, NewPending, Target, TargetAdapter, Version};
 use crate::binding::BoundUser;
-use crate::oci::identity_domains::PasswordPolicy;
+use crate::oci::identity_domains::{PasswordPolicy, UserNames};
 use crate::passwords::{self, Rules};
 use crate::secret::{CredentialKind, SecretContent};
 
@@ -69,28 +70,68 @@ async fn password_store(t: &Target<'_>) -> Result<PasswordStore, Error> {
     }
 }
 
-/// The strictest rules of every policy the domain lists (which one applies to the user is the
-/// domain's business: satisfying all of them satisfies it).
-fn rules_for(policies: &[PasswordPolicy]) -> Rules {
-    let mut rules = Rules::default();
+/// The strictest value of every rule across the policies the domain lists (which one applies to
+/// the user is the domain's business: meeting all of them meets it), with the user's names kept
+/// out where a policy says so; then the function's own preferences (24 characters, two of each
+/// letter case and digits, one special character) where they still fit. Policies no password can
+/// meet: the error names the rule, and nothing has been written.
+pub fn rules_for(policies: &[PasswordPolicy], names: &UserNames) -> Result<Rules, passwords::PasswordError> {
+    let mut min_length = 0;
+    let mut max_length: Option<usize> = None;
+    let mut specials: Option<BTreeSet<char>> = None;
+    let mut policy = Rules { min_lower: 0, min_upper: 0, min_digits: 0, min_special: 0, max_special: usize::MAX, ..Rules::default() };
+    let strictest_max = |current: Option<usize>, new: Option<usize>| match new.filter(|m| *m > 0) {
+        Some(m) => Some(current.map_or(m, |c| c.min(m))),
+        None => current,
+    };
     for p in policies {
-        rules.length = rules.length.max(p.min_length.unwrap_or(0));
-        rules.min_lower = rules.min_lower.max(p.min_lower_case.unwrap_or(0));
-        rules.min_upper = rules.min_upper.max(p.min_upper_case.unwrap_or(0));
-        rules.min_digits = rules.min_digits.max(p.min_numerals.unwrap_or(0));
-        rules.min_special = rules.min_special.max(p.min_special_chars.unwrap_or(0));
-        if let Some(max) = p.max_special_chars.filter(|m| *m > 0) {
-            rules.max_special = rules.max_special.min(max);
-            rules.min_special = rules.min_special.min(max);
-        }
-        if let Some(max) = p.max_length.filter(|m| *m > 0) {
-            rules.length = rules.length.min(max);
-        }
+        min_length = min_length.max(p.min_length.unwrap_or(0));
+        max_length = strictest_max(max_length, p.max_length);
+        policy.min_lower = policy.min_lower.max(p.min_lower_case.unwrap_or(0));
+        policy.min_upper = policy.min_upper.max(p.min_upper_case.unwrap_or(0));
+        policy.min_digits = policy.min_digits.max(p.min_numerals.unwrap_or(0));
+        policy.min_special = policy.min_special.max(p.min_special_chars.unwrap_or(0));
+        policy.max_special = strictest_max(Some(policy.max_special), p.max_special_chars).unwrap_or(usize::MAX);
+        policy.min_alphas = policy.min_alphas.max(p.min_alphas.unwrap_or(0));
+        policy.min_alphanumerals = policy.min_alphanumerals.max(p.min_alpha_numerals.unwrap_or(0));
+        policy.min_unique = policy.min_unique.max(p.min_unique_chars.unwrap_or(0));
+        policy.max_repeated = strictest_max(policy.max_repeated, p.max_repeated_chars);
+        policy.starts_with_letter |= p.starts_with_alphabet == Some(true);
         if let Some(d) = &p.disallowed_chars {
-            rules.disallowed.push_str(d);
+            policy.disallowed.push_str(d);
+        }
+        if let Some(allowed) = p.allowed_chars.as_deref().filter(|a| !a.is_empty()) {
+            // The special characters the policy allows (letters and digits are always allowed).
+            let these: BTreeSet<char> = allowed.chars().filter(|c| !c.is_ascii_alphanumeric()).collect();
+            specials = Some(match specials {
+                Some(before) => before.intersection(&these).copied().collect(),
+                None => these,
+            });
+        }
+        policy.disallowed_substrings.extend(p.disallowed_substrings.iter().flatten().filter(|s| !s.is_empty()).cloned());
+        for (flag, name) in [
+            (p.user_name_disallowed, &names.user_name),
+            (p.first_name_disallowed, &names.first_name),
+            (p.last_name_disallowed, &names.last_name),
+        ] {
+            if let (Some(true), Some(name)) = (flag, name.as_ref().filter(|n| !n.is_empty())) {
+                policy.disallowed_substrings.push(name.clone());
+            }
         }
     }
-    rules
+    policy.specials = specials.map(|set| set.into_iter().collect());
+    // The policies alone decide what is impossible; the function's preferences only add to them.
+    let required = passwords::for_policy(min_length, max_length, policy.clone())?;
+    let default = Rules::default();
+    let preferred = Rules {
+        min_lower: policy.min_lower.max(default.min_lower),
+        min_upper: policy.min_upper.max(default.min_upper),
+        min_digits: policy.min_digits.max(default.min_digits),
+        min_special: policy.min_special.max(default.min_special),
+        max_special: policy.max_special.min(default.max_special.max(policy.min_special)),
+        ..policy
+    };
+    Ok(passwords::for_policy(min_length, max_length, preferred).unwrap_or(required))
 }
 
 /// Gives the user a new console password and returns it: set with the domain's
@@ -104,10 +145,31 @@ where
 {
     match password_store(t).await? {
         PasswordStore::Domain(base) => {
-            let rules = rules_for(&t.client.domain_password_policies(&base).await?);
-            let password = passwords::generate(&rules).map_err(|e| Error::Conflict(format!("identity domain password policy: {e}")))?;
+            // The user's SCIM id addresses `UserPasswordChanger/{id}`; a user not in the domain is a
+            // 404 before any write (contract 4.2).
+            let user_scim_id = match t.client.domain_user_id(&base, &t.config.user_id).await {
+                Ok(id) => id,
+                Err(e) if e.is_not_found() => return Err(Error::UserNotFound(t.config.user_id.clone())),
+                Err(e) => return Err(e.into()),
+            };
+            let policies = t.client.domain_password_policies(&base).await?;
+            // The user's names, only when a policy keeps them out of passwords.
+            let names = if policies.iter().any(PasswordPolicy::disallows_names) {
+                match t.client.domain_user(&base, &t.config.user_id, false).await {
+                    Ok(u) => u.names,
+                    Err(e) if e.is_not_found() => return Err(Error::UserNotFound(t.config.user_id.clone())),
+                    Err(e) => return Err(e.into()),
+                }
+            } else {
+                UserNames::default()
+            };
+            // Before any write: a policy no password meets is a 409 naming the rule.
+            let refused =
+                |e: passwords::PasswordError| Error::Conflict(format!("the identity domain's password policies: {e}; nothing was changed"));
+            let rules = rules_for(&policies, &names).map_err(refused)?;
+            let password = passwords::generate(&rules).map_err(refused)?;
             let bound = bind().await?;
-            match t.client.set_domain_password(&base, &bound, &password).await {
+            match t.client.set_domain_password(&base, &bound, &user_scim_id, &password).await {
                 Ok(()) => Ok(password),
                 Err(e) if e.is_not_found() => Err(Error::UserNotFound(t.config.user_id.clone())),
                 Err(e) => Err(e.into()),
@@ -194,11 +256,39 @@ mod tests {
                 min_upper_case: Some(3),
                 max_special_chars: Some(1),
                 disallowed_chars: Some("#".to_owned()),
+                max_repeated_chars: Some(2),
+                starts_with_alphabet: Some(true),
+                allowed_chars: Some("!#-".to_owned()),
+                user_name_disallowed: Some(true),
                 ..Default::default()
             },
+            PasswordPolicy { allowed_chars: Some("#-_".to_owned()), max_repeated_chars: Some(3), ..Default::default() },
         ];
-        let r = rules_for(&policies);
+        let names = UserNames { user_name: Some("alice".to_owned()), first_name: Some("Al".to_owned()), last_name: None };
+        let r = rules_for(&policies, &names).unwrap();
         assert_eq!((r.length, r.min_upper, r.min_digits, r.max_special, r.min_special), (30, 3, 2, 1, 1));
         assert_eq!(r.disallowed, "#");
+        assert_eq!((r.max_repeated, r.starts_with_letter), (Some(2), true));
+        assert_eq!(r.specials.as_deref(), Some("#-"), "only what every policy allows");
+        assert_eq!(r.disallowed_substrings, vec!["alice".to_owned()], "the first name is not disallowed by any policy");
+    }
+
+    #[test]
+    fn an_impossible_policy_names_its_rule() {
+        let policies = [PasswordPolicy { min_length: Some(30), max_length: Some(20), ..Default::default() }];
+        match rules_for(&policies, &UserNames::default()) {
+            Err(passwords::PasswordError::Unsatisfiable { rule, .. }) => assert_eq!(rule, "minLength"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_functions_preferences_give_way_to_a_tight_policy() {
+        // Six characters, no special character allowed: the default two-of-each and one special
+        // would not fit, the policy alone does.
+        let policies =
+            [PasswordPolicy { max_length: Some(6), max_special_chars: None, allowed_chars: Some("a".to_owned()), ..Default::default() }];
+        let r = rules_for(&policies, &UserNames::default()).unwrap();
+        assert_eq!((r.length, r.min_special), (6, 0));
     }
 }

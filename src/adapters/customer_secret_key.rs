@@ -17,7 +17,7 @@ const SPEC: Spec = Spec {
     secret_field: "secretAccessKey",
     username_field: None,
     maker: Maker::Iam,
-    limit: 2,
+    limit: Some(2),
     one: "customer secret key",
     many: "customer secret keys",
 };

@@ -19,7 +19,7 @@ use std::time::Duration;
 use secrecy::SecretString;
 
 use super::directory::{Directory, Listed, New};
-use super::iam_secret::Spec;
+use super::iam_secret::{is_limit_answer, Spec};
 use super::{held_by_other_versions, wait_until, Error, Target, TargetAdapter, Version};
 use crate::binding::BoundUser;
 use crate::secret::SecretContent;
@@ -121,14 +121,14 @@ pub(super) async fn apply_pending<A: TargetAdapter>(
             .filter(others)
             .filter(|c| c.label.as_deref().is_some_and(|l| is_managed_label(&marker, l)) || held.contains(&c.id))
             .collect();
-        if listed.len() - to_delete.len() >= spec.limit {
-            let blockers = listed
-                .iter()
-                .filter(others)
-                .filter(|c| !to_delete.iter().any(|d| d.id == c.id))
-                .map(|c| super::blocker(&c.id, c.label.as_deref()))
-                .collect();
-            return Err(Error::LimitHeld { limit: spec.limit, what: spec.many, blockers });
+        let blockers: Vec<String> = listed
+            .iter()
+            .filter(others)
+            .filter(|c| !to_delete.iter().any(|d| d.id == c.id))
+            .map(|c| super::blocker(&c.id, c.label.as_deref()))
+            .collect();
+        if let Some(limit) = spec.limit.filter(|limit| listed.len() - to_delete.len() >= *limit) {
+            return Err(Error::LimitHeld { limit, what: spec.many, blockers });
         }
         let password = pending
             .content
@@ -144,9 +144,7 @@ pub(super) async fn apply_pending<A: TargetAdapter>(
         }
         match dir.create_with(t, &bound, spec.family, &new).await {
             Ok(created) => tracing::info!(credential_id = %created.id, version = pending.number, "created the {} Vault generated", spec.one),
-            Err(e) if e.code() == Some("LimitExceeded") => {
-                return Err(Error::LimitHeld { limit: spec.limit, what: spec.many, blockers: Vec::new() })
-            }
+            Err(e) if is_limit_answer(&e) => return Err(spec.limit_error(blockers)),
             Err(e) if e.status() == Some(400) => {
                 return Err(Error::InvalidContent(format!(
                     "IAM refused the PENDING version {}'s password ({e}); a DBAAS_DEFAULT_PASSWORD generation template makes passwords IAM accepts",

@@ -3,9 +3,10 @@
 //! The adapters list, create and delete credentials through a [`Directory`] and never learn which
 //! API answered; only this file knows the two apart. The engine knows neither.
 //!
-//! A domain is found once per process (`GetDomain`; not found: 404, not `ACTIVE`: 409) and the
-//! user's id in it once per process (`GET /admin/v1/Users/{ocid}`; not in the domain: 404), both
-//! before any write.
+//! A domain is found with `GetDomain` (not found: 404, not `ACTIVE`: 409) and the user's SCIM id in
+//! it with `GET /admin/v1/Users?filter=ocid eq "<ocid>"` (not in the domain: 404), both before any
+//! write of any kind (contract 4.2); a warm process keeps both at most 10 minutes, and never a 404
+//! (`oci::identity_domains::DomainCache`).
 
 use std::sync::Arc;
 
@@ -271,7 +272,8 @@ impl Directory {
     }
 
     /// True when IAM accepts a request signed with `creds` (an API key of the user): GetUser on
-    /// the classic API, `GET /admin/v1/Me` in a domain. 401: not (yet) accepted.
+    /// the classic API, `GET /admin/v1/Me` in a domain. 401: not (yet) accepted. In a domain a 403
+    /// is live too (contract 4.2): the signature was accepted, the user only lacks rights to `/Me`.
     pub async fn accepts_key(&self, t: &Target<'_>, creds: Arc<Credentials>) -> Result<bool, Error> {
         let answer = match self {
             Directory::Classic => t.client.get_user_signed_with(&t.config.user_id, creds).await.map(drop),
@@ -280,6 +282,10 @@ impl Directory {
         match answer {
             Ok(()) => Ok(true),
             Err(e) if e.status() == Some(401) => Ok(false),
+            Err(e) if e.status() == Some(403) && matches!(self, Directory::Domain { .. }) => {
+                tracing::debug!("the domain answered 403 to /Me signed with the key: the signature was accepted, so the key is live");
+                Ok(true)
+            }
             Err(e) if e.is_not_found() => Err(Error::UserNotFound(t.config.user_id.clone())),
             Err(e) => Err(e.into()),
         }

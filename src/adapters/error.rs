@@ -20,6 +20,17 @@ pub enum Error {
         /// empty when IAM refused the create on its own count.
         blockers: Vec<String>,
     },
+    /// IAM refused to create a credential of a kind for which Oracle documents no per-user figure
+    /// (OAuth 2.0 client credentials, database passwords): its own limit answer (409).
+    #[error("IAM refused to create another {one}: the user's {many} are at IAM's limit, held by credentials this secret does not manage{}; the secret was not changed", blockers_text(.blockers))]
+    LimitRefused {
+        /// The credential kind.
+        one: &'static str,
+        /// The credential kind, plural.
+        many: &'static str,
+        /// The credentials the secret does not manage (id and label, no secret).
+        blockers: Vec<String>,
+    },
     /// A state IAM or Vault should not be in (409).
     #[error("{0}")]
     Conflict(String),

@@ -4,7 +4,9 @@
 //! from `metadata.scopes` or else copied from the CURRENT credential) and writes it into the new
 //! PENDING version. The old credential is never reset in place (`isResetPassword` would kill its
 //! secret at once: a lockout). Live: IAM lists the credential id as ACTIVE for the user.
-//! Limit: 10 per user. The shared mechanics are in `iam_secret.rs`.
+//! Limit: Oracle documents no per-user figure (its "10" is scopes per credential), so none is
+//! checked ahead of IAM; IAM's own limit answer is a 409 naming the credentials the secret does
+//! not manage. The shared mechanics are in `iam_secret.rs`.
 
 use super::directory::Family;
 use super::iam_secret::{iam_secret_adapter, Maker, Spec};
@@ -19,7 +21,7 @@ const SPEC: Spec = Spec {
     secret_field: "clientSecret",
     username_field: None,
     maker: Maker::Iam,
-    limit: 10,
+    limit: None,
     one: "OAuth 2.0 client credential",
     many: "OAuth 2.0 client credentials",
 };

@@ -18,7 +18,7 @@ const SPEC: Spec = Spec {
     secret_field: "password",
     username_field: Some("username"),
     maker: Maker::Iam,
-    limit: 2,
+    limit: Some(2),
     one: "SMTP credential",
     many: "SMTP credentials",
 };

@@ -9,6 +9,11 @@
 //!   (`--secret-key-secret-id`) → `accessKeyId`, `secretAccessKey`;
 //! - `CONSOLE_PASSWORD`: a bare password → `password`.
 //!
+//! Before anything is written, the credential must be the user's in IAM (issue 18): an API key's
+//! fingerprint among the user's API keys, a token's, secret key's, SMTP, OAuth 2.0 or database
+//! credential's id among the user's credentials of that kind (`ACTIVE`), a console password set
+//! for an `ACTIVE` user. Otherwise the command fails and writes nothing (no Vault write, no tag).
+//!
 //! A content already in the contract's form is kept. A rewritten content becomes a new CURRENT
 //! version; the metadata (`credentialType`, `userId`, other keys kept) is set in the same
 //! `UpdateSecret`; then the user is bound (contract 4.1). A second run finds everything in place
@@ -16,8 +21,9 @@
 
 use serde_json::{json, Value};
 
+use crate::adapters::console_password::{self, ConsolePasswordAdapter};
 use crate::adapters::directory::{Directory, Family};
-use crate::adapters::Target;
+use crate::adapters::{Target, TargetAdapter, Version};
 use crate::binding::BindingMode;
 use crate::config;
 use crate::engine::Rotator;
@@ -114,6 +120,39 @@ async fn rewrite(args: &AdoptArgs, t: &Target<'_>, dir: &Directory, raw: &str) -
     }))
 }
 
+/// Refuses, before any write, a credential that IAM does not hold for the user (see the module
+/// doc): `content` is what the secret will hold.
+async fn held_by_user(args: &AdoptArgs, t: &Target<'_>, dir: &Directory, content: &SecretContent) -> Result<(), String> {
+    let refused = |why: String| format!("{why}: refusing to adopt secret {}; nothing was written (no Vault write, no tag)", args.secret_id);
+    let id = content
+        .credential_id(args.kind)
+        .ok_or_else(|| refused(format!("the secret's content names no {} (see docs/credential-kinds.md for its fields)", args.kind)))?;
+    let user = &args.user_id;
+    let Some(family) = super::enroll::family(args.kind) else {
+        // Console passwords: IAM lists none; the user must be ACTIVE with a password set.
+        let probe = Version {
+            number: 0,
+            content: SecretContent::parse(b"{}")?,
+            credential_id: console_password::CREDENTIAL_ID.to_owned(),
+            stages: Vec::new(),
+        };
+        return match ConsolePasswordAdapter.is_live(t, &probe).await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(refused(format!("user {user} has no console password in IAM, or is not ACTIVE"))),
+            Err(e) => Err(e.to_string()),
+        };
+    };
+    let what = match args.kind {
+        CredentialKind::ApiKey => format!("API key with fingerprint {id}"),
+        kind => format!("{kind} {id}"),
+    };
+    match dir.list(t, family).await.map_err(|e| e.to_string())?.iter().find(|c| c.id == id) {
+        Some(c) if c.active => Ok(()),
+        Some(_) => Err(refused(format!("user {user}'s {what} is not ACTIVE in IAM"))),
+        None => Err(refused(format!("user {user} holds no {what} in IAM (the secret's credential is not one of theirs)"))),
+    }
+}
+
 /// Runs the command and prints its JSON line.
 pub async fn run(args: AdoptArgs) -> Result<(), String> {
     let (rotator, settings) = config::rotator_from_env(&ProcessEnv).map_err(|e| e.to_string())?;
@@ -143,13 +182,17 @@ pub async fn adopt(rotator: &Rotator, args: &AdoptArgs, timeout: std::time::Dura
 
     let (current, raw) = current_text(&client, &args.secret_id).await?;
     let content = rewrite(args, &t, &dir, &raw).await?;
+    let adopted = match &content {
+        Some(c) => SecretContent::parse(c.to_string().as_bytes())?,
+        None => SecretContent::parse(raw.as_bytes())?,
+    };
+    held_by_user(args, &t, &dir, &adopted).await?;
     let metadata_changed = secret.secret.metadata.as_ref() != Some(&metadata);
     let mut version = current;
     if content.is_some() || metadata_changed {
         let mut details = json!({"metadata": metadata});
-        if let Some(c) = &content {
-            let parsed = SecretContent::parse(c.to_string().as_bytes())?;
-            details["secretContent"] = json!({"contentType": "BASE64", "content": parsed.to_base64().as_str(), "stage": "CURRENT"});
+        if content.is_some() {
+            details["secretContent"] = json!({"contentType": "BASE64", "content": adopted.to_base64().as_str(), "stage": "CURRENT"});
         }
         let updated = client.update_secret(&args.secret_id, &details, secret.etag.as_deref()).await.map_err(|e| e.to_string())?;
         if content.is_some() {
@@ -162,7 +205,7 @@ pub async fn adopt(rotator: &Rotator, args: &AdoptArgs, timeout: std::time::Dura
                 .map_or(updated.secret.current_version_number.unwrap_or(current + 1), |b| b.version_number);
         }
     }
-    super::enroll::bind(&client, args.kind, &args.user_id, &dir, &args.secret_id).await?;
+    super::enroll::bind(&client, args.kind, &args.user_id, &dir, &args.secret_id, true).await?;
     Ok(json!({"secretId": args.secret_id, "versionNo": version, "kind": args.kind.as_str(), "userId": args.user_id,
         "rewritten": version != current, "bound": true}))
 }

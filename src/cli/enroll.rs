@@ -2,8 +2,12 @@
 //! command (issue 12). Run by an administrator with an API-key profile (`~/.oci/config`, as
 //! `rotate`), it:
 //!
-//! 1. finds the secret by `--name` in the vault: when it exists, changes nothing (but binds the
-//!    user if an earlier run stopped before that) and prints the same line;
+//! 1. finds the secret by `--name` in the vault. When it exists, the run converges or refuses
+//!    (issue 18): the secret of another `credentialType`, user or identity domain is refused
+//!    before any write (no tag, no credential, no Vault write); for the same kind and user, what
+//!    the secret lacks of `--function-id` (the rotation configuration targeting it, scheduled),
+//!    `--interval` and `--previous` is applied in one `UpdateSecret`, the user is bound if an
+//!    earlier run stopped before that, and the line lists it in `changed` (empty: nothing changed);
 //! 2. deletes what an earlier, interrupted run of this command created for this name (labelled
 //!    `oci-rotator enroll <vault>/<name>`), then creates the user's first credential (an API key
 //!    generated here and uploaded; a token or secret key created in IAM; a console password set
@@ -15,7 +19,9 @@
 //! 5. runs VERIFY_CONNECTION on the new secret in this process (retried while a new API key
 //!    propagates in IAM);
 //!
-//! and prints one JSON line. A failure after the credential was created and before the secret holds
+//! and prints one JSON line; on a first enrollment its `changed` lists what was created:
+//! `credential`, `secret`, `binding` and, with `--function-id`, `rotationConfig`. A failure
+//! after the credential was created and before the secret holds
 //! it deletes the credential again, and the message says so. `--dry-run` prints the plan and writes
 //! nothing.
 
@@ -55,18 +61,21 @@ pub struct EnrollArgs {
     /// The vault's master encryption key.
     #[arg(long)]
     pub key_id: String,
-    /// The secret's name (unique in the vault; a second run with it changes nothing).
+    /// The secret's name (unique in the vault; a second run with it applies only what the secret
+    /// lacks, and refuses another kind or user).
     #[arg(long)]
     pub name: String,
     /// The rotation function to attach (scheduled rotation every --interval).
     #[arg(long)]
     pub function_id: Option<String>,
-    /// Rotation interval: 1 to 360 days, ISO 8601 (`P90D`, `P12W`) or short (`90d`, `12w`).
-    #[arg(long, default_value = "P90D", value_parser = crate::cli::flags::parse_interval)]
-    pub interval: String,
-    /// KEEP_UNTIL_NEXT_ROTATION or DELETE_ON_PROMOTE.
-    #[arg(long, default_value = "KEEP_UNTIL_NEXT_ROTATION", value_parser = parse_previous)]
-    pub previous: PreviousCredential,
+    /// Rotation interval: 1 to 360 days, ISO 8601 (`P90D`, `P12W`) or short (`90d`, `12w`); P90D on
+    /// a first enrollment when not given; on a re-run, only a given value changes the secret's.
+    #[arg(long, value_parser = crate::cli::flags::parse_interval)]
+    pub interval: Option<String>,
+    /// KEEP_UNTIL_NEXT_ROTATION (the default on a first enrollment) or DELETE_ON_PROMOTE; on a
+    /// re-run, only a given value changes the secret's.
+    #[arg(long, value_parser = parse_previous)]
+    pub previous: Option<PreviousCredential>,
     /// RSA key size for API keys: 2048, 3072 or 4096.
     #[arg(long, default_value_t = 2048)]
     pub key_bits: usize,
@@ -99,7 +108,28 @@ pub fn parse_previous(s: &str) -> Result<PreviousCredential, String> {
     }
 }
 
+/// `--interval` when not given.
+const DEFAULT_INTERVAL: &str = "P90D";
+
+/// The metadata word of `previous`.
+fn previous_word(previous: PreviousCredential) -> &'static str {
+    match previous {
+        PreviousCredential::KeepUntilNextRotation => "KEEP_UNTIL_NEXT_ROTATION",
+        PreviousCredential::DeleteOnPromote => "DELETE_ON_PROMOTE",
+    }
+}
+
 impl EnrollArgs {
+    /// The interval of a new rotation configuration.
+    fn interval(&self) -> &str {
+        self.interval.as_deref().unwrap_or(DEFAULT_INTERVAL)
+    }
+
+    /// The policy of a new secret.
+    fn previous(&self) -> PreviousCredential {
+        self.previous.unwrap_or(PreviousCredential::KeepUntilNextRotation)
+    }
+
     fn validate(&self) -> Result<(), String> {
         for (flag, value, kind) in [
             ("--user-id", self.user_id.as_str(), "user"),
@@ -126,7 +156,7 @@ impl EnrollArgs {
             }
         }
         // Callers that build the arguments in code (the demo, tests) go through the same parser.
-        crate::cli::flags::parse_interval(&self.interval).map_err(|e| format!("--interval {e}"))?;
+        crate::cli::flags::parse_interval(self.interval()).map_err(|e| format!("--interval {e}"))?;
         if self.name.trim().is_empty() {
             return Err("--name must not be empty".to_owned());
         }
@@ -147,7 +177,7 @@ impl EnrollArgs {
 
     fn metadata(&self) -> Value {
         let mut m = json!({"credentialType": self.kind.as_str(), "userId": self.user_id,
-            "previousCredential": match self.previous { PreviousCredential::KeepUntilNextRotation => "KEEP_UNTIL_NEXT_ROTATION", PreviousCredential::DeleteOnPromote => "DELETE_ON_PROMOTE" }});
+            "previousCredential": previous_word(self.previous())});
         if self.kind == CredentialKind::ApiKey {
             m["keyBits"] = json!(self.key_bits);
         }
@@ -162,7 +192,7 @@ impl EnrollArgs {
 
     fn rotation_config(&self) -> Value {
         match &self.function_id {
-            Some(f) => json!({"rotationInterval": self.interval, "isScheduledRotationEnabled": true,
+            Some(f) => json!({"rotationInterval": self.interval(), "isScheduledRotationEnabled": true,
                 "targetSystemDetails": {"targetSystemType": "FUNCTION", "functionId": f}}),
             None => Value::Null,
         }
@@ -174,7 +204,8 @@ impl EnrollArgs {
     }
 }
 
-fn family(kind: CredentialKind) -> Option<Family> {
+/// The directory family of `kind` (None: console passwords, which are not listed).
+pub(crate) fn family(kind: CredentialKind) -> Option<Family> {
     match kind {
         CredentialKind::ApiKey => Some(Family::ApiKey),
         CredentialKind::AuthToken => Some(Family::AuthToken),
@@ -244,8 +275,16 @@ async fn create_credential(args: &EnrollArgs, t: &Target<'_>, dir: &Directory) -
 }
 
 /// Adds `secret_id` to the user's binding tag, keeping every other tag (classic API, or the
-/// user's identity domain); nothing is written when the tag names it already.
-pub(crate) async fn bind(client: &Client, kind: CredentialKind, user_id: &str, dir: &Directory, secret_id: &str) -> Result<(), String> {
+/// user's identity domain); nothing is written when the tag names it already, nor when `write`
+/// is false (a dry run). True when the tag lacked the secret.
+pub(crate) async fn bind(
+    client: &Client,
+    kind: CredentialKind,
+    user_id: &str,
+    dir: &Directory,
+    secret_id: &str,
+    write: bool,
+) -> Result<bool, String> {
     let key = binding::tag_key(kind);
     let with = |mut tags: BTreeMap<String, String>| {
         let value = tags.get(&key).map(|v| v.trim().to_owned()).unwrap_or_default();
@@ -258,18 +297,26 @@ pub(crate) async fn bind(client: &Client, kind: CredentialKind, user_id: &str, d
     match dir {
         Directory::Classic => {
             let user = client.get_user(user_id).await.map_err(|e| e.to_string())?;
-            if let Some(tags) = with(user.freeform_tags) {
-                client.update_user_freeform_tags(user_id, &tags).await.map_err(|e| e.to_string())?;
+            match with(user.freeform_tags) {
+                Some(tags) if write => {
+                    client.update_user_freeform_tags(user_id, &tags).await.map_err(|e| e.to_string())?;
+                }
+                Some(_) => {}
+                None => return Ok(false),
             }
         }
         Directory::Domain { base, .. } => {
             let user = client.domain_user(base, user_id, false).await.map_err(|e| e.to_string())?;
-            if let Some(tags) = with(user.freeform_tags) {
-                client.patch_domain_user_tags(base, user_id, &tags).await.map_err(|e| e.to_string())?;
+            match with(user.freeform_tags) {
+                Some(tags) if write => {
+                    client.patch_domain_user_tags(base, &user.id, &tags).await.map_err(|e| e.to_string())?;
+                }
+                Some(_) => {}
+                None => return Ok(false),
             }
         }
     }
-    Ok(())
+    Ok(true)
 }
 
 /// A secret-to-be, for the adapters' directory (which needs only the user and the domain).
@@ -283,6 +330,7 @@ pub(crate) fn placeholder_secret(name: &str) -> Secret {
         secret_generation_context: None,
         secret_name: Some(name.to_owned()),
         rotation_config: None,
+        freeform_tags: None,
     }
 }
 
@@ -308,22 +356,9 @@ pub async fn enroll(rotator: &Rotator, args: &EnrollArgs, timeout: Duration) -> 
             "credentialId": credential_id, "bound": true, "rotationConfig": if rc.is_null() { Value::Null } else { rc }})
     };
 
-    // 1. Already enrolled: change nothing (bind the user if an earlier run stopped before that).
+    // 1. Already enrolled: converge (apply what the secret lacks) or refuse, before any write.
     if let Some(found) = client.find_secret_by_name(&args.compartment_id, &args.vault_id, &args.name).await.map_err(|e| e.to_string())? {
-        let secret = client.get_secret(&found.id).await.map_err(|e| e.to_string())?;
-        let current = client
-            .get_secret_bundle(&found.id, crate::oci::secrets::BundleSelector::Stage("CURRENT"))
-            .await
-            .map_err(|e| e.to_string())?
-            .ok_or_else(|| format!("secret {} has no CURRENT version", found.id))?;
-        let credential_id = SecretContent::parse(&current.content).ok().and_then(|c| c.credential_id(args.kind)).unwrap_or_default();
-        if !args.dry_run {
-            let dir = Directory::of(&t).await.map_err(|e| e.to_string())?;
-            bind(&client, args.kind, &args.user_id, &dir, &found.id).await?;
-        }
-        let mut out = line(&found.id, secret.secret.current_version_number, &credential_id);
-        out["rotationConfig"] = secret.secret.rotation_config.clone().filter(|r| !r.is_null()).unwrap_or(Value::Null);
-        return Ok(out);
+        return converge(&client, args, &t, &found.id).await;
     }
     if args.dry_run {
         return Ok(json!({"dryRun": true, "plan": [
@@ -335,7 +370,7 @@ pub async fn enroll(rotator: &Rotator, args: &EnrollArgs, timeout: Duration) -> 
             }),
             format!("create secret \"{}\" in vault {} with metadata {}", args.name, args.vault_id, metadata),
             format!("add the secret to the user's freeform tag {}", binding::tag_key(args.kind)),
-            if args.function_id.is_some() { format!("attach the rotation function, every {}", args.interval) } else { "no rotation configuration (--function-id not given)".to_owned() },
+            if args.function_id.is_some() { format!("attach the rotation function, every {}", args.interval()) } else { "no rotation configuration (--function-id not given)".to_owned() },
             "run VERIFY_CONNECTION".to_owned(),
         ]}));
     }
@@ -376,7 +411,7 @@ pub async fn enroll(rotator: &Rotator, args: &EnrollArgs, timeout: Duration) -> 
     let secret_id = created.secret.id.clone();
 
     // 4. The user names the secret.
-    bind(&client, args.kind, &args.user_id, &dir, &secret_id).await.map_err(|e| {
+    bind(&client, args.kind, &args.user_id, &dir, &secret_id, true).await.map_err(|e| {
         format!("secret {secret_id} holds the new credential, but binding the user failed ({e}); run the same command again")
     })?;
 
@@ -399,5 +434,127 @@ pub async fn enroll(rotator: &Rotator, args: &EnrollArgs, timeout: Duration) -> 
             verify.response_code, verify.return_message
         ));
     }
-    Ok(line(&secret_id, created.secret.current_version_number.or(Some(1)), &credential_id))
+    let mut out = line(&secret_id, created.secret.current_version_number.or(Some(1)), &credential_id);
+    let mut changed = vec!["credential", "secret", "binding"];
+    if args.function_id.is_some() {
+        changed.push("rotationConfig");
+    }
+    out["changed"] = json!(changed);
+    Ok(out)
+}
+
+/// Why the secret named `--name` is not this enrollment's (another kind, user or identity
+/// domain, or no oci-rotator metadata), or None when it is.
+fn not_this_enrollment(args: &EnrollArgs, secret_id: &str, metadata: Option<&Value>) -> Option<String> {
+    let field = |name: &str| metadata.and_then(|m| m.get(name)).and_then(Value::as_str);
+    let refused = format!("secret \"{}\" ({secret_id}) already exists in vault {}", args.name, args.vault_id);
+    let (Some(kind), Some(user)) = (field("credentialType"), field("userId")) else {
+        return Some(format!(
+            "{refused} without oci-rotator metadata (credentialType, userId): nothing was changed; choose another --name, or take it over with `oci-rotator adopt`"
+        ));
+    };
+    let domain = field("domainId");
+    if kind == args.kind.as_str() && user == args.user_id && domain == args.domain_id.as_deref() {
+        return None;
+    }
+    let in_domain = |d: Option<&str>| d.map(|d| format!(" in identity domain {d}")).unwrap_or_default();
+    Some(format!(
+        "{refused} and holds the {kind} of user {user}{}: refusing to enroll the {} of user {}{} under the same --name; nothing was changed (no tag, no credential, no Vault write); choose another --name",
+        in_domain(domain),
+        args.kind,
+        args.user_id,
+        in_domain(args.domain_id.as_deref())
+    ))
+}
+
+/// The rotation configuration the secret should have after this run, and the names of the
+/// fields that differ from `existing` (`functionId`, `rotationInterval`,
+/// `isScheduledRotationEnabled`). Err when `--interval` is given with no function to schedule.
+fn converged_rotation_config(args: &EnrollArgs, secret_id: &str, existing: Option<&Value>) -> Result<(Value, Vec<&'static str>), String> {
+    let existing = existing.filter(|r| r.is_object());
+    let mut changed = Vec::new();
+    let Some(function_id) = &args.function_id else {
+        let Some(interval) = &args.interval else { return Ok((existing.cloned().unwrap_or(Value::Null), changed)) };
+        let Some(mut rc) = existing.cloned() else {
+            return Err(format!(
+                "--interval {interval}: secret {secret_id} has no rotation configuration to schedule; give --function-id too (nothing was changed)"
+            ));
+        };
+        if rc["rotationInterval"].as_str() != Some(interval.as_str()) {
+            rc["rotationInterval"] = json!(interval);
+            changed.push("rotationInterval");
+        }
+        return Ok((rc, changed));
+    };
+    let mut rc = existing.cloned().unwrap_or_else(|| json!({}));
+    let target = &rc["targetSystemDetails"];
+    if target["targetSystemType"].as_str() != Some("FUNCTION") || target["functionId"].as_str() != Some(function_id.as_str()) {
+        rc["targetSystemDetails"] = json!({"targetSystemType": "FUNCTION", "functionId": function_id});
+        changed.push("functionId");
+    }
+    let interval = args.interval.as_deref().or(rc["rotationInterval"].as_str()).unwrap_or(DEFAULT_INTERVAL).to_owned();
+    if rc["rotationInterval"].as_str() != Some(interval.as_str()) {
+        rc["rotationInterval"] = json!(interval);
+        changed.push("rotationInterval");
+    }
+    if rc["isScheduledRotationEnabled"] != json!(true) {
+        rc["isScheduledRotationEnabled"] = json!(true);
+        changed.push("isScheduledRotationEnabled");
+    }
+    Ok((rc, changed))
+}
+
+/// A re-run on the secret `secret_id` that `--name` found: refuses another kind, user or domain
+/// before any write; else applies what the secret lacks (one `UpdateSecret` with `if-match` for
+/// the rotation configuration and `previousCredential`, then the binding) and returns the line,
+/// whose `changed` names what was applied (in a dry run, what would be, with `dryRun`).
+async fn converge(client: &Client, args: &EnrollArgs, t: &Target<'_>, secret_id: &str) -> Result<Value, String> {
+    let secret = client.get_secret(secret_id).await.map_err(|e| e.to_string())?;
+    if let Some(refusal) = not_this_enrollment(args, secret_id, secret.secret.metadata.as_ref()) {
+        return Err(refusal);
+    }
+    let current = client
+        .get_secret_bundle(secret_id, crate::oci::secrets::BundleSelector::Stage("CURRENT"))
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("secret {secret_id} has no CURRENT version"))?;
+    let credential_id = SecretContent::parse(&current.content).ok().and_then(|c| c.credential_id(args.kind)).unwrap_or_default();
+
+    let (rotation_config, mut changed) = converged_rotation_config(args, secret_id, secret.secret.rotation_config.as_ref())?;
+    let mut metadata = secret.secret.metadata.clone().unwrap_or_else(|| json!({}));
+    if let Some(previous) = args.previous {
+        let had = metadata["previousCredential"].as_str().unwrap_or("KEEP_UNTIL_NEXT_ROTATION");
+        if had != previous_word(previous) {
+            metadata["previousCredential"] = json!(previous_word(previous));
+            changed.push("previousCredential");
+        }
+    }
+    let mut rotation_config_now = rotation_config.clone();
+    if !changed.is_empty() && !args.dry_run {
+        let mut details = json!({});
+        if changed.contains(&"previousCredential") {
+            details["metadata"] = metadata;
+        }
+        if changed.iter().any(|c| *c != "previousCredential") {
+            details["rotationConfig"] = rotation_config;
+        }
+        let updated = client
+            .update_secret(secret_id, &details, secret.etag.as_deref())
+            .await
+            .map_err(|e| format!("updating secret {secret_id} ({}) failed: {e}; nothing else was changed", changed.join(", ")))?;
+        if let Some(rc) = updated.secret.rotation_config.filter(|r| !r.is_null()) {
+            rotation_config_now = rc;
+        }
+    }
+    let dir = Directory::of(t).await.map_err(|e| e.to_string())?;
+    if bind(client, args.kind, &args.user_id, &dir, secret_id, !args.dry_run).await? {
+        changed.push("binding");
+    }
+    let mut out = json!({"secretId": secret_id, "versionNo": secret.secret.current_version_number, "kind": args.kind.as_str(),
+        "userId": args.user_id, "credentialId": credential_id, "bound": true, "rotationConfig": rotation_config_now, "changed": changed});
+    if args.dry_run {
+        out["dryRun"] = json!(true);
+        out["bound"] = json!(!changed.contains(&"binding"));
+    }
+    Ok(out)
 }

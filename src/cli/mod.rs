@@ -28,3 +28,38 @@ pub mod rotate_fleet;
 #[cfg(feature = "simulator")]
 pub mod simulate;
 pub mod status;
+
+/// Why `status` or `rotate --compartment-id` could not do its work, and the exit status it gives:
+/// 2 for a compartment that does not exist or cannot be read, 1 for anything else (1 is also
+/// "unhealthy" / "not every secret rotated", which are answers, not errors).
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    /// A compartment (its subtree, or its secrets) could not be listed (exit 2).
+    #[error("{0}")]
+    Compartment(String),
+    /// Anything else (exit 1).
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl CommandError {
+    /// The process's exit status for it.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CommandError::Compartment(_) => 2,
+            CommandError::Failed(_) => 1,
+        }
+    }
+}
+
+impl From<String> for CommandError {
+    fn from(message: String) -> Self {
+        CommandError::Failed(message)
+    }
+}
+
+impl From<crate::fleet::CollectError> for CommandError {
+    fn from(e: crate::fleet::CollectError) -> Self {
+        CommandError::Compartment(e.to_string())
+    }
+}

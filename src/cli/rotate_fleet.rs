@@ -18,8 +18,12 @@
 //! Throttling is absorbed: this command's client retries a 429 after the `retry-after` the service
 //! sent (plus jitter) as often as it takes ([`RetryPolicy::throttled_attempts`] unbounded), so no
 //! rotation fails because the tenancy is throttled; the function's own calls retry 429s too
-//! (8 times, within the step's deadline). `--dry-run` lists what would be rotated and writes
-//! nothing (reads only). Cancellation (Ctrl-C, or the `cancel` future of [`rotate_fleet`]) stops
+//! (8 times, within the step's deadline). `--dry-run` writes nothing (reads only) and says per
+//! secret what the real run would do: `WOULD_ROTATE`, or `WOULD_FAIL` with what it would refuse
+//! (issue 18): through Vault, no rotation configuration or one that targets no function; in any
+//! case, invalid metadata or a user who does not name the secret (contract 4.1; one GetUser, or
+//! the domain's user, per secret; not checked when this command's own environment sets
+//! `OCI_ROTATOR_USER_BINDING=off`). Cancellation (Ctrl-C, or the `cancel` future of [`rotate_fleet`]) stops
 //! starting rotations, waits for the ones started and reports them; those never started are
 //! reported `NOT_STARTED`.
 
@@ -32,13 +36,16 @@ use serde::Deserialize;
 use tokio::time::Instant;
 
 use super::progress::{Counts, Progress};
+use super::CommandError;
+use crate::adapters::Target;
+use crate::binding::BindingMode;
 use crate::config::Settings;
 use crate::driver::{Driver, InProcess};
 use crate::engine::Rotator;
 use crate::oci::auth::{Env, Principal};
 use crate::oci::client::{encode_segment, new_retry_token, Request, Service};
 use crate::oci::{Client, Error, RetryPolicy};
-use crate::secret::CredentialKind;
+use crate::secret::{CredentialKind, SecretConfig};
 
 /// Options of `rotate --compartment-id`.
 #[derive(Debug, Clone)]
@@ -93,6 +100,8 @@ pub enum Outcome {
     NotStarted,
     /// Dry run: would be rotated.
     WouldRotate,
+    /// Dry run: the real run would fail, and why.
+    WouldFail(String),
 }
 
 impl Outcome {
@@ -104,6 +113,7 @@ impl Outcome {
             Outcome::TimedOut => "TIMED_OUT",
             Outcome::NotStarted => "NOT_STARTED",
             Outcome::WouldRotate => "WOULD_ROTATE",
+            Outcome::WouldFail(_) => "WOULD_FAIL",
         }
     }
 }
@@ -182,6 +192,8 @@ struct SecretState {
     rotation_status: Option<String>,
     #[serde(default)]
     last_rotation_time: Option<String>,
+    #[serde(default)]
+    rotation_config: Option<serde_json::Value>,
 }
 
 impl SecretState {
@@ -198,6 +210,9 @@ pub struct Fleet {
     pub rotator: Rotator,
     /// `--local`: each step's time budget.
     pub step_timeout: Duration,
+    /// Whether a dry run checks that each user names its secret (contract 4.1): this command's
+    /// `OCI_ROTATOR_USER_BINDING`.
+    pub binding: BindingMode,
 }
 
 impl Fleet {
@@ -212,7 +227,7 @@ impl Fleet {
             Some(topic) => rotator.with_notifier(crate::notify::Notifier::new(topic.clone())),
             None => rotator,
         };
-        Ok(Fleet { client, rotator, step_timeout: settings.default_timeout })
+        Ok(Fleet { client, rotator, step_timeout: settings.default_timeout, binding: settings.binding })
     }
 }
 
@@ -270,6 +285,9 @@ async fn examine(fleet: &Fleet, args: &FleetArgs, secret_id: String) -> Examined
         outcome: Outcome::WouldRotate,
     };
     if args.dry_run {
+        if let Some(why) = would_refuse(fleet, args, &secret_id, &before).await {
+            line.outcome = Outcome::WouldFail(why);
+        }
         return Examined::Managed(line);
     }
     let (outcome, after) = if args.local {
@@ -283,6 +301,37 @@ async fn examine(fleet: &Fleet, args: &FleetArgs, secret_id: String) -> Examined
         line.rotation_status = after.rotation_status;
     }
     Examined::Managed(line)
+}
+
+/// Dry run: what the real run would refuse for this secret, or None when it would rotate it.
+/// Through Vault (not `--local`), RotateSecret needs a rotation configuration that targets a
+/// function; either way the steps need valid metadata and, with the binding on, a user who names
+/// the secret (read only: GetUser, or the user in its identity domain).
+async fn would_refuse(fleet: &Fleet, args: &FleetArgs, secret_id: &str, secret: &SecretState) -> Option<String> {
+    if !args.local {
+        let Some(rc) = secret.rotation_config.as_ref().filter(|r| r.is_object()) else {
+            return Some(
+                "no rotation configuration: Vault would refuse RotateSecret (attach the function: `enroll --function-id`, or `oci vault secret update --rotation-config`; or use --local)".to_owned(),
+            );
+        };
+        let target = &rc["targetSystemDetails"];
+        if target["targetSystemType"].as_str() != Some("FUNCTION") || target["functionId"].as_str().is_none_or(str::is_empty) {
+            return Some(format!(
+                "its rotation configuration targets no function (targetSystemType {}): Vault would not call oci-rotator",
+                target["targetSystemType"].as_str().unwrap_or("-")
+            ));
+        }
+    }
+    let config = match SecretConfig::from_metadata(secret.metadata.as_ref()) {
+        Ok(c) => c,
+        Err(e) => return Some(format!("every step would answer 400: {e}")),
+    };
+    let placeholder = super::enroll::placeholder_secret(&secret.secret_name);
+    let t = Target { client: &fleet.client, secret_id, secret: &placeholder, config: &config, binding: fleet.binding };
+    match t.bind().await {
+        Ok(_) => None,
+        Err(e) => Some(format!("the rotation would be refused: {e}")),
+    }
 }
 
 /// How long a secret whose rotation was never seen `IN_PROGRESS` and whose `lastRotationTime` did
@@ -354,15 +403,17 @@ pub async fn rotate_fleet(
     args: &FleetArgs,
     cancel: impl Future<Output = ()>,
     progress: &mut Progress,
-) -> Result<FleetReport, String> {
+) -> Result<FleetReport, CommandError> {
+    // A compartment that does not exist or cannot be read is an error (exit 2), not "0 secrets".
+    let unreadable = |c: &str, e: Error| CommandError::Compartment(format!("compartment {c} does not exist or cannot be read: {e}"));
     let compartments = if args.subtree {
-        fleet.client.compartment_subtree(&args.compartment_id).await.map_err(|e| format!("cannot list the compartments: {e}"))?
+        fleet.client.compartment_subtree(&args.compartment_id).await.map_err(|e| unreadable(&args.compartment_id, e))?
     } else {
         vec![args.compartment_id.clone()]
     };
     let mut queue = Vec::new();
     for c in &compartments {
-        queue.extend(list_secrets(&fleet.client, c).await.map_err(|e| format!("cannot list the secrets of {c}: {e}"))?);
+        queue.extend(list_secrets(&fleet.client, c).await.map_err(|e| unreadable(c, e))?);
     }
     let mut report = FleetReport { listed: queue.len(), ..FleetReport::default() };
     let mut queue = queue.into_iter();
@@ -432,7 +483,7 @@ fn version(v: Option<u64>) -> String {
 /// One secret's line: outcome, kind, CURRENT before -> after, rotationStatus, name, OCID, why.
 pub fn format_line(o: &SecretOutcome) -> String {
     let why = match &o.outcome {
-        Outcome::Failed(why) => format!("  {why}"),
+        Outcome::Failed(why) | Outcome::WouldFail(why) => format!("  {why}"),
         _ => String::new(),
     };
     format!(
@@ -448,9 +499,9 @@ pub fn format_line(o: &SecretOutcome) -> String {
 }
 
 /// Runs the command: prints the report on stdout; Ok(true) when every rotation succeeded.
-pub async fn run(args: FleetArgs, env: &dyn Env, cancel: impl Future<Output = ()>) -> Result<bool, String> {
+pub async fn run(args: FleetArgs, env: &dyn Env, cancel: impl Future<Output = ()>) -> Result<bool, CommandError> {
     if !crate::protocol::is_ocid_of(&args.compartment_id, "compartment") && !crate::protocol::is_ocid_of(&args.compartment_id, "tenancy") {
-        return Err("--compartment-id must be a compartment or tenancy OCID".to_owned());
+        return Err(CommandError::Failed("--compartment-id must be a compartment or tenancy OCID".to_owned()));
     }
     let fleet = Fleet::from_env(env)?;
     let mut progress = Progress::default();
@@ -462,21 +513,21 @@ pub async fn run(args: FleetArgs, env: &dyn Env, cancel: impl Future<Output = ()
         println!("UNREADABLE   {id}  {e}");
     }
     let managed = report.outcomes.len();
-    let verb = if args.dry_run { "would rotate" } else { "rotated" };
+    let (verb, failed) = if args.dry_run { ("would rotate", "would fail") } else { ("rotated", "failed") };
     println!(
-        "\n{} secrets listed: {managed} managed{}, {} unmanaged (no credentialType), {} of another kind; {verb} {}, failed {}, timed out {}, not started {}{}",
+        "\n{} secrets listed: {managed} managed{}, {} unmanaged (no credentialType), {} of another kind; {verb} {}, {failed} {}, timed out {}, not started {}{}",
         report.listed,
         args.kind.map(|k| format!(" {k}")).unwrap_or_default(),
         report.unmanaged,
         report.other_kind,
         report.count(if args.dry_run { "WOULD_ROTATE" } else { "ROTATED" }),
-        report.count("FAILED") + report.unreadable.len(),
+        report.count("FAILED") + report.count("WOULD_FAIL") + report.unreadable.len(),
         report.count("TIMED_OUT"),
         report.count("NOT_STARTED"),
         if report.cancelled { " (cancelled)" } else { "" }
     );
     if args.dry_run {
-        println!("dry run: nothing was written (ListSecrets and GetSecret only).");
+        println!("dry run: nothing was written (reads only: ListSecrets, GetSecret, and each user's tags).");
     }
     Ok(report.all_succeeded())
 }

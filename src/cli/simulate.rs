@@ -1,5 +1,5 @@
-//! `oci-rotator simulate --listen ADDR [--admin-config PATH] [--seed] [--function OCID=URL]...
-//! [--clock-speed F] [--throttle FAMILY=RATE[/BURST]]...`: the embedded OCI simulator on its own, for the official OCI SDK and CLI or
+//! `oci-rotator simulate --listen ADDR [--admin-config PATH] [--env-file PATH] [--seed] [--function OCID=URL]...
+//! [--clock-speed F] [--throttle FAMILY=RATE[/BURST]]... [--password-policy FILE.json]`: the embedded OCI simulator on its own, for the official OCI SDK and CLI or
 //! for manual rehearsals of `rotate`.
 //!
 //! With `--admin-config`, writes an OCI config file (profile `DEFAULT`, private key beside it) for
@@ -13,26 +13,35 @@
 //!
 //! `--function OCID=URL` (repeatable) tells the simulated Vault where a function answers
 //! (`URL/call`): RotateSecret, or a scheduled rotation falling due, then runs the four steps
-//! there. With `--seed` and exactly one `--function`, the seeded secrets' rotation configurations
-//! target that function (no schedule), so `rotate --compartment-id` rotates them through it. `--clock-speed F` makes simulated time run F times faster (a 90-day schedule falls due in
+//! there. With `--seed`, every seeded secret (both domains') gets a rotation configuration
+//! targeting the first `--function` (on demand: `isScheduledRotationEnabled` false, `P90D`), so
+//! `rotate --compartment-id` and `oci vault secret rotate` rotate them through it; the JSON line
+//! then names it (`functionId`). `--clock-speed F` makes simulated time run F times faster (a 90-day schedule falls due in
 //! 90 × 86400 / F seconds); `POST /_sim/clock` moves it forward.
 //!
 //! `--env-file PATH` writes the `export` lines a shell needs for the CLI and `serve` to talk to this
 //! simulator: the three endpoint variables, `OCI_CLI_CONFIG_FILE` (the `--admin-config` file, or
 //! one written beside PATH) and `OCI_CLI_PROFILE`; with `--seed`, the seeded tenancy's OCIDs as the
 //! docs' variables (`TENANCY`, `SECRETS_COMPARTMENT`, `VAULT`, `MASTER_KEY`, `USER_OCID`, a spare
-//! API_KEY user); with exactly one `--function`, `FUNCTION`. The file is written whole (renamed
+//! API_KEY user); with `--function`, `FUNCTION` (the first one's OCID). The file is written whole (renamed
 //! into place) once the simulator listens. docs/simulator.md walks it.
 //!
 //! `--throttle FAMILY=RATE[/BURST]` (repeatable; FAMILY `vault`, `secrets`, `identity` or
 //! `notifications`) throttles that API family of the tenancy as OCI does: a token bucket refilled
 //! at RATE requests per second, holding BURST (default RATE); past it, 429 `TooManyRequests` with
 //! `retry-after`. Every principal draws from the same buckets, the function's calls included.
+//!
+//! `--password-policy FILE.json` gives every identity domain the simulator has at start (the
+//! Default domain and, with `--seed`, the seeded one) that password policy: a SCIM
+//! `PasswordPolicy` object (`minLength`, `maxLength`, `minLowerCase`, ..., `maxRepeatedChars`,
+//! `startsWithAlphabet`, `allowedChars`, `disallowedChars`, `disallowedSubstrings`,
+//! `userNameDisallowed`, `firstNameDisallowed`, `lastNameDisallowed`), which ListPasswordPolicies
+//! lists and UserPasswordChanger enforces.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use crate::sim::{SimOptions, Simulator, Throttle};
+use crate::sim::{function_rotation_config, SimOptions, Simulator, Throttle};
 
 /// What `simulate` is asked for.
 #[derive(Debug, Clone, Default)]
@@ -49,8 +58,18 @@ pub struct SimulateArgs {
     pub clock_speed: Option<f64>,
     /// `FAMILY=RATE[/BURST]`: the tenancy's throttles (none by default).
     pub throttle: Vec<String>,
+    /// A JSON file holding the password policy every identity domain gets.
+    pub password_policy: Option<PathBuf>,
     /// Where to write the `export` lines for the CLI and `serve`.
     pub env_file: Option<PathBuf>,
+}
+
+/// `--password-policy FILE.json`: every domain the simulator has gets the policy in the file.
+fn apply_password_policy(sim: &Simulator, path: &std::path::Path) -> Result<(), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("--password-policy {}: {e}", path.display()))?;
+    let policy: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("--password-policy {}: not JSON: {e}", path.display()))?;
+    sim.set_password_policy_everywhere(&policy).map_err(|e| format!("--password-policy {}: {}", path.display(), e.message))
 }
 
 /// `value` quoted for a POSIX shell.
@@ -86,20 +105,6 @@ fn parse_function(spec: &str) -> Result<(&str, &str), String> {
     }
 }
 
-/// With `--seed` and exactly one `--function`: the seeded secrets' rotations target that function
-/// (`isScheduledRotationEnabled` false, no interval), so that `rotate --compartment-id` (Vault's
-/// RotateSecret) runs them through it, as it does the secrets `enroll --function-id` creates.
-fn attach_function<'a>(sim: &Simulator, secret_ids: impl Iterator<Item = &'a String>, function_id: &str) {
-    let config = serde_json::json!({"isScheduledRotationEnabled": false,
-        "targetSystemDetails": {"targetSystemType": "FUNCTION", "functionId": function_id}});
-    let mut state = sim.state();
-    for id in secret_ids {
-        if let Some(secret) = state.vault.secrets.get_mut(id) {
-            secret.rotation_config = Some(config.clone());
-        }
-    }
-}
-
 /// Runs the simulator until the process is killed.
 pub async fn run(listen: SocketAddr, admin_config: Option<PathBuf>, seed: bool) -> Result<(), String> {
     run_with(SimulateArgs { listen: Some(listen), admin_config, seed, ..Default::default() }).await
@@ -109,9 +114,11 @@ pub async fn run(listen: SocketAddr, admin_config: Option<PathBuf>, seed: bool) 
 pub async fn run_with(args: SimulateArgs) -> Result<(), String> {
     let throttle = if args.throttle.is_empty() { None } else { Some(Throttle::from_specs(&args.throttle)?) };
     let sim = Simulator::new(SimOptions { throttle, ..SimOptions::default() });
+    let mut first_function = None;
     for spec in &args.functions {
         let (ocid, url) = parse_function(spec)?;
         sim.register_function(ocid, url);
+        first_function.get_or_insert_with(|| ocid.to_owned());
     }
     if let Some(speed) = args.clock_speed {
         if !(speed.is_finite() && speed > 0.0) {
@@ -156,10 +163,16 @@ pub async fn run_with(args: SimulateArgs) -> Result<(), String> {
         line["domainUsers"] = value(&s.domain_users);
         line["domainSecrets"] = value(&s.domain_secrets);
         line["spareUsers"] = value(&s.spare_users);
-        if let [spec] = args.functions.as_slice() {
-            let ids = s.secrets.values().chain(s.domain_secrets.values());
-            attach_function(&sim, ids, parse_function(spec)?.0);
+        if let Some(function_id) = &first_function {
+            for secret_id in s.secrets.values().chain(s.domain_secrets.values()) {
+                sim.set_rotation_config(secret_id, function_rotation_config(function_id))
+                    .map_err(|e| format!("cannot attach seeded secret {secret_id} to function {function_id}: {e}"))?;
+            }
+            line["functionId"] = function_id.clone().into();
         }
+    }
+    if let Some(path) = &args.password_policy {
+        apply_password_policy(&sim, path)?;
     }
     if let (Some(path), Some(config)) = (&env_file, &admin_config) {
         let mut vars: Vec<(&str, String)> = vec![
@@ -180,8 +193,8 @@ pub async fn run_with(args: SimulateArgs) -> Result<(), String> {
                 vars.push(("USER_OCID", user.to_owned()));
             }
         }
-        if let [spec] = args.functions.as_slice() {
-            vars.push(("FUNCTION", parse_function(spec)?.0.to_owned()));
+        if let Some(function_id) = &first_function {
+            vars.push(("FUNCTION", function_id.clone()));
         }
         write_whole(path, &env_file_text(&endpoint, &vars)).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
@@ -191,7 +204,33 @@ pub async fn run_with(args: SimulateArgs) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{env_file_text, parse_function, shell_quote};
+    use super::{apply_password_policy, env_file_text, parse_function, shell_quote};
+    use crate::sim::{SimOptions, Simulator};
+
+    #[test]
+    fn a_password_policy_file_reaches_every_domain() {
+        // Given: a policy file, a bad one, and a simulator with a second domain.
+        let dir = std::env::temp_dir().join(format!("oci-rotator-policy-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (good, not_json, not_policy) = (dir.join("good.json"), dir.join("bad.json"), dir.join("wrong.json"));
+        std::fs::write(&good, r#"{"name": "strict", "minLength": 20, "maxRepeatedChars": 1, "disallowedSubstrings": ["abc"]}"#).unwrap();
+        std::fs::write(&not_json, "minLength: 20").unwrap();
+        std::fs::write(&not_policy, r#"{"minLength": "twenty"}"#).unwrap();
+        let sim = Simulator::new(SimOptions::default());
+        let other = sim.create_domain("apps");
+        // When
+        apply_password_policy(&sim, &good).unwrap();
+        // Then: both domains list it.
+        for id in [sim.default_domain().id, other.id] {
+            let listed = sim.password_policy(&id).unwrap();
+            assert_eq!((listed["name"].as_str(), listed["maxRepeatedChars"].as_u64()), (Some("strict"), Some(1)), "{id}");
+            assert_eq!(listed["disallowedSubstrings"], serde_json::json!(["abc"]));
+        }
+        for bad in [&not_json, &not_policy, &dir.join("missing.json")] {
+            assert!(apply_password_policy(&sim, bad).unwrap_err().starts_with("--password-policy"), "{}", bad.display());
+        }
+        std::fs::remove_dir_all(&dir).ok();
+    }
 
     #[test]
     fn function_specs() {

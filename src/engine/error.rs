@@ -59,7 +59,7 @@ impl Error {
                 | adapters::Error::Binding(BindingError::UserNotFound(_)) => 404,
                 adapters::Error::Binding(BindingError::NotBound { .. }) => 400,
                 adapters::Error::Binding(BindingError::Oci(e)) => oci_code(e),
-                adapters::Error::LimitHeld { .. } | adapters::Error::Conflict(_) => 409,
+                adapters::Error::LimitHeld { .. } | adapters::Error::LimitRefused { .. } | adapters::Error::Conflict(_) => 409,
                 adapters::Error::NotLiveInTime(_) => 504,
                 adapters::Error::Key(_) => 502,
                 adapters::Error::Oci(e) => oci_code(e),

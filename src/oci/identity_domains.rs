@@ -1,12 +1,16 @@
 //! Identity domains (contract 4.2). Two halves:
 //!
 //! - The classic API (`20160918`) says where a domain is: `ListDomains` (does the tenancy have
-//!   identity domains? which one is the Default?) and `GetDomain` (its `url`, its state). Both are
-//!   learned once per process ([`DomainCache`]): a domain's URL does not move.
+//!   identity domains? which one is the Default?) and `GetDomain` (its `url`, its state). A warm
+//!   process keeps what it learned ([`DomainCache`]) at most [`TENANCY_FACTS_TTL`] (10 minutes,
+//!   contract 4.2); a lookup that failed (a domain that answered 404) is not kept.
 //! - The domain's own REST API (SCIM, `<domain url>/admin/v1/...`), signed with the normal OCI
-//!   request signature, as the SDK's `IdentityDomainsClient` does: users (`Users/{ocid}`), their
-//!   API keys, auth tokens and customer secret keys, `UserPasswordChanger`, `PasswordPolicies`,
-//!   and `Me` (a user reading itself, the API-key live check).
+//!   request signature, as the SDK's `IdentityDomainsClient` does: users (found by OCID with
+//!   `filter=ocid eq "..."`), their API keys, auth tokens and customer secret keys,
+//!   `UserPasswordChanger`, `PasswordPolicies`, and `Me` (a user reading itself, the API-key live
+//!   check). A path addresses a resource by its SCIM `id` only (`Users/{id}`,
+//!   `UserPasswordChanger/{id}`, `AuthTokens/{id}`...), never by an OCID: OCIDs go in bodies
+//!   (`user.ocid`) and filters.
 //!
 //! Wire facts and their sources: `docs/credential-kinds.md` ("Identity domains"). Every write takes
 //! a [`BoundUser`], as in `oci::identity`. One-time secrets come back only from the create calls
@@ -14,11 +18,13 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use reqwest::Method;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::{json, Value};
+use tokio::time::Instant;
 
 use super::auth::Credentials;
 use super::client::{encode_segment, new_retry_token, Client, Request, Service};
@@ -76,13 +82,57 @@ pub fn normalize_url(url: &str) -> String {
     }
 }
 
-/// What one process learned about identity domains (a domain's URL and a user's id in it do not
-/// change). Held by the OCI client.
+/// How long a warm process keeps what it learned of the tenancy (ListDomains, domain URLs, a
+/// user's id in a domain): contract 4.2 allows at most 10 minutes.
+pub const TENANCY_FACTS_TTL: Duration = Duration::from_secs(600);
+
+/// A value and when it was learned.
+struct Learned<T> {
+    value: T,
+    at: Instant,
+}
+
+impl<T: Clone> Learned<T> {
+    /// The value while it is younger than [`TENANCY_FACTS_TTL`] at `now`.
+    fn fresh(&self, now: Instant) -> Option<T> {
+        (now.saturating_duration_since(self.at) < TENANCY_FACTS_TTL).then(|| self.value.clone())
+    }
+}
+
+/// What one process learned about identity domains: the tenancy's domains, each domain by id, and
+/// a user's SCIM id per domain, each kept [`TENANCY_FACTS_TTL`] from when it was learned. Only
+/// answers are kept: a lookup that failed (404 included) is asked again next time. Held by the OCI
+/// client. Times are `tokio::time::Instant`s, so tests can move the clock.
 #[derive(Default)]
 pub struct DomainCache {
-    by_id: Mutex<HashMap<String, Domain>>,
-    listed: tokio::sync::OnceCell<Arc<Vec<Domain>>>,
-    user_ids: Mutex<HashMap<(String, String), String>>,
+    by_id: Mutex<HashMap<String, Learned<Domain>>>,
+    /// Locked across the listing, so concurrent first callers list once.
+    listed: tokio::sync::Mutex<Option<Learned<Arc<Vec<Domain>>>>>,
+    user_ids: Mutex<HashMap<(String, String), Learned<String>>>,
+}
+
+impl DomainCache {
+    fn domain_at(&self, domain_id: &str, now: Instant) -> Option<Domain> {
+        self.by_id.lock().ok()?.get(domain_id)?.fresh(now)
+    }
+
+    fn keep_domain_at(&self, domain_id: &str, domain: Domain, now: Instant) {
+        if let Ok(mut m) = self.by_id.lock() {
+            m.retain(|_, d| d.fresh(now).is_some());
+            m.insert(domain_id.to_owned(), Learned { value: domain, at: now });
+        }
+    }
+
+    fn user_id_at(&self, base: &str, user_ocid: &str, now: Instant) -> Option<String> {
+        self.user_ids.lock().ok()?.get(&(base.to_owned(), user_ocid.to_owned()))?.fresh(now)
+    }
+
+    fn keep_user_id_at(&self, base: &str, user_ocid: &str, id: String, now: Instant) {
+        if let Ok(mut m) = self.user_ids.lock() {
+            m.retain(|_, u| u.fresh(now).is_some());
+            m.insert((base.to_owned(), user_ocid.to_owned()), Learned { value: id, at: now });
+        }
+    }
 }
 
 /// The SCIM credential resources the function rotates.
@@ -161,6 +211,21 @@ pub struct DomainUser {
     pub password_set: bool,
     /// `lastSuccessfulSetDate` (RFC 3339), when the password state was asked for and one is set.
     pub password_set_at: Option<String>,
+    /// `userName`, `name.givenName` and `name.familyName`, where the domain gives them: what a
+    /// password policy with `userNameDisallowed`, `firstNameDisallowed` or `lastNameDisallowed`
+    /// keeps out of a password.
+    pub names: UserNames,
+}
+
+/// A domain user's names, as password policies refer to them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserNames {
+    /// `userName`.
+    pub user_name: Option<String>,
+    /// `name.givenName`.
+    pub first_name: Option<String>,
+    /// `name.familyName`.
+    pub last_name: Option<String>,
 }
 
 /// A credential of a domain user, as the domain lists it (no secret).
@@ -271,6 +336,43 @@ pub struct PasswordPolicy {
     /// Characters that may not appear.
     #[serde(default)]
     pub disallowed_chars: Option<String>,
+    /// Fewest letters (`minAlphas`).
+    #[serde(default)]
+    pub min_alphas: Option<usize>,
+    /// Fewest letters and digits together (`minAlphaNumerals`).
+    #[serde(default)]
+    pub min_alpha_numerals: Option<usize>,
+    /// Fewest distinct characters (`minUniqueChars`).
+    #[serde(default)]
+    pub min_unique_chars: Option<usize>,
+    /// Longest run of one character (`maxRepeatedChars`; 0: none).
+    #[serde(default)]
+    pub max_repeated_chars: Option<usize>,
+    /// The first character must be a letter (`startsWithAlphabet`).
+    #[serde(default)]
+    pub starts_with_alphabet: Option<bool>,
+    /// The characters that may appear (`allowedChars`); the function reads its special characters.
+    #[serde(default)]
+    pub allowed_chars: Option<String>,
+    /// Strings that may not appear (`disallowedSubstrings`).
+    #[serde(default)]
+    pub disallowed_substrings: Option<Vec<String>>,
+    /// The user's `userName` may not appear (`userNameDisallowed`).
+    #[serde(default)]
+    pub user_name_disallowed: Option<bool>,
+    /// The user's first name may not appear (`firstNameDisallowed`).
+    #[serde(default)]
+    pub first_name_disallowed: Option<bool>,
+    /// The user's last name may not appear (`lastNameDisallowed`).
+    #[serde(default)]
+    pub last_name_disallowed: Option<bool>,
+}
+
+impl PasswordPolicy {
+    /// True when the policy keeps one of the user's names out of a password.
+    pub fn disallows_names(&self) -> bool {
+        [self.user_name_disallowed, self.first_name_disallowed, self.last_name_disallowed].contains(&Some(true))
+    }
 }
 
 fn scim_request(op: &'static str, base: &str, method: Method, path: String) -> Request {
@@ -303,23 +405,29 @@ impl Client {
         Ok(domains)
     }
 
-    /// The tenancy's identity domains, listed once per process. Empty: a tenancy without identity
-    /// domains, where the classic API manages every user.
+    /// The tenancy's identity domains, kept at most [`TENANCY_FACTS_TTL`] by a warm process (a
+    /// failed listing is not kept). Empty: a tenancy without identity domains, where the classic
+    /// API manages every user.
     pub async fn identity_domains(&self) -> Result<Arc<Vec<Domain>>, Error> {
-        Ok(self.domain_cache().listed.get_or_try_init(|| async { self.list_domains().await.map(Arc::new) }).await?.clone())
+        let mut listed = self.domain_cache().listed.lock().await;
+        if let Some(domains) = listed.as_ref().and_then(|l| l.fresh(Instant::now())) {
+            return Ok(domains);
+        }
+        let domains = Arc::new(self.list_domains().await?);
+        *listed = Some(Learned { value: domains.clone(), at: Instant::now() });
+        Ok(domains)
     }
 
-    /// GetDomain, once per process per domain. A domain that does not exist is OCI's 404.
+    /// GetDomain, kept at most [`TENANCY_FACTS_TTL`] per domain. A domain that does not exist is
+    /// OCI's 404, which is not kept: the next lookup asks again.
     pub async fn domain(&self, domain_id: &str) -> Result<Domain, Error> {
-        if let Some(d) = self.domain_cache().by_id.lock().ok().and_then(|m| m.get(domain_id).cloned()) {
+        if let Some(d) = self.domain_cache().domain_at(domain_id, Instant::now()) {
             return Ok(d);
         }
         let req = Request::new("GetDomain", Service::IdentityHome, Method::GET, format!("/20160918/domains/{}", encode_segment(domain_id)));
         let wire: WireDomain = self.send(req).await?.json("GetDomain")?;
         let domain = self.domain_from_wire(wire);
-        if let Ok(mut m) = self.domain_cache().by_id.lock() {
-            m.insert(domain_id.to_owned(), domain.clone());
-        }
+        self.domain_cache().keep_domain_at(domain_id, domain.clone(), Instant::now());
         Ok(domain)
     }
 
@@ -328,21 +436,27 @@ impl Client {
         Domain { id: d.id, url, lifecycle_state: d.lifecycle_state, domain_type: d.domain_type }
     }
 
-    /// A user of the domain at `base`, by OCID (`GET /admin/v1/Users/{ocid}`), with the password
-    /// state when `password_state` (asked with `attributeSets=all`). 404: not in this domain.
+    /// A user of the domain at `base`, found by OCID in a filter
+    /// (`GET /admin/v1/Users?filter=ocid eq "<ocid>"`: a path takes the SCIM id only), with the
+    /// password state when `password_state` (asked with `attributeSets=all`). Not listed: a 404
+    /// (`NotFound`), as a read by id of a user not in this domain answers.
     pub async fn domain_user(&self, base: &str, user_ocid: &str, password_state: bool) -> Result<DomainUser, Error> {
-        let mut req = scim_request("GetUser (domain)", base, Method::GET, format!("/admin/v1/Users/{}", encode_segment(user_ocid)));
+        const OP: &str = "ListUsers (domain)";
+        let mut req = scim_request(OP, base, Method::GET, "/admin/v1/Users".to_owned());
+        req.query.push(("filter", format!("ocid eq \"{user_ocid}\"")));
         if password_state {
             req.query.push(("attributeSets", "all".to_owned()));
         }
-        let v: Value = self.send(req).await?.json("GetUser (domain)")?;
-        let id = v["id"]
-            .as_str()
-            .map(str::to_owned)
-            .ok_or_else(|| Error::new("GetUser (domain)", ErrorKind::Decode("the user has no id".to_owned()), None))?;
-        if let Ok(mut m) = self.domain_cache().user_ids.lock() {
-            m.insert((base.to_owned(), user_ocid.to_owned()), id.clone());
-        }
+        let resp = self.send(req).await?;
+        let request_id = resp.opc_request_id.clone();
+        let wire: ListResponse<Value> = resp.json(OP)?;
+        let v = wire.resources.into_iter().find(|u| u["ocid"].as_str() == Some(user_ocid)).ok_or_else(|| {
+            let message = format!("the identity domain lists no user {user_ocid}");
+            Error::new(OP, ErrorKind::Service { status: 404, code: "NotFound".to_owned(), message }, request_id)
+        })?;
+        let id =
+            v["id"].as_str().map(str::to_owned).ok_or_else(|| Error::new(OP, ErrorKind::Decode("the user has no id".to_owned()), None))?;
+        self.domain_cache().keep_user_id_at(base, user_ocid, id.clone(), Instant::now());
         let freeform_tags = v[OCI_TAGS]["freeformTags"]
             .as_array()
             .map(|tags| {
@@ -357,24 +471,30 @@ impl Client {
             freeform_tags,
             password_set: v[PASSWORD_STATE]["lastSuccessfulSetDate"].is_string(),
             password_set_at: v[PASSWORD_STATE]["lastSuccessfulSetDate"].as_str().map(str::to_owned),
+            names: UserNames {
+                user_name: v["userName"].as_str().map(str::to_owned),
+                first_name: v["name"]["givenName"].as_str().map(str::to_owned),
+                last_name: v["name"]["familyName"].as_str().map(str::to_owned),
+            },
         })
     }
 
     /// Replaces the domain user's free-form tags (its OCI tags extension) with `tags`: a SCIM
-    /// PatchOp `replace` on `urn:...:OCITags:freeformTags` (an administrator's call: `enroll`).
-    pub async fn patch_domain_user_tags(&self, base: &str, user_ocid: &str, tags: &BTreeMap<String, String>) -> Result<(), Error> {
+    /// PatchOp `replace` on `urn:...:OCITags:freeformTags` at `Users/{id}`, `user_scim_id` being
+    /// [`DomainUser::id`] (an administrator's call: `enroll`).
+    pub async fn patch_domain_user_tags(&self, base: &str, user_scim_id: &str, tags: &BTreeMap<String, String>) -> Result<(), Error> {
         let value: Vec<Value> = tags.iter().map(|(k, v)| json!({"key": k, "value": v})).collect();
         let body = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
             "Operations": [{"op": "replace", "path": format!("{OCI_TAGS}:freeformTags"), "value": value}]});
-        let req =
-            scim_request("PatchUser (domain)", base, Method::PATCH, format!("/admin/v1/Users/{}", encode_segment(user_ocid))).json(&body);
+        let req = scim_request("PatchUser (domain)", base, Method::PATCH, format!("/admin/v1/Users/{}", encode_segment(user_scim_id)))
+            .json(&body);
         self.send(req).await.map(drop)
     }
 
-    /// The user's id in the domain at `base`, read once per process (it never changes).
+    /// The user's SCIM id in the domain at `base`, kept at most [`TENANCY_FACTS_TTL`]. Not in the
+    /// domain: 404 (not kept).
     pub async fn domain_user_id(&self, base: &str, user_ocid: &str) -> Result<String, Error> {
-        let key = (base.to_owned(), user_ocid.to_owned());
-        if let Some(id) = self.domain_cache().user_ids.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        if let Some(id) = self.domain_cache().user_id_at(base, user_ocid, Instant::now()) {
             return Ok(id);
         }
         Ok(self.domain_user(base, user_ocid, false).await?.id)
@@ -415,7 +535,8 @@ impl Client {
         Ok(ScimCreated { credential: wire.credential, secret: wire.token.or(wire.secret_key).or(wire.password).or(wire.secret) })
     }
 
-    /// Deletes a credential by its SCIM id or OCID. Already gone counts as deleted.
+    /// Deletes a credential by its SCIM id (`DELETE /admin/v1/<resource>/{id}`). Already gone counts
+    /// as deleted.
     pub async fn delete_domain_credential(&self, base: &str, resource: ScimResource, _user: &BoundUser, id: &str) -> Result<(), Error> {
         let (_, _, delete) = resource.ops();
         let req = scim_request(delete, base, Method::DELETE, format!("/admin/v1/{}/{}", resource.path(), encode_segment(id)));
@@ -425,15 +546,22 @@ impl Client {
         }
     }
 
-    /// Sets the user's password (`PUT /admin/v1/UserPasswordChanger/{ocid}`), with no e-mail to the
-    /// user (`bypassNotification`). The value is known to the caller: the domain returns none.
-    pub async fn set_domain_password(&self, base: &str, user: &BoundUser, password: &SecretString) -> Result<(), Error> {
+    /// Sets the user's password (`PUT /admin/v1/UserPasswordChanger/{id}`, `user_scim_id` being the
+    /// user's SCIM id as the domain lists it, never its OCID), with no e-mail to the user
+    /// (`bypassNotification`). The value is known to the caller: the domain returns none.
+    pub async fn set_domain_password(
+        &self,
+        base: &str,
+        _user: &BoundUser,
+        user_scim_id: &str,
+        password: &SecretString,
+    ) -> Result<(), Error> {
         let body = json!({"schemas": [PASSWORD_CHANGER], "password": password.expose_secret(), "bypassNotification": true});
         let mut req = scim_request(
             "PutUserPasswordChanger (domain)",
             base,
             Method::PUT,
-            format!("/admin/v1/UserPasswordChanger/{}", encode_segment(user.user_id())),
+            format!("/admin/v1/UserPasswordChanger/{}", encode_segment(user_scim_id)),
         )
         .json(&body);
         req.retry_token = Some(new_retry_token());
@@ -468,6 +596,41 @@ mod tests {
         assert_eq!(normalize_url("https://idcs-abc.identity.oraclecloud.com"), "https://idcs-abc.identity.oraclecloud.com");
         assert_eq!(normalize_url("http://127.0.0.1:443/idcs-x/"), "http://127.0.0.1:443/idcs-x");
         assert_eq!(normalize_url("https://idcs-abc.identity.oraclecloud.com:8443"), "https://idcs-abc.identity.oraclecloud.com:8443");
+    }
+
+    fn domain(id: &str) -> Domain {
+        Domain {
+            id: id.to_owned(),
+            url: "https://idcs-x.identity.oraclecloud.com".to_owned(),
+            lifecycle_state: "ACTIVE".to_owned(),
+            domain_type: "SECONDARY".to_owned(),
+        }
+    }
+
+    #[test]
+    fn what_a_warm_process_learned_of_the_tenancy_is_kept_ten_minutes_at_most() {
+        // Given: a domain, a user's SCIM id and the tenancy's domain list, learned at t0.
+        let cache = DomainCache::default();
+        let t0 = Instant::now();
+        cache.keep_domain_at("ocid1.domain.oc1..d", domain("ocid1.domain.oc1..d"), t0);
+        cache.keep_user_id_at("https://idcs-x", "ocid1.user.oc1..u", "0a1b2c".to_owned(), t0);
+        let listed = Learned { value: Arc::new(vec![domain("ocid1.domain.oc1..d")]), at: t0 };
+        // When / then: just before 10 minutes they are answered from memory...
+        let almost = t0 + TENANCY_FACTS_TTL - Duration::from_secs(1);
+        assert_eq!(cache.domain_at("ocid1.domain.oc1..d", almost).map(|d| d.id), Some("ocid1.domain.oc1..d".to_owned()));
+        assert_eq!(cache.user_id_at("https://idcs-x", "ocid1.user.oc1..u", almost).as_deref(), Some("0a1b2c"));
+        assert_eq!(listed.fresh(almost).map(|l| l.len()), Some(1));
+        // ...and at 10 minutes they are asked again.
+        let expired = t0 + TENANCY_FACTS_TTL;
+        assert!(cache.domain_at("ocid1.domain.oc1..d", expired).is_none());
+        assert!(cache.user_id_at("https://idcs-x", "ocid1.user.oc1..u", expired).is_none());
+        assert!(listed.fresh(expired).is_none());
+        // Learning it again restarts the 10 minutes; an expired entry is dropped on the next insert.
+        cache.keep_domain_at("ocid1.domain.oc1..d", domain("ocid1.domain.oc1..d"), expired);
+        assert!(cache.domain_at("ocid1.domain.oc1..d", expired + Duration::from_secs(599)).is_some());
+        cache.keep_domain_at("ocid1.domain.oc1..e", domain("ocid1.domain.oc1..e"), expired + TENANCY_FACTS_TTL);
+        assert_eq!(cache.by_id.lock().unwrap().len(), 1, "the expired entry was dropped");
+        assert_eq!(TENANCY_FACTS_TTL, Duration::from_secs(600));
     }
 
     #[test]

@@ -143,7 +143,16 @@ impl AutoGen {
                 self.generation_template
             )));
         }
-        Ok(Rules { length: length as usize, min_lower: 2, min_upper: 2, min_digits: 2, min_special: 1, max_special: 2, disallowed })
+        Ok(Rules {
+            length: length as usize,
+            min_lower: 2,
+            min_upper: 2,
+            min_digits: 2,
+            min_special: 1,
+            max_special: 2,
+            disallowed,
+            ..Rules::default()
+        })
     }
 
     /// The template filled with a key pair (PEMs JSON-escaped), base64-encoded as Vault stores it.

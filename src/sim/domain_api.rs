@@ -3,7 +3,7 @@
 //! credential accessors of [`Simulator`] (`api_keys`, `auth_tokens`, `ui_password`, `bind_user`...)
 //! take a user OCID of any domain.
 
-use super::domains::Domain;
+use super::domains::{Domain, PasswordPolicy};
 use super::error::SimError;
 use super::{DomainView, Simulator};
 
@@ -50,9 +50,39 @@ impl Simulator {
         self.state().domains.set_state(domain_id, state)
     }
 
+    /// Replaces the password policy of the domain `domain_id` with `policy`, a SCIM
+    /// `PasswordPolicy` JSON object (`minLength`, `maxRepeatedChars`, `allowedChars`,
+    /// `disallowedSubstrings`, `userNameDisallowed`...): ListPasswordPolicies lists it and
+    /// UserPasswordChanger enforces it (400 naming the rule). 400 for JSON that is not a policy,
+    /// 404 for an unknown domain.
+    pub fn set_password_policy(&self, domain_id: &str, policy: &serde_json::Value) -> Result<(), SimError> {
+        let policy = PasswordPolicy::from_json(policy)?;
+        self.state().domains.set_policy(domain_id, policy)
+    }
+
+    /// The domain's password policy as ListPasswordPolicies lists it, if the domain exists.
+    pub fn password_policy(&self, domain_id: &str) -> Option<serde_json::Value> {
+        self.state().domains.any(domain_id).map(|d| d.policy.json())
+    }
+
+    /// [`Simulator::set_password_policy`] for every domain the tenancy has now.
+    pub fn set_password_policy_everywhere(&self, policy: &serde_json::Value) -> Result<(), SimError> {
+        let policy = PasswordPolicy::from_json(policy)?;
+        let mut st = self.state();
+        for id in st.domains.ids() {
+            st.domains.set_policy(&id, policy.clone())?;
+        }
+        Ok(())
+    }
+
     /// The OCID of the user's identity domain.
     pub fn user_domain(&self, user_id: &str) -> Option<String> {
         self.state().iam.users.get(user_id).map(|u| u.domain_id.clone())
+    }
+
+    /// The user's name (its domain's `userName`, also listed as its family name).
+    pub fn user_name(&self, user_id: &str) -> Option<String> {
+        self.state().iam.users.get(user_id).map(|u| u.name.clone())
     }
 
     /// The user's SCIM id (32 hex) in its domain.

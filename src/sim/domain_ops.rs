@@ -1,17 +1,22 @@
-//! The operations of an identity domain's REST API, on the one IAM store: Users (get by SCIM id
-//! or OCID, list with an `eq` filter, PATCH of the OCI freeform tags), Me (the caller's own user),
+//! The operations of an identity domain's REST API, on the one IAM store: Users (get by SCIM id,
+//! list with an `eq` filter, PATCH of the OCI freeform tags), Me (the caller's own user),
 //! ApiKeys / AuthTokens / CustomerSecretKeys (create with their schema checked and IAM's limits,
 //! one-time secrets only in the create answer, `opc-retry-token` replays; get, list filtered by
-//! `user.value` or `user.ocid`, delete by SCIM id or OCID) and UserPasswordChanger (checked
-//! against the domain's password policy, kept as the user's console password). Only users of the
-//! domain are seen; errors are SCIM-shaped by the pipeline.
+//! `user.value` or `user.ocid`, delete by SCIM id) and UserPasswordChanger (by the user's SCIM id,
+//! checked against the domain's password policy, kept as the user's console password). Only users
+//! of the domain are seen; errors are SCIM-shaped by the pipeline.
+//!
+//! The stricter reading of Oracle's documentation (contract 4.2): a path addresses a resource by
+//! its SCIM `id` only. An OCID in a path (`Users/{ocid}`, `UserPasswordChanger/{ocid}`,
+//! `AuthTokens/{ocid}`...) is answered 404, as an unknown id is; OCIDs belong in bodies
+//! (`user.ocid`) and filters.
 
 use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
 use super::domain_routes::Resource;
-use super::domains::Domain;
+use super::domains::{Domain, PolicyNames};
 use super::error::{err, invalid, not_found, SimError};
 use super::iam::{CreatedResource, CredKind, Iam, User};
 use super::response::Answer;
@@ -20,8 +25,16 @@ use super::routes::Call;
 use super::scim::{self, Scope};
 use super::state::State;
 
-/// The user of `domain` whose SCIM id or OCID is `reference`.
-fn find_user<'a>(iam: &'a Iam, domain: &Domain, reference: &str) -> Result<&'a User, SimError> {
+/// The user of `domain` whose SCIM id is `id` (a path parameter: an OCID is an unknown id).
+fn find_user<'a>(iam: &'a Iam, domain: &Domain, id: &str) -> Result<&'a User, SimError> {
+    iam.users
+        .values()
+        .find(|u| u.domain_id == domain.id && u.scim_id == id)
+        .ok_or_else(|| not_found(&format!("user {id} in identity domain {}", domain.name)))
+}
+
+/// The user of `domain` a body names: `user.value` (SCIM id) or `user.ocid`.
+fn find_user_named<'a>(iam: &'a Iam, domain: &Domain, reference: &str) -> Result<&'a User, SimError> {
     iam.users
         .values()
         .find(|u| u.domain_id == domain.id && (u.id == reference || u.scim_id == reference))
@@ -114,10 +127,17 @@ pub(crate) fn patch_user(call: &Call<'_>, d: &Domain, id: &str) -> Result<Answer
     Ok(Answer::created(Scope { domain: d, tenancy: &st.tenancy_id, base: &base }.user(user, false)))
 }
 
-/// The caller's own user, when it belongs to this domain.
+/// The caller's own user (the signature names its OCID), when it belongs to this domain.
 pub(crate) fn get_me(call: &Call<'_>, d: &Domain) -> Result<Answer, SimError> {
     let me = call.caller.as_deref().ok_or_else(|| not_found("Me: the request is not signed by a user"))?;
-    get_user(call, d, me)
+    let (st, base) = (call.sim.state(), base(call));
+    let user = st
+        .iam
+        .users
+        .values()
+        .find(|u| u.domain_id == d.id && u.id == me)
+        .ok_or_else(|| not_found(&format!("user {me} in identity domain {}", d.name)))?;
+    Ok(Answer::read(scope(&st, d, &base).user(user, scim::wants_password_state(&call.query))))
 }
 
 pub(crate) fn create(call: &Call<'_>, d: &Domain, r: Resource) -> Result<Answer, SimError> {
@@ -148,7 +168,7 @@ pub(crate) fn create(call: &Call<'_>, d: &Domain, r: Resource) -> Result<Answer,
     once_per_token(call, || {
         let (mut guard, base) = (call.sim.state(), base(call));
         let st = &mut *guard;
-        let user_id = find_user(&st.iam, d, &reference)?.id.clone();
+        let user_id = find_user_named(&st.iam, d, &reference)?.id.clone();
         match (r.cred_kind(), key) {
             (None, Some(pem)) => {
                 let fingerprint = st.iam.add_api_key(&user_id, pem, description, propagation)?;
@@ -179,14 +199,14 @@ pub(crate) fn create(call: &Call<'_>, d: &Domain, r: Resource) -> Result<Answer,
     })
 }
 
-/// A credential of the domain: its user's OCID, its classic id (fingerprint, OCID or access key)
-/// and its JSON.
+/// A credential of the domain by its SCIM id (an OCID is an unknown id): its user's OCID, its
+/// classic id (fingerprint, OCID or access key) and its JSON.
 fn find_cred(st: &State, d: &Domain, base: &str, r: Resource, id: &str) -> Result<(String, String, Value), SimError> {
     let sc = Scope { domain: d, tenancy: &st.tenancy_id, base };
     for u in st.iam.users.values().filter(|u| u.domain_id == d.id) {
         let hit = match r.cred_kind() {
-            None => u.api_keys.iter().find(|k| k.scim_id == id || k.ocid == id).map(|k| (k.fingerprint.clone(), sc.api_key(u, k))),
-            Some(kind) => u.creds(kind).iter().find(|c| c.scim_id == id || c.ocid == id).map(|c| (c.id.clone(), sc.cred(u, kind, c))),
+            None => u.api_keys.iter().find(|k| k.scim_id == id).map(|k| (k.fingerprint.clone(), sc.api_key(u, k))),
+            Some(kind) => u.creds(kind).iter().find(|c| c.scim_id == id).map(|c| (c.id.clone(), sc.cred(u, kind, c))),
         };
         if let Some((classic, json)) = hit {
             return Ok((u.id.clone(), classic, json));
@@ -240,8 +260,9 @@ pub(crate) fn put_password(call: &Call<'_>, d: &Domain, id: &str) -> Result<Answ
     }
     let mut guard = call.sim.state();
     let st = &mut *guard;
-    let (user_id, scim_id) = find_user(&st.iam, d, id).map(|u| (u.id.clone(), u.scim_id.clone()))?;
-    d.policy.check(password)?;
+    let (user_id, scim_id, name) = find_user(&st.iam, d, id).map(|u| (u.id.clone(), u.scim_id.clone(), u.name.clone()))?;
+    // The simulator's users have one name: `userName`, and the family name the domain lists.
+    d.policy.check(password, &PolicyNames { user_name: &name, first_name: None, last_name: Some(&name) })?;
     st.iam.set_ui_password(&user_id, password)?;
     Ok(Answer::created(json!({"schemas": [scim::PASSWORD_CHANGER], "id": scim_id, "ocid": user_id})))
 }

@@ -490,6 +490,19 @@ impl Simulator {
         self.state().vault.secrets.get(secret_id).map(|s| s.lifecycle().to_owned())
     }
 
+    /// The secret's freeform tags (empty for an unknown secret, or a value that is not a string).
+    pub fn secret_tags(&self, secret_id: &str) -> BTreeMap<String, String> {
+        let st = self.state();
+        let Some(Value::Object(tags)) = st.vault.secrets.get(secret_id).map(|s| &s.freeform_tags) else { return BTreeMap::new() };
+        tags.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned()))).collect()
+    }
+
+    /// Replaces the secret's freeform tags, as an UpdateSecret with `freeformTags` does (no new etag).
+    pub fn set_secret_tags(&self, secret_id: &str, tags: BTreeMap<String, String>) -> Result<(), SimError> {
+        self.state().vault.secret_mut(secret_id)?.freeform_tags = serde_json::json!(tags);
+        Ok(())
+    }
+
     /// How many times RotateSecret was accepted for the secret.
     pub fn rotations_requested(&self, secret_id: &str) -> u64 {
         self.state().vault.secrets.get(secret_id).map_or(0, |s| s.rotations_requested)

@@ -114,3 +114,69 @@ async fn a_secret_already_in_form_is_kept_and_only_bound() {
     assert_eq!(rig.sim.current_version(&secret), Some(1));
     assert_eq!(rig.sim.user_tags(&user).get(&tag_key(kind)), Some(&secret));
 }
+
+#[tokio::test]
+async fn the_binary_refuses_a_pem_key_iam_does_not_hold_and_writes_nothing() {
+    // Given: a user holding one API key, and a secret holding a bare PEM key IAM does not hold.
+    let rig = sim_rig(opts()).await;
+    let user = rig.sim.create_user("tutorial-stray-key");
+    let held = oci_rotator::keys::generate(2048).unwrap();
+    rig.sim.upload_api_key(&user, &held.public_pem).unwrap();
+    let stray = oci_rotator::keys::generate(2048).unwrap();
+    let secret = raw_secret(&rig, "tutorial-stray-pem", stray.private_pem.as_str()).await;
+    let tags = rig.sim.user_tags(&user);
+    rig.sim.clear_journal();
+    // When
+    let (code, stdout, stderr) = run_cli(&rig, &["adopt", "--secret-id", &secret, "--kind", "API_KEY", "--user-id", &user]).await;
+    // Then: exit 1 naming the user and the key's fingerprint; no Vault write, no tag.
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(stderr.contains(&user) && stderr.contains(&stray.fingerprint) && stderr.contains("refusing to adopt"), "{stderr}");
+    assert_eq!(writes(&rig), Vec::<String>::new());
+    assert_eq!(rig.sim.current_version(&secret), Some(1));
+    assert_eq!(rig.sim.user_tags(&user), tags);
+
+    // And the key the user holds is adopted by the same command.
+    let secret = raw_secret(&rig, "tutorial-held-pem", held.private_pem.as_str()).await;
+    let (code, stdout, stderr) = run_cli(&rig, &["adopt", "--secret-id", &secret, "--kind", "API_KEY", "--user-id", &user]).await;
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&stdout).unwrap()["rewritten"], true, "{stdout}");
+}
+
+#[tokio::test]
+async fn every_kind_is_refused_when_iam_does_not_hold_the_credential_for_the_user() {
+    let rig = sim_rig(opts()).await;
+    let other = rig.sim.create_user("tutorial-other-user");
+    let user = rig.sim.create_user("tutorial-adopter");
+    // Given, per kind, a secret whose credential the user does not hold in IAM:
+    let mut cases: Vec<(AdoptArgs, String)> = Vec::new();
+    // a token named by --credential-id that is another user's;
+    let (token_id, token) = rig.sim.create_auth_token(&other, "the other user's").unwrap();
+    rig.sim.create_auth_token(&user, "the user's own").unwrap();
+    let mut a = args(CredentialKind::AuthToken, &raw_secret(&rig, "stray-token", &token).await, &user);
+    a.credential_id = Some(token_id.clone());
+    cases.push((a, token_id));
+    // another user's access key id and secret key;
+    let (access_key, secret_key) = rig.sim.create_customer_secret_key(&other, "the other user's").unwrap();
+    let mut a = args(CredentialKind::CustomerSecretKey, &raw_secret(&rig, "stray-csk", &access_key).await, &user);
+    a.secret_key_secret_id = Some(raw_secret(&rig, "stray-csk-secret", &secret_key).await);
+    cases.push((a, access_key));
+    // a password for a user who has none;
+    cases.push((args(CredentialKind::ConsolePassword, &raw_secret(&rig, "stray-password", "Tutorial#Pass1").await, &user), user.clone()));
+    // and the contract's form of the seeded secrets, whose credentials are their own users'.
+    for kind in [CredentialKind::SmtpCredential, CredentialKind::OAuth2ClientCredential, CredentialKind::DbCredential] {
+        let secret = rig.secret(kind);
+        let id = checks::credential_of(kind, &rig.sim.secret_versions(&secret)[0].content).unwrap();
+        cases.push((args(kind, &secret, &user), id));
+    }
+    for (a, named) in &cases {
+        let (tags, versions) = (rig.sim.user_tags(&user), rig.sim.secret_versions(&a.secret_id).len());
+        rig.sim.clear_journal();
+        // When
+        let err = adopt(&rig.rotator, a, Duration::from_secs(30)).await.unwrap_err();
+        // Then: refused, naming the user and the credential; nothing written.
+        assert!(err.contains("refusing to adopt") && err.contains(&user) && err.contains(named.as_str()), "{}: {err}", a.kind);
+        assert_eq!(writes(&rig), Vec::<String>::new(), "{}", a.kind);
+        assert_eq!((rig.sim.user_tags(&user), rig.sim.secret_versions(&a.secret_id).len()), (tags, versions), "{}", a.kind);
+    }
+}

@@ -236,7 +236,9 @@ async fn delete_on_promote_checks_the_binding_before_it_promotes() {
         assert_eq!(out.response_code, 400, "{kind}: {}", out.return_message);
         assert_eq!(rig.sim.current_version(&secret), current_before, "{kind}: the refusal promoted nothing");
         assert_eq!(checks::iam_credentials(&rig.sim, kind, &user), iam_before, "{kind}");
-        assert!(rig.sim.journal().iter().all(|j| !j.write), "{kind}: {:?}", iam_writes(&rig.sim.journal()));
+        // The one write of a refused step: its record on the secret (contract 6, point 8).
+        assert!(rig.sim.journal().iter().all(|j| !j.write || j.tags_only), "{kind}: {:?}", iam_writes(&rig.sim.journal()));
+        assert!(rig.sim.journal().iter().any(|j| j.write && j.tags_only), "{kind}: the refusal is recorded on the secret");
     }
 }
 

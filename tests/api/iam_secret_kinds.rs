@@ -46,6 +46,9 @@ const KINDS: [Kind; 5] = [
     Kind { credential_type: "DB_CREDENTIAL", family: "dbCredentials", id_field: "dbCredentialId", secret_field: "password", limit: 2 },
 ];
 
+/// The kinds for which Oracle documents no per-user limit: no check ahead of IAM (contract 4).
+const NO_DOCUMENTED_LIMIT: [&str; 2] = ["OAUTH2_CLIENT_CREDENTIAL", "DB_CREDENTIAL"];
+
 fn metadata(kind: &Kind, previous: &str) -> Value {
     json!({"credentialType": kind.credential_type, "userId": USER_ID, "previousCredential": previous})
 }
@@ -188,7 +191,9 @@ async fn create_pending_version_deletes_orphans_and_superseded_credentials_first
 
 #[tokio::test]
 async fn create_pending_version_is_a_409_when_unmanaged_credentials_hold_the_limit() {
-    for kind in &KINDS {
+    // Oracle documents these limits, so they are checked before any write (OAuth 2.0 client
+    // credentials and database passwords: `iam_s_own_limit_answer_...` below).
+    for kind in KINDS.iter().filter(|k| !NO_DOCUMENTED_LIMIT.contains(&k.credential_type)) {
         let app = spawn_app().await;
         let creds = FakeCreds::new(kind.family);
         creds.add("ocid1.credential.oc1..current", "made by hand");
@@ -216,6 +221,45 @@ async fn create_pending_version_is_a_409_when_unmanaged_credentials_hold_the_lim
             out.return_message
         );
         assert_eq!(creds.ids().len(), kind.limit);
+    }
+}
+
+#[tokio::test]
+async fn iam_s_own_limit_answer_is_a_409_naming_the_unmanaged_credentials_for_kinds_without_a_documented_limit() {
+    for kind in KINDS.iter().filter(|k| NO_DOCUMENTED_LIMIT.contains(&k.credential_type)) {
+        // Given: the user's credentials fill the fake IAM's limit: the CURRENT one and others this
+        // secret does not manage.
+        let app = spawn_app().await;
+        let creds = FakeCreds::new(kind.family);
+        creds.add("ocid1.credential.oc1..current", "made by hand");
+        for n in 1..creds.limit() {
+            creds.add(&format!("ocid1.credential.oc1..ci{n}"), "ci pipeline");
+        }
+        app.mount_get_secret(secret_json(1, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1).await;
+        app.mount_bundle_by_stage(
+            "LATEST",
+            Some(bundle_json(1, &["CURRENT", "LATEST"], &content(kind, "ocid1.credential.oc1..current"))),
+            1,
+        )
+        .await;
+        app.mount_user_bound(kind.credential_type, 1).await;
+        // No count ahead of IAM: the create is attempted once and IAM answers 400 LimitExceeded;
+        // nothing is deleted.
+        app.mount_creds(&creds, 1..=1, 1, 0).await;
+        mount_versions(&app, json!([{"versionNumber": 1, "stages": ["CURRENT"]}]), 1..=1).await;
+        mount_put(&app, 0, false).await;
+        // When
+        let out = app.run_step(Step::CreatePendingVersion, Some(1)).await;
+        // Then: 409 naming what the secret does not manage (ids and labels, no secret), not the
+        // CURRENT one; no Vault write (`mount_put` expects 0).
+        assert_eq!(out.response_code, 409, "{}: {}", kind.credential_type, out.return_message);
+        assert!(out.return_message.contains("IAM refused to create another"), "{}", out.return_message);
+        assert!(out.return_message.contains("ocid1.credential.oc1..ci1 (\"ci pipeline\")"), "{}", out.return_message);
+        assert!(!out.return_message.contains("..current"), "{}", out.return_message);
+        assert!(!out.return_message.contains("secret-of-"), "{}", out.return_message);
+        assert!(!out.return_message.contains("limit of"), "no figure Oracle does not document: {}", out.return_message);
+        assert!(creds.ids().contains(&"ocid1.credential.oc1..current".to_owned()));
+        assert_eq!(creds.ids().len(), creds.limit());
     }
 }
 

@@ -2,16 +2,19 @@
 //! GetDomain, its REST API (SCIM) signed like every OCI call, no classic `/20160918/users` call for
 //! a domain user, and console passwords in a tenancy with identity domains set through the Default
 //! domain's `UserPasswordChanger`, never reset with the classic API (which e-mails a link).
+//! A domain path addresses a resource by its SCIM id, never an OCID (users are found with
+//! `filter=ocid eq "..."`); the domain and the user are checked before any write of any kind; a
+//! 403 to `/Me` signed with the key is live; a domain that answered 404 is looked up again.
 
 use oci_rotator::protocol::Step;
 use serde_json::{json, Value};
-use wiremock::matchers::{body_partial_json, method, path, query_param};
+use wiremock::matchers::{body_partial_json, method, path, path_regex, query_param};
 use wiremock::{Mock, ResponseTemplate};
 
 use crate::helpers::*;
 
 const DOMAIN_ID: &str = "ocid1.domain.oc1..aaaaaaaatestdomain";
-const DOMAIN_USER_ID: &str = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
+pub(crate) const DOMAIN_USER_ID: &str = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
 
 fn domain_base(app: &TestApp) -> String {
     format!("{}/idcs-test", app.oci.uri())
@@ -22,7 +25,7 @@ fn domain_json(app: &TestApp, domain_type: &str, state: &str) -> Value {
         "lifecycleState": state, "homeRegion": "us-ashburn-1", "timeCreated": "2026-11-23T00:00:00Z"})
 }
 
-fn scim_user(tags: Value, password_set: bool) -> Value {
+pub(crate) fn scim_user(tags: Value, password_set: bool) -> Value {
     let mut u = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "id": DOMAIN_USER_ID, "ocid": USER_ID,
         "userName": "svc", "active": true,
         "urn:ietf:params:scim:schemas:oracle:idcs:extension:OCITags": {"freeformTags": tags, "definedTags": []}});
@@ -44,19 +47,34 @@ async fn mount_get_domain(app: &TestApp, state: &str, times: u64) {
         .await;
 }
 
-async fn mount_domain_user(app: &TestApp, user: Option<Value>, times: std::ops::RangeInclusive<u64>) {
-    let response = match user {
-        Some(u) => ResponseTemplate::new(200).set_body_json(u),
-        None => ResponseTemplate::new(404).set_body_json(
-            json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "detail": "Resource not found", "status": "404"}),
-        ),
-    };
+/// The user found by OCID in a filter (`GET /admin/v1/Users?filter=ocid eq "<ocid>"`): listed,
+/// or (None) not in the domain: an empty list.
+pub(crate) async fn mount_domain_user(app: &TestApp, user: Option<Value>, times: std::ops::RangeInclusive<u64>) {
+    let listed: Vec<Value> = user.into_iter().collect();
+    let response = ResponseTemplate::new(200).set_body_json(
+        json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"], "totalResults": listed.len(), "Resources": listed}),
+    );
     Mock::given(method("GET"))
-        .and(path(format!("/idcs-test/admin/v1/Users/{USER_ID}")))
+        .and(path("/idcs-test/admin/v1/Users"))
+        .and(query_param("filter", format!("ocid eq \"{USER_ID}\"")))
         .and(app.signed())
         .respond_with(response)
-        .named("GET /admin/v1/Users/{ocid}")
+        .named("GET /admin/v1/Users?filter=ocid eq \"<ocid>\"")
         .expect(times)
+        .mount(&app.oci)
+        .await;
+}
+
+/// Fails the test if any domain API path holds an OCID (`Users/ocid1...`,
+/// `UserPasswordChanger/ocid1...`, `AuthTokens/ocid1...`): paths take SCIM ids only.
+async fn mount_no_ocid_in_domain_paths(app: &TestApp) {
+    Mock::given(path_regex(r"^/idcs-test/admin/v1/.*ocid1\."))
+        .respond_with(ResponseTemplate::new(404).set_body_json(
+            json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "detail": "Resource not found", "status": "404"}),
+        ))
+        .with_priority(1)
+        .named("a domain API path holding an OCID")
+        .expect(0)
         .mount(&app.oci)
         .await;
 }
@@ -93,8 +111,19 @@ async fn a_console_password_in_a_tenancy_with_domains_is_set_in_the_default_doma
         .mount(&app.oci)
         .await;
     app.mount_user_bound("CONSOLE_PASSWORD", 1).await;
+    // The user's SCIM id, as the Default domain lists it (the path takes it, never the OCID).
+    mount_domain_user(&app, Some(scim_user(json!([]), false)), 1..=1).await;
+    mount_no_ocid_in_domain_paths(&app).await;
     Mock::given(method("PUT"))
         .and(path(format!("/idcs-test/admin/v1/UserPasswordChanger/{USER_ID}")))
+        .respond_with(ResponseTemplate::new(404))
+        .with_priority(1)
+        .named("UserPasswordChanger at the user's OCID")
+        .expect(0)
+        .mount(&app.oci)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path(format!("/idcs-test/admin/v1/UserPasswordChanger/{DOMAIN_USER_ID}")))
         .and(body_partial_json(
             json!({"schemas": ["urn:ietf:params:scim:schemas:oracle:idcs:UserPasswordChanger"], "bypassNotification": true}),
         ))
@@ -103,7 +132,7 @@ async fn a_console_password_in_a_tenancy_with_domains_is_set_in_the_default_doma
             ResponseTemplate::new(200)
                 .set_body_json(json!({"schemas": ["urn:ietf:params:scim:schemas:oracle:idcs:UserPasswordChanger"], "id": DOMAIN_USER_ID})),
         )
-        .named("UserPasswordChanger")
+        .named("UserPasswordChanger at the user's SCIM id")
         .expect(1)
         .mount(&app.oci)
         .await;
@@ -160,6 +189,7 @@ async fn a_domain_users_auth_token_is_created_in_the_domain_and_never_through_th
     app.mount_get_secret(secret_json(1, meta), 1).await;
     app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &current)), 1).await;
     mount_get_domain(&app, "ACTIVE", 1).await;
+    mount_no_ocid_in_domain_paths(&app).await;
     // The user's id in the domain (once), then the binding tag (read fresh before the write).
     mount_domain_user(
         &app,
@@ -310,6 +340,7 @@ async fn smtp_oauth2_and_database_credentials_of_a_domain_user_are_created_throu
         app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &current)), 1).await;
         mount_get_domain(&app, "ACTIVE", 1).await;
         mount_domain_user(&app, Some(scim_user(json!([{"key": tag, "value": SECRET_ID}]), false)), 2..=2).await;
+        mount_no_ocid_in_domain_paths(&app).await;
         let schema_urn = format!("urn:ietf:params:scim:schemas:oracle:idcs:{schema}");
         Mock::given(method("GET"))
             .and(path(format!("/idcs-test/admin/v1/{resource}")))
@@ -380,4 +411,207 @@ async fn smtp_oauth2_and_database_credentials_of_a_domain_user_are_created_throu
             .count();
         assert_eq!(classic, 0, "{kind}");
     }
+}
+
+#[tokio::test]
+async fn a_domain_users_console_password_is_set_at_its_scim_id_never_at_its_ocid() {
+    // Given: a console-password secret of a user of a SECONDARY domain, who names the secret.
+    let app = spawn_app().await;
+    let meta = json!({"credentialType": "CONSOLE_PASSWORD", "userId": USER_ID, "domainId": DOMAIN_ID});
+    app.mount_get_secret(secret_json(1, meta), 1).await;
+    app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &json!({"password": "Old-pass-1"}))), 1).await;
+    mount_get_domain(&app, "ACTIVE", 1).await;
+    // Found by OCID in a filter twice: its SCIM id, then its tags for the binding.
+    mount_domain_user(&app, Some(scim_user(json!([{"key": "oci-rotator-console-password", "value": SECRET_ID}]), false)), 2..=2).await;
+    Mock::given(method("GET"))
+        .and(path("/idcs-test/admin/v1/PasswordPolicies"))
+        .and(app.signed())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+            "totalResults": 1, "Resources": [{"id": "p1", "name": "default", "priority": 1, "minLength": 12}]})))
+        .expect(1)
+        .mount(&app.oci)
+        .await;
+    mount_no_ocid_in_domain_paths(&app).await;
+    Mock::given(method("PUT"))
+        .and(path(format!("/idcs-test/admin/v1/UserPasswordChanger/{DOMAIN_USER_ID}")))
+        .and(body_partial_json(json!({"schemas": ["urn:ietf:params:scim:schemas:oracle:idcs:UserPasswordChanger"]})))
+        .and(app.signed())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": DOMAIN_USER_ID})))
+        .named("UserPasswordChanger at the user's SCIM id")
+        .expect(1)
+        .mount(&app.oci)
+        .await;
+    app.mount_pending_version_written(2).await;
+    // When
+    let out = app.run_step(Step::CreatePendingVersion, Some(1)).await;
+    // Then: set at `UserPasswordChanger/<SCIM id>` (the OCID path mock and the guard saw nothing),
+    // and no domain path held an OCID.
+    assert_eq!(out.response_code, 200, "{}", out.return_message);
+    let puts = app.requests("PUT", "/UserPasswordChanger/").await;
+    assert_eq!(puts.len(), 1);
+    assert_eq!(puts[0].url.path(), format!("/idcs-test/admin/v1/UserPasswordChanger/{DOMAIN_USER_ID}"));
+    let domain_paths: Vec<String> = app
+        .oci
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|r| r.url.path().to_owned())
+        .filter(|p| p.starts_with("/idcs-test/"))
+        .collect();
+    assert!(domain_paths.iter().all(|p| !p.contains("ocid1.")), "{domain_paths:?}");
+}
+
+/// A valid CURRENT content of each kind (the credential ids the domain would list).
+fn current_content(kind: &str) -> Value {
+    match kind {
+        "API_KEY" => TestKey::generate().content(),
+        "AUTH_TOKEN" => json!({"authTokenId": "ocid1.credential.oc1..current", "token": "tok-current-Zx9"}),
+        "CUSTOMER_SECRET_KEY" => json!({"accessKeyId": "ak-current", "secretAccessKey": "sk-current-Zx9"}),
+        "CONSOLE_PASSWORD" => json!({"password": "Old-pass-1"}),
+        "SMTP_CREDENTIAL" => json!({"smtpCredentialId": "ocid1.credential.oc1..current", "username": "u", "password": "p-Zx9"}),
+        "OAUTH2_CLIENT_CREDENTIAL" => json!({"clientId": "ocid1.credential.oc1..current", "clientSecret": "s-Zx9"}),
+        "DB_CREDENTIAL" => json!({"dbCredentialId": "ocid1.credential.oc1..current", "password": "p-Zx9"}),
+        other => panic!("no content for {other}"),
+    }
+}
+
+#[tokio::test]
+async fn for_every_kind_a_domain_that_does_not_exist_or_a_user_not_in_it_is_a_404_and_no_pending_version() {
+    let kinds = [
+        "API_KEY",
+        "AUTH_TOKEN",
+        "CUSTOMER_SECRET_KEY",
+        "CONSOLE_PASSWORD",
+        "SMTP_CREDENTIAL",
+        "OAUTH2_CLIENT_CREDENTIAL",
+        "DB_CREDENTIAL",
+    ];
+    for kind in kinds {
+        for missing in ["domain", "user"] {
+            // Given: a secret of the kind whose domainId names no domain, or whose user the domain
+            // does not list; Vault would accept a new version (it must not be asked).
+            let app = spawn_app().await;
+            let meta = json!({"credentialType": kind, "userId": USER_ID, "domainId": DOMAIN_ID});
+            app.mount_get_secret(secret_json(1, meta), 1).await;
+            app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &current_content(kind))), 1).await;
+            if missing == "domain" {
+                Mock::given(method("GET"))
+                    .and(path(format!("/20160918/domains/{DOMAIN_ID}")))
+                    .and(app.signed())
+                    .respond_with(not_found())
+                    .expect(1)
+                    .mount(&app.oci)
+                    .await;
+            } else {
+                mount_get_domain(&app, "ACTIVE", 1).await;
+                mount_domain_user(&app, None, 1..=1).await;
+            }
+            Mock::given(method("PUT"))
+                .and(path(format!("/20180608/secrets/{SECRET_ID}")))
+                .respond_with(ResponseTemplate::new(200).set_body_json(secret_json(1, json!({}))))
+                .with_priority(1)
+                .named("UpdateSecret (a PENDING version: never)")
+                .expect(0)
+                .mount(&app.oci)
+                .await;
+            // When
+            let out = app.run_step(Step::CreatePendingVersion, Some(1)).await;
+            // Then: 404 naming what is missing; no write to Vault, the domain or IAM.
+            assert_eq!(out.response_code, 404, "{kind} {missing}: {}", out.return_message);
+            let named = if missing == "domain" { DOMAIN_ID } else { USER_ID };
+            assert!(out.return_message.contains(named), "{kind} {missing}: {}", out.return_message);
+            let writes: Vec<String> = app
+                .oci
+                .received_requests()
+                .await
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|r| r.method.as_str() != "GET")
+                .map(|r| format!("{} {}", r.method, r.url.path()))
+                .collect();
+            assert_eq!(writes, Vec::<String>::new(), "{kind} {missing}");
+        }
+    }
+}
+
+/// VERIFY_CONNECTION of a domain user's API key whose `GET /admin/v1/Me`, signed with the key,
+/// answers `status`.
+async fn verify_with_me_answering(status: u16) -> (TestApp, oci_rotator::protocol::SecretRotationOutput, TestKey) {
+    let app = spawn_app().await;
+    let current = TestKey::generate();
+    app.iam.add_key(&current.public_pem);
+    let meta = json!({"credentialType": "API_KEY", "userId": USER_ID, "domainId": DOMAIN_ID});
+    app.mount_get_secret(secret_json(1, meta), 1).await;
+    app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &current.content())), 1).await;
+    mount_get_domain(&app, "ACTIVE", 1).await;
+    mount_domain_user(&app, Some(scim_user(json!([]), false)), 1..=1).await;
+    let body =
+        json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "detail": "answered by the test", "status": status.to_string()});
+    Mock::given(method("GET"))
+        .and(path("/idcs-test/admin/v1/Me"))
+        .and(app.signed_by_user_key())
+        .respond_with(ResponseTemplate::new(status).set_body_json(body))
+        .named("GET /admin/v1/Me signed with the key")
+        .expect(1)
+        .mount(&app.oci)
+        .await;
+    let out = app.run_step(Step::VerifyConnection, None).await;
+    (app, out, current)
+}
+
+#[tokio::test]
+async fn a_domain_users_api_key_is_live_on_a_403_from_me_and_not_on_a_401() {
+    // Given / when: `/Me` signed with the key answers 403 (signature accepted, no rights to /Me).
+    let (_app, out, key) = verify_with_me_answering(403).await;
+    // Then: the key is live.
+    assert_eq!(out.response_code, 200, "403: {}", out.return_message);
+    assert!(out.return_message.contains(&key.fingerprint), "{}", out.return_message);
+    // Given / when: it answers 401 (the key is not, or not yet, accepted).
+    let (_app, out, key) = verify_with_me_answering(401).await;
+    // Then: not live: the CURRENT key fails the check, naming the key.
+    assert_ne!(out.response_code, 200, "401: {}", out.return_message);
+    assert!(out.return_message.contains(&key.fingerprint), "{}", out.return_message);
+}
+
+#[tokio::test]
+async fn a_domain_that_answered_404_is_looked_up_again_and_one_found_is_kept() {
+    // Given: an AUTH_TOKEN secret of a domain user; GetDomain first answers 404 (the domain was
+    // not there yet), then finds it.
+    let app = spawn_app().await;
+    let meta = json!({"credentialType": "AUTH_TOKEN", "userId": USER_ID, "domainId": DOMAIN_ID});
+    let current = json!({"authTokenId": "ocid1.credential.oc1..current", "token": "tok-current-Zx9"});
+    app.mount_get_secret(secret_json(1, meta), 3).await;
+    app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &current)), 3).await;
+    Mock::given(method("GET"))
+        .and(path(format!("/20160918/domains/{DOMAIN_ID}")))
+        .and(app.signed())
+        .respond_with(not_found())
+        .up_to_n_times(1)
+        .with_priority(1)
+        .named("GetDomain: 404 the first time")
+        .expect(1)
+        .mount(&app.oci)
+        .await;
+    mount_get_domain(&app, "ACTIVE", 1).await;
+    mount_domain_user(&app, Some(scim_user(json!([]), false)), 1..=1).await;
+    Mock::given(method("GET"))
+        .and(path("/idcs-test/admin/v1/AuthTokens"))
+        .and(query_param("filter", format!("user.value eq \"{DOMAIN_USER_ID}\"")))
+        .and(app.signed())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+            "totalResults": 1, "Resources": [{"id": "scim-current", "ocid": "ocid1.credential.oc1..current", "status": "ACTIVE"}]})))
+        .expect(2)
+        .mount(&app.oci)
+        .await;
+    // When: three invocations of the same warm process.
+    let first = app.run_step(Step::VerifyConnection, None).await;
+    let second = app.run_step(Step::VerifyConnection, None).await;
+    let third = app.run_step(Step::VerifyConnection, None).await;
+    // Then: the 404 was not kept (the second looked the domain up again and succeeded); what the
+    // second learned (the domain, the user's id) served the third without GetDomain or a user read.
+    assert_eq!(first.response_code, 404, "{}", first.return_message);
+    assert!(first.return_message.contains(DOMAIN_ID), "{}", first.return_message);
+    assert_eq!((second.response_code, third.response_code), (200, 200), "{} / {}", second.return_message, third.return_message);
+    assert_eq!(app.requests("GET", "/20160918/domains/").await.len(), 2);
 }

@@ -17,6 +17,8 @@ mod call_count;
 mod cli;
 /// Cloud Guard findings and ONS notifications.
 mod cloud_guard;
+/// OAuth 2.0 and database-password limits: IAM's own answer, on the simulator.
+mod credential_limits;
 /// DB_CREDENTIAL secrets whose passwords Vault generates (PASSPHRASE auto-generation).
 mod db_password_autogen;
 /// Fn-Deadline and a slow OCI.
@@ -33,8 +35,12 @@ mod hostile_input;
 mod iam_secret_kinds;
 /// Users of identity domains, and console passwords in tenancies that have them.
 mod identity_domains;
+/// The last outcome a step leaves on the secret (contract 6, point 8).
+mod last_outcome;
 /// Secret hygiene of the logs.
 mod logs;
+/// Identity-domain password policies: every rule, impossible sets, the 409 before any write.
+mod password_policies;
 /// `oci-rotator policies`: the statements printed for the function.
 mod policies;
 /// `oci-rotator rotate --compartment-id`: a compartment's managed secrets through the Vault loop.

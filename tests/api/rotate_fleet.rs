@@ -333,3 +333,130 @@ async fn local_plays_the_four_steps_in_this_process_without_rotate_secret() {
     }
     let _ = &rig.endpoint;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dry_run_reports_what_the_real_run_would_refuse_and_the_real_run_agrees() {
+    // Given: four secrets: one without a rotation configuration, one whose configuration targets
+    // no function, one whose user does not name it (unbound), one ready.
+    let rig = fleet_rig(opts()).await;
+    let root = rig.sim.compartment_id();
+    let secrets = rig.seed(&root, 4, &KINDS, "truth");
+    let (no_config, not_function, unbound, ready) = (&secrets[0], &secrets[1], &secrets[2], &secrets[3]);
+    rig.sim.set_rotation_config(&no_config.secret_id, serde_json::Value::Null).unwrap();
+    let adb = json!({"rotationInterval": "P90D", "isScheduledRotationEnabled": false,
+        "targetSystemDetails": {"targetSystemType": "ADB", "adbId": "ocid1.autonomousdatabase.oc1.iad.x"}});
+    rig.sim.set_rotation_config(&not_function.secret_id, adb).unwrap();
+    rig.sim.set_user_tags(&unbound.user_id, Default::default()).unwrap();
+    rig.sim.clear_journal();
+    // When: a dry run.
+    let dry = rig.run(&FleetArgs { dry_run: true, ..args(&rig, &root) }).await;
+    // Then: WOULD_FAIL with the reason for the three, WOULD_ROTATE for the ready one; not a
+    // success; reads only.
+    let outcome = |report: &FleetReport, s: &RotationFleetSecret| {
+        report.outcomes.iter().find(|o| o.secret_id == s.secret_id).map(|o| o.outcome.clone()).unwrap()
+    };
+    let why = |s: &RotationFleetSecret| match outcome(&dry, s) {
+        Outcome::WouldFail(why) => why,
+        other => panic!("{}: {other:?}", s.secret_id),
+    };
+    assert!(why(no_config).contains("no rotation configuration"), "{}", why(no_config));
+    assert!(why(not_function).contains("targets no function") && why(not_function).contains("ADB"), "{}", why(not_function));
+    assert!(why(unbound).contains(&unbound.user_id) && why(unbound).contains("oci-rotator-"), "{}", why(unbound));
+    assert_eq!(outcome(&dry, ready), Outcome::WouldRotate);
+    assert!(!dry.all_succeeded());
+    assert_eq!((dry.count("WOULD_FAIL"), dry.count("WOULD_ROTATE")), (3, 1));
+    let writes: Vec<String> = rig.sim.journal().iter().filter(|j| j.write || j.method != "GET").map(|j| j.operation.clone()).collect();
+    assert!(writes.is_empty(), "{writes:?}");
+    let line = oci_rotator::cli::rotate_fleet::format_line(dry.outcomes.iter().find(|o| o.secret_id == no_config.secret_id).unwrap());
+    assert!(line.starts_with("WOULD_FAIL") && line.contains("no rotation configuration"), "{line}");
+
+    // When: with --local, where Vault's rotation configuration plays no part.
+    let local = rig.run(&FleetArgs { dry_run: true, local: true, ..args(&rig, &root) }).await;
+    // Then: only the unbound user would fail.
+    assert_eq!((local.count("WOULD_FAIL"), local.count("WOULD_ROTATE")), (1, 3), "{local:?}");
+    assert!(matches!(outcome(&local, unbound), Outcome::WouldFail(_)));
+
+    // When: the real run through Vault. Then: it fails exactly where the dry run said.
+    let real = rig.run(&args(&rig, &root)).await;
+    for s in [no_config, not_function, unbound] {
+        assert!(matches!(outcome(&real, s), Outcome::Failed(_)), "{}: {:?}", s.secret_id, outcome(&real, s));
+    }
+    assert_eq!(outcome(&real, ready), Outcome::Rotated);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simulate_seed_with_a_function_attaches_every_seeded_secret_so_the_dry_run_and_the_real_run_agree() {
+    // Given: the function on loopback (signing with the administrator's API-key profile), and the
+    // `simulate --seed --function OCID=URL` binary, as docs/getting-started.md's readers run it.
+    let work = TempDir(std::env::temp_dir().join(format!("oci-rotator-simulate-{}-{}", std::process::id(), rand_suffix())));
+    std::fs::create_dir_all(&work.0).unwrap();
+    let config = work.0.join("config");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let mut simulate = tokio::process::Command::new(env!("CARGO_BIN_EXE_oci-rotator"))
+        .args(["simulate", "--listen", "127.0.0.1:0", "--seed", "--admin-config"])
+        .arg(&config)
+        .args(["--function", &format!("{FUNCTION}={url}")])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    let stdout = simulate.stdout.take().unwrap();
+    tokio::io::AsyncBufReadExt::read_line(&mut tokio::io::BufReader::new(stdout), &mut first).await.unwrap();
+    let seeded: serde_json::Value = serde_json::from_str(&first).unwrap();
+    let endpoint = seeded["endpoint"].as_str().unwrap().to_owned();
+    let admin_env: HashMap<String, String> = [
+        ("OCI_CLI_CONFIG_FILE", config.to_string_lossy().into_owned()),
+        ("OCI_ROTATOR_VAULT_ENDPOINT", endpoint.clone()),
+        ("OCI_ROTATOR_SECRETS_ENDPOINT", endpoint.clone()),
+        ("OCI_ROTATOR_IDENTITY_ENDPOINT", endpoint.clone()),
+        ("OCI_ROTATOR_RETRY_BASE_MS", "20".to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    let (rotator, _) = oci_rotator::config::rotator_from_env(&admin_env).unwrap();
+    tokio::spawn(async move { axum::serve(listener, server::router(AppState::new(rotator, Duration::from_secs(60)))).await });
+    let compartment = seeded["compartmentId"].as_str().unwrap().to_owned();
+    let ids: Vec<String> = ["secrets", "domainSecrets"]
+        .iter()
+        .flat_map(|k| seeded[*k].as_object().unwrap().values().map(|v| v.as_str().unwrap().to_owned()).collect::<Vec<_>>())
+        .collect();
+    assert_eq!((ids.len(), seeded["functionId"].as_str()), (14, Some(FUNCTION)), "{seeded}");
+    // Then: every seeded secret's rotation configuration targets the function.
+    let fleet = Fleet::from_env(&admin_env).unwrap();
+    for id in &ids {
+        let rc = fleet.client.get_secret(id).await.unwrap().secret.rotation_config.unwrap();
+        assert_eq!(
+            (rc["targetSystemDetails"]["targetSystemType"].as_str(), rc["targetSystemDetails"]["functionId"].as_str()),
+            (Some("FUNCTION"), Some(FUNCTION)),
+            "{id}: {rc}"
+        );
+    }
+    let run = |extra: &'static [&'static str]| {
+        let (env, compartment) = (admin_env.clone(), compartment.clone());
+        async move {
+            let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_oci-rotator"))
+                .args(["rotate", "--compartment-id", &compartment, "--poll-secs", "0.2"])
+                .args(extra)
+                .env_clear()
+                .envs(&env)
+                .env("PATH", std::env::var("PATH").unwrap_or_default())
+                .output()
+                .await
+                .unwrap();
+            (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+        }
+    };
+    // When: the dry run. Then: every seeded secret would be rotated, none would fail.
+    let (code, stdout) = run(&["--dry-run"]).await;
+    assert_eq!(code, Some(0), "{stdout}");
+    assert_eq!((stdout.lines().filter(|l| l.starts_with("WOULD_ROTATE")).count(), stdout.contains("WOULD_FAIL")), (14, false), "{stdout}");
+    // When: the real run. Then: every one is rotated through the function.
+    let (code, stdout) = run(&[]).await;
+    assert_eq!(code, Some(0), "{stdout}");
+    assert_eq!(stdout.lines().filter(|l| l.starts_with("ROTATED")).count(), 14, "{stdout}");
+    simulate.kill().await.unwrap();
+}

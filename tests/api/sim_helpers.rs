@@ -160,3 +160,33 @@ pub fn assert_logs_hold_none_of(secrets: &[String]) {
 pub fn completed(answers: &[(Step, SecretRotationOutput)]) -> bool {
     answers.len() == 4 && answers.iter().all(|(_, o)| o.response_code == 200)
 }
+
+/// The `oci-rotator` binary run with `args` as an administrator of the rig's simulator (an
+/// API-key profile it trusts, in a temporary directory removed afterwards): (exit status, stdout,
+/// stderr).
+pub async fn run_cli(rig: &SimRig, args: &[&str]) -> (i32, String, String) {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    let dir = std::env::temp_dir().join(format!("oci-rotator-cli-{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
+    let config = dir.join("config");
+    rig.sim.create_admin().write_oci_config(&config, &dir.join("admin.key.pem")).unwrap();
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_oci-rotator"))
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("OCI_CLI_CONFIG_FILE", &config)
+        .env("OCI_ROTATOR_VAULT_ENDPOINT", &rig.endpoint)
+        .env("OCI_ROTATOR_SECRETS_ENDPOINT", &rig.endpoint)
+        .env("OCI_ROTATOR_IDENTITY_ENDPOINT", &rig.endpoint)
+        .env("OCI_ROTATOR_RETRY_BASE_MS", "5")
+        .output()
+        .await
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// The requests of the simulator's journal that wrote or tried to (anything but a GET), in order.
+pub fn writes(rig: &SimRig) -> Vec<String> {
+    rig.sim.journal().iter().filter(|j| j.write || j.method != "GET").map(|j| format!("{} {} {}", j.method, j.operation, j.path)).collect()
+}

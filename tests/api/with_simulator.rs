@@ -1,6 +1,7 @@
 //! End-to-end rotations against the embedded OCI simulator (real version stages, IAM limits,
 //! one-time secrets, signature checks on every request): all four kinds, two rotations in a row,
-//! DELETE_ON_PROMOTE, concurrent rotations, and `rotate --dry-run` writing nothing.
+//! DELETE_ON_PROMOTE, concurrent rotations, `rotate --dry-run` writing nothing, and an identity
+//! domain or domain user that does not exist refused (404) before any write, for every kind.
 
 use std::time::Duration;
 
@@ -225,7 +226,8 @@ async fn an_api_key_secret_holding_a_key_under_2048_bits_is_refused_with_a_400_a
     let (step, out) = &answers[0];
     assert_eq!((*step, out.response_code), (Step::VerifyConnection, 400), "{}", out.return_message);
     assert!(out.return_message.contains("privateKey: the RSA key is 1024 bits; at least 2048 are required"), "{}", out.return_message);
-    assert!(rig.sim.journal().iter().all(|j| !j.write), "{:?}", rig.sim.journal());
+    // The one write of a refused step: its record on the secret (contract 6, point 8).
+    assert!(rig.sim.journal().iter().all(|j| !j.write || j.tags_only), "{:?}", rig.sim.journal());
     assert!(rig.sim.api_keys(&user).is_empty());
     assert_eq!(rig.sim.secret_versions(&secret).len(), 1);
 }
@@ -294,4 +296,36 @@ async fn a_console_password_in_a_tenancy_with_identity_domains_is_never_reset_wi
         "{:?}",
         journal.iter().map(|j| &j.operation).collect::<Vec<_>>()
     );
+}
+
+#[tokio::test]
+async fn with_a_domain_that_does_not_exist_or_a_user_not_in_it_create_is_a_404_and_writes_nothing() {
+    // Given: the seeded identity-domain secrets of every kind, and a user the SECONDARY domain does
+    // not list (a Default-domain user).
+    let rig = sim_rig(fast()).await.in_domain();
+    let stranger = rig.sim.create_user("stranger");
+    let transport = rig.transport(Duration::from_secs(30));
+    for kind in CredentialKind::ALL {
+        let secret = rig.secret(kind);
+        let cases = [
+            ("domain", rig.user(kind), "ocid1.domain.oc1..aaaaaaaanosuchdomain".to_owned()),
+            ("user", stranger.clone(), rig.seeded.domain_id.clone()),
+        ];
+        for (missing, user, domain_id) in cases {
+            rig.sim.set_metadata(&secret, serde_json::json!({"credentialType": kind.as_str(), "userId": user, "domainId": domain_id}));
+            let versions_before = rig.sim.secret_versions(&secret);
+            let current = versions_before.iter().find(|v| v.stages.iter().any(|s| s == "CURRENT")).map(|v| v.version_number);
+            rig.sim.clear_journal();
+            // When
+            let out = driver().step(&transport, Step::CreatePendingVersion, &secret, current, &mut |_| {}).await;
+            // Then: 404 naming what is missing, no new version, and no write to Vault or IAM.
+            assert_eq!(out.response_code, 404, "{kind} {missing}: {}", out.return_message);
+            let named = if missing == "domain" { domain_id.as_str() } else { user.as_str() };
+            assert!(out.return_message.contains(named), "{kind} {missing}: {}", out.return_message);
+            assert_eq!(rig.sim.secret_versions(&secret).len(), versions_before.len(), "{kind} {missing}: no PENDING version");
+            let writes: Vec<String> =
+                rig.sim.journal().into_iter().filter(|j| j.write).map(|j| format!("{} {}", j.method, j.path)).collect();
+            assert_eq!(writes, Vec::<String>::new(), "{kind} {missing}");
+        }
+    }
 }

@@ -2,7 +2,8 @@
 //! port; the fallback `<endpoint>/idcs-<hex>/admin/v1/` still routes), SCIM
 //! bodies and errors, filters, schemas checked, IAM's limits, one-time secrets, retry tokens,
 //! faults and the journal on a domain route, the classic API's 404 for SECONDARY users,
-//! UserPasswordChanger against the password policy, and `Me` signed by the user's own key.
+//! UserPasswordChanger against the password policy, and `Me` signed by the user's own key. Paths
+//! take SCIM ids only: an OCID in a path is a 404, as an unknown id is (contract 4.2).
 
 use serde_json::{json, Value};
 
@@ -80,7 +81,8 @@ async fn list_and_get_domains_with_urls_of_their_own() {
     sim.set_domain_state(&other.id, "INACTIVE").unwrap();
     assert_eq!(c.get(&format!("/20160918/domains/{}", other.id)).await.json["lifecycleState"], "INACTIVE");
     let user = sim.create_domain_user(&other.id, "x");
-    scim_error(&c.get(&at(&c, &other.url, &format!("Users/{user}"))).await, 404);
+    let scim = sim.user_scim_id(&user).unwrap();
+    scim_error(&c.get(&at(&c, &other.url, &format!("Users/{scim}"))).await, 404);
     let ops: Vec<String> = sim.journal().into_iter().map(|j| j.operation).collect();
     assert!(
         ops.starts_with(&["ListDomains".to_owned(), "ListDomains".to_owned(), "ListDomains".to_owned(), "GetDomain".to_owned()]),
@@ -102,24 +104,25 @@ async fn each_domain_is_served_at_its_own_port_and_under_the_fallback_prefix() {
     let user = sim.create_domain_user(&early.id, "alice");
     let scim = sim.user_scim_id(&user).unwrap();
     // At its own URL, signed over the raw path `/admin/v1/...` with its own host.
-    let own = c.get(&at(&c, &served, &format!("Users/{user}"))).await;
+    let own = c.get(&at(&c, &served, &format!("Users/{scim}"))).await;
     assert_eq!((own.status, own.json["id"].as_str()), (200, Some(scim.as_str())), "{:?}", own.json);
     assert_eq!(own.json["meta"]["location"], format!("{served}/admin/v1/Users/{scim}"));
     // Under the fallback prefix at the endpoint too.
-    let prefixed = c.get(&format!("/idcs-{}/admin/v1/Users/{user}", early.url.rsplit("idcs-").next().unwrap())).await;
+    let prefixed = c.get(&format!("/idcs-{}/admin/v1/Users/{scim}", early.url.rsplit("idcs-").next().unwrap())).await;
     assert_eq!(prefixed.status, 200, "{:?}", prefixed.json);
     // Only the domain's API is there: other paths are SCIM 404s, and so is the prefix.
     scim_error(&c.get(&format!("{served}/20180608/secrets")).await, 404);
-    scim_error(&c.get(&format!("{served}/idcs-{}/admin/v1/Users/{user}", early.url.rsplit("idcs-").next().unwrap())).await, 404);
+    scim_error(&c.get(&format!("{served}/idcs-{}/admin/v1/Users/{scim}", early.url.rsplit("idcs-").next().unwrap())).await, 404);
     // The journal has the path as received.
     let paths: Vec<String> = sim.journal().into_iter().filter(|j| j.operation == "DomainGetUser").map(|j| j.path).collect();
-    assert_eq!(paths[0], format!("/admin/v1/Users/{user}"));
+    assert_eq!(paths[0], format!("/admin/v1/Users/{scim}"));
     // A domain created later is served at once, each on a port of its own.
     let late = sim.create_domain("late");
     assert!(host_only(&late.url, &endpoint) && late.url != served);
     let late_user = sim.create_domain_user(&late.id, "bob");
-    assert_eq!(c.get(&at(&c, &late.url, &format!("Users/{late_user}"))).await.status, 200);
-    scim_error(&c.get(&at(&c, &late.url, &format!("Users/{user}"))).await, 404);
+    let late_scim = sim.user_scim_id(&late_user).unwrap();
+    assert_eq!(c.get(&at(&c, &late.url, &format!("Users/{late_scim}"))).await.status, 200);
+    scim_error(&c.get(&at(&c, &late.url, &format!("Users/{scim}"))).await, 404);
 }
 
 #[tokio::test]
@@ -130,7 +133,7 @@ async fn a_legacy_tenancy_has_no_domains_and_no_domain_routes() {
     let default = sim.default_domain();
     assert_eq!(c.get(&format!("/20160918/domains/{}", default.id)).await.status, 404);
     let user = sim.create_user("u");
-    scim_error(&c.get(&at(&c, &default.url, &format!("Users/{user}"))).await, 404);
+    scim_error(&c.get(&at(&c, &default.url, &format!("Users/{}", sim.user_scim_id(&user).unwrap()))).await, 404);
     assert_eq!(c.get(&format!("/20160918/users/{user}")).await.status, 200, "the classic API is unchanged");
     let seeded = sim.seed().await;
     assert!(
@@ -139,25 +142,26 @@ async fn a_legacy_tenancy_has_no_domains_and_no_domain_routes() {
 }
 
 #[tokio::test]
-async fn users_by_scim_id_ocid_and_filter_and_classic_404_for_secondary_users() {
+async fn users_by_scim_id_and_filter_never_by_ocid_in_the_path_and_classic_404_for_secondary_users() {
     let (sim, c) = setup(instant()).await;
     let d = sim.create_domain("apps");
     let user = sim.create_domain_user(&d.id, "alice");
     let scim_id = sim.user_scim_id(&user).unwrap();
     let classic = sim.create_user("bob");
+    let classic_scim = sim.user_scim_id(&classic).unwrap();
 
-    for id in [&user, &scim_id] {
-        let r = c.get(&at(&c, &d.url, &format!("Users/{id}"))).await;
-        assert_eq!(r.status, 200, "{:?}", r.json);
-        assert_eq!((r.json["id"].as_str(), r.json["ocid"].as_str()), (Some(scim_id.as_str()), Some(user.as_str())));
-        assert_eq!((r.json["userName"].as_str(), r.json["active"].as_bool()), (Some("alice"), Some(true)));
-        assert_eq!(r.json["domainOcid"], d.id);
-        assert_eq!(r.json["schemas"][0], "urn:ietf:params:scim:schemas:core:2.0:User");
-        assert!(r.json.get(PASSWORD_STATE).is_none(), "only when asked for");
-    }
+    let r = c.get(&at(&c, &d.url, &format!("Users/{scim_id}"))).await;
+    assert_eq!(r.status, 200, "{:?}", r.json);
+    assert_eq!((r.json["id"].as_str(), r.json["ocid"].as_str()), (Some(scim_id.as_str()), Some(user.as_str())));
+    assert_eq!((r.json["userName"].as_str(), r.json["active"].as_bool()), (Some("alice"), Some(true)));
+    assert_eq!(r.json["domainOcid"], d.id);
+    assert_eq!(r.json["schemas"][0], "urn:ietf:params:scim:schemas:core:2.0:User");
+    assert!(r.json.get(PASSWORD_STATE).is_none(), "only when asked for");
+    // The stricter reading: an OCID in the path is an unknown id.
+    scim_error(&c.get(&at(&c, &d.url, &format!("Users/{user}"))).await, 404);
     // A user of another domain is not in this one; a SECONDARY user is not in the classic API.
-    scim_error(&c.get(&at(&c, &d.url, &format!("Users/{classic}"))).await, 404);
-    assert_eq!(c.get(&at(&c, &sim.default_domain().url, &format!("Users/{classic}"))).await.status, 200);
+    scim_error(&c.get(&at(&c, &d.url, &format!("Users/{classic_scim}"))).await, 404);
+    assert_eq!(c.get(&at(&c, &sim.default_domain().url, &format!("Users/{classic_scim}"))).await.status, 200);
     for path in [format!("/20160918/users/{user}"), format!("/20160918/users/{user}/apiKeys"), format!("/20160918/users/{user}/authTokens")]
     {
         let r = c.get(&path).await;
@@ -181,7 +185,7 @@ async fn patch_replaces_freeform_tags_and_attributes_show_the_password_state() {
     let (sim, c) = setup(instant()).await;
     let d = sim.create_domain("apps");
     let user = sim.create_domain_user(&d.id, "alice");
-    let path = at(&c, &d.url, &format!("Users/{user}"));
+    let path = at(&c, &d.url, &format!("Users/{}", sim.user_scim_id(&user).unwrap()));
     let patch = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "replace",
         "path": "urn:ietf:params:scim:schemas:oracle:idcs:extension:OCITags:freeformTags",
         "value": [{"key": "oci-rotator-auth-token", "value": "ocid1.vaultsecret.oc1..x"}, {"key": "team", "value": "a"}]}]});
@@ -195,6 +199,8 @@ async fn patch_replaces_freeform_tags_and_attributes_show_the_password_state() {
     assert_eq!((last.operation.as_str(), last.write), ("DomainPatchUser", true));
     let bad = c.send("PATCH", &path, Some(&json!({"Operations": patch["Operations"]})), &[]).await.unwrap();
     scim_error(&bad, 400);
+    let by_ocid = c.send("PATCH", &at(&c, &d.url, &format!("Users/{user}")), Some(&patch), &[]).await.unwrap();
+    scim_error(&by_ocid, 404);
 
     // passwordState: present when asked for, with lastSuccessfulSetDate once a password is set.
     let ask = format!("{path}?attributes={PASSWORD_STATE}");
@@ -245,11 +251,14 @@ async fn credentials_schemas_limits_filters_and_one_time_secrets() {
     assert_eq!(resources(&c.get(&tokens).await).len(), 3);
     scim_error(&c.get(&format!("{tokens}?filter={}", enc("description eq \"x\""))).await, 400);
 
-    let by_ocid = c.get(&format!("{tokens}/{token_ocid}")).await;
-    assert_eq!((by_ocid.status, by_ocid.json["id"].as_str()), (200, Some(token_scim.as_str())));
-    assert!(by_ocid.json.get("token").is_none());
-    assert_eq!(c.get(&format!("{tokens}/{token_scim}")).await.json["ocid"], token_ocid);
-    assert_eq!(c.delete(&format!("{tokens}/{token_ocid}")).await.status, 204);
+    let by_id = c.get(&format!("{tokens}/{token_scim}")).await;
+    assert_eq!((by_id.status, by_id.json["ocid"].as_str()), (200, Some(token_ocid.as_str())));
+    assert!(by_id.json.get("token").is_none());
+    // An OCID in the path is an unknown id: not read, not deleted.
+    scim_error(&c.get(&format!("{tokens}/{token_ocid}")).await, 404);
+    scim_error(&c.delete(&format!("{tokens}/{token_ocid}")).await, 404);
+    assert_eq!(sim.auth_tokens(&user).len(), 2);
+    assert_eq!(c.delete(&format!("{tokens}/{token_scim}")).await.status, 204);
     scim_error(&c.delete(&format!("{tokens}/{token_scim}")).await, 404);
     assert_eq!(sim.auth_tokens(&user).len(), 1);
 
@@ -266,7 +275,7 @@ async fn credentials_schemas_limits_filters_and_one_time_secrets() {
     assert!(listed[0].get("secretKey").is_none() && listed[0]["accessKey"] == access);
     c.post(&keys, Some(&body), &[]).await;
     scim_error(&c.post(&keys, Some(&body), &[]).await, 400);
-    assert_eq!(c.delete(&format!("{keys}/{}", csk.json["ocid"].as_str().unwrap())).await.status, 204);
+    assert_eq!(c.delete(&format!("{keys}/{}", csk.json["id"].as_str().unwrap())).await.status, 204);
 
     // API keys: the fingerprint comes back; three at most; the classic view shares them.
     let apikeys = at(&c, &d.url, "ApiKeys");
@@ -286,9 +295,10 @@ async fn credentials_schemas_limits_filters_and_one_time_secrets() {
 
     let ops: Vec<(String, u16, bool)> =
         sim.journal().into_iter().filter(|j| j.method == "DELETE").map(|j| (j.operation, j.status, j.write)).collect();
-    assert_eq!(ops[0], ("DomainDeleteAuthToken".to_owned(), 204, true));
-    assert_eq!(ops[1], ("DomainDeleteAuthToken".to_owned(), 404, false));
-    assert_eq!(ops[3].0, "DomainDeleteApiKey");
+    assert_eq!(ops[0], ("DomainDeleteAuthToken".to_owned(), 404, false), "by OCID");
+    assert_eq!(ops[1], ("DomainDeleteAuthToken".to_owned(), 204, true));
+    assert_eq!(ops[2], ("DomainDeleteAuthToken".to_owned(), 404, false));
+    assert_eq!(ops[4].0, "DomainDeleteApiKey");
 }
 
 #[tokio::test]
@@ -388,8 +398,11 @@ async fn user_password_changer_checks_the_policy_and_replaces_the_password() {
     assert_eq!((p["minLowerCase"].as_u64(), p["minNumerals"].as_u64(), p["minSpecialChars"].as_u64()), (Some(1), Some(1), Some(0)));
     assert_eq!((p["priority"].as_u64(), p["passwordStrength"].as_str()), (Some(1), Some("Standard")));
 
-    let path = at(&c, &d.url, &format!("UserPasswordChanger/{user}"));
+    let path = at(&c, &d.url, &format!("UserPasswordChanger/{}", sim.user_scim_id(&user).unwrap()));
     let set = |pw: &str| json!({"schemas": [PASSWORD_CHANGER], "password": pw, "bypassNotification": true});
+    // At the user's OCID: an unknown id, nothing set.
+    scim_error(&c.put(&at(&c, &d.url, &format!("UserPasswordChanger/{user}")), &set("Good-Passw0rd"), &[]).await, 404);
+    assert!(sim.ui_password(&user).is_none());
     for weak in ["Short1a", "alllowercase1", "ALLUPPERCASE1", "NoNumeralsHere", &format!("Aa1{}", "x".repeat(40))] {
         scim_error(&c.put(&path, &set(weak), &[]).await, 400);
     }
@@ -400,8 +413,7 @@ async fn user_password_changer_checks_the_policy_and_replaces_the_password() {
     assert_eq!(r.json["id"].as_str(), sim.user_scim_id(&user).as_deref());
     assert!(r.json.get("password").is_none());
     assert_eq!(sim.ui_password(&user).as_deref(), Some("Good-Passw0rd"));
-    let by_scim = at(&c, &d.url, &format!("UserPasswordChanger/{}", sim.user_scim_id(&user).unwrap()));
-    assert_eq!(c.put(&by_scim, &set("0ther-Passw0rd"), &[]).await.status, 200);
+    assert_eq!(c.put(&path, &set("0ther-Passw0rd"), &[]).await.status, 200);
     assert_eq!(sim.ui_password(&user).as_deref(), Some("0ther-Passw0rd"));
     let last = sim.journal().pop().unwrap();
     assert_eq!((last.operation.as_str(), last.write), ("DomainPutUserPasswordChanger", true));
@@ -426,7 +438,7 @@ async fn me_is_readable_with_the_users_own_active_key_at_its_own_domain_only() {
     assert_eq!(sim.journal().last().unwrap().operation, "DomainGetMe");
     // Not another domain's Me, not another user, not a write, not the classic API (a SECONDARY user).
     scim_error(&own.get(&at(&admin, &sim.default_domain().url, "Me")).await, 404);
-    scim_error(&own.get(&at(&admin, &d.url, &format!("Users/{user}"))).await, 404);
+    scim_error(&own.get(&at(&admin, &d.url, &format!("Users/{}", sim.user_scim_id(&user).unwrap()))).await, 404);
     scim_error(
         &own.post(&at(&admin, &d.url, "AuthTokens"), Some(&json!({"schemas": [AUTH_TOKEN], "user": {"ocid": user}})), &[]).await,
         404,
@@ -457,7 +469,7 @@ async fn seed_makes_a_demo_domain_with_one_bound_live_credential_per_kind() {
         let tag = crate::binding::tag_key(crate::secret::CredentialKind::parse(kind).unwrap());
         let tags = sim.user_tags(user);
         assert_eq!((tags.get(&tag), tags.get("team").map(String::as_str)), (Some(secret), Some("rotation-demo")));
-        let got = c.get(&at(&c, &s.domain_url, &format!("Users/{user}"))).await;
+        let got = c.get(&at(&c, &s.domain_url, &format!("Users/{}", sim.user_scim_id(user).unwrap()))).await;
         assert_eq!(got.status, 200);
     }
     let content = |kind: &str| sim.secret_versions(&s.domain_secrets[kind])[0].content.clone();
@@ -485,4 +497,55 @@ async fn seed_makes_a_demo_domain_with_one_bound_live_credential_per_kind() {
     assert_eq!(sim.ui_password(&s.domain_users["CONSOLE_PASSWORD"]).as_deref(), pw["password"].as_str());
     // Each domain user is served only by its domain.
     assert_eq!(c.get(&format!("/20160918/users/{}", s.domain_users["API_KEY"])).await.status, 404);
+}
+
+#[tokio::test]
+async fn a_custom_password_policy_is_listed_with_every_rule_and_enforced() {
+    // Given: a domain whose policy is set through the fixture, and a user named alice.
+    let (sim, c) = setup(instant()).await;
+    let d = sim.create_domain("apps");
+    let user = sim.create_domain_user(&d.id, "alice");
+    let policy = json!({"name": "strict", "minLength": 10, "maxLength": 16, "minLowerCase": 2, "minUpperCase": 2,
+        "minNumerals": 2, "minSpecialChars": 1, "maxSpecialChars": 2, "minAlphas": 5, "minAlphaNumerals": 9,
+        "minUniqueChars": 8, "maxRepeatedChars": 2, "startsWithAlphabet": true, "allowedChars": "#!-",
+        "disallowedChars": "!", "disallowedSubstrings": ["secret"], "userNameDisallowed": true,
+        "firstNameDisallowed": false, "lastNameDisallowed": true});
+    assert_eq!(sim.set_password_policy(&d.id, &json!({"minLength": "ten"})).unwrap_err().status, 400);
+    assert_eq!(sim.set_password_policy("ocid1.domain.oc1..nope", &policy).unwrap_err().status, 404);
+    sim.set_password_policy(&d.id, &policy).unwrap();
+    // When: the domain lists its policies.
+    let listed = resources(&c.get(&at(&c, &d.url, "PasswordPolicies")).await);
+    // Then: every rule is there, with the values given.
+    for (field, value) in policy.as_object().unwrap() {
+        assert_eq!(&listed[0][field], value, "{field}");
+    }
+    // And UserPasswordChanger refuses a password breaking any one rule, 400 naming the rule.
+    let path = at(&c, &d.url, &format!("UserPasswordChanger/{user}"));
+    let set = |pw: &str| json!({"schemas": [PASSWORD_CHANGER], "password": pw, "bypassNotification": true});
+    for (password, rule) in [
+        ("Ab1#cdE2f", "minLength"),
+        ("Ab1#cdE2fghijklmnop", "maxLength"),
+        ("AB1#CDE2Fg", "minLowerCase"),
+        ("ab1#cde2fG", "minUpperCase"),
+        ("Ab1#cdEfgh", "minNumerals"),
+        ("Ab12cdE3fg", "minSpecialChars"),
+        ("Ab1#-#E2fg", "maxSpecialChars"),
+        ("Ab12#34E5c", "minAlphas"),
+        ("Ab1#cdE2-g", "minAlphaNumerals"),
+        ("AaA1#aA2aA", "minUniqueChars"),
+        ("Abbb1#cE2f", "maxRepeatedChars"),
+        ("1Ab#cdE2fg", "startsWithAlphabet"),
+        ("Ab1$cdE2fg", "allowedChars"),
+        ("Ab1!cdE2fg", "disallowedChars"),
+        ("SeCrEt1#A2", "disallowedSubstrings"),
+        ("ALICE1#ab2", "userNameDisallowed"),
+    ] {
+        let r = c.put(&path, &set(password), &[]).await;
+        assert_eq!(r.status, 400, "{rule}: {:?}", r.json);
+        let detail = r.json["detail"].as_str().unwrap_or_default();
+        assert!(detail.contains(rule) && !detail.contains(password), "{rule}: {detail}");
+    }
+    assert!(sim.ui_password(&user).is_none(), "refused passwords change nothing");
+    assert_eq!(c.put(&path, &set("Ab1#cdE2fg"), &[]).await.status, 200);
+    assert_eq!(sim.ui_password(&user).as_deref(), Some("Ab1#cdE2fg"));
 }
