@@ -38,7 +38,7 @@ pub struct StatusArgs {
     /// OCI calls in flight at once (1 to 64).
     #[arg(long, default_value_t = crate::cli::flags::CONCURRENCY_DEFAULT, value_parser = crate::cli::flags::parse_concurrency)]
     pub concurrency: u16,
-    /// Longest the whole run may take, waiting out throttling (429s) included: seconds (`600`, `600s`) or minutes (`10m`).
+    /// Longest the whole run may take, waiting out throttling (429s) included: `10m`, `PT10M`, `600s` or `600` (seconds).
     #[arg(long, default_value = "10m", value_parser = parse_timeout)]
     pub timeout: Duration,
     /// An unbound user (its tag does not name the secret) is not unhealthy: for a function that runs with OCI_ROTATOR_USER_BINDING=off.
@@ -46,18 +46,10 @@ pub struct StatusArgs {
     pub allow_unbound: bool,
 }
 
-/// `--timeout`: `<n>s`, `<n>` (seconds) or `<n>m`; at least one second.
+/// `--timeout`: a duration flag ([`crate::cli::flags::parse_timeout`]: `10m`, `PT10M`, `600s`,
+/// `600` seconds); at least one second.
 pub fn parse_timeout(s: &str) -> Result<Duration, String> {
-    let s = s.trim();
-    let (number, secs_per) = match s.strip_suffix('m') {
-        Some(n) => (n, 60),
-        None => (s.strip_suffix('s').unwrap_or(s), 1),
-    };
-    let n: u64 = number.parse().map_err(|_| "seconds (600, 600s) or minutes (10m)".to_owned())?;
-    match n.saturating_mul(secs_per) {
-        0 => Err("at least one second".to_owned()),
-        secs => Ok(Duration::from_secs(secs)),
-    }
+    crate::cli::flags::parse_timeout(s)
 }
 
 /// `--older-than`: a duration flag ([`crate::cli::flags::parse_duration`]: `P90D`, `90d`, `12w`, `90`).
@@ -254,7 +246,10 @@ mod tests {
         assert_eq!(parse_timeout("10m"), Ok(Duration::from_secs(600)));
         assert_eq!(parse_timeout("90s"), Ok(Duration::from_secs(90)));
         assert_eq!(parse_timeout("45"), Ok(Duration::from_secs(45)));
-        for bad in ["", "0", "0m", "1h", "-5s", "soon"] {
+        // Issue 20 (one duration vocabulary): hours and ISO 8601 are durations too.
+        assert_eq!(parse_timeout("1h"), Ok(Duration::from_secs(3600)));
+        assert_eq!(parse_timeout("PT10M"), Ok(Duration::from_secs(600)));
+        for bad in ["", "0", "0m", "-5s", "soon"] {
             assert!(parse_timeout(bad).is_err(), "{bad}");
         }
     }

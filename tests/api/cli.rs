@@ -181,9 +181,16 @@ async fn durations_take_iso_8601_and_the_short_form_and_state_one_range() {
         let (code, stdout, stderr) = run(&["status", "--compartment-id", &rig.seeded.compartment_id, "--older-than", given], &env).await;
         assert_ne!(code, 2, "{given} accepted: {stdout}\n{stderr}");
     }
-    let (code, _, stderr) = run(&["status", "--compartment-id", &rig.seeded.compartment_id, "--older-than", "90m"], &HashMap::new()).await;
+    let (code, _, stderr) = run(&["status", "--compartment-id", &rig.seeded.compartment_id, "--older-than", "90x"], &HashMap::new()).await;
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("P90D") && stderr.contains("90d"), "{stderr}");
+    // And: --timeout too (a bare number there is seconds, as its help says).
+    for given in ["PT10M", "10m", "600"] {
+        let (code, stdout, stderr) = run(&["status", "--compartment-id", &rig.seeded.compartment_id, "--timeout", given], &env).await;
+        assert_ne!(code, 2, "{given} accepted: {stdout}\n{stderr}");
+    }
+    let (code, _, stderr) = run(&["status", "--compartment-id", &rig.seeded.compartment_id, "--timeout", "PT0S"], &HashMap::new()).await;
+    assert_eq!(code, 2, "{stderr}");
 }
 
 #[tokio::test]
