@@ -36,8 +36,8 @@ use serde::Deserialize;
 use tokio::time::Instant;
 
 use super::progress::{Counts, Progress};
-use crate::adapters::Target;
 use super::CommandError;
+use crate::adapters::Target;
 use crate::binding::BindingMode;
 use crate::config::Settings;
 use crate::driver::{Driver, InProcess};
