@@ -176,7 +176,7 @@ fn previous_column(sim: &Simulator, secret_id: &str, kind: CredentialKind, user_
     }
     let iam = checks::iam_credentials(sim, kind, user_id);
     let mut versions = sim.secret_versions(secret_id);
-    versions.sort_by(|a, b| b.version_number.cmp(&a.version_number));
+    versions.sort_by_key(|v| std::cmp::Reverse(v.version_number));
     let parts: Vec<String> = versions
         .iter()
         .filter(|v| !v.stages.iter().any(|s| s == "CURRENT"))
