@@ -12,7 +12,7 @@ use oci_rotator::secret::CredentialKind;
 use oci_rotator::sim::{FleetMember, SimOptions, CONSOLE_PASSWORD_ID, FLEET_FUNCTION_ID};
 use serde_json::Value;
 
-use crate::sim_helpers::*;
+use crate::helpers::sim::*;
 
 const DAY: Duration = Duration::from_secs(86400);
 
