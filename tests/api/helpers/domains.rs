@@ -83,3 +83,36 @@ pub async fn mount_no_classic_password_reset(app: &TestApp) {
         .mount(&app.oci)
         .await;
 }
+
+/// Given a domain with no such domain (GetDomain answers 404) when `missing` is `"domain"`,
+/// otherwise an ACTIVE domain that does not list the user.
+pub async fn given_domain_or_user_missing(app: &TestApp, missing: &str) {
+    if missing == "domain" {
+        Mock::given(method("GET"))
+            .and(path(format!("/20160918/domains/{DOMAIN_ID}")))
+            .and(app.signed())
+            .respond_with(not_found())
+            .expect(1)
+            .mount(&app.oci)
+            .await;
+    } else {
+        mount_get_domain(app, "ACTIVE", 1).await;
+        mount_domain_user(app, None, 1..=1).await;
+    }
+}
+
+/// The domain's password policies (`GET /admin/v1/PasswordPolicies`, once): `policies`, a JSON
+/// array of SCIM `PasswordPolicy` objects.
+pub async fn mount_password_policies(app: &TestApp, policies: Value) {
+    let total = policies.as_array().map_or(0, Vec::len);
+    Mock::given(method("GET"))
+        .and(path("/idcs-test/admin/v1/PasswordPolicies"))
+        .and(app.signed())
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"], "totalResults": total, "Resources": policies}),
+        ))
+        .named("ListPasswordPolicies")
+        .expect(1)
+        .mount(&app.oci)
+        .await;
+}

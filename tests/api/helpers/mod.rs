@@ -5,6 +5,8 @@
 pub mod cloud_guard_events;
 /// Given-helpers for identity domains against wiremock.
 pub mod domains;
+/// Given-helpers against wiremock: the setup blocks many tests start with (methods on `TestApp`).
+pub mod given;
 /// An independent checker of identity-domain password policies.
 pub mod password_rules;
 /// Harness for the simulator-backed tests.

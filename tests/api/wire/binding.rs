@@ -29,9 +29,7 @@ async fn wiremock_an_unbound_api_key_user_gets_no_upload_and_no_delete() {
     let app = spawn_app().await;
     let (current, pending) = (TestKey::generate(), TestKey::generate());
     app.iam.add_key(&current.public_pem);
-    app.mount_get_secret(secret_json(1, api_key_metadata()), 1).await;
-    app.mount_bundle_by_stage("PENDING", Some(bundle_json(2, &["PENDING", "LATEST"], &pending.content())), 1).await;
-    app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT"], &current.content())), 1).await;
+    app.given_pending(api_key_metadata(), (1, &current.content()), (2, &["PENDING", "LATEST"], &pending.content())).await;
     app.mount_get_user_by_user_key(1..=1, 1..=1).await;
     Mock::given(method("GET"))
         .and(wiremock::matchers::path(format!("/20160918/users/{USER_ID}/apiKeys")))
@@ -60,8 +58,7 @@ async fn wiremock_an_unbound_auth_token_user_gets_no_create_and_no_delete() {
     creds.add("ocid1.credential.oc1..orphan", &format!("oci-rotator {SECRET_ID}"));
     let metadata = json!({"credentialType": "AUTH_TOKEN", "userId": USER_ID});
     let content = json!({"authTokenId": "ocid1.credential.oc1..current", "token": "tok-current-Zx9"});
-    app.mount_get_secret(secret_json(1, metadata), 1).await;
-    app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &content)), 1).await;
+    app.given_secret(1, metadata, &content).await;
     Mock::given(method("GET"))
         .and(wiremock::matchers::path(format!("/20160918/users/{USER_ID}/authTokens")))
         .and(app.signed())

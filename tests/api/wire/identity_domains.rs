@@ -20,21 +20,12 @@ async fn a_console_password_in_a_tenancy_with_domains_is_set_in_the_default_doma
     let app = spawn_app().await;
     let meta = json!({"credentialType": "CONSOLE_PASSWORD", "userId": USER_ID});
     app.mount_list_domains(json!([domain_json(&app, "DEFAULT", "ACTIVE")]), 1).await;
-    app.mount_get_secret(secret_json(1, meta), 1).await;
-    app.mount_bundle_by_stage(
-        "LATEST",
-        Some(bundle_json(1, &["CURRENT", "LATEST"], &json!({"password": "Old-pass-1", "username": "svc"}))),
-        1,
+    app.given_secret(1, meta, &json!({"password": "Old-pass-1", "username": "svc"})).await;
+    mount_password_policies(
+        &app,
+        json!([{"id": "p1", "name": "default", "priority": 1, "minLength": 30, "minNumerals": 3, "minSpecialChars": 2}]),
     )
     .await;
-    Mock::given(method("GET"))
-        .and(path("/idcs-test/admin/v1/PasswordPolicies"))
-        .and(app.signed())
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
-            "totalResults": 1, "Resources": [{"id": "p1", "name": "default", "priority": 1, "minLength": 30, "minNumerals": 3, "minSpecialChars": 2}]})))
-        .expect(1)
-        .mount(&app.oci)
-        .await;
     app.mount_user_bound("CONSOLE_PASSWORD", 1).await;
     // The user's SCIM id, as the Default domain lists it (the path takes it, never the OCID).
     mount_domain_user(&app, Some(scim_user(json!([]), false)), 1..=1).await;
@@ -93,8 +84,7 @@ async fn without_a_usable_default_domain_a_console_password_is_a_409_and_nothing
         } else {
             app.mount_list_domains(json!([domain_json(&app, "DEFAULT", listed)]), 1).await;
         }
-        app.mount_get_secret(secret_json(1, meta), 1).await;
-        app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &json!({"password": "Old-pass-1"}))), 1).await;
+        app.given_secret(1, meta, &json!({"password": "Old-pass-1"})).await;
         mount_no_classic_password_reset(&app).await;
         // When
         let out = app.run_step(Step::CreatePendingVersion, Some(1)).await;
@@ -111,8 +101,7 @@ async fn a_domain_users_auth_token_is_created_in_the_domain_and_never_through_th
     let app = spawn_app().await;
     let meta = json!({"credentialType": "AUTH_TOKEN", "userId": USER_ID, "domainId": DOMAIN_ID});
     let current = json!({"authTokenId": "ocid1.credential.oc1..current", "token": "tok-current-Zx9"});
-    app.mount_get_secret(secret_json(1, meta), 1).await;
-    app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &current)), 1).await;
+    app.given_secret(1, meta, &current).await;
     mount_get_domain(&app, "ACTIVE", 1).await;
     mount_no_ocid_in_domain_paths(&app).await;
     // The user's id in the domain (once), then the binding tag (read fresh before the write).
@@ -170,20 +159,8 @@ async fn a_domain_that_does_not_exist_or_a_user_not_in_it_is_a_404_before_any_wr
         let app = spawn_app().await;
         let meta = json!({"credentialType": "CUSTOMER_SECRET_KEY", "userId": USER_ID, "domainId": DOMAIN_ID});
         let current = json!({"accessKeyId": "ak-current", "secretAccessKey": "sk-current-Zx9"});
-        app.mount_get_secret(secret_json(1, meta), 1).await;
-        app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &current)), 1).await;
-        if missing == "domain" {
-            Mock::given(method("GET"))
-                .and(path(format!("/20160918/domains/{DOMAIN_ID}")))
-                .and(app.signed())
-                .respond_with(not_found())
-                .expect(1)
-                .mount(&app.oci)
-                .await;
-        } else {
-            mount_get_domain(&app, "ACTIVE", 1).await;
-            mount_domain_user(&app, None, 1..=1).await;
-        }
+        app.given_secret(1, meta, &current).await;
+        given_domain_or_user_missing(&app, missing).await;
         let out = app.run_step(Step::CreatePendingVersion, Some(1)).await;
         assert_eq!(out.response_code, 404, "{missing}: {}", out.return_message);
         assert!(out.return_message.contains(if missing == "domain" { DOMAIN_ID } else { USER_ID }), "{}", out.return_message);
@@ -195,13 +172,7 @@ async fn a_domain_that_does_not_exist_or_a_user_not_in_it_is_a_404_before_any_wr
 async fn a_domain_that_is_not_active_is_a_409() {
     let app = spawn_app().await;
     let meta = json!({"credentialType": "AUTH_TOKEN", "userId": USER_ID, "domainId": DOMAIN_ID});
-    app.mount_get_secret(secret_json(1, meta), 1).await;
-    app.mount_bundle_by_stage(
-        "LATEST",
-        Some(bundle_json(1, &["CURRENT", "LATEST"], &json!({"authTokenId": "ocid1.credential.oc1..c", "token": "t-Zx9"}))),
-        1,
-    )
-    .await;
+    app.given_secret(1, meta, &json!({"authTokenId": "ocid1.credential.oc1..c", "token": "t-Zx9"})).await;
     mount_get_domain(&app, "INACTIVE", 1).await;
     let out = app.run_step(Step::VerifyConnection, None).await;
     assert_eq!(out.response_code, 409, "{}", out.return_message);
@@ -215,8 +186,7 @@ async fn a_domain_users_api_key_is_live_when_the_domain_answers_me_signed_with_i
     let current = TestKey::generate();
     app.iam.add_key(&current.public_pem);
     let meta = json!({"credentialType": "API_KEY", "userId": USER_ID, "domainId": DOMAIN_ID});
-    app.mount_get_secret(secret_json(1, meta), 1).await;
-    app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &current.content())), 1).await;
+    app.given_secret(1, meta, &current.content()).await;
     mount_get_domain(&app, "ACTIVE", 1).await;
     mount_domain_user(&app, Some(scim_user(json!([]), false)), 1..=1).await;
     Mock::given(method("GET"))
@@ -261,8 +231,7 @@ async fn smtp_oauth2_and_database_credentials_of_a_domain_user_are_created_throu
         if kind == "SMTP_CREDENTIAL" {
             current["username"] = json!("current-user");
         }
-        app.mount_get_secret(secret_json(1, meta), 1).await;
-        app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &current)), 1).await;
+        app.given_secret(1, meta, &current).await;
         mount_get_domain(&app, "ACTIVE", 1).await;
         mount_domain_user(&app, Some(scim_user(json!([{"key": tag, "value": SECRET_ID}]), false)), 2..=2).await;
         mount_no_ocid_in_domain_paths(&app).await;
@@ -343,19 +312,11 @@ async fn a_domain_users_console_password_is_set_at_its_scim_id_never_at_its_ocid
     // Given: a console-password secret of a user of a SECONDARY domain, who names the secret.
     let app = spawn_app().await;
     let meta = json!({"credentialType": "CONSOLE_PASSWORD", "userId": USER_ID, "domainId": DOMAIN_ID});
-    app.mount_get_secret(secret_json(1, meta), 1).await;
-    app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &json!({"password": "Old-pass-1"}))), 1).await;
+    app.given_secret(1, meta, &json!({"password": "Old-pass-1"})).await;
     mount_get_domain(&app, "ACTIVE", 1).await;
     // Found by OCID in a filter twice: its SCIM id, then its tags for the binding.
     mount_domain_user(&app, Some(scim_user(json!([{"key": "oci-rotator-console-password", "value": SECRET_ID}]), false)), 2..=2).await;
-    Mock::given(method("GET"))
-        .and(path("/idcs-test/admin/v1/PasswordPolicies"))
-        .and(app.signed())
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
-            "totalResults": 1, "Resources": [{"id": "p1", "name": "default", "priority": 1, "minLength": 12}]})))
-        .expect(1)
-        .mount(&app.oci)
-        .await;
+    mount_password_policies(&app, json!([{"id": "p1", "name": "default", "priority": 1, "minLength": 12}])).await;
     mount_no_ocid_in_domain_paths(&app).await;
     Mock::given(method("PUT"))
         .and(path(format!("/idcs-test/admin/v1/UserPasswordChanger/{DOMAIN_USER_ID}")))
@@ -418,20 +379,8 @@ async fn for_every_kind_a_domain_that_does_not_exist_or_a_user_not_in_it_is_a_40
             // does not list; Vault would accept a new version (it must not be asked).
             let app = spawn_app().await;
             let meta = json!({"credentialType": kind, "userId": USER_ID, "domainId": DOMAIN_ID});
-            app.mount_get_secret(secret_json(1, meta), 1).await;
-            app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &current_content(kind))), 1).await;
-            if missing == "domain" {
-                Mock::given(method("GET"))
-                    .and(path(format!("/20160918/domains/{DOMAIN_ID}")))
-                    .and(app.signed())
-                    .respond_with(not_found())
-                    .expect(1)
-                    .mount(&app.oci)
-                    .await;
-            } else {
-                mount_get_domain(&app, "ACTIVE", 1).await;
-                mount_domain_user(&app, None, 1..=1).await;
-            }
+            app.given_secret(1, meta, &current_content(kind)).await;
+            given_domain_or_user_missing(&app, missing).await;
             Mock::given(method("PUT"))
                 .and(path(format!("/20180608/secrets/{SECRET_ID}")))
                 .respond_with(ResponseTemplate::new(200).set_body_json(secret_json(1, json!({}))))
@@ -467,8 +416,7 @@ async fn verify_with_me_answering(status: u16) -> (TestApp, oci_rotator::protoco
     let current = TestKey::generate();
     app.iam.add_key(&current.public_pem);
     let meta = json!({"credentialType": "API_KEY", "userId": USER_ID, "domainId": DOMAIN_ID});
-    app.mount_get_secret(secret_json(1, meta), 1).await;
-    app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &current.content())), 1).await;
+    app.given_secret(1, meta, &current.content()).await;
     mount_get_domain(&app, "ACTIVE", 1).await;
     mount_domain_user(&app, Some(scim_user(json!([]), false)), 1..=1).await;
     let body =

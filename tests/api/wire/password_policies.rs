@@ -7,7 +7,7 @@ use serde_json::json;
 use wiremock::matchers::{body_partial_json, method, path, path_regex};
 use wiremock::{Mock, ResponseTemplate};
 
-use crate::helpers::domains::{mount_domain_user, scim_user};
+use crate::helpers::domains::{mount_domain_user, mount_password_policies, scim_user};
 use crate::helpers::*;
 
 #[tokio::test]
@@ -22,19 +22,14 @@ async fn a_policy_no_password_meets_is_a_409_naming_the_rule_before_any_write() 
         1,
     )
     .await;
-    app.mount_get_secret(secret_json(1, json!({"credentialType": "CONSOLE_PASSWORD", "userId": USER_ID})), 1).await;
-    app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &json!({"password": "Old-pass-1"}))), 1).await;
+    app.given_secret(1, json!({"credentialType": "CONSOLE_PASSWORD", "userId": USER_ID}), &json!({"password": "Old-pass-1"})).await;
     mount_domain_user(&app, Some(scim_user(json!([]), true)), 1..=1).await;
-    Mock::given(method("GET"))
-        .and(path("/idcs-test/admin/v1/PasswordPolicies"))
-        .and(app.signed())
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
-            "totalResults": 2, "Resources": [{"id": "p1", "name": "long", "priority": 1, "minLength": 30},
-                {"id": "p2", "name": "short", "priority": 2, "maxLength": 20}]})))
-        .named("ListPasswordPolicies")
-        .expect(1)
-        .mount(&app.oci)
-        .await;
+    mount_password_policies(
+        &app,
+        json!([{"id": "p1", "name": "long", "priority": 1, "minLength": 30},
+                {"id": "p2", "name": "short", "priority": 2, "maxLength": 20}]),
+    )
+    .await;
     Mock::given(method("PUT"))
         .and(path_regex("/UserPasswordChanger/"))
         .respond_with(ResponseTemplate::new(200))
