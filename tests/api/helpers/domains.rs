@@ -116,3 +116,9 @@ pub async fn mount_password_policies(app: &TestApp, policies: Value) {
         .mount(&app.oci)
         .await;
 }
+
+/// Given a secret of `kind` whose metadata names the test user and the domain `DOMAIN_ID`, and
+/// whose CURRENT version (1) holds `current`: GetSecret and the LATEST bundle, once each.
+pub async fn given_domain_secret(app: &TestApp, kind: &str, current: &Value) {
+    app.given_secret(1, json!({"credentialType": kind, "userId": USER_ID, "domainId": DOMAIN_ID}), current).await;
+}

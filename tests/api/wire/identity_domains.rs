@@ -99,9 +99,8 @@ async fn without_a_usable_default_domain_a_console_password_is_a_409_and_nothing
 async fn a_domain_users_auth_token_is_created_in_the_domain_and_never_through_the_classic_api() {
     // Given: an AUTH_TOKEN secret of a user of a SECONDARY domain, whose CURRENT token is live.
     let app = spawn_app().await;
-    let meta = json!({"credentialType": "AUTH_TOKEN", "userId": USER_ID, "domainId": DOMAIN_ID});
     let current = json!({"authTokenId": "ocid1.credential.oc1..current", "token": "tok-current-Zx9"});
-    app.given_secret(1, meta, &current).await;
+    given_domain_secret(&app, "AUTH_TOKEN", &current).await;
     mount_get_domain(&app, "ACTIVE", 1).await;
     mount_no_ocid_in_domain_paths(&app).await;
     // The user's id in the domain (once), then the binding tag (read fresh before the write).
@@ -157,9 +156,8 @@ async fn a_domain_users_auth_token_is_created_in_the_domain_and_never_through_th
 async fn a_domain_that_does_not_exist_or_a_user_not_in_it_is_a_404_before_any_write() {
     for missing in ["domain", "user"] {
         let app = spawn_app().await;
-        let meta = json!({"credentialType": "CUSTOMER_SECRET_KEY", "userId": USER_ID, "domainId": DOMAIN_ID});
         let current = json!({"accessKeyId": "ak-current", "secretAccessKey": "sk-current-Zx9"});
-        app.given_secret(1, meta, &current).await;
+        given_domain_secret(&app, "CUSTOMER_SECRET_KEY", &current).await;
         given_domain_or_user_missing(&app, missing).await;
         let out = app.run_step(Step::CreatePendingVersion, Some(1)).await;
         assert_eq!(out.response_code, 404, "{missing}: {}", out.return_message);
@@ -171,24 +169,29 @@ async fn a_domain_that_does_not_exist_or_a_user_not_in_it_is_a_404_before_any_wr
 #[tokio::test]
 async fn a_domain_that_is_not_active_is_a_409() {
     let app = spawn_app().await;
-    let meta = json!({"credentialType": "AUTH_TOKEN", "userId": USER_ID, "domainId": DOMAIN_ID});
-    app.given_secret(1, meta, &json!({"authTokenId": "ocid1.credential.oc1..c", "token": "t-Zx9"})).await;
+    given_domain_secret(&app, "AUTH_TOKEN", &json!({"authTokenId": "ocid1.credential.oc1..c", "token": "t-Zx9"})).await;
     mount_get_domain(&app, "INACTIVE", 1).await;
     let out = app.run_step(Step::VerifyConnection, None).await;
     assert_eq!(out.response_code, 409, "{}", out.return_message);
     assert!(out.return_message.contains("INACTIVE"), "{}", out.return_message);
 }
 
-#[tokio::test]
-async fn a_domain_users_api_key_is_live_when_the_domain_answers_me_signed_with_it() {
-    // Given: an API key of a domain user that IAM holds.
+/// Given an API_KEY secret of a user of the ACTIVE domain, whose CURRENT key IAM holds: the
+/// secret, GetDomain and the user's SCIM id (listed once, untagged) mounted.
+async fn given_domain_api_key() -> (TestApp, TestKey) {
     let app = spawn_app().await;
     let current = TestKey::generate();
     app.iam.add_key(&current.public_pem);
-    let meta = json!({"credentialType": "API_KEY", "userId": USER_ID, "domainId": DOMAIN_ID});
-    app.given_secret(1, meta, &current.content()).await;
+    given_domain_secret(&app, "API_KEY", &current.content()).await;
     mount_get_domain(&app, "ACTIVE", 1).await;
     mount_domain_user(&app, Some(scim_user(json!([]), false)), 1..=1).await;
+    (app, current)
+}
+
+#[tokio::test]
+async fn a_domain_users_api_key_is_live_when_the_domain_answers_me_signed_with_it() {
+    // Given: an API key of a domain user that IAM holds.
+    let (app, current) = given_domain_api_key().await;
     Mock::given(method("GET"))
         .and(path("/idcs-test/admin/v1/Me"))
         .and(app.signed_by_user_key())
@@ -225,13 +228,12 @@ async fn smtp_oauth2_and_database_credentials_of_a_domain_user_are_created_throu
     for (kind, resource, schema, id_field, tag) in cases {
         // Given: a secret of the kind for a domain user, whose CURRENT credential the domain lists
         let app = spawn_app().await;
-        let meta = json!({"credentialType": kind, "userId": USER_ID, "domainId": DOMAIN_ID});
         let secret_field = if kind == "OAUTH2_CLIENT_CREDENTIAL" { "clientSecret" } else { "password" };
         let mut current = json!({id_field: "ocid1.credential.oc1..current", secret_field: "current-secret-Zx9"});
         if kind == "SMTP_CREDENTIAL" {
             current["username"] = json!("current-user");
         }
-        app.given_secret(1, meta, &current).await;
+        given_domain_secret(&app, kind, &current).await;
         mount_get_domain(&app, "ACTIVE", 1).await;
         mount_domain_user(&app, Some(scim_user(json!([{"key": tag, "value": SECRET_ID}]), false)), 2..=2).await;
         mount_no_ocid_in_domain_paths(&app).await;
@@ -311,8 +313,7 @@ async fn smtp_oauth2_and_database_credentials_of_a_domain_user_are_created_throu
 async fn a_domain_users_console_password_is_set_at_its_scim_id_never_at_its_ocid() {
     // Given: a console-password secret of a user of a SECONDARY domain, who names the secret.
     let app = spawn_app().await;
-    let meta = json!({"credentialType": "CONSOLE_PASSWORD", "userId": USER_ID, "domainId": DOMAIN_ID});
-    app.given_secret(1, meta, &json!({"password": "Old-pass-1"})).await;
+    given_domain_secret(&app, "CONSOLE_PASSWORD", &json!({"password": "Old-pass-1"})).await;
     mount_get_domain(&app, "ACTIVE", 1).await;
     // Found by OCID in a filter twice: its SCIM id, then its tags for the binding.
     mount_domain_user(&app, Some(scim_user(json!([{"key": "oci-rotator-console-password", "value": SECRET_ID}]), false)), 2..=2).await;
@@ -378,8 +379,7 @@ async fn for_every_kind_a_domain_that_does_not_exist_or_a_user_not_in_it_is_a_40
             // Given: a secret of the kind whose domainId names no domain, or whose user the domain
             // does not list; Vault would accept a new version (it must not be asked).
             let app = spawn_app().await;
-            let meta = json!({"credentialType": kind, "userId": USER_ID, "domainId": DOMAIN_ID});
-            app.given_secret(1, meta, &current_content(kind)).await;
+            given_domain_secret(&app, kind, &current_content(kind)).await;
             given_domain_or_user_missing(&app, missing).await;
             Mock::given(method("PUT"))
                 .and(path(format!("/20180608/secrets/{SECRET_ID}")))
@@ -412,13 +412,7 @@ async fn for_every_kind_a_domain_that_does_not_exist_or_a_user_not_in_it_is_a_40
 /// VERIFY_CONNECTION of a domain user's API key whose `GET /admin/v1/Me`, signed with the key,
 /// answers `status`.
 async fn verify_with_me_answering(status: u16) -> (TestApp, oci_rotator::protocol::SecretRotationOutput, TestKey) {
-    let app = spawn_app().await;
-    let current = TestKey::generate();
-    app.iam.add_key(&current.public_pem);
-    let meta = json!({"credentialType": "API_KEY", "userId": USER_ID, "domainId": DOMAIN_ID});
-    app.given_secret(1, meta, &current.content()).await;
-    mount_get_domain(&app, "ACTIVE", 1).await;
-    mount_domain_user(&app, Some(scim_user(json!([]), false)), 1..=1).await;
+    let (app, current) = given_domain_api_key().await;
     let body =
         json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "detail": "answered by the test", "status": status.to_string()});
     Mock::given(method("GET"))
