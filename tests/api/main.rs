@@ -18,9 +18,11 @@
 //!   `call_count.rs`, `fault_matrix.rs`, ...).
 //! - `offline/`: **no OCI at all**: text the CLI prints, sample inputs, the password rules.
 //!   One file per subject.
-//! - `helpers/`: no tests, only what tests share: the two harnesses (`wire.rs`, `sim.rs`) and the
-//!   given-helpers of a subject (`domains.rs`, `cloud_guard_events.rs`, `password_rules.rs`).
-//!   A setup block written twice becomes a helper here (or a method on `TestApp`/`SimRig`).
+//! - `helpers/`: no tests, only what tests share: the two harnesses (`wire.rs`, `sim.rs`), the
+//!   given-helpers (`given.rs`: `TestApp::given_secret`, `given_pending`; `domains.rs`;
+//!   `cloud_guard_events.rs`) and the independent password checker (`password_rules.rs`). A given
+//!   block written twice in two files becomes a helper here; written twice in one file, a `given_*`
+//!   function at the top of that file.
 //!
 //! A subject checked on two stand-ins has a file of the same name in each folder (`binding.rs`,
 //! `password_policies.rs`, `unmanaged_password_reset.rs`); a file never mixes stand-ins. Filter by
