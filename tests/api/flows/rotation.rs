@@ -12,7 +12,7 @@ use oci_rotator::secret::{CredentialKind, PreviousCredential};
 use oci_rotator::server::{self, AppState};
 use oci_rotator::sim::SimOptions;
 
-use crate::sim_helpers::*;
+use crate::helpers::sim::*;
 
 fn driver() -> Driver {
     Driver { attempts_per_step: 3, retry_wait: Duration::from_millis(20) }

@@ -14,7 +14,7 @@ use oci_rotator::secret::{CredentialKind, PreviousCredential};
 use oci_rotator::sim::{AutoGen, Fault, FaultKind, SimOptions, VersionView};
 use serde_json::json;
 
-use crate::sim_helpers::*;
+use crate::helpers::sim::*;
 
 const KIND: CredentialKind = CredentialKind::DbCredential;
 

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use oci_rotator::secret::CredentialKind;
 use oci_rotator::sim::SimOptions;
 
-use crate::sim_helpers::sim_rig;
+use crate::helpers::sim::sim_rig;
 
 /// The exit code, stdout and stderr of the binary run with `args` and only `env` (and PATH).
 async fn run(args: &[&str], env: &HashMap<String, String>) -> (i32, String, String) {

@@ -17,7 +17,7 @@ use oci_rotator::secret::CredentialKind;
 use oci_rotator::sim::{ApiFamily, FleetMember, SimOptions, Throttle, CONSOLE_PASSWORD_ID, FLEET_FUNCTION_ID};
 use serde_json::Value;
 
-use crate::sim_helpers::*;
+use crate::helpers::sim::*;
 
 const DAY: Duration = Duration::from_secs(86400);
 
@@ -294,31 +294,8 @@ async fn run_binary(rig: &SimRig, extra: &[&str]) -> (i32, String, String) {
 
 /// `oci-rotator <command>`, run as an administrator against the simulator.
 async fn run_command(rig: &SimRig, command: &str, extra: &[&str]) -> (i32, String, String) {
-    let dir = std::env::temp_dir().join(format!("oci-rotator-status-{}", rand_suffix()));
-    let admin = rig.sim.create_admin();
-    let (config, key) = (dir.join("config"), dir.join("key.pem"));
-    admin.write_oci_config(&config, &key).unwrap();
-    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_oci-rotator"))
-        .arg(command)
-        .args(extra)
-        .env("OCI_CLI_CONFIG_FILE", &config)
-        .env("OCI_ROTATOR_VAULT_ENDPOINT", &rig.endpoint)
-        .env("OCI_ROTATOR_SECRETS_ENDPOINT", &rig.endpoint)
-        .env("OCI_ROTATOR_IDENTITY_ENDPOINT", &rig.endpoint)
-        .env("OCI_ROTATOR_RETRY_BASE_MS", "5")
-        .output()
-        .await
-        .unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
-}
-
-fn rand_suffix() -> String {
-    format!(
-        "{}-{:?}",
-        std::process::id(),
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos()
-    )
+    let args: Vec<&str> = std::iter::once(command).chain(extra.iter().copied()).collect();
+    run_cli(rig, &args).await
 }
 
 #[tokio::test]

@@ -29,7 +29,7 @@ use wiremock::{Match, Mock, MockServer, Request, Respond, ResponseTemplate};
 pub const SECRET_ID: &str = "ocid1.vaultsecret.oc1.iad.amaaaaaatestsecret";
 pub const USER_ID: &str = "ocid1.user.oc1..aaaaaaaatestuser";
 pub const TENANCY: &str = "ocid1.tenancy.oc1..aaaaaaaatesttenancy";
-pub const VECTORS: &str = include_str!("../data/oci-request-signing.json");
+pub const VECTORS: &str = include_str!("../../data/oci-request-signing.json");
 
 /// The function's private key (the vectors' throwaway test key) and its public half.
 pub fn principal_keys() -> (String, PublicKey) {
