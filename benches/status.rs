@@ -43,6 +43,8 @@ fn main() {
             older_than: Duration::from_secs(90 * 86400),
             json: true,
             concurrency,
+            timeout: Duration::from_secs(600),
+            allow_unbound: false,
         };
         let before = sim.request_count();
         let started = Instant::now();

@@ -12,6 +12,7 @@
 //! - [`config`]: process settings from the environment.
 //! - [`driver`]: plays Vault (the four steps in order, with retries) for `rotate`, the demo and tests.
 //! - [`server`]: the axum router, served on the Fn socket or on TCP.
+//! - [`last_outcome`]: the tag `oci-rotator-last-outcome` a failed step leaves on the secret.
 //! - [`fleet`]: the fleet view behind `status`: managed secrets, their state, credentials no secret manages.
 //! - [`cloud_guard`]: Cloud Guard credential-age findings turned into Vault rotations.
 //! - [`notify`]: notices of outcomes to an ONS topic.
@@ -31,6 +32,7 @@ pub mod driver;
 pub mod engine;
 pub mod fleet;
 pub mod keys;
+pub mod last_outcome;
 pub mod notify;
 pub mod oci;
 pub mod passwords;

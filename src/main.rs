@@ -7,9 +7,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
-use oci_rotator::cli::{adopt, enroll, policies, rotate, rotate_fleet, status};
+use oci_rotator::cli::{adopt, enroll, flags, help, policies, rotate, rotate_fleet, status};
 #[cfg(feature = "simulator")]
 use oci_rotator::cli::{demo, simulate};
 use oci_rotator::oci::auth::ProcessEnv;
@@ -20,7 +20,13 @@ use oci_rotator::{config, telemetry};
 
 #[derive(Parser)]
 #[command(name = "oci-rotator", version, about = "OCI Vault secret-rotation function for OCI IAM credentials")]
+#[cfg_attr(feature = "simulator", command(after_help = help::MAIN))]
+#[cfg_attr(not(feature = "simulator"), command(after_help = help::MAIN_WITHOUT_SIMULATOR))]
 struct Cli {
+    /// More logs on stderr: -v info, -vv debug, -vvv trace (RUST_LOG works too). `demo --verbose`
+    /// shows every rotation in detail (its logs start at -vv).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -28,6 +34,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the function: on the Fn socket when FN_LISTENER is set, else on TCP.
+    #[command(after_help = help::SERVE)]
     Serve {
         /// TCP address to listen on when FN_LISTENER is not set.
         #[arg(long, default_value = "127.0.0.1:8080")]
@@ -35,6 +42,7 @@ enum Command {
     },
     /// Rotate all seven credential kinds against the embedded OCI simulator, and check the contract.
     #[cfg(feature = "simulator")]
+    #[command(after_help = help::DEMO)]
     Demo {
         /// Rotations per credential kind (the second shows the superseded credential deleted).
         #[arg(long, default_value_t = 2)]
@@ -42,9 +50,10 @@ enum Command {
     },
     /// Play Vault against real OCI for one secret (--secret-id: all four steps in order, or one
     /// step), or rotate every managed secret of a compartment (--compartment-id).
+    #[command(after_help = help::ROTATE, group(clap::ArgGroup::new("target").required(true).args(["secret_id", "compartment_id"])))]
     Rotate {
         /// The secret's OCID.
-        #[arg(long, required_unless_present = "compartment_id", conflicts_with = "compartment_id")]
+        #[arg(long, conflicts_with = "compartment_id")]
         secret_id: Option<String>,
         /// Rotate every managed secret (metadata with credentialType) of this compartment, through Vault (RotateSecret).
         #[arg(long)]
@@ -55,9 +64,9 @@ enum Command {
         /// With --compartment-id: only secrets of this credentialType.
         #[arg(long, requires = "compartment_id", value_parser = enroll::parse_kind)]
         kind: Option<CredentialKind>,
-        /// With --compartment-id: rotations in flight at most.
-        #[arg(long, default_value_t = 10, requires = "compartment_id", value_parser = clap::value_parser!(u32).range(1..=1000))]
-        concurrency: u32,
+        /// With --compartment-id: rotations in flight at most (1 to 64).
+        #[arg(long, default_value_t = flags::CONCURRENCY_DEFAULT, requires = "compartment_id", value_parser = flags::parse_concurrency)]
+        concurrency: u16,
         /// With --compartment-id: run the four steps in this process instead of asking Vault (no function deployed yet).
         #[arg(long, requires = "compartment_id")]
         local: bool,
@@ -81,8 +90,10 @@ enum Command {
         attempts: u32,
     },
     /// Enroll a user's credential: create it, the secret holding it, bind the user, attach the function.
+    #[command(after_help = help::ENROLL)]
     Enroll(enroll::EnrollArgs),
     /// Turn an existing secret (raw values of Oracle's tutorial too) into the contract's form and bind the user.
+    #[command(after_help = help::ADOPT)]
     Adopt {
         /// The secret's OCID.
         #[arg(long)]
@@ -101,11 +112,14 @@ enum Command {
         secret_key_secret_id: Option<String>,
     },
     /// The fleet view: managed secrets of a compartment, their state, and credentials no secret manages.
+    #[command(after_help = help::STATUS)]
     Status(status::StatusArgs),
     /// Print the dynamic group rule and least-privilege policy statements for the function.
+    #[command(after_help = help::POLICIES)]
     Policies(policies::PoliciesArgs),
     /// Run the embedded OCI simulator (Vault, Secrets, Identity) until killed.
     #[cfg(feature = "simulator")]
+    #[command(after_help = help::SIMULATE)]
     Simulate {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:9090")]
@@ -128,10 +142,22 @@ enum Command {
         /// A JSON file with a SCIM PasswordPolicy (minLength, maxRepeatedChars, allowedChars, ...) every identity domain gets.
         #[arg(long, value_name = "FILE.json")]
         password_policy: Option<PathBuf>,
+        /// Write the `export` lines (endpoints, OCI_CLI_CONFIG_FILE, OCI_CLI_PROFILE, and with --seed the
+        /// seeded OCIDs) that the CLI and `serve` need to talk to this simulator (docs/simulator.md).
+        #[arg(long, value_name = "PATH")]
+        env_file: Option<PathBuf>,
     },
 }
 
 impl Command {
+    /// `demo`: its first `-v` is its detail.
+    fn is_demo(&self) -> bool {
+        #[cfg(feature = "simulator")]
+        return matches!(self, Command::Demo { .. });
+        #[cfg(not(feature = "simulator"))]
+        false
+    }
+
     /// `demo` and `simulate` log errors only: their output is for a person (or the SDK test).
     fn is_simulator(&self) -> bool {
         #[cfg(feature = "simulator")]
@@ -146,8 +172,25 @@ fn parse_step(s: &str) -> Result<Step, String> {
         .ok_or_else(|| "one of VERIFY_CONNECTION, CREATE_PENDING_VERSION, UPDATE_TARGET_SYSTEM, PROMOTE_PENDING_VERSION".to_owned())
 }
 
+/// The log filter `-v` asks for (`None`: `RUST_LOG`, else the command's default). For `demo`, the
+/// first `-v` is its detail, not logs.
+fn verbose_level(verbose: u8, demo: bool) -> Option<&'static str> {
+    match verbose.saturating_sub(u8::from(demo)) {
+        0 => None,
+        1 => Some("info"),
+        2 => Some("debug"),
+        _ => Some("trace"),
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Bare `oci-rotator`: the container's start (FN_LISTENER set) serves; anyone else gets usage.
+    if cli.command.is_none() && std::env::var_os("FN_LISTENER").is_none() {
+        eprintln!("{}", Cli::command().render_help());
+        eprintln!("oci-rotator: no command given; pick one above (`oci-rotator serve` serves the function on TCP)");
+        return ExitCode::from(2);
+    }
     // Pure text: no logging, no runtime.
     if let Some(Command::Policies(args)) = cli.command {
         return match policies::run(&args) {
@@ -158,11 +201,23 @@ fn main() -> ExitCode {
             }
         };
     }
-    // `status` prints a report: only errors are logged beside it.
+    // The function logs INFO; the administrator's commands print their results on stdout and log
+    // only warnings and errors beside them (`status`, `demo`, `simulate`: errors only).
     let quiet = cli.command.as_ref().is_some_and(|c| c.is_simulator() || matches!(c, Command::Status(_)));
     let serving = matches!(cli.command, None | Some(Command::Serve { .. }));
     let json = std::env::var("OCI_ROTATOR_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"));
-    telemetry::init(json, if quiet { "error" } else { "info" }, !serving);
+    let default_level = match (serving, quiet) {
+        (true, _) => "info",
+        (false, true) => "error",
+        (false, false) => "warn",
+    };
+    let verbose = cli.verbose;
+    let level = verbose_level(verbose, cli.command.as_ref().is_some_and(Command::is_demo));
+    if serving {
+        telemetry::init_at(json, level, default_level, false);
+    } else {
+        telemetry::init_cli(json, level, default_level);
+    }
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().max_blocking_threads(4).build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -175,7 +230,7 @@ fn main() -> ExitCode {
         None => runtime.block_on(serve(None)),
         #[cfg(feature = "simulator")]
         Some(Command::Demo { rounds }) => runtime
-            .block_on(demo::run(rounds))
+            .block_on(demo::run(rounds, verbose > 0))
             .and_then(|ok| ok.then_some(()).ok_or_else(|| "the demo found contract violations".to_owned())),
         Some(Command::Rotate {
             secret_id,
@@ -195,7 +250,7 @@ fn main() -> ExitCode {
                 let args = rotate_fleet::FleetArgs {
                     subtree,
                     kind,
-                    concurrency: concurrency as usize,
+                    concurrency: usize::from(concurrency),
                     dry_run,
                     local,
                     poll_interval: std::time::Duration::from_secs_f64(poll_secs.clamp(0.05, 60.0)),
@@ -203,27 +258,29 @@ fn main() -> ExitCode {
                     attempts,
                     ..rotate_fleet::FleetArgs::new(compartment_id)
                 };
-                runtime
-                    .block_on(rotate_fleet::run(args, &ProcessEnv, interrupted()))
-                    .and_then(|ok| ok.then_some(()).ok_or_else(|| "not every secret was rotated".to_owned()))
+                match runtime.block_on(rotate_fleet::run(args, &ProcessEnv, interrupted())) {
+                    Ok(ok) => ok.then_some(()).ok_or_else(|| "not every secret was rotated".to_owned()),
+                    Err(e) => return fail(&e.to_string(), e.exit_code(), false),
+                }
             }
             (Some(secret_id), None) => runtime
                 .block_on(rotate::run(rotate::RotateArgs { secret_id, step, version_no, dry_run, attempts }))
                 .and_then(|ok| ok.then_some(()).ok_or_else(|| "a step did not answer 200".to_owned())),
-            (None, None) => Err("--secret-id or --compartment-id is required".to_owned()),
+            (None, None) => Err("--secret-id or --compartment-id is required: name one secret or a compartment".to_owned()),
         },
         Some(Command::Enroll(args)) => runtime.block_on(enroll::run(args)),
         Some(Command::Status(args)) => match runtime.block_on(status::run(args)) {
             // Not healthy is an answer, not an error: exit 1 with the report printed.
             Ok(healthy) => return if healthy { ExitCode::SUCCESS } else { ExitCode::FAILURE },
-            Err(e) => Err(e),
+            // A compartment that cannot be read: exit 2.
+            Err(e) => return fail(&e.to_string(), e.exit_code(), false),
         },
         Some(Command::Adopt { secret_id, kind, user_id, credential_id, secret_key_secret_id }) => {
             runtime.block_on(adopt::run(adopt::AdoptArgs { secret_id, kind, user_id, credential_id, secret_key_secret_id }))
         }
         #[cfg(feature = "simulator")]
-        Some(Command::Simulate { listen, admin_config, seed, functions, clock_speed, throttle, password_policy }) => {
-            runtime.block_on(simulate::run_with(simulate::SimulateArgs {
+        Some(Command::Simulate { listen, admin_config, seed, functions, clock_speed, throttle, password_policy, env_file }) => runtime
+            .block_on(simulate::run_with(simulate::SimulateArgs {
                 listen: Some(listen),
                 admin_config,
                 seed,
@@ -231,18 +288,24 @@ fn main() -> ExitCode {
                 clock_speed,
                 throttle,
                 password_policy,
-            }))
-        }
+                env_file,
+            })),
         Some(Command::Policies { .. }) => Ok(()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("oci-rotator: {e}");
-            tracing::error!(error = %e, "oci-rotator stopped");
-            ExitCode::FAILURE
-        }
+        Err(e) => fail(&e, 1, serving),
     }
+}
+
+/// Reports `e` on stderr, once, with what to do about it; serving, in the function's log too (as it
+/// always has); and ends with `code`.
+fn fail(e: &str, code: u8, serving: bool) -> ExitCode {
+    eprintln!("{}", help::error_line(e));
+    if serving {
+        tracing::error!(error = %e, "oci-rotator stopped");
+    }
+    ExitCode::from(code)
 }
 
 /// Resolves at the first Ctrl-C (SIGINT); a second one ends the process at once (exit 130).

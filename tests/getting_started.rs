@@ -10,6 +10,10 @@
 //! Skipped, with a loud `SKIPPED:` line, where the `oci` executable is missing (`pip install
 //! oci-cli==3.95.1`), except in CI (`CI` set), where `.ci/run` installs it and a skip fails. Built
 //! only with the `simulator` feature (the default).
+//!
+//! `docs/simulator.md` is run the same way (it needs no `oci`): its `simulate` and `serve` run in
+//! the background as the page's shells 1 and 2 (on free ports instead of the page's 9090 and 8080),
+//! the page's other commands in order after its `. ./sim.env`, then Ctrl-C stops both.
 #![cfg(feature = "simulator")] // the simulator exists only with that (default) feature
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test: a failure is a panic
 
@@ -105,17 +109,19 @@ struct Shell {
 }
 
 impl Shell {
-    async fn run(&self, command: &DocCommand) -> String {
+    /// `text` in bash, after the prelude that defines `oci` and `oci-rotator`.
+    fn command(&self, text: &str) -> tokio::process::Command {
         let prelude = r#"set -euo pipefail
 oci() { "$GS_OCI" --config-file "$GS_CONFIG" --endpoint "$GS_ENDPOINT" "$@"; }
 oci-rotator() { "$GS_BIN" "$@"; }
 "#;
-        let run = tokio::process::Command::new("bash")
-            .arg("-c")
-            .arg(format!("{prelude}{}", command.text))
-            .envs(&self.env)
-            .kill_on_drop(true)
-            .output();
+        let mut command = tokio::process::Command::new("bash");
+        command.arg("-c").arg(format!("{prelude}{text}")).envs(&self.env).kill_on_drop(true);
+        command
+    }
+
+    async fn run(&self, command: &DocCommand) -> String {
+        let run = self.command(&command.text).output();
         let out = tokio::time::timeout(Duration::from_secs(180), run).await.expect("the command ended within 180 s").unwrap();
         let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
         assert!(
@@ -344,5 +350,175 @@ async fn getting_started_runs_against_the_simulator_with_the_official_cli() {
     }
     // Then: a second rotation through Vault completed.
     assert_eq!(sim.current_version(&secret), Some(3));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A loopback port nobody listens on (now).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A command of docs/simulator.md left running (the page's shells 1 and 2), its stdout collected.
+struct Background {
+    name: String,
+    child: tokio::process::Child,
+    stdout: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl Background {
+    /// Starts `script` in a process group of its own (so that Ctrl-C, SIGINT to the group, reaches
+    /// the binary as it does in a terminal) and collects its stdout lines.
+    fn spawn(shell: &Shell, name: &str, script: &str) -> Background {
+        use tokio::io::AsyncBufReadExt as _;
+        let mut child = shell
+            .command(script)
+            .process_group(0)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let stdout = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = stdout.clone();
+        let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = lines.next_line().await {
+                sink.lock().unwrap().push(line);
+            }
+        });
+        Background { name: name.to_owned(), child, stdout }
+    }
+
+    fn lines(&self) -> Vec<String> {
+        self.stdout.lock().unwrap().clone()
+    }
+
+    /// Waits up to 60 s until `ready` holds for the lines so far.
+    async fn wait_for(&self, what: &str, ready: impl Fn(&[String]) -> bool) {
+        for _ in 0..600 {
+            if ready(&self.lines()) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{}: no {what} within 60 s; stdout: {:?}", self.name, self.lines());
+    }
+
+    /// Ctrl-C: SIGINT to its process group; true when it ended within 10 s.
+    async fn interrupt(mut self) -> bool {
+        let pid = self.child.id().unwrap();
+        let sent = std::process::Command::new("kill").args(["-INT", "--", &format!("-{pid}")]).status().unwrap();
+        assert!(sent.success(), "kill -INT -{pid}");
+        tokio::time::timeout(Duration::from_secs(10), self.child.wait()).await.is_ok()
+    }
+}
+
+/// The value of `export NAME='value'` in an env file `simulate --env-file` wrote.
+fn exported(env_file: &str, name: &str) -> Option<String> {
+    let prefix = format!("export {name}=");
+    env_file.lines().find_map(|l| l.strip_prefix(&prefix)).map(|v| v.trim_matches('\'').to_owned())
+}
+
+/// The value of `flag` in a command's text (`--name my-first-secret`).
+fn flag_value(text: &str, flag: &str) -> Option<String> {
+    text.split_whitespace().skip_while(|w| *w != flag).nth(1).map(|v| v.trim_matches('"').to_owned())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_simulator_page_runs_as_written() {
+    // Given: the page's commands: `simulate` and `serve` (left running), `. ./sim.env`, and the
+    // CLI commands; nothing else.
+    let page_commands = commands(&page("simulator.md"));
+    let enrolled_name = page_commands.iter().find(|c| c.text.starts_with("oci-rotator enroll")).and_then(|c| flag_value(&c.text, "--name"));
+    let enrolled_name = enrolled_name.expect("the page enrolls a secret with --name");
+    let (sim_port, fn_port) = (free_port(), free_port());
+    let dir = std::env::temp_dir().join(format!("oci-rotator-simpage-{}-{sim_port}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let shell = Shell {
+        env: [("GS_BIN", env!("CARGO_BIN_EXE_oci-rotator").to_owned()), ("SIM_DIR", dir.to_string_lossy().into_owned())]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect(),
+    };
+    let mut setup = vec![r#"cd "$SIM_DIR""#.to_owned()];
+    let (mut background, mut ran, mut enrolled): (Vec<Background>, Vec<String>, Option<Value>) = (Vec::new(), Vec::new(), None);
+    let mut env_file = String::new();
+
+    // When: the page's commands run in order, on free ports.
+    for command in &page_commands {
+        let text = command
+            .text
+            .replace("127.0.0.1:9090", &format!("127.0.0.1:{sim_port}"))
+            .replace("127.0.0.1:8080", &format!("127.0.0.1:{fn_port}"));
+        ran.push(text.split_whitespace().take(2).collect::<Vec<_>>().join(" "));
+        let script = format!("{}\n{text}", setup.join("\n"));
+        println!("ran ({}): {}", command.section, text.lines().next().unwrap_or(""));
+        if text.starts_with(". ") {
+            setup.push(text);
+        } else if text.starts_with("oci-rotator simulate") {
+            let sim = Background::spawn(&shell, "simulate", &script);
+            // Then: the seed line, and the env file written before it.
+            sim.wait_for("seed line", |l| !l.is_empty()).await;
+            let seed = json_of(&sim.lines()[0]);
+            for key in ["secrets", "users", "domainSecrets", "domainUsers", "spareUsers"] {
+                assert_eq!(seed[key].as_object().map(|o| o.len()), Some(7), "{key}: {seed}");
+            }
+            env_file = std::fs::read_to_string(dir.join("sim.env")).unwrap();
+            let endpoint = format!("http://127.0.0.1:{sim_port}");
+            for var in ["OCI_ROTATOR_VAULT_ENDPOINT", "OCI_ROTATOR_SECRETS_ENDPOINT", "OCI_ROTATOR_IDENTITY_ENDPOINT"] {
+                assert_eq!(exported(&env_file, var).as_deref(), Some(endpoint.as_str()), "{var}: {env_file}");
+            }
+            assert!(exported(&env_file, "OCI_CLI_CONFIG_FILE").is_some_and(|p| Path::new(&p).is_file()), "{env_file}");
+            assert_eq!(exported(&env_file, "OCI_CLI_PROFILE").as_deref(), Some("DEFAULT"), "{env_file}");
+            assert_eq!(exported(&env_file, "USER_OCID").as_deref(), seed["spareUsers"]["API_KEY"].as_str(), "{env_file}");
+            background.push(sim);
+        } else if text.starts_with("oci-rotator serve") {
+            let serve = Background::spawn(&shell, "serve", &script);
+            let mut listening = false;
+            for _ in 0..600 {
+                listening = tokio::net::TcpStream::connect(("127.0.0.1", fn_port)).await.is_ok();
+                if listening {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            assert!(listening, "serve listens on {fn_port}");
+            background.push(serve);
+        } else {
+            assert!(text.starts_with("oci-rotator "), "({}) neither oci-rotator nor `. ./sim.env`: {text}", command.section);
+            let stdout = shell.run(&DocCommand { section: command.section.clone(), text: script }).await;
+            // Then: each command did what the page says.
+            if text.starts_with("oci-rotator enroll") {
+                let line = json_of(&stdout);
+                assert_eq!(line["versionNo"], 1, "{line}");
+                let function = line["rotationConfig"]["targetSystemDetails"]["functionId"].as_str().map(str::to_owned);
+                assert_eq!(function, exported(&env_file, "FUNCTION"), "{line}");
+                enrolled = Some(line);
+            }
+            if text.starts_with("oci-rotator status") {
+                assert!(stdout.contains(&enrolled_name), "status lists {enrolled_name}: {stdout}");
+            }
+            if text.starts_with("oci-rotator rotate --compartment-id") {
+                // Through Vault and the function served in shell 2: the 14 seeded secrets and the enrolled one.
+                let serve = background.iter().find(|b| b.name == "serve").expect("serve runs");
+                let promoted =
+                    |l: &[String]| l.iter().filter(|l| l.contains("step succeeded") && l.contains("step=PROMOTE_PENDING_VERSION")).count();
+                serve.wait_for("15 promotions", |l| promoted(l) >= 15).await;
+                assert_eq!(promoted(&serve.lines()), 15, "{:?}", serve.lines());
+                let secret = enrolled.as_ref().and_then(|e| e["secretId"].as_str()).unwrap().to_owned();
+                assert!(serve.lines().iter().any(|l| l.contains(&secret) && l.contains("version 2 is CURRENT")), "{:?}", serve.lines());
+            }
+        }
+    }
+    // Then: every step of the page ran; Ctrl-C stops serve, then the simulator.
+    for expected in
+        [". ./sim.env", "oci-rotator simulate", "oci-rotator serve", "oci-rotator enroll", "oci-rotator status", "oci-rotator rotate"]
+    {
+        assert!(ran.iter().any(|r| r.starts_with(expected)), "`{expected}` ran: {ran:?}");
+    }
+    while let Some(b) = background.pop() {
+        let name = b.name.clone();
+        assert!(b.interrupt().await, "{name} stopped at Ctrl-C");
+    }
+    assert!(tokio::net::TcpStream::connect(("127.0.0.1", sim_port)).await.is_err(), "the simulator no longer listens");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -3,10 +3,15 @@
 //!
 //! Starts the embedded OCI simulator and the function (its real router, on loopback TCP, signing
 //! as a resource principal the simulator issued), seeds one secret per credential kind, plays
-//! Vault over the function's HTTP endpoint, and prints for each kind a before/after view: versions
-//! and stages, which IAM credentials exist (fingerprints or ids, never values). Then one secret
-//! whose user does not name it (contract 4.1) is refused with nothing written. Exits 0 only when
-//! every rotation met the contract's section 6 and the unbound user was refused.
+//! Vault over the function's HTTP endpoint, and checks every rotation against the contract's
+//! section 6. Then one secret whose user does not name it (contract 4.1) is refused with nothing
+//! written. Exits 0 only when every rotation met the contract and the unbound user was refused.
+//!
+//! By default it prints a few lines and ends with one table (kind × domain, versions before →
+//! after, what became of the previous credentials, the four steps' codes, the unbound user's
+//! refusal, totals and time): at most 80 lines. Contract violations are always printed. With
+//! `--verbose` it prints, as well, for each kind a before/after view: each step's answer, versions
+//! and stages, which IAM credentials exist (fingerprints or ids, never values).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
@@ -18,8 +23,29 @@ use crate::server::{self, AppState};
 use crate::sim::checks;
 use crate::sim::{SimOptions, Simulator};
 
-/// Runs the demo; Ok(true) when every rotation met the contract.
-pub async fn run(rounds: u32) -> Result<bool, String> {
+/// Prints a line of the detailed view (`--verbose`) only.
+macro_rules! detail {
+    ($verbose:expr, $($arg:tt)*) => {
+        if $verbose {
+            println!($($arg)*);
+        }
+    };
+}
+
+/// One row of the closing table.
+struct Row {
+    kind: String,
+    domain: String,
+    how: String,
+    versions: String,
+    previous: String,
+    steps: String,
+    result: String,
+    ok: bool,
+}
+
+/// Runs the demo; Ok(true) when every rotation met the contract. `verbose`: today's detail too.
+pub async fn run(rounds: u32, verbose: bool) -> Result<bool, String> {
     let started = Instant::now();
     let sim = Simulator::new(SimOptions { updating_ms: 50, key_propagation_ms: 300, ..Default::default() });
     let endpoint = sim.spawn().await.map_err(|e| format!("cannot start the simulator: {e}"))?;
@@ -31,29 +57,42 @@ pub async fn run(rounds: u32) -> Result<bool, String> {
     let function = format!("http://{}", listener.local_addr().map_err(|e| e.to_string())?);
     let app = server::router(AppState::new(rotator.clone(), Duration::from_secs(60)));
     tokio::spawn(async move { axum::serve(listener, app).await });
-    println!("oci-rotator function on {function} (POST /call), signing as a resource principal\n");
+    println!("oci-rotator function on {function} (POST /call), signing as a resource principal");
+    detail!(verbose, "");
+    if !verbose {
+        println!("rotating 7 kinds enrolled on a schedule, then 7 kinds × 2 domains × {rounds} rounds, then an unbound user (--verbose: each step)");
+    }
 
-    let mut all_ok = enroll_and_rotate_on_schedule(&sim, &seeded, &rotator, &function).await;
+    let mut rows = Vec::new();
+    let mut all_ok = enroll_and_rotate_on_schedule(&sim, &seeded, &rotator, &function, verbose, &mut rows).await;
     let transport = HttpTransport::new(function, Duration::from_secs(60));
     let driver = Driver { attempts_per_step: 3, retry_wait: Duration::from_millis(300) };
     // Users of the Default domain (classic IAM API), then users of another identity domain (its
     // REST API): the same four steps, the same checks.
-    let populations =
-        [("", &seeded.secrets, &seeded.users), (" (identity domain rotation-demo-domain)", &seeded.domain_secrets, &seeded.domain_users)];
-    for (kind, (where_, secrets, users)) in populations.iter().flat_map(|p| CredentialKind::ALL.into_iter().map(move |k| (k, p))) {
+    let populations = [
+        ("", "Default", &seeded.secrets, &seeded.users),
+        (" (identity domain rotation-demo-domain)", "rotation-demo-domain", &seeded.domain_secrets, &seeded.domain_users),
+    ];
+    for (kind, (where_, domain, secrets, users)) in populations.iter().flat_map(|p| CredentialKind::ALL.into_iter().map(move |k| (k, p))) {
         let (Some(secret_id), Some(user_id)) = (secrets.get(kind.as_str()), users.get(kind.as_str())) else {
             return Err(format!("the simulator seeded no {kind} secret{where_}"));
         };
-        println!("== {kind}{where_}  secret {secret_id}\n   user {user_id}");
+        detail!(verbose, "== {kind}{where_}  secret {secret_id}\n   user {user_id}");
         let managed_before = managed_ids(&sim, secret_id, kind);
         let unmanaged: BTreeSet<String> = checks::iam_credentials(&sim, kind, user_id).difference(&managed_before).cloned().collect();
-        print_state(&sim, "before", secret_id, kind, user_id, &unmanaged);
+        let version_before = sim.current_version(secret_id);
+        if verbose {
+            print_state(&sim, "before", secret_id, kind, user_id, &unmanaged);
+        }
+        let (mut row_ok, mut codes, mut retries, mut problems_seen) = (true, String::new(), 0u32, 0usize);
         for round in 1..=rounds {
-            println!("   rotation {round}:");
+            detail!(verbose, "   rotation {round}:");
             let mut report = |a: &Attempt| {
+                retries += u32::from(a.attempt > 1);
                 let v = a.output.current_version_no.map_or("-".to_owned(), |v| format!("v{v}"));
                 let retry = if a.attempt > 1 { format!(" (try {})", a.attempt) } else { String::new() };
-                println!(
+                detail!(
+                    verbose,
                     "     {:<24} {} {:<3} {}{retry}",
                     a.step.as_str(),
                     a.output.response_code,
@@ -65,25 +104,129 @@ pub async fn run(rounds: u32) -> Result<bool, String> {
             let completed = answers.len() == 4 && answers.iter().all(|(_, o)| o.response_code == 200);
             let problems = checks::after_rotation(&sim, secret_id, kind, user_id, PreviousCredential::KeepUntilNextRotation, &unmanaged);
             if !completed {
-                println!("   rotation {round} did not complete");
+                println!("   {kind}{where_}: rotation {round} did not complete");
             }
             for p in &problems {
-                println!("   CONTRACT VIOLATION: {p}");
+                println!("   {kind}{where_}: CONTRACT VIOLATION: {p}");
             }
-            all_ok &= completed && problems.is_empty();
+            codes = answers.iter().map(|(_, o)| o.response_code.to_string()).collect::<Vec<_>>().join(" ");
+            problems_seen += problems.len();
+            row_ok &= completed && problems.is_empty();
         }
-        print_state(&sim, "after", secret_id, kind, user_id, &unmanaged);
-        println!();
+        all_ok &= row_ok;
+        if verbose {
+            print_state(&sim, "after", secret_id, kind, user_id, &unmanaged);
+            println!();
+        }
+        rows.push(Row {
+            kind: kind.as_str().to_owned(),
+            domain: (*domain).to_owned(),
+            how: format!("rotate ×{rounds}"),
+            versions: versions_column(version_before, sim.current_version(secret_id)),
+            previous: previous_column(&sim, secret_id, kind, user_id),
+            steps: if retries > 0 { format!("{codes} ({retries} retried)") } else { codes },
+            result: result_column(row_ok, problems_seen),
+            ok: row_ok,
+        });
     }
-    all_ok &= refuses_an_unbound_user(&sim, &transport, &driver).await;
+    let refused = refuses_an_unbound_user(&sim, &transport, &driver, verbose, &mut rows).await;
+    all_ok &= refused;
     let writes = sim.journal().iter().filter(|j| j.write).count();
+    let elapsed = started.elapsed().as_secs_f64();
+    if verbose {
+        println!(
+            "{} in {elapsed:.1} s: {} OCI requests ({writes} writes), all signed and verified\n",
+            if all_ok { "All rotations met the contract" } else { "SOME ROTATIONS FAILED" },
+            sim.request_count()
+        );
+    }
+    // The closing table: the whole run at a glance, and the verdict on its last line.
+    println!();
+    print!("{}", table(&rows));
+    let rotations = rows.iter().filter(|r| !r.how.starts_with("unbound")).count();
+    let met = rows.iter().filter(|r| r.ok && !r.how.starts_with("unbound")).count();
     println!(
-        "{} in {:.1} s: {} OCI requests ({writes} writes), all signed and verified",
-        if all_ok { "All rotations met the contract" } else { "SOME ROTATIONS FAILED" },
-        started.elapsed().as_secs_f64(),
+        "\n{met}/{rotations} secrets rotated within the contract, the unbound user {}; {} OCI requests ({writes} writes), all signed and verified; {elapsed:.1} s",
+        if refused { "refused" } else { "NOT REFUSED" },
         sim.request_count()
     );
+    println!("{}", if all_ok { "All rotations met the contract" } else { "SOME ROTATIONS FAILED" });
     Ok(all_ok)
+}
+
+/// `v1 → v3`.
+fn versions_column(before: Option<u64>, after: Option<u64>) -> String {
+    let v = |n: Option<u64>| n.map_or("-".to_owned(), |n| format!("v{n}"));
+    format!("{} → {}", v(before), v(after))
+}
+
+/// `ok`, or how many violations.
+fn result_column(ok: bool, problems: usize) -> String {
+    match (ok, problems) {
+        (true, _) => "ok".to_owned(),
+        (false, 0) => "DID NOT COMPLETE".to_owned(),
+        (false, n) => format!("{n} CONTRACT VIOLATIONS"),
+    }
+}
+
+/// What became of the credentials of the versions that are no longer CURRENT: `v2 kept, v1 deleted`.
+fn previous_column(sim: &Simulator, secret_id: &str, kind: CredentialKind, user_id: &str) -> String {
+    if kind == CredentialKind::ConsolePassword {
+        return "replaced in place".to_owned();
+    }
+    let iam = checks::iam_credentials(sim, kind, user_id);
+    let mut versions = sim.secret_versions(secret_id);
+    versions.sort_by_key(|v| std::cmp::Reverse(v.version_number));
+    let parts: Vec<String> = versions
+        .iter()
+        .filter(|v| !v.stages.iter().any(|s| s == "CURRENT"))
+        .filter_map(|v| {
+            checks::version_credential(sim, secret_id, kind, user_id, v)
+                .map(|id| format!("v{} {}", v.version_number, if iam.contains(&id) { "kept" } else { "deleted" }))
+        })
+        .collect();
+    if parts.is_empty() {
+        "-".to_owned()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// The rows, aligned under a header.
+fn table(rows: &[Row]) -> String {
+    let header = ["KIND", "DOMAIN", "HOW", "VERSIONS", "PREVIOUS CREDENTIALS", "STEPS (VC CPV UTS PPV)", "RESULT"];
+    let cells: Vec<[&str; 7]> = std::iter::once(header)
+        .chain(rows.iter().map(|r| {
+            [
+                r.kind.as_str(),
+                r.domain.as_str(),
+                r.how.as_str(),
+                r.versions.as_str(),
+                r.previous.as_str(),
+                r.steps.as_str(),
+                r.result.as_str(),
+            ]
+        }))
+        .collect();
+    let mut widths = [0usize; 7];
+    for row in &cells {
+        for (w, c) in widths.iter_mut().zip(row) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for row in &cells {
+        let mut line = String::new();
+        for (i, (c, w)) in row.iter().zip(widths).enumerate() {
+            line.push_str(c);
+            if i + 1 < row.len() {
+                line.push_str(&" ".repeat(w - c.chars().count() + 2));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
 }
 
 /// The function's OCID in the demo tenancy.
@@ -98,8 +241,10 @@ async fn enroll_and_rotate_on_schedule(
     seeded: &crate::sim::Seeded,
     rotator: &crate::engine::Rotator,
     function: &str,
+    verbose: bool,
+    rows: &mut Vec<Row>,
 ) -> bool {
-    println!("== enroll, then Vault's own schedule (the simulated Vault invokes the function on {function})");
+    detail!(verbose, "== enroll, then Vault's own schedule (the simulated Vault invokes the function on {function})");
     sim.register_function(FUNCTION_ID, function);
     let mut enrolled = Vec::new();
     let mut ok = true;
@@ -122,7 +267,7 @@ async fn enroll_and_rotate_on_schedule(
         };
         match crate::cli::enroll::enroll(rotator, &args, Duration::from_secs(60)).await {
             Ok(line) => {
-                println!("   oci-rotator enroll --kind {kind} ...  {line}");
+                detail!(verbose, "   oci-rotator enroll --kind {kind} ...  {line}");
                 if let Some(secret) = line["secretId"].as_str() {
                     enrolled.push((kind, secret.to_owned(), user.clone()));
                 }
@@ -146,9 +291,9 @@ async fn enroll_and_rotate_on_schedule(
             .unwrap_or_default()
     };
     for (kind, secret, _) in &enrolled {
-        println!("   {kind:<20} before: {}", status(secret));
+        detail!(verbose, "   {kind:<20} before: {}", status(secret));
     }
-    println!("   the simulated clock moves 91 days: the 90-day schedules fall due, and Vault invokes the function");
+    detail!(verbose, "   the simulated clock moves 91 days: the 90-day schedules fall due, and Vault invokes the function");
     sim.advance_clock(Duration::from_secs(91 * 24 * 3600));
     let deadline = Instant::now() + Duration::from_secs(60);
     while Instant::now() < deadline && enrolled.iter().any(|(_, s, _)| sim.last_rotation(s).is_none()) {
@@ -158,28 +303,41 @@ async fn enroll_and_rotate_on_schedule(
         let record = sim.last_rotation(secret);
         let steps =
             record.as_ref().map(|r| r.steps.iter().map(|(s, c)| format!("{s} {c}")).collect::<Vec<_>>().join(", ")).unwrap_or_default();
-        println!("   {kind:<20} after:  {}\n                        steps: {steps}", status(secret));
+        detail!(verbose, "   {kind:<20} after:  {}\n                        steps: {steps}", status(secret));
         let problems = checks::after_rotation(sim, secret, *kind, user, PreviousCredential::KeepUntilNextRotation, &BTreeSet::new());
         for p in &problems {
-            println!("   CONTRACT VIOLATION: {p}");
+            println!("   {kind} (enrolled): CONTRACT VIOLATION: {p}");
         }
-        ok &= record.is_some_and(|r| r.completed) && problems.is_empty() && sim.current_version(secret) == Some(2);
+        let completed = record.as_ref().is_some_and(|r| r.completed);
+        let row_ok = completed && problems.is_empty() && sim.current_version(secret) == Some(2);
+        ok &= row_ok;
+        rows.push(Row {
+            kind: kind.as_str().to_owned(),
+            domain: "Default".to_owned(),
+            how: "enroll + schedule".to_owned(),
+            versions: versions_column(Some(1), sim.current_version(secret)),
+            previous: previous_column(sim, secret, *kind, user),
+            steps: record.map_or_else(|| "none".to_owned(), |r| r.steps.iter().map(|(_, c)| c.to_string()).collect::<Vec<_>>().join(" ")),
+            result: result_column(row_ok, problems.len()),
+            ok: row_ok,
+        });
     }
-    println!();
+    detail!(verbose, "");
     ok
 }
 
 /// Contract 4.1 in action: a secret whose metadata names a user who does not name the secret (what
 /// someone who may edit secrets, but not users, could set up to read another user's credential).
 /// The rotation must be refused with 400 before any IAM write. True when it was.
-async fn refuses_an_unbound_user(sim: &Simulator, transport: &HttpTransport, driver: &Driver) -> bool {
+async fn refuses_an_unbound_user(sim: &Simulator, transport: &HttpTransport, driver: &Driver, verbose: bool, rows: &mut Vec<Row>) -> bool {
     let kind = CredentialKind::AuthToken;
     let user_id = sim.create_user("rotation-demo-unbound");
     let Ok((token_id, token)) = sim.create_auth_token(&user_id, "made by hand") else { return false };
     let content = serde_json::json!({"authTokenId": token_id, "token": token});
     let metadata = serde_json::json!({"credentialType": kind.as_str(), "userId": user_id});
     let secret_id = sim.create_secret("demo-unbound-auth-token", metadata, &content, None);
-    println!(
+    detail!(
+        verbose,
         "== {kind}  secret {secret_id}\n   user {user_id}, who does not name this secret (no freeform tag {})",
         crate::binding::tag_key(kind)
     );
@@ -189,19 +347,32 @@ async fn refuses_an_unbound_user(sim: &Simulator, transport: &HttpTransport, dri
     let answers = driver.rotate(transport, &secret_id, &mut |_| {}).await;
     let Some((step, out)) = answers.last() else { return false };
     let (message, how) = out.return_message.split_once(" Whoever manages the user binds it with: ").unwrap_or((&out.return_message, ""));
-    println!("     {:<24} {} {}", step.as_str(), out.response_code, message.split_once(": ").map_or(message, |(_, m)| m));
+    detail!(verbose, "     {:<24} {} {}", step.as_str(), out.response_code, message.split_once(": ").map_or(message, |(_, m)| m));
     if !how.is_empty() {
-        println!("     the fix it names: {how}");
+        detail!(verbose, "     the fix it names: {how}");
     }
     let iam_writes = sim.journal().iter().filter(|j| j.seq > seq_before && j.write && j.path.starts_with("/20160918/")).count();
     let refused = out.response_code == 400
         && iam_writes == 0
         && checks::iam_credentials(sim, kind, &user_id) == before
         && sim.current_version(&secret_id) == current_before;
-    println!(
-        "   {}: {iam_writes} IAM writes, the user's auth tokens and the CURRENT version unchanged\n",
-        if refused { "refused as the contract requires" } else { "CONTRACT VIOLATION: the unbound user was not refused cleanly" }
-    );
+    if verbose || !refused {
+        println!(
+            "   {}: {iam_writes} IAM writes, the user's auth tokens and the CURRENT version unchanged\n",
+            if refused { "refused as the contract requires" } else { "CONTRACT VIOLATION: the unbound user was not refused cleanly" }
+        );
+    }
+    let codes: Vec<String> = answers.iter().map(|(_, o)| o.response_code.to_string()).collect();
+    rows.push(Row {
+        kind: kind.as_str().to_owned(),
+        domain: "Default".to_owned(),
+        how: "unbound user (4.1)".to_owned(),
+        versions: versions_column(current_before, sim.current_version(&secret_id)),
+        previous: "untouched".to_owned(),
+        steps: codes.join(" "),
+        result: if refused { format!("refused, {iam_writes} IAM writes") } else { "NOT REFUSED CLEANLY".to_owned() },
+        ok: refused,
+    });
     refused
 }
 

@@ -68,9 +68,9 @@ pub struct EnrollArgs {
     /// The rotation function to attach (scheduled rotation every --interval).
     #[arg(long)]
     pub function_id: Option<String>,
-    /// Rotation interval, ISO 8601 days (`P30D` to `P360D`); P90D on a first enrollment when not
-    /// given; on a re-run, only a given value changes the secret's.
-    #[arg(long)]
+    /// Rotation interval: 1 to 360 days, ISO 8601 (`P90D`, `P12W`) or short (`90d`, `12w`); P90D on
+    /// a first enrollment when not given; on a re-run, only a given value changes the secret's.
+    #[arg(long, value_parser = crate::cli::flags::parse_interval)]
     pub interval: Option<String>,
     /// KEEP_UNTIL_NEXT_ROTATION (the default on a first enrollment) or DELETE_ON_PROMOTE; on a
     /// re-run, only a given value changes the secret's.
@@ -155,12 +155,8 @@ impl EnrollArgs {
                 return Err("--domain-id must be an identity domain OCID (ocid1.domain...)".to_owned());
             }
         }
-        let days = self.interval().strip_prefix('P').and_then(|d| d.strip_suffix('D')).and_then(|d| d.parse::<u32>().ok());
-        if !days.is_some_and(|d| (1..=360).contains(&d)) {
-            return Err(
-                "--interval must be ISO 8601 days from P1D to P360D (Vault's rotation schedules run every 1 to 12 months)".to_owned()
-            );
-        }
+        // Callers that build the arguments in code (the demo, tests) go through the same parser.
+        crate::cli::flags::parse_interval(self.interval()).map_err(|e| format!("--interval {e}"))?;
         if self.name.trim().is_empty() {
             return Err("--name must not be empty".to_owned());
         }
@@ -334,6 +330,7 @@ pub(crate) fn placeholder_secret(name: &str) -> Secret {
         secret_generation_context: None,
         secret_name: Some(name.to_owned()),
         rotation_config: None,
+        freeform_tags: None,
     }
 }
 

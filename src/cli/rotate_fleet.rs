@@ -36,6 +36,7 @@ use serde::Deserialize;
 use tokio::time::Instant;
 
 use super::progress::{Counts, Progress};
+use super::CommandError;
 use crate::adapters::Target;
 use crate::binding::BindingMode;
 use crate::config::Settings;
@@ -402,15 +403,17 @@ pub async fn rotate_fleet(
     args: &FleetArgs,
     cancel: impl Future<Output = ()>,
     progress: &mut Progress,
-) -> Result<FleetReport, String> {
+) -> Result<FleetReport, CommandError> {
+    // A compartment that does not exist or cannot be read is an error (exit 2), not "0 secrets".
+    let unreadable = |c: &str, e: Error| CommandError::Compartment(format!("compartment {c} does not exist or cannot be read: {e}"));
     let compartments = if args.subtree {
-        fleet.client.compartment_subtree(&args.compartment_id).await.map_err(|e| format!("cannot list the compartments: {e}"))?
+        fleet.client.compartment_subtree(&args.compartment_id).await.map_err(|e| unreadable(&args.compartment_id, e))?
     } else {
         vec![args.compartment_id.clone()]
     };
     let mut queue = Vec::new();
     for c in &compartments {
-        queue.extend(list_secrets(&fleet.client, c).await.map_err(|e| format!("cannot list the secrets of {c}: {e}"))?);
+        queue.extend(list_secrets(&fleet.client, c).await.map_err(|e| unreadable(c, e))?);
     }
     let mut report = FleetReport { listed: queue.len(), ..FleetReport::default() };
     let mut queue = queue.into_iter();
@@ -496,9 +499,9 @@ pub fn format_line(o: &SecretOutcome) -> String {
 }
 
 /// Runs the command: prints the report on stdout; Ok(true) when every rotation succeeded.
-pub async fn run(args: FleetArgs, env: &dyn Env, cancel: impl Future<Output = ()>) -> Result<bool, String> {
+pub async fn run(args: FleetArgs, env: &dyn Env, cancel: impl Future<Output = ()>) -> Result<bool, CommandError> {
     if !crate::protocol::is_ocid_of(&args.compartment_id, "compartment") && !crate::protocol::is_ocid_of(&args.compartment_id, "tenancy") {
-        return Err("--compartment-id must be a compartment or tenancy OCID".to_owned());
+        return Err(CommandError::Failed("--compartment-id must be a compartment or tenancy OCID".to_owned()));
     }
     let fleet = Fleet::from_env(env)?;
     let mut progress = Progress::default();

@@ -1,4 +1,4 @@
-//! `oci-rotator simulate --listen ADDR [--admin-config PATH] [--seed] [--function OCID=URL]...
+//! `oci-rotator simulate --listen ADDR [--admin-config PATH] [--env-file PATH] [--seed] [--function OCID=URL]...
 //! [--clock-speed F] [--throttle FAMILY=RATE[/BURST]]... [--password-policy FILE.json]`: the embedded OCI simulator on its own, for the official OCI SDK and CLI or
 //! for manual rehearsals of `rotate`.
 //!
@@ -18,6 +18,13 @@
 //! `rotate --compartment-id` and `oci vault secret rotate` rotate them through it; the JSON line
 //! then names it (`functionId`). `--clock-speed F` makes simulated time run F times faster (a 90-day schedule falls due in
 //! 90 × 86400 / F seconds); `POST /_sim/clock` moves it forward.
+//!
+//! `--env-file PATH` writes the `export` lines a shell needs for the CLI and `serve` to talk to this
+//! simulator: the three endpoint variables, `OCI_CLI_CONFIG_FILE` (the `--admin-config` file, or
+//! one written beside PATH) and `OCI_CLI_PROFILE`; with `--seed`, the seeded tenancy's OCIDs as the
+//! docs' variables (`TENANCY`, `SECRETS_COMPARTMENT`, `VAULT`, `MASTER_KEY`, `USER_OCID`, a spare
+//! API_KEY user); with `--function`, `FUNCTION` (the first one's OCID). The file is written whole (renamed
+//! into place) once the simulator listens. docs/simulator.md walks it.
 //!
 //! `--throttle FAMILY=RATE[/BURST]` (repeatable; FAMILY `vault`, `secrets`, `identity` or
 //! `notifications`) throttles that API family of the tenancy as OCI does: a token bucket refilled
@@ -53,6 +60,8 @@ pub struct SimulateArgs {
     pub throttle: Vec<String>,
     /// A JSON file holding the password policy every identity domain gets.
     pub password_policy: Option<PathBuf>,
+    /// Where to write the `export` lines for the CLI and `serve`.
+    pub env_file: Option<PathBuf>,
 }
 
 /// `--password-policy FILE.json`: every domain the simulator has gets the policy in the file.
@@ -61,6 +70,31 @@ fn apply_password_policy(sim: &Simulator, path: &std::path::Path) -> Result<(), 
     let policy: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| format!("--password-policy {}: not JSON: {e}", path.display()))?;
     sim.set_password_policy_everywhere(&policy).map_err(|e| format!("--password-policy {}: {}", path.display(), e.message))
+}
+
+/// `value` quoted for a POSIX shell.
+fn shell_quote(value: &str) -> String {
+    format!("'{}'", value.replace('\'', "'\\''"))
+}
+
+/// The text of `--env-file`: `export NAME='value'` lines, with a comment saying what they are.
+fn env_file_text(endpoint: &str, vars: &[(&str, String)]) -> String {
+    let mut out = format!(
+        "# Written by `oci-rotator simulate` (listening on {endpoint}). In each shell that runs\n\
+         # oci-rotator (the CLI or `serve`): . ./<this file>. It is valid while this simulator runs.\n"
+    );
+    for (name, value) in vars {
+        out.push_str(&format!("export {name}={}\n", shell_quote(value)));
+    }
+    out
+}
+
+/// Writes `text` to `path` whole: to a file beside it, then renamed into place.
+fn write_whole(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "env".to_owned());
+    let partial = path.with_file_name(format!(".{name}.partial"));
+    std::fs::write(&partial, text)?;
+    std::fs::rename(&partial, path)
 }
 
 /// Splits `OCID=URL`.
@@ -100,11 +134,21 @@ pub async fn run_with(args: SimulateArgs) -> Result<(), String> {
     // Each identity domain on a loopback port of its own (its URL has no path), before seeding
     // prints the seeded domain's URL.
     sim.serve_domains().map_err(|e| format!("cannot serve the identity domains: {e}"))?;
-    if let Some(path) = args.admin_config {
+    // `--env-file` needs an administrator's config: `--admin-config`, else one beside the env file.
+    let env_file = match &args.env_file {
+        Some(p) => Some(std::path::absolute(p).map_err(|e| format!("--env-file {}: {e}", p.display()))?),
+        None => None,
+    };
+    let admin_config = match (args.admin_config, &env_file) {
+        (Some(p), _) => Some(std::path::absolute(&p).map_err(|e| format!("--admin-config {}: {e}", p.display()))?),
+        (None, Some(env)) => Some(env.with_extension("oci-config")),
+        (None, None) => None,
+    };
+    if let Some(path) = &admin_config {
         let admin = sim.create_admin();
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "admin".to_owned());
         let key_path = path.with_file_name(format!("{name}.key.pem"));
-        admin.write_oci_config(&path, &key_path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        admin.write_oci_config(path, &key_path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     let mut line = serde_json::json!({"endpoint": endpoint, "secrets": {}, "users": {}, "domainId": "", "domainUrl": "",
         "domainUsers": {}, "domainSecrets": {}, "compartmentId": sim.compartment_id(), "vaultId": sim.vault_id(),
@@ -130,13 +174,37 @@ pub async fn run_with(args: SimulateArgs) -> Result<(), String> {
     if let Some(path) = &args.password_policy {
         apply_password_policy(&sim, path)?;
     }
+    if let (Some(path), Some(config)) = (&env_file, &admin_config) {
+        let mut vars: Vec<(&str, String)> = vec![
+            ("OCI_ROTATOR_VAULT_ENDPOINT", endpoint.clone()),
+            ("OCI_ROTATOR_SECRETS_ENDPOINT", endpoint.clone()),
+            ("OCI_ROTATOR_IDENTITY_ENDPOINT", endpoint.clone()),
+            ("OCI_CLI_CONFIG_FILE", config.to_string_lossy().into_owned()),
+            ("OCI_CLI_PROFILE", "DEFAULT".to_owned()),
+        ];
+        if args.seed {
+            vars.extend([
+                ("TENANCY", sim.tenancy_id()),
+                ("SECRETS_COMPARTMENT", sim.compartment_id()),
+                ("VAULT", sim.vault_id()),
+                ("MASTER_KEY", sim.key_id()),
+            ]);
+            if let Some(user) = line["spareUsers"]["API_KEY"].as_str() {
+                vars.push(("USER_OCID", user.to_owned()));
+            }
+        }
+        if let Some(function_id) = &first_function {
+            vars.push(("FUNCTION", function_id.clone()));
+        }
+        write_whole(path, &env_file_text(&endpoint, &vars)).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
     println!("{line}");
     sim.serve(listener).await.map_err(|e| format!("the simulator stopped serving: {e}"))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{apply_password_policy, parse_function};
+    use super::{apply_password_policy, env_file_text, parse_function, shell_quote};
     use crate::sim::{SimOptions, Simulator};
 
     #[test]
@@ -170,5 +238,13 @@ mod tests {
         for bad in ["ocid1.fnfunc.x", "=http://h", "f=ftp://h", "f="] {
             assert!(parse_function(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn env_file_lines_are_quoted_exports() {
+        assert_eq!(shell_quote("it's"), "'it'\\''s'");
+        let text = env_file_text("http://127.0.0.1:9090", &[("OCI_CLI_CONFIG_FILE", "/tmp/a b/config".to_owned())]);
+        assert!(text.lines().all(|l| l.starts_with('#') || l.starts_with("export ")), "{text}");
+        assert!(text.ends_with("export OCI_CLI_CONFIG_FILE='/tmp/a b/config'\n"), "{text}");
     }
 }

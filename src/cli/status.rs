@@ -3,14 +3,17 @@
 //! age, `rotationStatus`, last and next rotation, whether the rotation targets a function, whether
 //! the user is bound) and, per user, the credentials IAM holds that no secret manages, those older
 //! than `--older-than` flagged stale. An aligned table, or one JSON document with `--json`
-//! (its shape: docs/fleet.md). Read-only. Exit status 0 when nothing is failed or stale and every
-//! read answered, 1 otherwise. Progress goes to stderr once a run takes more than a second.
+//! (its shape: docs/fleet.md). Read-only. Exit status 0 when nothing is failed or stale, no user is
+//! unbound and every read answered, 1 otherwise, 2 when the compartment (or one of its subtree)
+//! does not exist or cannot be read. A throttled tenancy's 429s are waited out (`retry-after`)
+//! within `--timeout`. Progress goes to stderr once a run takes more than a second.
 //!
 //! What it reads and why: [`crate::fleet`].
 
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
+use super::CommandError;
 use crate::config;
 use crate::fleet::{self, Options, Progress, Report};
 use crate::oci::auth::ProcessEnv;
@@ -26,34 +29,43 @@ pub struct StatusArgs {
     /// Include every compartment under it.
     #[arg(long)]
     pub subtree: bool,
-    /// Credentials no secret manages that are older than this are stale: days (`90d` or `90`) or weeks (`12w`).
+    /// Credentials no secret manages that are older than this are stale: ISO 8601 (`P90D`, `P12W`) or short (`90d`, `12w`, `90`).
     #[arg(long, default_value = "90d", value_parser = parse_age)]
     pub older_than: Duration,
     /// Print one JSON document instead of a table.
     #[arg(long)]
     pub json: bool,
-    /// OCI calls in flight at once.
-    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    /// OCI calls in flight at once (1 to 64).
+    #[arg(long, default_value_t = crate::cli::flags::CONCURRENCY_DEFAULT, value_parser = crate::cli::flags::parse_concurrency)]
     pub concurrency: u16,
+    /// Longest the whole run may take, waiting out throttling (429s) included: `10m`, `PT10M`, `600s` or `600` (seconds).
+    #[arg(long, default_value = "10m", value_parser = parse_timeout)]
+    pub timeout: Duration,
+    /// An unbound user (its tag does not name the secret) is not unhealthy: for a function that runs with OCI_ROTATOR_USER_BINDING=off.
+    #[arg(long)]
+    pub allow_unbound: bool,
 }
 
-/// `--older-than`: `<n>d`, `<n>` (days) or `<n>w`.
+/// `--timeout`: a duration flag ([`crate::cli::flags::parse_timeout`]: `10m`, `PT10M`, `600s`,
+/// `600` seconds); at least one second.
+pub fn parse_timeout(s: &str) -> Result<Duration, String> {
+    crate::cli::flags::parse_timeout(s)
+}
+
+/// `--older-than`: a duration flag ([`crate::cli::flags::parse_duration`]: `P90D`, `90d`, `12w`, `90`).
 pub fn parse_age(s: &str) -> Result<Duration, String> {
-    let s = s.trim();
-    let (number, days_per) = match s.strip_suffix('w') {
-        Some(n) => (n, 7),
-        None => (s.strip_suffix('d').unwrap_or(s), 1),
-    };
-    let n: u64 = number.parse().map_err(|_| "a number of days (90d, 90) or weeks (12w)".to_owned())?;
-    Ok(Duration::from_secs(n.saturating_mul(days_per).saturating_mul(86400)))
+    crate::cli::flags::parse_duration(s)
 }
 
 /// Collects the view with `client` (no output): what `run` prints, for tests and the benchmark.
-pub async fn status(client: &Client, args: &StatusArgs, progress: &mut dyn FnMut(Progress)) -> Result<Report, String> {
+/// Every call is bound to `--timeout`, and a 429 is retried after its `retry-after` for as long as
+/// that leaves time (the client's own 429 budget does not apply), as `rotate --compartment-id`
+/// does: a throttled tenancy makes the run slower, not unhealthy.
+pub async fn status(client: &Client, args: &StatusArgs, progress: &mut dyn FnMut(Progress)) -> Result<Report, CommandError> {
     if !is_ocid_of(&args.compartment_id, "compartment") && !is_ocid_of(&args.compartment_id, "tenancy") {
-        return Err(
-            "--compartment-id must be a compartment or tenancy OCID (ocid1.compartment.<realm>... or ocid1.tenancy.<realm>...)".to_owned()
-        );
+        return Err(CommandError::Failed(
+            "--compartment-id must be a compartment or tenancy OCID (ocid1.compartment.<realm>... or ocid1.tenancy.<realm>...)".to_owned(),
+        ));
     }
     let opts = Options {
         compartment_id: args.compartment_id.clone(),
@@ -61,8 +73,10 @@ pub async fn status(client: &Client, args: &StatusArgs, progress: &mut dyn FnMut
         older_than: args.older_than,
         now: time::OffsetDateTime::now_utc(),
         concurrency: usize::from(args.concurrency),
+        allow_unbound: args.allow_unbound,
     };
-    fleet::collect(client, &opts, progress).await.map_err(|e| e.to_string())
+    let client = client.with_throttled_attempts(u32::MAX).with_deadline(tokio::time::Instant::now() + args.timeout);
+    Ok(fleet::collect(&client, &opts, progress).await?)
 }
 
 /// Writes progress to stderr once the run has taken more than a second, at most once a second
@@ -93,7 +107,7 @@ impl ProgressLine {
 }
 
 /// Runs the command; the exit status is success only when the report is healthy.
-pub async fn run(args: StatusArgs) -> Result<bool, String> {
+pub async fn run(args: StatusArgs) -> Result<bool, CommandError> {
     let (rotator, _) = config::rotator_from_env(&ProcessEnv).map_err(|e| e.to_string())?;
     let mut line = ProgressLine { started: Instant::now(), last: None, terminal: std::io::stderr().is_terminal() };
     let report = status(rotator.client(), &args, &mut |p| line.report(p)).await;
@@ -109,7 +123,7 @@ pub async fn run(args: StatusArgs) -> Result<bool, String> {
 pub fn json(r: &Report) -> serde_json::Value {
     let mut v = serde_json::to_value(r).unwrap_or_default();
     v["healthy"] = serde_json::json!(r.healthy());
-    v["summary"] = serde_json::json!({"secrets": r.secrets.len(), "failed": r.failed(), "unmanaged": r.unmanaged.len(),
+    v["summary"] = serde_json::json!({"secrets": r.secrets.len(), "failed": r.failed(), "unbound": r.unbound(), "unmanaged": r.unmanaged.len(),
         "stale": r.stale(), "otherSecrets": r.other_secrets, "notCovered": r.not_covered.len(), "errors": r.errors.len()});
     v
 }
@@ -200,9 +214,10 @@ pub fn table(r: &Report) -> String {
         out.push_str(&format!("\nREAD ERROR: {}: {}", e.resource, e.message));
     }
     out.push_str(&format!(
-        "\n{} managed secret(s), {} FAILED; {} credential(s) no secret manages, {} STALE; {} other secret(s); {} read error(s): {}",
+        "\n{} managed secret(s), {} FAILED, {} UNBOUND; {} credential(s) no secret manages, {} STALE; {} other secret(s); {} read error(s): {}",
         r.secrets.len(),
         r.failed(),
+        r.unbound(),
         r.unmanaged.len(),
         r.stale(),
         r.other_secrets,
@@ -223,6 +238,19 @@ mod tests {
         assert_eq!(parse_age("2w"), Ok(Duration::from_secs(14 * 86400)));
         for bad in ["", "d", "90m", "-1d", "ninety"] {
             assert!(parse_age(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn timeouts_in_seconds_and_minutes() {
+        assert_eq!(parse_timeout("10m"), Ok(Duration::from_secs(600)));
+        assert_eq!(parse_timeout("90s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_timeout("45"), Ok(Duration::from_secs(45)));
+        // Issue 20 (one duration vocabulary): hours and ISO 8601 are durations too.
+        assert_eq!(parse_timeout("1h"), Ok(Duration::from_secs(3600)));
+        assert_eq!(parse_timeout("PT10M"), Ok(Duration::from_secs(600)));
+        for bad in ["", "0", "0m", "-5s", "soon"] {
+            assert!(parse_timeout(bad).is_err(), "{bad}");
         }
     }
 

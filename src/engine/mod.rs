@@ -8,6 +8,7 @@
 mod create_pending_version;
 mod error;
 mod promote_pending_version;
+mod record;
 mod update_target_system;
 mod verify_connection;
 
@@ -28,6 +29,7 @@ use crate::adapters::smtp_credential::SmtpCredentialAdapter;
 use crate::adapters::{self, Target, TargetAdapter, Version};
 use crate::binding::BindingMode;
 use crate::cloud_guard::unmanaged_reset::UnmanagedReset;
+use crate::last_outcome;
 use crate::notify::{self, Notifier, Subject};
 use crate::oci::secrets::BundleSelector;
 use crate::oci::vault::SecretWithEtag;
@@ -108,7 +110,8 @@ impl Rotator {
             let started = std::time::Instant::now();
             let client = self.client.with_deadline(deadline);
             let mut config = None;
-            let result = run_step(&client, self.binding, input, &mut config).await;
+            let mut seen = None;
+            let result = run_step(&client, self.binding, input, &mut config, &mut seen).await;
             let subject = |version, opc_request_id| Subject {
                 secret_id: &input.secret_id,
                 kind: config.as_ref().map(|c| c.kind.as_str()),
@@ -124,6 +127,12 @@ impl Rotator {
                     if let (Some(n), true) = (&self.notifier, outcome.promoted) {
                         n.publish(&client, &notify::rotation_completed(&subject(outcome.version, None), &out.return_message)).await;
                     }
+                    // A promotion replaces a recorded failure; with none recorded, no call is made.
+                    let failure_recorded = seen.as_ref().and_then(record::Seen::last_outcome).is_some_and(last_outcome::is_failure);
+                    if outcome.promoted && failure_recorded && !client.is_dry_run() {
+                        let value = last_outcome::succeeded(time::OffsetDateTime::now_utc());
+                        record::record(&client, &input.secret_id, None, &value, deadline).await;
+                    }
                     out
                 }
                 Err(e) => {
@@ -136,6 +145,12 @@ impl Rotator {
                     }
                     if let (Some(n), 400 | 404 | 409) = (&self.notifier, code) {
                         n.publish(&client, &notify::step_failed(&subject(None, e.opc_request_id()), code, &out.return_message)).await;
+                    }
+                    // The failure is recorded on the secret the step read (none read: nothing to tag),
+                    // unless the step lost a race with another writer of the secret (see `record`).
+                    if let (Some(seen), false, false, false) = (&seen, code == 200, client.is_dry_run(), record::lost_a_race(&e)) {
+                        let value = last_outcome::failed(input.step.as_str(), code, time::OffsetDateTime::now_utc(), &e.to_string());
+                        record::record(&client, &input.secret_id, Some(seen), &value, deadline).await;
                     }
                     out
                 }
@@ -151,6 +166,7 @@ async fn run_step(
     binding: BindingMode,
     input: &SecretRotationInput,
     config_out: &mut Option<SecretConfig>,
+    seen_out: &mut Option<record::Seen>,
 ) -> Result<Outcome, Error> {
     let secret = match client.get_secret(&input.secret_id).await {
         Ok(s) => s,
@@ -162,6 +178,8 @@ async fn run_step(
         "DELETED" | "DELETING" => return Err(Error::SecretNotFound(input.secret_id.clone())),
         other => return Err(Error::Conflict(format!("the secret is {other}; it cannot be rotated"))),
     }
+    // A secret that can be rotated can carry the step's record (contract 6, point 8).
+    *seen_out = Some(record::Seen { tags: secret.secret.freeform_tags.clone().unwrap_or_default(), etag: secret.etag.clone() });
     let config = SecretConfig::from_metadata(secret.secret.metadata.as_ref()).map_err(Error::SecretConfig)?;
     *config_out = Some(config.clone());
     match config.kind {

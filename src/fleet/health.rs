@@ -11,7 +11,8 @@
 //!   `lastRotationTime` is "when the secret was last rotated successfully").
 //!
 //! Pure functions of the secret's fields and `now`; the IAM-side problems (CURRENT credential not
-//! in IAM, user not found) are added by the caller.
+//! in IAM, user not found) and the function's own record of a failed step (the secret's tag
+//! `oci-rotator-last-outcome`, [`crate::last_outcome`]) are added by the caller.
 
 use std::time::Duration;
 

@@ -35,6 +35,7 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use crate::binding::{names_secret, tag_key};
+use crate::last_outcome::{self, LastOutcome, OutcomeResult};
 use crate::oci::inventory::{DatedCredential, DatedVersion, SecretDetails};
 use crate::oci::{Client, Error};
 use crate::secret::{CredentialKind, SecretConfig};
@@ -58,6 +59,22 @@ pub struct Options {
     pub now: OffsetDateTime,
     /// OCI calls in flight at once.
     pub concurrency: usize,
+    /// An unbound user is healthy (the function runs with `OCI_ROTATOR_USER_BINDING=off`).
+    pub allow_unbound: bool,
+}
+
+/// Why the view could not be taken at all.
+#[derive(Debug, thiserror::Error)]
+pub enum CollectError {
+    /// A compartment (or its subtree, or its secrets) could not be listed: it does not exist, the
+    /// caller may not read it, or OCI kept failing.
+    #[error("compartment {compartment} does not exist or cannot be read: {source}")]
+    Compartment {
+        /// The compartment asked for, or the one of its subtree that failed.
+        compartment: String,
+        /// What OCI answered.
+        source: Error,
+    },
 }
 
 /// How far the collection is, for a progress line.
@@ -114,6 +131,9 @@ pub struct SecretStatus {
     /// identity domain, its OCI tags extension); null when not checked (user not readable,
     /// metadata invalid).
     pub bound: Option<bool>,
+    /// The function's record of the last step that failed, or of the promotion that followed
+    /// one (the secret's freeform tag `oci-rotator-last-outcome`); null when there is none.
+    pub last_outcome: Option<LastOutcome>,
     /// True when `problems` is not empty.
     pub failed: bool,
     /// Why it is failed.
@@ -187,6 +207,9 @@ pub struct Report {
     pub not_covered: Vec<NotCovered>,
     /// Reads that failed.
     pub errors: Vec<ReadError>,
+    /// Unbound users do not make the view unhealthy (`--allow-unbound`).
+    #[serde(skip)]
+    pub allow_unbound: bool,
 }
 
 impl Report {
@@ -200,9 +223,14 @@ impl Report {
         self.unmanaged.iter().filter(|c| c.stale).count()
     }
 
-    /// Nothing failed, nothing stale, every read answered.
+    /// Managed secrets whose user does not name them (their next rotation will fail).
+    pub fn unbound(&self) -> usize {
+        self.secrets.iter().filter(|s| s.bound == Some(false)).count()
+    }
+
+    /// Nothing failed, nothing stale, no unbound user (unless allowed), every read answered.
     pub fn healthy(&self) -> bool {
-        self.failed() == 0 && self.stale() == 0 && self.errors.is_empty()
+        self.failed() == 0 && self.stale() == 0 && self.errors.is_empty() && (self.allow_unbound || self.unbound() == 0)
     }
 }
 
@@ -322,10 +350,15 @@ async fn read_domain_user(client: &Client, user_id: String, domain_id: &str) -> 
 
 /// Collects the view. Fails only when the compartments or the secrets cannot be listed; a secret
 /// or user that cannot be read is recorded in [`Report::errors`].
-pub async fn collect(client: &Client, opts: &Options, progress: &mut dyn FnMut(Progress)) -> Result<Report, Error> {
+pub async fn collect(client: &Client, opts: &Options, progress: &mut dyn FnMut(Progress)) -> Result<Report, CollectError> {
     let n = opts.concurrency.max(1);
-    let compartment_ids = compartments(client, &opts.compartment_id, opts.subtree).await?;
-    let listed = run_all(compartment_ids.clone(), n, "compartments", progress, |c| async move { client.list_all_secrets(&c).await }).await;
+    let compartment_ids = compartments(client, &opts.compartment_id, opts.subtree)
+        .await
+        .map_err(|source| CollectError::Compartment { compartment: opts.compartment_id.clone(), source })?;
+    let listed = run_all(compartment_ids.clone(), n, "compartments", progress, |c| async move {
+        client.list_all_secrets(&c).await.map_err(|source| CollectError::Compartment { compartment: c, source })
+    })
+    .await;
     let mut secret_ids = Vec::new();
     for list in listed {
         secret_ids.extend(list?.into_iter().filter(|s| !LEAVING.contains(&s.lifecycle_state.as_str())).map(|s| s.id));
@@ -451,6 +484,15 @@ pub async fn collect(client: &Client, opts: &Options, progress: &mut dyn FnMut(P
                 (d.metadata.as_ref().and_then(|m| m["userId"].as_str()).map(str::to_owned), None, None)
             }
         };
+        let last_outcome = d.freeform_tags.as_ref().and_then(|t| t.get(last_outcome::TAG_KEY)).and_then(|v| last_outcome::parse(v));
+        if let Some(LastOutcome { result: OutcomeResult::Failed, step, response_code, at, message }) = &last_outcome {
+            problems.push(format!(
+                "the last rotation failed: {} answered {} at {at}: {}",
+                step.as_deref().unwrap_or("-"),
+                response_code.map_or_else(|| "-".to_owned(), |c| c.to_string()),
+                message.as_deref().unwrap_or("")
+            ));
+        }
         let target = d.rotation_config.as_ref().map(|r| &r["targetSystemDetails"]);
         let targets_function = target.is_some_and(|t| t["targetSystemType"] == "FUNCTION");
         secrets.push(SecretStatus {
@@ -472,6 +514,7 @@ pub async fn collect(client: &Client, opts: &Options, progress: &mut dyn FnMut(P
             targets_function,
             function_id: target.filter(|_| targets_function).and_then(|t| t["functionId"].as_str()).map(str::to_owned),
             bound,
+            last_outcome,
             failed: !problems.is_empty(),
             problems,
         });
@@ -488,5 +531,6 @@ pub async fn collect(client: &Client, opts: &Options, progress: &mut dyn FnMut(P
         unmanaged,
         not_covered,
         errors,
+        allow_unbound: opts.allow_unbound,
     })
 }

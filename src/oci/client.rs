@@ -204,6 +204,8 @@ struct Inner {
 pub struct Client {
     inner: Arc<Inner>,
     deadline: Option<Instant>,
+    /// Replaces [`RetryPolicy::throttled_attempts`] for this copy ([`Client::with_throttled_attempts`]).
+    throttled_attempts: Option<u32>,
 }
 
 impl Client {
@@ -228,7 +230,12 @@ impl Client {
             home_identity: tokio::sync::OnceCell::new(),
             domains: Default::default(),
         };
-        Client { inner: Arc::new(inner), deadline: None }
+        Client { inner: Arc::new(inner), deadline: None, throttled_attempts: None }
+    }
+
+    /// True for a client made with [`Client::dry_run`].
+    pub fn is_dry_run(&self) -> bool {
+        self.inner.dry_run.is_some()
     }
 
     /// The writes a dry-run client would have made, in order (empty for a normal client).
@@ -238,7 +245,14 @@ impl Client {
 
     /// A copy whose calls stop before `deadline`.
     pub fn with_deadline(&self, deadline: Instant) -> Self {
-        Client { inner: self.inner.clone(), deadline: Some(deadline) }
+        Client { deadline: Some(deadline), ..self.clone() }
+    }
+
+    /// A copy that retries a 429 up to `attempts` times (`u32::MAX`: as long as its deadline
+    /// allows), whatever the policy it was made with; for commands that must wait out a throttled
+    /// tenancy (`status`), as `rotate --compartment-id`'s client does.
+    pub fn with_throttled_attempts(&self, attempts: u32) -> Self {
+        Client { throttled_attempts: Some(attempts), ..self.clone() }
     }
 
     /// The invocation deadline, if any.
@@ -465,7 +479,7 @@ impl Client {
                 // Throttled: its own budget; the try does not count against max_attempts.
                 throttled = throttled.saturating_add(1);
                 attempt -= 1;
-                if throttled >= self.inner.retry.throttled_attempts.max(1) {
+                if throttled >= self.throttled_attempts.unwrap_or(self.inner.retry.throttled_attempts).max(1) {
                     return Err(error);
                 }
             } else if !error.is_retryable() || attempt >= max_attempts {

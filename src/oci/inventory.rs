@@ -60,6 +60,10 @@ pub struct SecretDetails {
     /// When the next scheduled rotation falls due (RFC 3339).
     #[serde(default)]
     pub next_rotation_time: Option<String>,
+    /// The secret's freeform tags (`oci-rotator-last-outcome`, the function's record of its last
+    /// failure or success).
+    #[serde(default)]
+    pub freeform_tags: Option<std::collections::BTreeMap<String, String>>,
 }
 
 /// One entry of ListSecretVersions with its creation time.

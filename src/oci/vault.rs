@@ -3,6 +3,8 @@
 //! Wire names follow the SDK models: responses say `isAutoGenerationEnabled`, one version is
 //! `/version/{n}` (singular) while the list is `/versions`.
 
+use std::collections::BTreeMap;
+
 use reqwest::Method;
 use serde::Deserialize;
 use serde_json::json;
@@ -35,6 +37,9 @@ pub struct Secret {
     /// The rotation configuration (`rotationInterval`, `targetSystemDetails`...), if any.
     #[serde(default)]
     pub rotation_config: Option<serde_json::Value>,
+    /// The secret's freeform tags (`oci-rotator-last-outcome` among them, once a step failed).
+    #[serde(default)]
+    pub freeform_tags: Option<BTreeMap<String, String>>,
 }
 
 /// A secret and the etag it was read with.
@@ -102,6 +107,18 @@ impl Client {
     /// UpdateSecret promoting a version: `{"currentVersionNumber": n}`.
     pub async fn promote_version(&self, secret_id: &str, version: u64, if_match: Option<&str>) -> Result<SecretWithEtag, Error> {
         self.update_secret(secret_id, &json!({"currentVersionNumber": version}), if_match).await
+    }
+
+    /// UpdateSecret carrying the secret's freeform tags alone (`{"freeformTags": {...}}`): OCI
+    /// replaces the whole set, so `tags` must hold every tag the secret keeps. `if-match` the etag
+    /// the tags were read with, so a concurrent change is not overwritten (412).
+    pub async fn set_secret_freeform_tags(
+        &self,
+        secret_id: &str,
+        tags: &BTreeMap<String, String>,
+        if_match: Option<&str>,
+    ) -> Result<SecretWithEtag, Error> {
+        self.update_secret(secret_id, &json!({"freeformTags": tags}), if_match).await
     }
 
     /// UpdateSecret with `details` (`UpdateSecretDetails`), `if-match` the etag when given.

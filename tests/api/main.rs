@@ -1,53 +1,37 @@
 //! One integration-test binary for the function, against OCI stand-ins.
+//!
+//! # Where a test goes
+//!
+//! **The folder is the OCI stand-in the test runs against; the file is the one subject it is
+//! about.**
+//!
+//! - `wire/`: against **wiremock** (`helpers/wire.rs`: the function on a random port, one
+//!   `MockServer`, the small fake IAM). The test pins the exact requests: every mock has
+//!   `.expect(n)`, an unexpected call fails. One file per **credential kind** (its steps, call by
+//!   call: `api_key_steps.rs`, `iam_secret_kinds.rs`, `identity_domains.rs`) or per **property of
+//!   the function's HTTP surface** (`bad_input.rs`, `binding.rs`, `deadlines.rs`, `logs.rs`,
+//!   `cloud_guard.rs`, ...).
+//! - `flows/`: on the **embedded simulator** (`helpers/sim.rs`: `SimRig`, the contract's checks).
+//!   The test drives whole rotations or a CLI command and asserts the simulator's state and
+//!   journal. One file per **CLI command** (`enroll.rs`, `adopt.rs`, `status.rs`,
+//!   `rotate_fleet.rs`) or per **property of whole rotations** (`rotation.rs`, `binding.rs`,
+//!   `call_count.rs`, `fault_matrix.rs`, ...).
+//! - `offline/`: **no OCI at all**: text the CLI prints, sample inputs, the password rules.
+//!   One file per subject.
+//! - `helpers/`: no tests, only what tests share: the two harnesses (`wire.rs`, `sim.rs`), the
+//!   given-helpers (`given.rs`: `TestApp::given_secret`, `given_pending`; `domains.rs`;
+//!   `cloud_guard_events.rs`) and the independent password checker (`password_rules.rs`). A given
+//!   block written twice in two files becomes a helper here; written twice in one file, a `given_*`
+//!   function at the top of that file.
+//!
+//! A subject checked on two stand-ins has a file of the same name in each folder (`binding.rs`,
+//! `password_policies.rs`, `unmanaged_password_reset.rs`); a file never mixes stand-ins. Filter by
+//! folder: `cargo test --test api wire::`, `flows::`, `offline::`. Slow: `flows::fault_matrix`
+//! (minutes; skip it with `--skip fault_matrix`), `offline::password_policies` (a 10,000-password
+//! property test).
 #![allow(unreachable_pub, missing_docs)]
 
+mod flows;
 mod helpers;
-
-/// `oci-rotator adopt`: the tutorial's raw secrets into the contract's form.
-mod adopt;
-/// The four steps of an API_KEY secret, call by call, against wiremock.
-mod api_key_steps;
-/// Malformed input and misconfigured secrets: a clear 400, nothing written.
-mod bad_input;
-/// The user must name the secret (contract 4.1).
-mod binding;
-/// What a clean rotation costs in OCI calls.
-mod call_count;
-/// Cloud Guard findings and ONS notifications.
-mod cloud_guard;
-/// OAuth 2.0 and database-password limits: IAM's own answer, on the simulator.
-mod credential_limits;
-/// DB_CREDENTIAL secrets whose passwords Vault generates (PASSPHRASE auto-generation).
-mod db_password_autogen;
-/// Fn-Deadline and a slow OCI.
-mod deadlines;
-/// `oci-rotator enroll` against the simulator.
-mod enroll;
-/// Every fault at every OCI call of every kind.
-mod fault_matrix;
-/// The real binary on the Fn socket.
-mod fn_socket;
-/// Property tests over hostile bodies, metadata and content.
-mod hostile_input;
-/// Auth tokens, customer secret keys and console passwords, call by call.
-mod iam_secret_kinds;
-/// Users of identity domains, and console passwords in tenancies that have them.
-mod identity_domains;
-/// Secret hygiene of the logs.
-mod logs;
-/// Identity-domain password policies: every rule, impossible sets, the 409 before any write.
-mod password_policies;
-/// `oci-rotator policies`: the statements printed for the function.
-mod policies;
-/// `oci-rotator rotate --compartment-id`: a compartment's managed secrets through the Vault loop.
-mod rotate_fleet;
-/// Harness for the simulator-backed tests.
-mod sim_helpers;
-/// `oci-rotator status`: the fleet view.
-mod status;
-/// The sample inputs under steps/.
-mod steps;
-/// The opt-in reset of a console password no secret manages (PASSWORD_TOO_OLD).
-mod unmanaged_password_reset;
-/// Full rotations, replays, DELETE_ON_PROMOTE, concurrency and dry runs against the simulator.
-mod with_simulator;
+mod offline;
+mod wire;

@@ -66,6 +66,10 @@ pub struct JournalEntry {
     pub write: bool,
     /// The OCI operation (`UpdateSecret`...), `Unknown` for an unknown route.
     pub operation: String,
+    /// True for an UpdateSecret whose body carries `freeformTags` alone: the record of a step's
+    /// outcome (contract section 6, point 8), the one write a failed or refused step may make.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub tags_only: bool,
     /// The injected fault that hit this request, if any (`500`, `429`, `reset`, `lost`, `delay`),
     /// or `throttle` when the tenancy's throttle answered it 429.
     #[serde(skip_serializing_if = "Option::is_none")]

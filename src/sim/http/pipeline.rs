@@ -97,6 +97,11 @@ pub(crate) async fn handle(State(listener): State<Listener>, method: Method, uri
         status: 0,
         write: false,
         operation: route.operation().to_owned(),
+        tags_only: route.operation() == "UpdateSecret"
+            && serde_json::from_slice::<serde_json::Value>(&body)
+                .ok()
+                .and_then(|b| b.as_object().map(|o| o.len() == 1 && o.contains_key("freeformTags")))
+                .unwrap_or(false),
         fault: fault.as_ref().map(|f| f.name().to_owned()),
     };
     // Faults that answer before anything is applied.

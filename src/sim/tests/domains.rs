@@ -520,7 +520,7 @@ async fn a_custom_password_policy_is_listed_with_every_rule_and_enforced() {
         assert_eq!(&listed[0][field], value, "{field}");
     }
     // And UserPasswordChanger refuses a password breaking any one rule, 400 naming the rule.
-    let path = at(&c, &d.url, &format!("UserPasswordChanger/{user}"));
+    let path = at(&c, &d.url, &format!("UserPasswordChanger/{}", sim.user_scim_id(&user).unwrap()));
     let set = |pw: &str| json!({"schemas": [PASSWORD_CHANGER], "password": pw, "bypassNotification": true});
     for (password, rule) in [
         ("Ab1#cdE2f", "minLength"),

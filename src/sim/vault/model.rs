@@ -317,6 +317,12 @@ impl Secret {
             || u.rotation_config.is_some()
             || u.enable_auto_generation.is_some()
             || u.generation_context.is_some();
+        // Tags alone: a new etag, but no UPDATING window (no version or configuration changed;
+        // whether OCI makes the secret UPDATING for a tag change is not documented).
+        let retagged = u.freeform_tags.is_some();
+        if let Some(t) = u.freeform_tags {
+            self.freeform_tags = t;
+        }
         if let Some(m) = u.metadata {
             self.metadata = m;
         }
@@ -335,10 +341,12 @@ impl Secret {
             self.promote(n);
         }
         if changed {
-            self.etag = ids::hex(32);
             self.updating_until = (!updating.is_zero()).then(|| Instant::now() + updating);
         }
-        Ok(changed)
+        if changed || retagged {
+            self.etag = ids::hex(32);
+        }
+        Ok(changed || retagged)
     }
 
     /// Schedules a DEPRECATED version for deletion.

@@ -22,6 +22,10 @@ pub(crate) fn list_secrets(call: &Call<'_>) -> Result<Answer, SimError> {
     let compartment = call.param("compartmentId").ok_or_else(|| err(400, "MissingParameter", "compartmentId is required"))?;
     let (limit, start) = paging(call)?;
     let st = call.sim.state();
+    // As OCI: a compartment that does not exist (or the caller may not read) is a 404, not an empty list.
+    if !st.is_compartment(compartment) {
+        return Err(not_found(&format!("compartment {compartment}")));
+    }
     // Only the page is turned into JSON (a fleet of 10,000 secrets is listed 100 at a time).
     let mut matching = st
         .vault

@@ -1,6 +1,7 @@
 //! `UpdateSecretDetails` as the Vault API receives it (camelCase), checked against its own rules:
 //! content is BASE64 with stage CURRENT or PENDING, content and `currentVersionNumber` are not
-//! sent together, metadata is an object. Rules that depend on the secret are in `model`.
+//! sent together, metadata is an object, freeform tags are an object of strings. Rules that depend
+//! on the secret are in `model`.
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
@@ -34,6 +35,8 @@ pub(crate) struct Update {
     pub rotation_config: Option<Value>,
     pub enable_auto_generation: Option<bool>,
     pub generation_context: Option<AutoGen>,
+    /// `freeformTags`: replaces the secret's whole set, as OCI does.
+    pub freeform_tags: Option<Value>,
 }
 
 impl Update {
@@ -86,6 +89,12 @@ impl Update {
         }
         if let Some(g) = field("secretGenerationContext") {
             u.generation_context = Some(AutoGen::from_json(g)?);
+        }
+        if let Some(t) = field("freeformTags") {
+            match t.as_object() {
+                Some(map) if map.values().all(Value::is_string) => u.freeform_tags = Some(t.clone()),
+                _ => return Err(invalid("freeformTags must be an object of string values")),
+            }
         }
         Ok(u)
     }

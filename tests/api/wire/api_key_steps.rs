@@ -64,8 +64,7 @@ async fn verify_connection_answers_the_current_version_when_its_key_signs() {
     let app = spawn_app().await;
     let current = TestKey::generate();
     app.iam.add_key(&current.public_pem);
-    app.mount_get_secret(secret_json(1, api_key_metadata()), 1).await;
-    app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &current.content())), 1).await;
+    app.given_secret(1, api_key_metadata(), &current.content()).await;
     app.mount_get_user_by_user_key(1..=1, 0..=0).await;
     // Act
     let out = app.run_step(Step::VerifyConnection, Some(1)).await;
@@ -79,8 +78,7 @@ async fn verify_connection_answers_the_current_version_when_its_key_signs() {
 async fn verify_connection_is_a_409_when_the_current_key_is_not_in_iam() {
     let app = spawn_app().await;
     let current = TestKey::generate();
-    app.mount_get_secret(secret_json(1, api_key_metadata()), 1).await;
-    app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &current.content())), 1).await;
+    app.given_secret(1, api_key_metadata(), &current.content()).await;
     app.mount_get_user_by_user_key(0..=0, 1..=1).await;
     let out = app.run_step(Step::VerifyConnection, None).await;
     assert_eq!(out.response_code, 409, "{}", out.return_message);
@@ -121,8 +119,7 @@ async fn verify_connection_is_a_400_when_the_current_key_is_under_2048_bits() {
     for whole in [false, true] {
         // Arrange: CURRENT holds a 1024-bit key; no GetUser may be signed with it.
         let app = spawn_app().await;
-        app.mount_get_secret(secret_json(1, api_key_metadata()), 1).await;
-        app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &short_key_content(whole))), 1).await;
+        app.given_secret(1, api_key_metadata(), &short_key_content(whole)).await;
         app.mount_get_user_by_user_key(0..=0, 0..=0).await;
         // Act
         let out = app.run_step(Step::VerifyConnection, Some(1)).await;
@@ -159,8 +156,7 @@ async fn create_pending_version_writes_a_new_key_pair_as_pending_and_leaves_iam_
     // Arrange
     let app = spawn_app().await;
     let current = TestKey::generate();
-    app.mount_get_secret(secret_json(1, api_key_metadata()), 1).await;
-    app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &current.content())), 1).await;
+    app.given_secret(1, api_key_metadata(), &current.content()).await;
     Mock::given(method("PUT"))
         .and(path(format!("/20180608/secrets/{SECRET_ID}")))
         .and(header("if-match", "etag-1"))
@@ -228,9 +224,7 @@ async fn update_target_system_uploads_the_pending_key_and_leaves_unmanaged_keys(
     let (current, pending, unmanaged) = (TestKey::generate(), TestKey::generate(), TestKey::generate());
     app.iam.add_key(&current.public_pem);
     app.iam.add_key(&unmanaged.public_pem);
-    app.mount_get_secret(secret_json(1, api_key_metadata()), 1).await;
-    app.mount_bundle_by_stage("PENDING", Some(bundle_json(2, &["PENDING", "LATEST"], &pending.content())), 1).await;
-    app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT"], &current.content())), 1).await;
+    app.given_pending(api_key_metadata(), (1, &current.content()), (2, &["PENDING", "LATEST"], &pending.content())).await;
     // PENDING refused before the upload; CURRENT accepted; PENDING accepted after the upload.
     app.mount_get_user_by_user_key(2..=2, 1..=1).await;
     mount_list_keys(&app, 1).await;
@@ -255,9 +249,7 @@ async fn update_target_system_deletes_the_superseded_key_before_uploading() {
     for k in [&old, &current, &unmanaged] {
         app.iam.add_key(&k.public_pem);
     }
-    app.mount_get_secret(secret_json(2, api_key_metadata()), 1).await;
-    app.mount_bundle_by_stage("PENDING", Some(bundle_json(3, &["PENDING", "LATEST"], &pending.content())), 1).await;
-    app.mount_bundle_by_stage("CURRENT", Some(bundle_json(2, &["CURRENT"], &current.content())), 1).await;
+    app.given_pending(api_key_metadata(), (2, &current.content()), (3, &["PENDING", "LATEST"], &pending.content())).await;
     app.mount_bundle_by_version(1, bundle_json(1, &["PREVIOUS"], &old.content()), 1..=1).await;
     app.mount_get_user_by_user_key(2..=2, 1..=1).await;
     mount_list_keys(&app, 1).await;
@@ -281,9 +273,7 @@ async fn update_target_system_is_a_409_when_unmanaged_keys_hold_the_limit() {
     for k in [&current, &u1, &u2] {
         app.iam.add_key(&k.public_pem);
     }
-    app.mount_get_secret(secret_json(1, api_key_metadata()), 1).await;
-    app.mount_bundle_by_stage("PENDING", Some(bundle_json(2, &["PENDING"], &pending.content())), 1).await;
-    app.mount_bundle_by_stage("CURRENT", Some(bundle_json(1, &["CURRENT"], &current.content())), 1).await;
+    app.given_pending(api_key_metadata(), (1, &current.content()), (2, &["PENDING"], &pending.content())).await;
     app.mount_get_user_by_user_key(1..=1, 1..=1).await;
     mount_list_keys(&app, 1).await;
     mount_list_versions(&app, &[(2, &["PENDING"]), (1, &["CURRENT"])], 1).await;
@@ -415,8 +405,7 @@ async fn a_throttled_oci_call_is_retried() {
         .expect(1)
         .mount(&app.oci)
         .await;
-    app.mount_get_secret(secret_json(1, api_key_metadata()), 1).await;
-    app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &current.content())), 1).await;
+    app.given_secret(1, api_key_metadata(), &current.content()).await;
     app.mount_get_user_by_user_key(1..=1, 0..=0).await;
     let out = app.run_step(Step::VerifyConnection, None).await;
     assert_eq!(out.response_code, 200, "{}", out.return_message);

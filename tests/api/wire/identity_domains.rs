@@ -8,86 +8,11 @@
 
 use oci_rotator::protocol::Step;
 use serde_json::{json, Value};
-use wiremock::matchers::{body_partial_json, method, path, path_regex, query_param};
+use wiremock::matchers::{body_partial_json, method, path, query_param};
 use wiremock::{Mock, ResponseTemplate};
 
+use crate::helpers::domains::*;
 use crate::helpers::*;
-
-const DOMAIN_ID: &str = "ocid1.domain.oc1..aaaaaaaatestdomain";
-pub(crate) const DOMAIN_USER_ID: &str = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
-
-fn domain_base(app: &TestApp) -> String {
-    format!("{}/idcs-test", app.oci.uri())
-}
-
-fn domain_json(app: &TestApp, domain_type: &str, state: &str) -> Value {
-    json!({"id": DOMAIN_ID, "compartmentId": TENANCY, "displayName": "apps", "url": domain_base(app), "type": domain_type,
-        "lifecycleState": state, "homeRegion": "us-ashburn-1", "timeCreated": "2026-11-23T00:00:00Z"})
-}
-
-pub(crate) fn scim_user(tags: Value, password_set: bool) -> Value {
-    let mut u = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "id": DOMAIN_USER_ID, "ocid": USER_ID,
-        "userName": "svc", "active": true,
-        "urn:ietf:params:scim:schemas:oracle:idcs:extension:OCITags": {"freeformTags": tags, "definedTags": []}});
-    if password_set {
-        u["urn:ietf:params:scim:schemas:oracle:idcs:extension:passwordState:User"] =
-            json!({"lastSuccessfulSetDate": "2026-11-23T00:00:00Z"});
-    }
-    u
-}
-
-async fn mount_get_domain(app: &TestApp, state: &str, times: u64) {
-    Mock::given(method("GET"))
-        .and(path(format!("/20160918/domains/{DOMAIN_ID}")))
-        .and(app.signed())
-        .respond_with(ResponseTemplate::new(200).set_body_json(domain_json(app, "SECONDARY", state)))
-        .named("GetDomain")
-        .expect(times)
-        .mount(&app.oci)
-        .await;
-}
-
-/// The user found by OCID in a filter (`GET /admin/v1/Users?filter=ocid eq "<ocid>"`): listed,
-/// or (None) not in the domain: an empty list.
-pub(crate) async fn mount_domain_user(app: &TestApp, user: Option<Value>, times: std::ops::RangeInclusive<u64>) {
-    let listed: Vec<Value> = user.into_iter().collect();
-    let response = ResponseTemplate::new(200).set_body_json(
-        json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"], "totalResults": listed.len(), "Resources": listed}),
-    );
-    Mock::given(method("GET"))
-        .and(path("/idcs-test/admin/v1/Users"))
-        .and(query_param("filter", format!("ocid eq \"{USER_ID}\"")))
-        .and(app.signed())
-        .respond_with(response)
-        .named("GET /admin/v1/Users?filter=ocid eq \"<ocid>\"")
-        .expect(times)
-        .mount(&app.oci)
-        .await;
-}
-
-/// Fails the test if any domain API path holds an OCID (`Users/ocid1...`,
-/// `UserPasswordChanger/ocid1...`, `AuthTokens/ocid1...`): paths take SCIM ids only.
-async fn mount_no_ocid_in_domain_paths(app: &TestApp) {
-    Mock::given(path_regex(r"^/idcs-test/admin/v1/.*ocid1\."))
-        .respond_with(ResponseTemplate::new(404).set_body_json(
-            json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "detail": "Resource not found", "status": "404"}),
-        ))
-        .with_priority(1)
-        .named("a domain API path holding an OCID")
-        .expect(0)
-        .mount(&app.oci)
-        .await;
-}
-
-async fn mount_no_classic_password_reset(app: &TestApp) {
-    Mock::given(method("POST"))
-        .and(path(format!("/20160918/users/{USER_ID}/uiPassword")))
-        .respond_with(ResponseTemplate::new(500))
-        .named("classic CreateOrResetUIPassword (never in a tenancy with identity domains)")
-        .expect(0)
-        .mount(&app.oci)
-        .await;
-}
 
 #[tokio::test]
 async fn a_console_password_in_a_tenancy_with_domains_is_set_in_the_default_domain_not_reset() {
@@ -95,21 +20,12 @@ async fn a_console_password_in_a_tenancy_with_domains_is_set_in_the_default_doma
     let app = spawn_app().await;
     let meta = json!({"credentialType": "CONSOLE_PASSWORD", "userId": USER_ID});
     app.mount_list_domains(json!([domain_json(&app, "DEFAULT", "ACTIVE")]), 1).await;
-    app.mount_get_secret(secret_json(1, meta), 1).await;
-    app.mount_bundle_by_stage(
-        "LATEST",
-        Some(bundle_json(1, &["CURRENT", "LATEST"], &json!({"password": "Old-pass-1", "username": "svc"}))),
-        1,
+    app.given_secret(1, meta, &json!({"password": "Old-pass-1", "username": "svc"})).await;
+    mount_password_policies(
+        &app,
+        json!([{"id": "p1", "name": "default", "priority": 1, "minLength": 30, "minNumerals": 3, "minSpecialChars": 2}]),
     )
     .await;
-    Mock::given(method("GET"))
-        .and(path("/idcs-test/admin/v1/PasswordPolicies"))
-        .and(app.signed())
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
-            "totalResults": 1, "Resources": [{"id": "p1", "name": "default", "priority": 1, "minLength": 30, "minNumerals": 3, "minSpecialChars": 2}]})))
-        .expect(1)
-        .mount(&app.oci)
-        .await;
     app.mount_user_bound("CONSOLE_PASSWORD", 1).await;
     // The user's SCIM id, as the Default domain lists it (the path takes it, never the OCID).
     mount_domain_user(&app, Some(scim_user(json!([]), false)), 1..=1).await;
@@ -168,8 +84,7 @@ async fn without_a_usable_default_domain_a_console_password_is_a_409_and_nothing
         } else {
             app.mount_list_domains(json!([domain_json(&app, "DEFAULT", listed)]), 1).await;
         }
-        app.mount_get_secret(secret_json(1, meta), 1).await;
-        app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &json!({"password": "Old-pass-1"}))), 1).await;
+        app.given_secret(1, meta, &json!({"password": "Old-pass-1"})).await;
         mount_no_classic_password_reset(&app).await;
         // When
         let out = app.run_step(Step::CreatePendingVersion, Some(1)).await;
@@ -184,10 +99,8 @@ async fn without_a_usable_default_domain_a_console_password_is_a_409_and_nothing
 async fn a_domain_users_auth_token_is_created_in_the_domain_and_never_through_the_classic_api() {
     // Given: an AUTH_TOKEN secret of a user of a SECONDARY domain, whose CURRENT token is live.
     let app = spawn_app().await;
-    let meta = json!({"credentialType": "AUTH_TOKEN", "userId": USER_ID, "domainId": DOMAIN_ID});
     let current = json!({"authTokenId": "ocid1.credential.oc1..current", "token": "tok-current-Zx9"});
-    app.mount_get_secret(secret_json(1, meta), 1).await;
-    app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &current)), 1).await;
+    given_domain_secret(&app, "AUTH_TOKEN", &current).await;
     mount_get_domain(&app, "ACTIVE", 1).await;
     mount_no_ocid_in_domain_paths(&app).await;
     // The user's id in the domain (once), then the binding tag (read fresh before the write).
@@ -243,22 +156,9 @@ async fn a_domain_users_auth_token_is_created_in_the_domain_and_never_through_th
 async fn a_domain_that_does_not_exist_or_a_user_not_in_it_is_a_404_before_any_write() {
     for missing in ["domain", "user"] {
         let app = spawn_app().await;
-        let meta = json!({"credentialType": "CUSTOMER_SECRET_KEY", "userId": USER_ID, "domainId": DOMAIN_ID});
         let current = json!({"accessKeyId": "ak-current", "secretAccessKey": "sk-current-Zx9"});
-        app.mount_get_secret(secret_json(1, meta), 1).await;
-        app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &current)), 1).await;
-        if missing == "domain" {
-            Mock::given(method("GET"))
-                .and(path(format!("/20160918/domains/{DOMAIN_ID}")))
-                .and(app.signed())
-                .respond_with(not_found())
-                .expect(1)
-                .mount(&app.oci)
-                .await;
-        } else {
-            mount_get_domain(&app, "ACTIVE", 1).await;
-            mount_domain_user(&app, None, 1..=1).await;
-        }
+        given_domain_secret(&app, "CUSTOMER_SECRET_KEY", &current).await;
+        given_domain_or_user_missing(&app, missing).await;
         let out = app.run_step(Step::CreatePendingVersion, Some(1)).await;
         assert_eq!(out.response_code, 404, "{missing}: {}", out.return_message);
         assert!(out.return_message.contains(if missing == "domain" { DOMAIN_ID } else { USER_ID }), "{}", out.return_message);
@@ -269,31 +169,29 @@ async fn a_domain_that_does_not_exist_or_a_user_not_in_it_is_a_404_before_any_wr
 #[tokio::test]
 async fn a_domain_that_is_not_active_is_a_409() {
     let app = spawn_app().await;
-    let meta = json!({"credentialType": "AUTH_TOKEN", "userId": USER_ID, "domainId": DOMAIN_ID});
-    app.mount_get_secret(secret_json(1, meta), 1).await;
-    app.mount_bundle_by_stage(
-        "LATEST",
-        Some(bundle_json(1, &["CURRENT", "LATEST"], &json!({"authTokenId": "ocid1.credential.oc1..c", "token": "t-Zx9"}))),
-        1,
-    )
-    .await;
+    given_domain_secret(&app, "AUTH_TOKEN", &json!({"authTokenId": "ocid1.credential.oc1..c", "token": "t-Zx9"})).await;
     mount_get_domain(&app, "INACTIVE", 1).await;
     let out = app.run_step(Step::VerifyConnection, None).await;
     assert_eq!(out.response_code, 409, "{}", out.return_message);
     assert!(out.return_message.contains("INACTIVE"), "{}", out.return_message);
 }
 
-#[tokio::test]
-async fn a_domain_users_api_key_is_live_when_the_domain_answers_me_signed_with_it() {
-    // Given: an API key of a domain user that IAM holds.
+/// Given an API_KEY secret of a user of the ACTIVE domain, whose CURRENT key IAM holds: the
+/// secret, GetDomain and the user's SCIM id (listed once, untagged) mounted.
+async fn given_domain_api_key() -> (TestApp, TestKey) {
     let app = spawn_app().await;
     let current = TestKey::generate();
     app.iam.add_key(&current.public_pem);
-    let meta = json!({"credentialType": "API_KEY", "userId": USER_ID, "domainId": DOMAIN_ID});
-    app.mount_get_secret(secret_json(1, meta), 1).await;
-    app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &current.content())), 1).await;
+    given_domain_secret(&app, "API_KEY", &current.content()).await;
     mount_get_domain(&app, "ACTIVE", 1).await;
     mount_domain_user(&app, Some(scim_user(json!([]), false)), 1..=1).await;
+    (app, current)
+}
+
+#[tokio::test]
+async fn a_domain_users_api_key_is_live_when_the_domain_answers_me_signed_with_it() {
+    // Given: an API key of a domain user that IAM holds.
+    let (app, current) = given_domain_api_key().await;
     Mock::given(method("GET"))
         .and(path("/idcs-test/admin/v1/Me"))
         .and(app.signed_by_user_key())
@@ -330,14 +228,12 @@ async fn smtp_oauth2_and_database_credentials_of_a_domain_user_are_created_throu
     for (kind, resource, schema, id_field, tag) in cases {
         // Given: a secret of the kind for a domain user, whose CURRENT credential the domain lists
         let app = spawn_app().await;
-        let meta = json!({"credentialType": kind, "userId": USER_ID, "domainId": DOMAIN_ID});
         let secret_field = if kind == "OAUTH2_CLIENT_CREDENTIAL" { "clientSecret" } else { "password" };
         let mut current = json!({id_field: "ocid1.credential.oc1..current", secret_field: "current-secret-Zx9"});
         if kind == "SMTP_CREDENTIAL" {
             current["username"] = json!("current-user");
         }
-        app.mount_get_secret(secret_json(1, meta), 1).await;
-        app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &current)), 1).await;
+        given_domain_secret(&app, kind, &current).await;
         mount_get_domain(&app, "ACTIVE", 1).await;
         mount_domain_user(&app, Some(scim_user(json!([{"key": tag, "value": SECRET_ID}]), false)), 2..=2).await;
         mount_no_ocid_in_domain_paths(&app).await;
@@ -417,20 +313,11 @@ async fn smtp_oauth2_and_database_credentials_of_a_domain_user_are_created_throu
 async fn a_domain_users_console_password_is_set_at_its_scim_id_never_at_its_ocid() {
     // Given: a console-password secret of a user of a SECONDARY domain, who names the secret.
     let app = spawn_app().await;
-    let meta = json!({"credentialType": "CONSOLE_PASSWORD", "userId": USER_ID, "domainId": DOMAIN_ID});
-    app.mount_get_secret(secret_json(1, meta), 1).await;
-    app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &json!({"password": "Old-pass-1"}))), 1).await;
+    given_domain_secret(&app, "CONSOLE_PASSWORD", &json!({"password": "Old-pass-1"})).await;
     mount_get_domain(&app, "ACTIVE", 1).await;
     // Found by OCID in a filter twice: its SCIM id, then its tags for the binding.
     mount_domain_user(&app, Some(scim_user(json!([{"key": "oci-rotator-console-password", "value": SECRET_ID}]), false)), 2..=2).await;
-    Mock::given(method("GET"))
-        .and(path("/idcs-test/admin/v1/PasswordPolicies"))
-        .and(app.signed())
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
-            "totalResults": 1, "Resources": [{"id": "p1", "name": "default", "priority": 1, "minLength": 12}]})))
-        .expect(1)
-        .mount(&app.oci)
-        .await;
+    mount_password_policies(&app, json!([{"id": "p1", "name": "default", "priority": 1, "minLength": 12}])).await;
     mount_no_ocid_in_domain_paths(&app).await;
     Mock::given(method("PUT"))
         .and(path(format!("/idcs-test/admin/v1/UserPasswordChanger/{DOMAIN_USER_ID}")))
@@ -492,23 +379,12 @@ async fn for_every_kind_a_domain_that_does_not_exist_or_a_user_not_in_it_is_a_40
             // Given: a secret of the kind whose domainId names no domain, or whose user the domain
             // does not list; Vault would accept a new version (it must not be asked).
             let app = spawn_app().await;
-            let meta = json!({"credentialType": kind, "userId": USER_ID, "domainId": DOMAIN_ID});
-            app.mount_get_secret(secret_json(1, meta), 1).await;
-            app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &current_content(kind))), 1).await;
-            if missing == "domain" {
-                Mock::given(method("GET"))
-                    .and(path(format!("/20160918/domains/{DOMAIN_ID}")))
-                    .and(app.signed())
-                    .respond_with(not_found())
-                    .expect(1)
-                    .mount(&app.oci)
-                    .await;
-            } else {
-                mount_get_domain(&app, "ACTIVE", 1).await;
-                mount_domain_user(&app, None, 1..=1).await;
-            }
+            given_domain_secret(&app, kind, &current_content(kind)).await;
+            given_domain_or_user_missing(&app, missing).await;
             Mock::given(method("PUT"))
                 .and(path(format!("/20180608/secrets/{SECRET_ID}")))
+                // The step's record on the secret (contract 6.8) is the one write allowed.
+                .and(|r: &wiremock::Request| !is_tag_write(r))
                 .respond_with(ResponseTemplate::new(200).set_body_json(secret_json(1, json!({}))))
                 .with_priority(1)
                 .named("UpdateSecret (a PENDING version: never)")
@@ -527,7 +403,8 @@ async fn for_every_kind_a_domain_that_does_not_exist_or_a_user_not_in_it_is_a_40
                 .await
                 .unwrap_or_default()
                 .into_iter()
-                .filter(|r| r.method.as_str() != "GET")
+                // The one write a refused step may make is its record on the secret (contract 6.8).
+                .filter(|r| r.method.as_str() != "GET" && !is_tag_write(r))
                 .map(|r| format!("{} {}", r.method, r.url.path()))
                 .collect();
             assert_eq!(writes, Vec::<String>::new(), "{kind} {missing}");
@@ -538,14 +415,7 @@ async fn for_every_kind_a_domain_that_does_not_exist_or_a_user_not_in_it_is_a_40
 /// VERIFY_CONNECTION of a domain user's API key whose `GET /admin/v1/Me`, signed with the key,
 /// answers `status`.
 async fn verify_with_me_answering(status: u16) -> (TestApp, oci_rotator::protocol::SecretRotationOutput, TestKey) {
-    let app = spawn_app().await;
-    let current = TestKey::generate();
-    app.iam.add_key(&current.public_pem);
-    let meta = json!({"credentialType": "API_KEY", "userId": USER_ID, "domainId": DOMAIN_ID});
-    app.mount_get_secret(secret_json(1, meta), 1).await;
-    app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &current.content())), 1).await;
-    mount_get_domain(&app, "ACTIVE", 1).await;
-    mount_domain_user(&app, Some(scim_user(json!([]), false)), 1..=1).await;
+    let (app, current) = given_domain_api_key().await;
     let body =
         json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "detail": "answered by the test", "status": status.to_string()});
     Mock::given(method("GET"))

@@ -11,7 +11,7 @@ use oci_rotator::protocol::Step;
 use oci_rotator::secret::CredentialKind;
 use oci_rotator::sim::SimOptions;
 
-use crate::sim_helpers::{sim_rig, SimRig};
+use crate::helpers::sim::{sim_rig, SimRig};
 
 /// The simulated IAM's per-user limits for the two kinds.
 const LIMITS: [(CredentialKind, usize); 2] = [(CredentialKind::OAuth2ClientCredential, 10), (CredentialKind::DbCredential, 2)];

@@ -6,13 +6,18 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use oci_rotator::binding::tag_key;
 use oci_rotator::cli::status::{json, status, StatusArgs};
+use oci_rotator::cli::CommandError;
+use oci_rotator::driver::Driver;
 use oci_rotator::fleet::Report;
+use oci_rotator::last_outcome::{OutcomeResult, TAG_KEY};
+use oci_rotator::protocol::Step;
 use oci_rotator::secret::CredentialKind;
-use oci_rotator::sim::{FleetMember, SimOptions, CONSOLE_PASSWORD_ID, FLEET_FUNCTION_ID};
+use oci_rotator::sim::{ApiFamily, FleetMember, SimOptions, Throttle, CONSOLE_PASSWORD_ID, FLEET_FUNCTION_ID};
 use serde_json::Value;
 
-use crate::sim_helpers::*;
+use crate::helpers::sim::*;
 
 const DAY: Duration = Duration::from_secs(86400);
 
@@ -21,7 +26,15 @@ fn opts() -> SimOptions {
 }
 
 fn args(compartment_id: &str) -> StatusArgs {
-    StatusArgs { compartment_id: compartment_id.to_owned(), subtree: false, older_than: 90 * DAY, json: true, concurrency: 8 }
+    StatusArgs {
+        compartment_id: compartment_id.to_owned(),
+        subtree: false,
+        older_than: 90 * DAY,
+        json: true,
+        concurrency: 8,
+        timeout: Duration::from_secs(600),
+        allow_unbound: false,
+    }
 }
 
 async fn report(rig: &SimRig, a: &StatusArgs) -> Report {
@@ -274,33 +287,15 @@ async fn calls_per_secret_stay_constant_as_the_fleet_grows() {
     assert!(per_secret[1] < 12.0, "{per_secret:?}");
 }
 
-/// The binary, run as an administrator against the simulator.
+/// `oci-rotator status`, run as an administrator against the simulator.
 async fn run_binary(rig: &SimRig, extra: &[&str]) -> (i32, String, String) {
-    let dir = std::env::temp_dir().join(format!("oci-rotator-status-{}", rand_suffix()));
-    let admin = rig.sim.create_admin();
-    let (config, key) = (dir.join("config"), dir.join("key.pem"));
-    admin.write_oci_config(&config, &key).unwrap();
-    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_oci-rotator"))
-        .arg("status")
-        .args(extra)
-        .env("OCI_CLI_CONFIG_FILE", &config)
-        .env("OCI_ROTATOR_VAULT_ENDPOINT", &rig.endpoint)
-        .env("OCI_ROTATOR_SECRETS_ENDPOINT", &rig.endpoint)
-        .env("OCI_ROTATOR_IDENTITY_ENDPOINT", &rig.endpoint)
-        .env("OCI_ROTATOR_RETRY_BASE_MS", "5")
-        .output()
-        .await
-        .unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    run_command(rig, "status", extra).await
 }
 
-fn rand_suffix() -> String {
-    format!(
-        "{}-{:?}",
-        std::process::id(),
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos()
-    )
+/// `oci-rotator <command>`, run as an administrator against the simulator.
+async fn run_command(rig: &SimRig, command: &str, extra: &[&str]) -> (i32, String, String) {
+    let args: Vec<&str> = std::iter::once(command).chain(extra.iter().copied()).collect();
+    run_cli(rig, &args).await
 }
 
 #[tokio::test]
@@ -366,7 +361,7 @@ async fn a_bad_compartment_id_is_refused_before_any_call() {
     let rig = sim_rig(opts()).await;
     let before = rig.sim.request_count();
     let err = status(rig.rotator.client(), &args("not-an-ocid"), &mut |_| {}).await.unwrap_err();
-    assert!(err.contains("--compartment-id"), "{err}");
+    assert!(err.to_string().contains("--compartment-id"), "{err}");
     assert_eq!(rig.sim.request_count(), before);
 }
 
@@ -403,4 +398,165 @@ async fn the_simulators_admin_routes_seed_backdate_and_fail_out_of_process() {
         vec![members[0]["secretId"].as_str().unwrap()]
     );
     assert_eq!(r.unmanaged.iter().filter(|u| u.stale).map(|u| u.credential_id.as_str()).collect::<Vec<_>>(), vec![extra.as_str()]);
+}
+
+/// One rotation of `secret` as Vault plays it (each step tried once).
+async fn rotate_once(rig: &SimRig, secret: &str) -> Vec<(Step, oci_rotator::protocol::SecretRotationOutput)> {
+    let driver = Driver { attempts_per_step: 1, retry_wait: Duration::from_millis(10) };
+    driver.rotate(&rig.transport(Duration::from_secs(30)), secret, &mut |_| {}).await
+}
+
+#[tokio::test]
+async fn a_rotation_that_failed_on_an_unbound_user_is_unhealthy_until_one_succeeds() {
+    // Given: a healthy fleet, then a rotation refused because the user no longer names the secret
+    // (refused before any write: no PENDING version, nothing else shows it).
+    let rig = sim_rig(opts()).await;
+    let c = compartment(&rig, "fleet");
+    let fleet = rig.sim.seed_fleet(4, &c, &[CredentialKind::AuthToken]);
+    let m = &fleet[0];
+    let bound = rig.sim.user_tags(&m.user_id);
+    let mut unbound = bound.clone();
+    unbound.remove(&tag_key(m.kind));
+    rig.sim.set_user_tags(&m.user_id, unbound).unwrap();
+    let answers = rotate_once(&rig, &m.secret_id).await;
+    assert_eq!(answers.last().map(|(s, o)| (*s, o.response_code)), Some((Step::CreatePendingVersion, 400)), "{answers:?}");
+    // When
+    let r = report(&rig, &args(&c)).await;
+    // Then: the secret shows the recorded failure, is failed, and its user unbound; not healthy.
+    let s = by_id(&r)[m.secret_id.as_str()];
+    let last = s.last_outcome.as_ref().expect("lastOutcome");
+    assert_eq!((last.result, last.step.as_deref(), last.response_code), (OutcomeResult::Failed, Some("CREATE_PENDING_VERSION"), Some(400)));
+    assert!(last.message.as_deref().is_some_and(|m| m.contains("does not name secret")), "{last:?}");
+    assert!(s.failed && s.problems.iter().any(|p| p.contains("the last rotation failed: CREATE_PENDING_VERSION answered 400")), "{s:?}");
+    assert_eq!(s.bound, Some(false));
+    assert_eq!((r.failed(), r.unbound()), (1, 1));
+    assert!(!r.healthy());
+    // And in the JSON document, with its five fields; the other secrets have null.
+    let doc = json(&r);
+    let row = doc["secrets"].as_array().unwrap().iter().find(|x| x["secretId"] == m.secret_id.as_str()).unwrap().clone();
+    assert_eq!(row["lastOutcome"]["result"], "failed");
+    assert_eq!(row["lastOutcome"]["step"], "CREATE_PENDING_VERSION");
+    assert_eq!(row["lastOutcome"]["responseCode"], 400);
+    assert!(row["lastOutcome"]["at"].as_str().is_some_and(|t| t.ends_with('Z')), "{row}");
+    assert!(row["lastOutcome"]["message"].as_str().is_some_and(|t| t.contains(&m.user_id)), "{row}");
+    assert!(doc["secrets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["secretId"] != m.secret_id.as_str())
+        .all(|x| x["lastOutcome"].is_null()));
+    assert_eq!(doc["summary"]["unbound"], 1);
+    // When: the user is bound again. Then: still failed (the last rotation did fail).
+    rig.sim.set_user_tags(&m.user_id, bound).unwrap();
+    let r = report(&rig, &args(&c)).await;
+    assert_eq!((r.failed(), r.unbound(), r.healthy()), (1, 0, false));
+    // When: the next rotation succeeds. Then: `succeeded`, nothing failed, healthy.
+    assert!(completed(&rotate_once(&rig, &m.secret_id).await));
+    let r = report(&rig, &args(&c)).await;
+    let last = by_id(&r)[m.secret_id.as_str()].last_outcome.clone().expect("lastOutcome");
+    assert_eq!((last.result, last.step, last.response_code, last.message), (OutcomeResult::Succeeded, None, None, None));
+    assert!(r.healthy(), "{:?}", r.secrets);
+}
+
+#[tokio::test]
+async fn an_unbound_user_is_unhealthy_unless_allowed() {
+    // Given: a healthy fleet whose first user loses its binding tag.
+    let rig = sim_rig(opts()).await;
+    let c = compartment(&rig, "fleet");
+    let fleet = rig.sim.seed_fleet(3, &c, &[CredentialKind::ApiKey]);
+    rig.sim.set_user_tags(&fleet[0].user_id, BTreeMap::new()).unwrap();
+    // When
+    let r = report(&rig, &args(&c)).await;
+    // Then: nothing failed yet, but its next rotation will: not healthy.
+    assert_eq!((r.failed(), r.unbound(), r.stale(), r.errors.len()), (0, 1, 0, 0));
+    assert!(!r.healthy());
+    // And with --allow-unbound (a function running with OCI_ROTATOR_USER_BINDING=off) it is.
+    assert!(report(&rig, &StatusArgs { allow_unbound: true, ..args(&c) }).await.healthy());
+}
+
+#[tokio::test]
+async fn the_binary_exits_1_for_a_failed_last_outcome_and_for_an_unbound_user() {
+    // Given: a fleet whose first secret records a failure, and then (the record cleared) an unbound user.
+    let rig = sim_rig(opts()).await;
+    let c = compartment(&rig, "fleet");
+    let fleet = rig.sim.seed_fleet(3, &c, &[CredentialKind::AuthToken]);
+    let failed = "failed UPDATE_TARGET_SYSTEM 502 2026-12-01T10:00:00Z: UpdateSecret: 500 InternalServerError";
+    rig.sim.set_secret_tags(&fleet[0].secret_id, BTreeMap::from([(TAG_KEY.to_owned(), failed.to_owned())])).unwrap();
+    // When / Then: exit 1, the row's lastOutcome read from the tag, the table says why.
+    let (code, stdout, stderr) = run_binary(&rig, &["--compartment-id", &c, "--json"]).await;
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    let row = doc["secrets"].as_array().unwrap().iter().find(|x| x["secretId"] == fleet[0].secret_id.as_str()).unwrap().clone();
+    assert_eq!(
+        row["lastOutcome"],
+        serde_json::json!({"result": "failed", "step": "UPDATE_TARGET_SYSTEM", "responseCode": 502, "at": "2026-12-01T10:00:00Z",
+            "message": "UpdateSecret: 500 InternalServerError"})
+    );
+    let (code, table, _) = run_binary(&rig, &["--compartment-id", &c]).await;
+    assert_eq!(code, 1);
+    assert!(table.contains("FAILED: the last rotation failed: UPDATE_TARGET_SYSTEM answered 502"), "{table}");
+    // Given: the record says succeeded, and a user is unbound.
+    let succeeded = BTreeMap::from([(TAG_KEY.to_owned(), "succeeded 2026-12-02T10:00:00Z".to_owned())]);
+    rig.sim.set_secret_tags(&fleet[0].secret_id, succeeded).unwrap();
+    let (code, _, _) = run_binary(&rig, &["--compartment-id", &c]).await;
+    assert_eq!(code, 0, "a succeeded record is healthy");
+    rig.sim.set_user_tags(&fleet[1].user_id, BTreeMap::new()).unwrap();
+    // When / Then: exit 1, the summary counts it; with --allow-unbound, exit 0.
+    let (code, stdout, _) = run_binary(&rig, &["--compartment-id", &c, "--json"]).await;
+    assert_eq!(code, 1, "{stdout}");
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        (doc["summary"]["unbound"].as_u64(), doc["summary"]["failed"].as_u64(), doc["healthy"].as_bool()),
+        (Some(1), Some(0), Some(false))
+    );
+    let (code, _, _) = run_binary(&rig, &["--compartment-id", &c, "--allow-unbound"]).await;
+    assert_eq!(code, 0);
+}
+
+#[tokio::test]
+async fn a_compartment_that_does_not_exist_is_exit_2_naming_it_for_status_and_rotate() {
+    // Given: a well-formed compartment OCID that names no compartment (a typo).
+    let rig = sim_rig(opts()).await;
+    let typo = "ocid1.compartment.oc1..aaaaaaaathisisnotacompartment";
+    // When: the library. Then: an error naming the compartment, exit code 2.
+    let err = status(rig.rotator.client(), &args(typo), &mut |_| {}).await.unwrap_err();
+    assert!(matches!(err, CommandError::Compartment(_)) && err.exit_code() == 2, "{err:?}");
+    assert!(err.to_string().contains(typo), "{err}");
+    for command in [
+        vec!["status", "--compartment-id", typo],
+        vec!["status", "--compartment-id", typo, "--subtree"],
+        vec!["rotate", "--compartment-id", typo],
+    ] {
+        // When: the binary.
+        let (code, stdout, stderr) = run_command(&rig, command[0], &command[1..]).await;
+        // Then: exit 2, stderr names the compartment, no report claims a healthy fleet.
+        assert_eq!(code, 2, "{command:?}: {stdout}\n{stderr}");
+        assert!(stderr.contains(typo) && stderr.contains("does not exist or cannot be read"), "{command:?}: {stderr}");
+        assert!(!stdout.contains("healthy"), "{command:?}: {stdout}");
+    }
+    // And an existing, empty compartment is still a healthy, empty fleet (exit 0).
+    let empty = compartment(&rig, "empty");
+    let (code, stdout, stderr) = run_binary(&rig, &["--compartment-id", &empty]).await;
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_throttled_tenancy_makes_status_slower_not_unhealthy() {
+    // Given: a healthy fleet in a tenancy whose Vault, Secrets and Identity APIs are throttled hard.
+    let throttle =
+        Throttle::default().with(ApiFamily::Vault, 4.0, 2.0).with(ApiFamily::Secrets, 4.0, 2.0).with(ApiFamily::Identity, 4.0, 2.0);
+    let rig = sim_rig(SimOptions { throttle: Some(throttle), ..opts() }).await;
+    let c = compartment(&rig, "fleet");
+    let fleet = rig.sim.seed_fleet(6, &c, &[]);
+    // When
+    let r = report(&rig, &args(&c)).await;
+    // Then: requests were refused with 429, none became a read error, and the fleet is healthy.
+    let refused: u64 = rig.sim.throttled().iter().map(|(_, n)| n).sum();
+    assert!(refused > 8, "hardly throttled: {:?}", rig.sim.throttled());
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert_eq!(r.secrets.len(), fleet.len());
+    assert!(r.healthy(), "{:?}", r.secrets);
+    // And with no time left (--timeout), the run fails or is unhealthy: never a silent gap.
+    let hurried = status(rig.rotator.client(), &StatusArgs { timeout: Duration::from_millis(1), ..args(&c) }, &mut |_| {}).await;
+    assert!(hurried.as_ref().map_or(true, |r| !r.healthy()), "{:?}", hurried.map(|r| r.healthy()));
 }

@@ -57,6 +57,17 @@ fn content(kind: &Kind, id: &str) -> Value {
     json!({kind.id_field: id, kind.secret_field: format!("secret-of-{id}"), "region": "us-ashburn-1"})
 }
 
+/// Given: a secret of `kind` at `version` (KEEP_UNTIL_NEXT_ROTATION) whose CURRENT version holds
+/// the credential `ocid1.credential.oc1..current`, which the fake IAM holds labelled `label`
+/// (GetSecret and the LATEST bundle mounted once).
+async fn given_current_credential(kind: &Kind, version: u64, label: &str) -> (TestApp, FakeCreds) {
+    let app = spawn_app().await;
+    let creds = FakeCreds::new(kind.family);
+    creds.add("ocid1.credential.oc1..current", label);
+    app.given_secret(version, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION"), &content(kind, "ocid1.credential.oc1..current")).await;
+    (app, creds)
+}
+
 fn marker() -> String {
     format!("oci-rotator {SECRET_ID}")
 }
@@ -92,16 +103,7 @@ async fn mount_versions(app: &TestApp, list: Value, times: std::ops::RangeInclus
 async fn create_pending_version_creates_a_marked_credential_and_writes_it_pending() {
     for kind in &KINDS {
         // Arrange: IAM holds the CURRENT credential only.
-        let app = spawn_app().await;
-        let creds = FakeCreds::new(kind.family);
-        creds.add("ocid1.credential.oc1..current", "made by hand");
-        app.mount_get_secret(secret_json(1, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1).await;
-        app.mount_bundle_by_stage(
-            "LATEST",
-            Some(bundle_json(1, &["CURRENT", "LATEST"], &content(kind, "ocid1.credential.oc1..current"))),
-            1,
-        )
-        .await;
+        let (app, creds) = given_current_credential(kind, 1, "made by hand").await;
         app.mount_user_bound(kind.credential_type, 1).await;
         app.mount_creds(&creds, 1..=1, 1, 0).await;
         mount_put(&app, 1, false).await;
@@ -147,17 +149,8 @@ async fn create_pending_version_deletes_orphans_and_superseded_credentials_first
         for (other, other_label, held_by_v1) in
             [("ocid1.credential.oc1..orphan", marker(), false), ("ocid1.credential.oc1..old", "made by hand".to_owned(), true)]
         {
-            let app = spawn_app().await;
-            let creds = FakeCreds::new(kind.family);
-            creds.add("ocid1.credential.oc1..current", &marker());
+            let (app, creds) = given_current_credential(kind, 2, &marker()).await;
             creds.add(other, &other_label);
-            app.mount_get_secret(secret_json(2, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1).await;
-            app.mount_bundle_by_stage(
-                "LATEST",
-                Some(bundle_json(2, &["CURRENT", "LATEST"], &content(kind, "ocid1.credential.oc1..current"))),
-                1,
-            )
-            .await;
             if held_by_v1 {
                 app.mount_bundle_by_version(1, bundle_json(1, &["PREVIOUS"], &content(kind, other)), 1..=1).await;
             }
@@ -194,19 +187,10 @@ async fn create_pending_version_is_a_409_when_unmanaged_credentials_hold_the_lim
     // Oracle documents these limits, so they are checked before any write (OAuth 2.0 client
     // credentials and database passwords: `iam_s_own_limit_answer_...` below).
     for kind in KINDS.iter().filter(|k| !NO_DOCUMENTED_LIMIT.contains(&k.credential_type)) {
-        let app = spawn_app().await;
-        let creds = FakeCreds::new(kind.family);
-        creds.add("ocid1.credential.oc1..current", "made by hand");
+        let (app, creds) = given_current_credential(kind, 1, "made by hand").await;
         for n in 1..kind.limit {
             creds.add(&format!("ocid1.credential.oc1..ci{n}"), "ci pipeline");
         }
-        app.mount_get_secret(secret_json(1, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1).await;
-        app.mount_bundle_by_stage(
-            "LATEST",
-            Some(bundle_json(1, &["CURRENT", "LATEST"], &content(kind, "ocid1.credential.oc1..current"))),
-            1,
-        )
-        .await;
         app.mount_creds(&creds, 1..=1, 0, 0).await;
         mount_versions(&app, json!([{"versionNumber": 1, "stages": ["CURRENT"]}]), 1..=1).await;
         let out = app.run_step(Step::CreatePendingVersion, Some(1)).await;
@@ -229,19 +213,10 @@ async fn iam_s_own_limit_answer_is_a_409_naming_the_unmanaged_credentials_for_ki
     for kind in KINDS.iter().filter(|k| NO_DOCUMENTED_LIMIT.contains(&k.credential_type)) {
         // Given: the user's credentials fill the fake IAM's limit: the CURRENT one and others this
         // secret does not manage.
-        let app = spawn_app().await;
-        let creds = FakeCreds::new(kind.family);
-        creds.add("ocid1.credential.oc1..current", "made by hand");
+        let (app, creds) = given_current_credential(kind, 1, "made by hand").await;
         for n in 1..creds.limit() {
             creds.add(&format!("ocid1.credential.oc1..ci{n}"), "ci pipeline");
         }
-        app.mount_get_secret(secret_json(1, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1).await;
-        app.mount_bundle_by_stage(
-            "LATEST",
-            Some(bundle_json(1, &["CURRENT", "LATEST"], &content(kind, "ocid1.credential.oc1..current"))),
-            1,
-        )
-        .await;
         app.mount_user_bound(kind.credential_type, 1).await;
         // No count ahead of IAM: the create is attempted once and IAM answers 400 LimitExceeded;
         // nothing is deleted.
@@ -266,16 +241,7 @@ async fn iam_s_own_limit_answer_is_a_409_naming_the_unmanaged_credentials_for_ki
 #[tokio::test]
 async fn a_lost_create_response_is_retried_with_the_same_retry_token() {
     for kind in &KINDS {
-        let app = spawn_app().await;
-        let creds = FakeCreds::new(kind.family);
-        creds.add("ocid1.credential.oc1..current", "made by hand");
-        app.mount_get_secret(secret_json(1, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1).await;
-        app.mount_bundle_by_stage(
-            "LATEST",
-            Some(bundle_json(1, &["CURRENT", "LATEST"], &content(kind, "ocid1.credential.oc1..current"))),
-            1,
-        )
-        .await;
+        let (app, creds) = given_current_credential(kind, 1, "made by hand").await;
         Mock::given(method("POST"))
             .and(path(format!("/20160918/users/{USER_ID}/{}", kind.family)))
             .respond_with(ResponseTemplate::new(503).set_body_json(json!({"code": "ServiceUnavailable", "message": "try again"})))
@@ -301,12 +267,7 @@ async fn a_lost_create_response_is_retried_with_the_same_retry_token() {
 async fn a_failed_version_write_leaves_an_orphan_that_vaults_retry_deletes() {
     for kind in &KINDS {
         // Arrange: the first attempt creates the credential, then UpdateSecret fails for good.
-        let app = spawn_app().await;
-        let creds = FakeCreds::new(kind.family);
-        creds.add("ocid1.credential.oc1..current", "made by hand");
-        let current = bundle_json(1, &["CURRENT", "LATEST"], &content(kind, "ocid1.credential.oc1..current"));
-        app.mount_get_secret(secret_json(1, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1).await;
-        app.mount_bundle_by_stage("LATEST", Some(current.clone()), 1).await;
+        let (app, creds) = given_current_credential(kind, 1, "made by hand").await;
         // After the failed write: did the PENDING version land anyway?
         app.mount_bundle_by_stage("PENDING", None, 1).await;
         app.mount_user_bound(kind.credential_type, 1).await;
@@ -317,8 +278,7 @@ async fn a_failed_version_write_leaves_an_orphan_that_vaults_retry_deletes() {
         assert_eq!(creds.ids().len(), 2, "an orphan is left in IAM");
         app.oci.reset().await;
         // Act: Vault retries the step.
-        app.mount_get_secret(secret_json(1, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION")), 1).await;
-        app.mount_bundle_by_stage("LATEST", Some(current), 1).await;
+        app.given_secret(1, metadata(kind, "KEEP_UNTIL_NEXT_ROTATION"), &content(kind, "ocid1.credential.oc1..current")).await;
         app.mount_user_bound(kind.credential_type, 1).await;
         app.mount_creds(&creds, 1..=1, 1, 1).await;
         mount_put(&app, 1, false).await;
@@ -379,13 +339,7 @@ async fn console_password_create_resets_it_and_stores_the_one_time_password() {
     let meta = json!({"credentialType": "CONSOLE_PASSWORD", "userId": USER_ID});
     // A tenancy without identity domains: the classic reset is the way.
     app.mount_list_domains(json!([]), 1).await;
-    app.mount_get_secret(secret_json(1, meta), 1).await;
-    app.mount_bundle_by_stage(
-        "LATEST",
-        Some(bundle_json(1, &["CURRENT", "LATEST"], &json!({"password": "Old-pass-1", "username": "svc"}))),
-        1,
-    )
-    .await;
+    app.given_secret(1, meta, &json!({"password": "Old-pass-1", "username": "svc"})).await;
     app.mount_user_bound("CONSOLE_PASSWORD", 1).await;
     Mock::given(method("POST"))
         .and(path(format!("/20160918/users/{USER_ID}/uiPassword")))
@@ -413,8 +367,7 @@ async fn console_password_is_live_when_the_user_is_active_and_has_a_password() {
     for (has_password, expected) in [(true, 200), (false, 409)] {
         let app = spawn_app().await;
         app.mount_list_domains(json!([]), 1).await;
-        app.mount_get_secret(secret_json(1, json!({"credentialType": "CONSOLE_PASSWORD", "userId": USER_ID})), 1).await;
-        app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &json!({"password": "pw"}))), 1).await;
+        app.given_secret(1, json!({"credentialType": "CONSOLE_PASSWORD", "userId": USER_ID}), &json!({"password": "pw"})).await;
         Mock::given(method("GET"))
             .and(path(format!("/20160918/users/{USER_ID}")))
             .and(app.signed())
@@ -464,13 +417,7 @@ async fn oauth2_scopes_come_from_the_metadata_or_a_409_when_the_current_credenti
         if let Some(s) = &metadata_scopes {
             metadata["scopes"] = s.clone();
         }
-        app.mount_get_secret(secret_json(1, metadata), 1).await;
-        app.mount_bundle_by_stage(
-            "LATEST",
-            Some(bundle_json(1, &["CURRENT", "LATEST"], &content(kind, "ocid1.credential.oc1..current"))),
-            1,
-        )
-        .await;
+        app.given_secret(1, metadata, &content(kind, "ocid1.credential.oc1..current")).await;
         let writes = u64::from(metadata_scopes.is_some());
         app.mount_user_bound(kind.credential_type, writes).await;
         app.mount_creds(&creds, 1..=1, writes, 0).await;

@@ -88,8 +88,7 @@ async fn a_full_rotation_at_trace_logs_no_secret_material() {
     assert_eq!(promoted.response_code, 200, "{}", promoted.return_message);
     app.oci.reset().await;
     app.iam.api_keys.lock().unwrap().clear();
-    app.mount_get_secret(secret_json(2, api_key_metadata()), 1).await;
-    app.mount_bundle_by_stage("LATEST", Some(bundle_json(2, &["CURRENT", "LATEST"], &pending)), 1).await;
+    app.given_secret(2, api_key_metadata(), &pending).await;
     app.mount_get_user_by_user_key(0..=0, 1..=1).await;
     let failed = app.run_step(Step::VerifyConnection, None).await;
     assert_eq!(failed.response_code, 409);

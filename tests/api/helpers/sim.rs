@@ -48,6 +48,16 @@ pub async fn sim_rig(opts: SimOptions) -> SimRig {
 }
 
 impl SimRig {
+    /// The environment of an administrator running the binary against this simulator: an OCI
+    /// config file (profile DEFAULT, written under `dir`) the simulator trusts, and its endpoints.
+    pub fn admin_env(&self, dir: &std::path::Path) -> HashMap<String, String> {
+        std::fs::create_dir_all(dir).unwrap();
+        let config = dir.join("config");
+        self.sim.create_admin().write_oci_config(&config, &dir.join("admin.pem")).unwrap();
+        // The function's default first backoff (250 ms): as an operator's shell would have it.
+        admin_env(&config, &self.endpoint, "250")
+    }
+
     /// The same simulator and function, looking at the seeded users of the SECONDARY identity
     /// domain and their secrets (metadata with `domainId`) instead of the Default domain's.
     pub fn in_domain(&self) -> SimRig {
@@ -144,6 +154,22 @@ pub fn completed(answers: &[(Step, SecretRotationOutput)]) -> bool {
     answers.len() == 4 && answers.iter().all(|(_, o)| o.response_code == 200)
 }
 
+/// The environment of an administrator's command against the simulator at `endpoint`: the OCI
+/// config file `config` (an API-key profile the simulator trusts), every service endpoint at the
+/// simulator, and the retries' base wait.
+pub fn admin_env(config: &std::path::Path, endpoint: &str, retry_base_ms: &str) -> HashMap<String, String> {
+    [
+        ("OCI_CLI_CONFIG_FILE", config.to_string_lossy().into_owned()),
+        ("OCI_ROTATOR_VAULT_ENDPOINT", endpoint.to_owned()),
+        ("OCI_ROTATOR_SECRETS_ENDPOINT", endpoint.to_owned()),
+        ("OCI_ROTATOR_IDENTITY_ENDPOINT", endpoint.to_owned()),
+        ("OCI_ROTATOR_RETRY_BASE_MS", retry_base_ms.to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
+}
+
 /// The `oci-rotator` binary run with `args` as an administrator of the rig's simulator (an
 /// API-key profile it trusts, in a temporary directory removed afterwards): (exit status, stdout,
 /// stderr).
@@ -157,11 +183,7 @@ pub async fn run_cli(rig: &SimRig, args: &[&str]) -> (i32, String, String) {
         .args(args)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("OCI_CLI_CONFIG_FILE", &config)
-        .env("OCI_ROTATOR_VAULT_ENDPOINT", &rig.endpoint)
-        .env("OCI_ROTATOR_SECRETS_ENDPOINT", &rig.endpoint)
-        .env("OCI_ROTATOR_IDENTITY_ENDPOINT", &rig.endpoint)
-        .env("OCI_ROTATOR_RETRY_BASE_MS", "5")
+        .envs(admin_env(&config, &rig.endpoint, "5"))
         .output()
         .await
         .unwrap();

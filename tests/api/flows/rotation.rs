@@ -12,7 +12,7 @@ use oci_rotator::server::{self, AppState};
 use oci_rotator::sim::checks;
 use oci_rotator::sim::SimOptions;
 
-use crate::sim_helpers::*;
+use crate::helpers::sim::*;
 
 fn driver() -> Driver {
     Driver { attempts_per_step: 3, retry_wait: Duration::from_millis(20) }
@@ -162,6 +162,9 @@ async fn rotate_dry_run_writes_nothing() {
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(out.status.success(), "{kind}: {stdout} {}", String::from_utf8_lossy(&out.stderr));
         assert!(stdout.contains("VERIFY_CONNECTION") && stdout.contains("dry run: nothing was written"), "{stdout}");
+        // And: nothing on stderr (issue 20: no "UpdateSecret failed" warning for the write it skipped).
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.is_empty(), "{kind}: {stderr}");
         let journal = rig.sim.journal();
         assert!(!journal.is_empty(), "the dry run read from OCI");
         assert!(
@@ -223,7 +226,8 @@ async fn an_api_key_secret_holding_a_key_under_2048_bits_is_refused_with_a_400_a
     let (step, out) = &answers[0];
     assert_eq!((*step, out.response_code), (Step::VerifyConnection, 400), "{}", out.return_message);
     assert!(out.return_message.contains("privateKey: the RSA key is 1024 bits; at least 2048 are required"), "{}", out.return_message);
-    assert!(rig.sim.journal().iter().all(|j| !j.write), "{:?}", rig.sim.journal());
+    // The one write of a refused step: its record on the secret (contract 6, point 8).
+    assert!(rig.sim.journal().iter().all(|j| !j.write || j.tags_only), "{:?}", rig.sim.journal());
     assert!(rig.sim.api_keys(&user).is_empty());
     assert_eq!(rig.sim.secret_versions(&secret).len(), 1);
 }
@@ -320,8 +324,8 @@ async fn with_a_domain_that_does_not_exist_or_a_user_not_in_it_create_is_a_404_a
             assert!(out.return_message.contains(named), "{kind} {missing}: {}", out.return_message);
             assert_eq!(rig.sim.secret_versions(&secret).len(), versions_before.len(), "{kind} {missing}: no PENDING version");
             let writes: Vec<String> =
-                rig.sim.journal().into_iter().filter(|j| j.write).map(|j| format!("{} {}", j.method, j.path)).collect();
-            assert_eq!(writes, Vec::<String>::new(), "{kind} {missing}");
+                rig.sim.journal().into_iter().filter(|j| j.write && !j.tags_only).map(|j| format!("{} {}", j.method, j.path)).collect();
+            assert_eq!(writes, Vec::<String>::new(), "{kind} {missing}: only the step's record may be written");
         }
     }
 }

@@ -13,7 +13,7 @@ use oci_rotator::driver::Driver;
 use oci_rotator::secret::CredentialKind;
 use oci_rotator::sim::SimOptions;
 
-use crate::sim_helpers::*;
+use crate::helpers::sim::*;
 
 /// The most OCI calls one clean rotation of a single-version secret may make, per kind.
 fn budget(kind: CredentialKind) -> usize {

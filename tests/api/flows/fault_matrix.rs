@@ -14,7 +14,7 @@ use oci_rotator::protocol::{SecretRotationInput, SecretRotationOutput};
 use oci_rotator::secret::{CredentialKind, PreviousCredential};
 use oci_rotator::sim::{Fault, FaultKind, SimOptions, Simulator};
 
-use crate::sim_helpers::*;
+use crate::helpers::sim::*;
 
 /// A transport that drops the step's future (the function "crashes") at the faulted call: the
 /// simulator applies the change and loses the response, and the step is abandoned right there,

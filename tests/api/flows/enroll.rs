@@ -12,7 +12,7 @@ use oci_rotator::sim::checks;
 use oci_rotator::sim::{Fault, FaultKind, SimOptions};
 use serde_json::{json, Value};
 
-use crate::sim_helpers::*;
+use crate::helpers::sim::*;
 
 const FUNCTION: &str = "ocid1.fnfunc.oc1.iad.aaaaaaaaoci-rotator-test";
 

@@ -5,6 +5,10 @@
 //!   (with the function's resource-principal session key, or with an API key IAM holds for the
 //!   user); an unsigned or mis-signed request matches nothing, and the catch-all mounted by
 //!   `spawn_app` (`.expect(0)`) fails the test.
+//! - A failed step records its outcome on the secret (contract 6, point 8): an UpdateSecret whose
+//!   body carries `freeformTags` alone ([`TagsOnly`]). `spawn_app` accepts that write wherever a
+//!   test does not mount its own (priority 1 beats it), so tests of other things need not mount
+//!   it; [`is_tag_write`] tells it from the step's own writes.
 //! - [`FakeIam`] keeps the user's API keys so that "signed with the key itself" answers 200 only
 //!   once the key was uploaded, as IAM does.
 
@@ -25,7 +29,7 @@ use wiremock::{Match, Mock, MockServer, Request, Respond, ResponseTemplate};
 pub const SECRET_ID: &str = "ocid1.vaultsecret.oc1.iad.amaaaaaatestsecret";
 pub const USER_ID: &str = "ocid1.user.oc1..aaaaaaaatestuser";
 pub const TENANCY: &str = "ocid1.tenancy.oc1..aaaaaaaatesttenancy";
-pub const VECTORS: &str = include_str!("../data/oci-request-signing.json");
+pub const VECTORS: &str = include_str!("../../data/oci-request-signing.json");
 
 /// The function's private key (the vectors' throwaway test key) and its public half.
 pub fn principal_keys() -> (String, PublicKey) {
@@ -246,7 +250,27 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
         .expect(0)
         .mount(&test_app.oci)
         .await;
+    test_app.mount_tag_writes().await;
     test_app
+}
+
+/// Matches an UpdateSecret body that carries the secret's freeform tags and nothing else: the
+/// record of a step's outcome (`oci-rotator-last-outcome`), never a version or a promotion.
+pub struct TagsOnly;
+
+impl Match for TagsOnly {
+    fn matches(&self, req: &Request) -> bool {
+        is_tag_write(req)
+    }
+}
+
+/// True when `req` is an UpdateSecret carrying `freeformTags` alone.
+pub fn is_tag_write(req: &Request) -> bool {
+    req.method.as_str() == "PUT"
+        && serde_json::from_slice::<Value>(&req.body)
+            .ok()
+            .and_then(|b| b.as_object().map(|o| o.len() == 1 && o.get("freeformTags").is_some_and(Value::is_object)))
+            .unwrap_or(false)
 }
 
 impl TestApp {
@@ -408,15 +432,36 @@ impl TestApp {
             .await;
     }
 
-    /// Requests received, filtered by method and path suffix.
+    /// Requests received, filtered by method and path suffix; the step's record on the secret (a
+    /// tags-only UpdateSecret, see [`TestApp::tag_writes`]) is not among them.
     pub async fn requests(&self, http_method: &str, path_contains: &str) -> Vec<Request> {
         self.oci
             .received_requests()
             .await
             .unwrap_or_default()
             .into_iter()
-            .filter(|r| r.method.as_str() == http_method && r.url.path().contains(path_contains))
+            .filter(|r| r.method.as_str() == http_method && r.url.path().contains(path_contains) && !is_tag_write(r))
             .collect()
+    }
+
+    /// The tags-only UpdateSecrets received: the records of steps' outcomes.
+    pub async fn tag_writes(&self) -> Vec<Request> {
+        self.oci.received_requests().await.unwrap_or_default().into_iter().filter(is_tag_write).collect()
+    }
+
+    /// Accepts the record a failed step leaves on the secret (tags alone, signed) as Vault does,
+    /// any number of times, below the priority (1) of a test's own mock of it. `spawn_app` mounts
+    /// it; mount it again after `oci.reset()`.
+    pub async fn mount_tag_writes(&self) {
+        Mock::given(method("PUT"))
+            .and(wiremock::matchers::path_regex(r"^/20180608/secrets/[^/]+$"))
+            .and(TagsOnly)
+            .and(self.signed())
+            .respond_with(ResponseTemplate::new(200).insert_header("etag", "etag-tags").set_body_json(secret_json(1, json!({}))))
+            .with_priority(2)
+            .named("UpdateSecret (the step's record: freeformTags alone)")
+            .mount(&self.oci)
+            .await;
     }
 }
 

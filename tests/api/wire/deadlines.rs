@@ -38,8 +38,7 @@ async fn a_slow_oci_gives_504_before_the_deadline_and_the_retried_step_converges
     assert!(took < Duration::from_millis(2000), "answered after {took:?}, past the deadline");
     // The retried step, with OCI fast again, converges.
     app.oci.reset().await;
-    app.mount_get_secret(secret_json(1, api_key_metadata()), 1).await;
-    app.mount_bundle_by_stage("LATEST", Some(bundle_json(1, &["CURRENT", "LATEST"], &current.content())), 1).await;
+    app.given_secret(1, api_key_metadata(), &current.content()).await;
     app.mount_get_user_by_user_key(1..=1, 0..=0).await;
     let (out, _) = call_with_deadline(&app, Step::VerifyConnection, Duration::from_secs(30)).await;
     assert_eq!(out.response_code, 200, "{}", out.return_message);

@@ -15,7 +15,7 @@ use oci_rotator::sim::checks;
 use oci_rotator::sim::SimOptions;
 use serde_json::json;
 
-use crate::sim_helpers::*;
+use crate::helpers::sim::*;
 
 fn opts() -> SimOptions {
     SimOptions { updating_ms: 0, key_propagation_ms: 0, ..Default::default() }

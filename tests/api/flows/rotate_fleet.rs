@@ -55,16 +55,7 @@ async fn fleet_rig(opts: SimOptions) -> FleetRig {
     let admin = sim.create_admin();
     let config = work.join("config");
     admin.write_oci_config(&config, &work.join("config.key.pem")).unwrap();
-    let admin_env: HashMap<String, String> = [
-        ("OCI_CLI_CONFIG_FILE", config.to_string_lossy().into_owned()),
-        ("OCI_ROTATOR_VAULT_ENDPOINT", endpoint.clone()),
-        ("OCI_ROTATOR_SECRETS_ENDPOINT", endpoint.clone()),
-        ("OCI_ROTATOR_IDENTITY_ENDPOINT", endpoint.clone()),
-        ("OCI_ROTATOR_RETRY_BASE_MS", "20".to_owned()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect();
+    let admin_env = crate::helpers::sim::admin_env(&config, &endpoint, "20");
     let fleet = Fleet::from_env(&admin_env).unwrap();
     FleetRig { sim, endpoint, fleet, admin_env, _work: TempDir(work) }
 }
@@ -407,16 +398,7 @@ async fn simulate_seed_with_a_function_attaches_every_seeded_secret_so_the_dry_r
     tokio::io::AsyncBufReadExt::read_line(&mut tokio::io::BufReader::new(stdout), &mut first).await.unwrap();
     let seeded: serde_json::Value = serde_json::from_str(&first).unwrap();
     let endpoint = seeded["endpoint"].as_str().unwrap().to_owned();
-    let admin_env: HashMap<String, String> = [
-        ("OCI_CLI_CONFIG_FILE", config.to_string_lossy().into_owned()),
-        ("OCI_ROTATOR_VAULT_ENDPOINT", endpoint.clone()),
-        ("OCI_ROTATOR_SECRETS_ENDPOINT", endpoint.clone()),
-        ("OCI_ROTATOR_IDENTITY_ENDPOINT", endpoint.clone()),
-        ("OCI_ROTATOR_RETRY_BASE_MS", "20".to_owned()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect();
+    let admin_env = crate::helpers::sim::admin_env(&config, &endpoint, "20");
     let (rotator, _) = oci_rotator::config::rotator_from_env(&admin_env).unwrap();
     tokio::spawn(async move { axum::serve(listener, server::router(AppState::new(rotator, Duration::from_secs(60)))).await });
     let compartment = seeded["compartmentId"].as_str().unwrap().to_owned();

@@ -1,0 +1,243 @@
+//! The real binary as an operator meets it (issue 20, points 1, 3, 4 and 7): results on stdout,
+//! nothing on stderr at the default level but warnings and errors, each error once with what to
+//! do; usage for a bare invocation; examples and the environment in every `--help`; one duration
+//! vocabulary and one `--concurrency` range; a demo that fits a screen and ends with its table.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use oci_rotator::secret::CredentialKind;
+use oci_rotator::sim::SimOptions;
+
+use crate::helpers::sim::sim_rig;
+
+/// The exit code, stdout and stderr of the binary run with `args` and only `env` (and PATH).
+async fn run(args: &[&str], env: &HashMap<String, String>) -> (i32, String, String) {
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_oci-rotator"))
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .envs(env)
+        .output()
+        .await
+        .unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// A fresh folder for one test's files.
+fn work_dir(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("oci-rotator-cli-{name}-{}", std::process::id()))
+}
+
+fn fast() -> SimOptions {
+    SimOptions { updating_ms: 20, key_propagation_ms: 50, ..Default::default() }
+}
+
+#[tokio::test]
+async fn a_failing_command_prints_one_error_line_saying_what_to_do_and_no_logs() {
+    // Given: no OCI config file where the command looks for one.
+    let dir = work_dir("no-config");
+    let env: HashMap<String, String> = [("HOME".to_owned(), dir.to_string_lossy().into_owned())].into();
+    // When
+    let (code, stdout, stderr) = run(&["rotate", "--secret-id", "ocid1.vaultsecret.oc1.iad.aaaa"], &env).await;
+    // Then: exit 1, one line on stderr, the error with its fix, no log lines.
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(stdout, "");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("oci-rotator: authentication: cannot read"), "{stderr}");
+    assert!(stderr.contains("OCI_CLI_CONFIG_FILE"), "names what to set: {stderr}");
+    for noise in ["INFO", "ERROR", "WARN", "oci-rotator stopped"] {
+        assert!(!stderr.contains(noise), "{noise}: {stderr}");
+    }
+}
+
+#[tokio::test]
+async fn a_failed_step_is_reported_on_stdout_and_said_once_on_stderr() {
+    // Given: a valid administrator's profile, but nothing listening where OCI should be.
+    let rig = sim_rig(fast()).await;
+    let mut env = rig.admin_env(&work_dir("dead-endpoint"));
+    for var in ["OCI_ROTATOR_VAULT_ENDPOINT", "OCI_ROTATOR_SECRETS_ENDPOINT", "OCI_ROTATOR_IDENTITY_ENDPOINT"] {
+        env.insert(var.to_owned(), "http://127.0.0.1:1".to_owned());
+    }
+    env.insert("OCI_ROTATOR_MAX_ATTEMPTS".to_owned(), "1".to_owned());
+    // When
+    let (code, stdout, stderr) = run(&["rotate", "--secret-id", &rig.secret(CredentialKind::ApiKey), "--attempts", "1"], &env).await;
+    // Then: the step's answer on stdout; one line on stderr, with where to look; no log lines.
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    assert!(stdout.contains("VERIFY_CONNECTION") && stdout.contains("502"), "{stdout}");
+    assert_eq!(
+        stderr.lines().collect::<Vec<_>>(),
+        ["oci-rotator: a step did not answer 200; its returnMessage above says why; docs/troubleshooting.md lists each cause and its fix"],
+        "{stderr}"
+    );
+    // And: with -v, the engine's own summary of the step joins it.
+    let (_, _, stderr) = run(&["rotate", "--secret-id", &rig.secret(CredentialKind::ApiKey), "--attempts", "1", "-v"], &env).await;
+    assert!(stderr.lines().any(|l| l.contains("WARN") && l.contains("step failed")), "{stderr}");
+}
+
+#[tokio::test]
+async fn commands_are_quiet_by_default_and_verbose_on_request() {
+    // Given: the simulator and an administrator's environment for it.
+    let rig = sim_rig(fast()).await;
+    let env = rig.admin_env(&work_dir("verbose"));
+    let secret = rig.secret(CredentialKind::AuthToken);
+    // When: a dry run at the default level.
+    let (code, stdout, stderr) = run(&["rotate", "--secret-id", &secret, "--dry-run"], &env).await;
+    // Then: the result on stdout, nothing on stderr (no "UpdateSecret failed" warning).
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(stdout.contains("dry run: nothing was written"), "{stdout}");
+    assert_eq!(stderr, "", "a dry run logs nothing at the default level");
+    // When: a rotation at the default level, then with -v.
+    let (code, stdout, stderr) = run(&["rotate", "--secret-id", &secret], &env).await;
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(stdout.contains("PROMOTE_PENDING_VERSION"), "{stdout}");
+    assert_eq!(stderr, "", "quiet by default");
+    let (code, stdout, stderr) = run(&["rotate", "--secret-id", &secret, "-v"], &env).await;
+    // Then: -v adds the INFO logs, on stderr only.
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(stderr.lines().any(|l| l.contains(" INFO ")), "-v shows INFO: {stderr}");
+    assert!(!stdout.contains(" INFO "), "logs stay off stdout: {stdout}");
+    assert_eq!(rig.sim.current_version(&secret), Some(3), "both rotations happened");
+}
+
+#[tokio::test]
+async fn bare_invocation_prints_usage_and_exits_2() {
+    // Given: no FN_LISTENER. When: no command.
+    let (code, stdout, stderr) = run(&[], &HashMap::new()).await;
+    // Then: usage with the commands, exit 2, nothing read from OCI.
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(stdout, "");
+    assert!(stderr.contains("Usage: oci-rotator") && stderr.contains("Commands:") && stderr.contains("serve"), "{stderr}");
+    assert!(!stderr.contains("authentication"), "{stderr}");
+}
+
+#[tokio::test]
+async fn rotate_without_a_target_names_both_flags() {
+    let (code, _, stderr) = run(&["rotate"], &HashMap::new()).await;
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("--secret-id") && stderr.contains("--compartment-id"), "{stderr}");
+}
+
+#[tokio::test]
+async fn every_subcommand_help_ends_with_examples_and_its_environment() {
+    for sub in ["serve", "demo", "rotate", "enroll", "adopt", "status", "policies", "simulate"] {
+        // When
+        let (code, stdout, stderr) = run(&[sub, "--help"], &HashMap::new()).await;
+        // Then: an example of this very subcommand, and the environment it reads.
+        assert_eq!(code, 0, "{sub}: {stderr}");
+        let examples = stdout.split_once("Examples:").map(|(_, e)| e).unwrap_or_else(|| panic!("{sub}: no examples: {stdout}"));
+        assert!(examples.contains(&format!("oci-rotator {sub}")), "{sub}: {examples}");
+        assert!(stdout.contains("Environment"), "{sub}: {stdout}");
+    }
+    let (_, stdout, _) = run(&["rotate", "--help"], &HashMap::new()).await;
+    assert!(stdout.contains("OCI_CLI_CONFIG_FILE") && stdout.contains("OCI_ROTATOR_VAULT_ENDPOINT"), "{stdout}");
+}
+
+#[tokio::test]
+async fn durations_take_iso_8601_and_the_short_form_and_state_one_range() {
+    // Given: the simulator, and enroll's dry run (which prints the interval it would set).
+    let rig = sim_rig(fast()).await;
+    let env = rig.admin_env(&work_dir("durations"));
+    let user = rig.seeded.spare_users["AUTH_TOKEN"].clone();
+    let enroll = |interval: &str| {
+        [
+            "enroll",
+            "--kind",
+            "AUTH_TOKEN",
+            "--user-id",
+            &user,
+            "--compartment-id",
+            &rig.seeded.compartment_id,
+            "--vault-id",
+            &rig.seeded.vault_id,
+            "--key-id",
+            &rig.seeded.key_id,
+            "--name",
+            "durations",
+            "--function-id",
+            "ocid1.fnfunc.oc1.iad.durations",
+            "--dry-run",
+            "--interval",
+            interval,
+        ]
+        .map(str::to_owned)
+    };
+    // When / Then: P90D and 90d both mean every P90D; 12w is P84D.
+    for (given, sent) in [("P90D", "P90D"), ("90d", "P90D"), ("12w", "P84D"), ("P12W", "P84D")] {
+        let args = enroll(given);
+        let (code, stdout, stderr) = run(&args.iter().map(String::as_str).collect::<Vec<_>>(), &env).await;
+        assert_eq!(code, 0, "{given}: {stdout}\n{stderr}");
+        assert!(stdout.contains(&format!("every {sent}")), "{given}: {stdout}");
+    }
+    // And: out of range, rejected with the one range, before anything is read.
+    for given in ["P361D", "0d", "52w"] {
+        let args = enroll(given);
+        let (code, _, stderr) = run(&args.iter().map(String::as_str).collect::<Vec<_>>(), &env).await;
+        assert_eq!(code, 2, "{given}: {stderr}");
+        assert!(stderr.contains("1 to 360 days (P1D to P360D, 1d to 360d)"), "{given}: {stderr}");
+    }
+    // And: --older-than takes the same forms.
+    for given in ["P90D", "90d", "12w"] {
+        let (code, stdout, stderr) = run(&["status", "--compartment-id", &rig.seeded.compartment_id, "--older-than", given], &env).await;
+        assert_ne!(code, 2, "{given} accepted: {stdout}\n{stderr}");
+    }
+    let (code, _, stderr) = run(&["status", "--compartment-id", &rig.seeded.compartment_id, "--older-than", "90x"], &HashMap::new()).await;
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("P90D") && stderr.contains("90d"), "{stderr}");
+    // And: --timeout too (a bare number there is seconds, as its help says).
+    for given in ["PT10M", "10m", "600"] {
+        let (code, stdout, stderr) = run(&["status", "--compartment-id", &rig.seeded.compartment_id, "--timeout", given], &env).await;
+        assert_ne!(code, 2, "{given} accepted: {stdout}\n{stderr}");
+    }
+    let (code, _, stderr) = run(&["status", "--compartment-id", &rig.seeded.compartment_id, "--timeout", "PT0S"], &HashMap::new()).await;
+    assert_eq!(code, 2, "{stderr}");
+}
+
+#[tokio::test]
+async fn concurrency_has_one_range_and_one_default() {
+    for sub in
+        [&["rotate", "--compartment-id", "ocid1.compartment.oc1..x"][..], &["status", "--compartment-id", "ocid1.compartment.oc1..x"]]
+    {
+        let (_, help, _) = run(&[sub[0], "--help"], &HashMap::new()).await;
+        assert!(help.contains("(1 to 64)") && help.contains("[default: 10]"), "{}: {help}", sub[0]);
+        let args: Vec<&str> = sub.iter().copied().chain(["--concurrency", "65"]).collect();
+        let (code, _, stderr) = run(&args, &HashMap::new()).await;
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stderr.contains("1 to 64"), "{stderr}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_fits_80_lines_and_ends_with_its_table() {
+    // When: the demo, once (it checks the contract as it always has).
+    let (code, stdout, stderr) = run(&["demo"], &HashMap::new()).await;
+    // Then: exit 0, at most 80 lines, nothing on stderr, one table at the end.
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert_eq!(stderr, "");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(lines.len() <= 80, "{} lines:\n{stdout}", lines.len());
+    assert_eq!(lines.last(), Some(&"All rotations met the contract"), "{stdout}");
+    let header =
+        lines.iter().position(|l| l.starts_with("KIND ") && l.contains("VERSIONS") && l.contains("STEPS")).expect("a table header");
+    let rows: Vec<&str> = lines[header + 1..].iter().take_while(|l| !l.is_empty()).copied().collect();
+    // 7 kinds enrolled and rotated on Vault's schedule, 7 kinds × 2 domains rotated twice, the unbound user.
+    assert_eq!(rows.len(), 7 + 14 + 1, "{stdout}");
+    for kind in CredentialKind::ALL {
+        assert_eq!(
+            rows.iter().filter(|r| r.starts_with(&format!("{} ", kind.as_str()))).count(),
+            3 + usize::from(kind == CredentialKind::AuthToken),
+            "{kind}: {stdout}"
+        );
+    }
+    assert!(rows.iter().filter(|r| r.contains("rotate ×2")).all(|r| r.contains("v1 → v3") && r.ends_with("ok")), "{stdout}");
+    assert!(rows.iter().any(|r| r.contains("v2 kept, v1 deleted")), "{stdout}");
+    assert!(
+        rows.last().is_some_and(|r| r.contains("unbound user") && r.contains("400") && r.contains("refused, 0 IAM writes")),
+        "{stdout}"
+    );
+    let totals = lines[lines.len() - 2];
+    assert!(
+        totals.starts_with("21/21 secrets rotated within the contract, the unbound user refused;") && totals.ends_with(" s"),
+        "{totals}"
+    );
+}
