@@ -196,7 +196,7 @@ struct Inner {
     http: OnceLock<reqwest::Client>,
     home_identity: tokio::sync::OnceCell<String>,
     /// What this process learned about identity domains (see `oci::identity_domains`).
-    pub(super) domains: super::identity_domains::DomainCache,
+    pub(super) domains: super::domain_cache::DomainCache,
 }
 
 /// The OCI client. Cheap to clone; [`Client::with_deadline`] gives a copy bound to one invocation.
@@ -270,7 +270,7 @@ impl Client {
         &self.inner.endpoints
     }
 
-    pub(super) fn domain_cache(&self) -> &super::identity_domains::DomainCache {
+    pub(super) fn domain_cache(&self) -> &super::domain_cache::DomainCache {
         &self.inner.domains
     }
 

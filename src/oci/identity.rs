@@ -20,7 +20,7 @@ use serde_json::json;
 use super::auth::Credentials;
 use super::client::{encode_segment, new_retry_token, Client, Request, Service};
 use super::error::Error;
-use crate::binding::BoundUser;
+use crate::proof::BoundUser;
 use crate::secret::OAuth2Scope;
 
 /// An IAM user.

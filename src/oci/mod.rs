@@ -8,11 +8,13 @@
 //! - [`cloud_guard`]: GetProblem (the unmanaged console-password reset confirms the problem).
 //! - [`compartments`]: ListCompartments, a compartment's subtree (for `rotate --compartment-id`).
 //! - [`inventory`]: read-only listings with creation times, for the fleet view (`status`).
-//! - [`identity_domains`]: where identity domains are, and their REST API (users, credentials).
+//! - [`identity_domains`]: where identity domains are, and their REST API (users, credentials);
+//!   [`domain_cache`]: what a warm process learned of them (held by the client).
 pub mod auth;
 pub mod client;
 pub mod cloud_guard;
 pub mod compartments;
+pub mod domain_cache;
 pub mod error;
 pub mod identity;
 pub mod identity_domains;
