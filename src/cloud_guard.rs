@@ -24,6 +24,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use tokio::time::Instant;
 
+use crate::engine::oci_code;
 use crate::notify::{self, Notifier, Subject};
 use crate::oci::secrets::BundleSelector;
 use crate::oci::Client;
@@ -151,7 +152,7 @@ pub async fn handle(
             }
             Err(e) => {
                 tracing::warn!(%secret_id, error = %e, "RotateSecret failed");
-                (answer_code(&e), Some(secret_id), format!("RotateSecret failed: {e}"), e.opc_request_id.clone())
+                (oci_code(&e), Some(secret_id), format!("RotateSecret failed: {e}"), e.opc_request_id.clone())
             }
         },
         Ok(None) if reset == UnmanagedReset::On && finding.problem == unmanaged_reset::PROBLEM => {
@@ -249,17 +250,5 @@ async fn find_secret(client: &Client, compartment: Option<&str>, f: &Finding) ->
                 ),
             ))
         }
-    }
-}
-
-/// The `responseCode` for a failed OCI write on behalf of an event: 404 not found, 409 a conflict
-/// or stale etag, 502 anything else.
-pub(crate) fn answer_code(e: &crate::oci::Error) -> u16 {
-    if e.is_not_found() {
-        404
-    } else if matches!(e.status(), Some(409 | 412)) {
-        409
-    } else {
-        502
     }
 }

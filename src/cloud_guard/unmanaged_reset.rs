@@ -27,6 +27,7 @@
 //! visible to the classic GetUser: their tag cannot be read, so they are never reset.
 
 use crate::binding::{self, BoundUser, UnmanagedResetRefused};
+use crate::engine::oci_code;
 use crate::oci::cloud_guard::Problem;
 use crate::oci::Client;
 use crate::proof::ConfirmedProblem;
@@ -136,7 +137,7 @@ pub async fn attempt(client: &Client, finding: &Finding) -> Outcome {
             tracing::info!(user_id = %confirmed.user_id(), problem_id = %confirmed.problem_id(), "reset the unmanaged console password; the one-time password was discarded");
             Outcome::Reset { opc_request_id }
         }
-        Err(e) => not_reset(super::answer_code(&e), format!("CreateOrResetUIPassword failed: {e}")),
+        Err(e) => not_reset(oci_code(&e), format!("CreateOrResetUIPassword failed: {e}")),
     }
 }
 

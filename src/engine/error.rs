@@ -69,7 +69,10 @@ impl Error {
     }
 }
 
-fn oci_code(e: &oci::Error) -> u16 {
+/// The responseCode for a failed OCI call (the contract's table, section 1): 504 when the deadline
+/// stopped it, 200 for a dry run that reached its first write, 404 not found, 409 a conflict or a
+/// stale etag, 502 anything else. The one mapping: Cloud Guard's answers use it too.
+pub fn oci_code(e: &oci::Error) -> u16 {
     if e.is_deadline() {
         return 504;
     }

@@ -234,8 +234,11 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     .chain(extra.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())))
     .collect();
     let (rotator, settings) = oci_rotator::config::rotator_from_env(&env).unwrap();
-    let app =
-        server::router(AppState::new(rotator, settings.default_timeout).with_secrets_compartment(settings.secrets_compartment.clone()));
+    let app = server::router(
+        AppState::new(rotator, settings.default_timeout)
+            .with_secrets_compartment(settings.secrets_compartment.clone())
+            .with_unmanaged_reset(settings.reset_unmanaged_passwords),
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
