@@ -20,6 +20,7 @@ use serde_json::json;
 use super::auth::Credentials;
 use super::client::{encode_segment, new_retry_token, Client, Request, Service};
 use super::error::Error;
+use super::paging::Paging;
 use crate::proof::BoundUser;
 use crate::secret::OAuth2Scope;
 
@@ -227,26 +228,13 @@ impl Client {
     /// ListDbCredentials; the paged ones are followed through `opc-next-page`.
     pub async fn list_credentials(&self, family: CredentialFamily, user_id: &str) -> Result<Vec<CredentialSummary>, Error> {
         let (list, _, _) = family.ops();
-        let mut all = Vec::new();
-        let mut page: Option<String> = None;
-        for _ in 0..MAX_PAGES {
-            let mut req = Request::new(list, Service::IdentityHome, Method::GET, format!("{}/{}", user_path(user_id), family.path()));
-            if family.paged() {
-                req.query.push(("limit", "100".to_owned()));
-                if let Some(p) = page.take() {
-                    req.query.push(("page", p));
-                }
-            }
-            let resp = self.send(req).await?;
-            let next = resp.next_page.clone();
-            let mut items: Vec<CredentialSummary> = resp.json(list)?;
-            all.append(&mut items);
-            match next {
-                Some(p) if family.paged() && !p.is_empty() => page = Some(p),
-                _ => break,
-            }
-        }
-        Ok(all)
+        // The unpaged lists answer one array: no `limit`, one page.
+        let paging = match family.paged() {
+            true => Paging { max_pages: MAX_PAGES, stop_at_empty_page: false, ..Paging::all(100) },
+            false => Paging { limit: None, max_pages: 1, ..Paging::all(100) },
+        };
+        self.pages(paging, || Request::new(list, Service::IdentityHome, Method::GET, format!("{}/{}", user_path(user_id), family.path())))
+            .await
     }
 
     /// Creates a credential of `family` with one `opc-retry-token` for this logical create, reused

@@ -30,6 +30,7 @@ use super::client::{encode_segment, new_retry_token, Client, Request, Service};
 use super::domain_cache::Learned;
 pub use super::domain_cache::{Domain, DomainCache, TENANCY_FACTS_TTL};
 use super::error::{Error, ErrorKind};
+use super::paging::Paging;
 use crate::proof::BoundUser;
 
 /// The `accept` header the SDK's `IdentityDomainsClient` sends.
@@ -313,23 +314,16 @@ impl Client {
     /// ListDomains of the tenancy, every page (a tenancy has a handful).
     pub async fn list_domains(&self) -> Result<Vec<Domain>, Error> {
         let tenancy = self.tenancy()?;
-        let mut domains = Vec::new();
-        let mut page: Option<String> = None;
-        for _ in 0..20 {
-            let mut req = Request::new("ListDomains", Service::IdentityHome, Method::GET, "/20160918/domains".to_owned());
-            req.query.push(("compartmentId", tenancy.clone()));
-            if let Some(p) = &page {
-                req.query.push(("page", p.clone()));
-            }
-            let resp = self.send(req).await?;
-            let wire: Vec<WireDomain> = resp.json("ListDomains")?;
-            domains.extend(wire.into_iter().map(|d| self.domain_from_wire(d)));
-            match resp.next_page.clone() {
-                Some(p) => page = Some(p),
-                None => break,
-            }
-        }
-        Ok(domains)
+        // A tenancy has a handful: no `limit`, at most 20 pages.
+        let paging = Paging { limit: None, max_pages: 20, stop_at_empty_page: false, ..Paging::all(0) };
+        let wire: Vec<WireDomain> = self
+            .pages(paging, || {
+                let mut req = Request::new("ListDomains", Service::IdentityHome, Method::GET, "/20160918/domains".to_owned());
+                req.query.push(("compartmentId", tenancy.clone()));
+                req
+            })
+            .await?;
+        Ok(wire.into_iter().map(|d| self.domain_from_wire(d)).collect())
     }
 
     /// The tenancy's identity domains, kept at most [`TENANCY_FACTS_TTL`] by a warm process (a

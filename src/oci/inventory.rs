@@ -12,6 +12,7 @@ use serde::Deserialize;
 use super::client::{encode_segment, Client, Request, Service};
 use super::error::Error;
 use super::identity::CredentialFamily;
+use super::paging::Paging;
 
 /// Items asked for per page of a paged list.
 const PAGE: usize = 100;
@@ -112,35 +113,9 @@ fn user_path(user_id: &str) -> String {
 }
 
 impl Client {
-    /// Every page of a paged list: `make` builds the request of one page (the `page` token is
-    /// added here), until `opc-next-page` is absent.
-    async fn all_pages<T: serde::de::DeserializeOwned>(
-        &self,
-        operation: &'static str,
-        make: impl Fn() -> Request,
-    ) -> Result<Vec<T>, Error> {
-        let mut all = Vec::new();
-        let mut page: Option<String> = None;
-        loop {
-            let mut req = make();
-            req.query.push(("limit", PAGE.to_string()));
-            if let Some(p) = page.take() {
-                req.query.push(("page", p));
-            }
-            let resp = self.send(req).await?;
-            let mut items: Vec<T> = resp.json(operation)?;
-            let got = items.len();
-            all.append(&mut items);
-            match resp.next_page.clone() {
-                Some(next) if !next.is_empty() && got > 0 => page = Some(next),
-                _ => return Ok(all),
-            }
-        }
-    }
-
     /// ListSecrets of a compartment, every page, whatever their lifecycle state.
     pub async fn list_all_secrets(&self, compartment_id: &str) -> Result<Vec<ListedSecret>, Error> {
-        self.all_pages("ListSecrets", || {
+        self.pages(Paging::all(PAGE), || {
             let mut req = Request::new("ListSecrets", Service::Vault, Method::GET, "/20180608/secrets".to_owned());
             req.query = vec![("compartmentId", compartment_id.to_owned())];
             req

@@ -3,7 +3,8 @@
 //!
 //! - [`signer`]: request signing (and verification, for the simulator and tests).
 //! - [`auth`]: resource principal or config-file API key.
-//! - [`client`]: send, retry, deadline, errors; [`region`]: regions and realms.
+//! - [`client`]: send, retry, deadline, errors; `paging`: the one pager (`opc-next-page`);
+//!   [`region`]: regions and realms.
 //! - [`vault`], [`secrets`], [`identity`], [`notification`]: one typed method per OCI operation.
 //! - [`cloud_guard`]: GetProblem (the unmanaged console-password reset confirms the problem).
 //! - [`compartments`]: ListCompartments, a compartment's subtree (for `rotate --compartment-id`).
@@ -20,6 +21,7 @@ pub mod identity;
 pub mod identity_domains;
 pub mod inventory;
 pub mod notification;
+pub(crate) mod paging;
 pub mod region;
 pub mod secrets;
 pub mod signer;

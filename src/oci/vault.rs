@@ -11,6 +11,7 @@ use serde_json::json;
 
 use super::client::{encode_segment, Client, Request, Service};
 use super::error::Error;
+use super::paging::Paging;
 
 /// A secret as GetSecret returns it (the fields the rotation reads).
 #[derive(Debug, Clone, Deserialize)]
@@ -137,28 +138,19 @@ impl Client {
 
     /// ListSecretVersions, newest first, at most `max` of them (pages until it has them).
     pub async fn list_secret_versions(&self, secret_id: &str, max: usize) -> Result<Vec<SecretVersionSummary>, Error> {
-        let mut all = Vec::new();
-        let mut page: Option<String> = None;
-        while all.len() < max {
-            let mut req = Request::new(
-                "ListSecretVersions",
-                Service::Vault,
-                Method::GET,
-                format!("/20180608/secrets/{}/versions", encode_segment(secret_id)),
-            );
-            let limit = (max - all.len()).clamp(1, 100).to_string();
-            req.query = vec![("limit", limit), ("sortBy", "VERSION_NUMBER".to_owned()), ("sortOrder", "DESC".to_owned())];
-            if let Some(p) = page.take() {
-                req.query.push(("page", p));
-            }
-            let resp = self.send(req).await?;
-            let mut versions: Vec<SecretVersionSummary> = resp.json("ListSecretVersions")?;
-            all.append(&mut versions);
-            match resp.next_page.clone() {
-                Some(next) if !next.is_empty() => page = Some(next),
-                _ => break,
-            }
-        }
+        let paging = Paging { limit: Some(100), limit_to_missing: true, max_items: max, max_pages: usize::MAX, stop_at_empty_page: false };
+        let mut all: Vec<SecretVersionSummary> = self
+            .pages(paging, || {
+                let mut req = Request::new(
+                    "ListSecretVersions",
+                    Service::Vault,
+                    Method::GET,
+                    format!("/20180608/secrets/{}/versions", encode_segment(secret_id)),
+                );
+                req.query = vec![("sortBy", "VERSION_NUMBER".to_owned()), ("sortOrder", "DESC".to_owned())];
+                req
+            })
+            .await?;
         all.sort_by_key(|v| std::cmp::Reverse(v.version_number));
         all.truncate(max);
         Ok(all)
@@ -188,24 +180,14 @@ struct WireNamedSummary {
 impl Client {
     /// ListSecrets of a compartment (ACTIVE ones), all pages up to `max`.
     pub async fn list_secrets(&self, compartment_id: &str, max: usize) -> Result<Vec<SecretSummary>, Error> {
-        let mut all = Vec::new();
-        let mut page: Option<String> = None;
-        while all.len() < max {
-            let mut req = Request::new("ListSecrets", Service::Vault, Method::GET, "/20180608/secrets".to_owned());
-            req.query =
-                vec![("compartmentId", compartment_id.to_owned()), ("lifecycleState", "ACTIVE".to_owned()), ("limit", "100".to_owned())];
-            if let Some(p) = page.take() {
-                req.query.push(("page", p));
-            }
-            let resp = self.send(req).await?;
-            let mut secrets: Vec<SecretSummary> = resp.json("ListSecrets")?;
-            let got = secrets.len();
-            all.append(&mut secrets);
-            match resp.next_page.clone() {
-                Some(next) if !next.is_empty() && got > 0 => page = Some(next),
-                _ => break,
-            }
-        }
+        let paging = Paging { max_items: max, ..Paging::all(100) };
+        let mut all: Vec<SecretSummary> = self
+            .pages(paging, || {
+                let mut req = Request::new("ListSecrets", Service::Vault, Method::GET, "/20180608/secrets".to_owned());
+                req.query = vec![("compartmentId", compartment_id.to_owned()), ("lifecycleState", "ACTIVE".to_owned())];
+                req
+            })
+            .await?;
         all.truncate(max);
         Ok(all)
     }
