@@ -27,6 +27,7 @@ use tokio::time::Instant;
 use crate::engine::oci_code;
 use crate::notify::{self, Notifier, Subject};
 use crate::oci::secrets::BundleSelector;
+use crate::oci::vault::SecretFilter;
 use crate::oci::Client;
 use crate::protocol::{is_ocid_of, is_secret_ocid, InputError, SecretRotationOutput};
 use crate::secret::{CredentialKind, SecretConfig, SecretContent};
@@ -213,8 +214,13 @@ async fn find_secret(client: &Client, compartment: Option<&str>, f: &Finding) ->
     let Some(compartment) = compartment else {
         return Ok(None);
     };
-    let summaries =
-        client.list_secrets(compartment, MAX_SECRETS_SEARCHED).await.map_err(|e| (502, format!("listing secrets failed: {e}")))?;
+    let summaries = client
+        .list_secrets(
+            compartment,
+            SecretFilter { lifecycle_state: Some("ACTIVE"), max: Some(MAX_SECRETS_SEARCHED), ..SecretFilter::default() },
+        )
+        .await
+        .map_err(|e| (502, format!("listing secrets failed: {e}")))?;
     let mut candidates = Vec::new();
     for s in summaries {
         let Ok(secret) = client.get_secret(&s.id).await else { continue };

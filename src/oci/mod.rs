@@ -8,7 +8,6 @@
 //! - [`vault`], [`secrets`], [`identity`], [`notification`]: one typed method per OCI operation.
 //! - [`cloud_guard`]: GetProblem (the unmanaged console-password reset confirms the problem).
 //! - [`compartments`]: ListCompartments, a compartment's subtree (for `rotate --compartment-id`).
-//! - [`inventory`]: read-only listings with creation times, for the fleet view (`status`).
 //! - [`identity_domains`]: where identity domains are, and their REST API (users, credentials);
 //!   [`domain_cache`]: what a warm process learned of them (held by the client).
 pub mod auth;
@@ -19,7 +18,6 @@ pub mod domain_cache;
 pub mod error;
 pub mod identity;
 pub mod identity_domains;
-pub mod inventory;
 pub mod notification;
 pub(crate) mod paging;
 pub mod region;
