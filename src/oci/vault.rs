@@ -9,7 +9,7 @@ use reqwest::Method;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::client::{encode_segment, Client, Request, Service};
+use super::client::{encode_segment, Client, Request, Response, Service};
 use super::error::Error;
 use super::paging::Paging;
 
@@ -89,8 +89,7 @@ pub enum NewContent<'a> {
 impl Client {
     /// GetSecret: `GET /20180608/secrets/{secretId}`.
     pub async fn get_secret(&self, secret_id: &str) -> Result<SecretWithEtag, Error> {
-        let req = Request::new("GetSecret", Service::Vault, Method::GET, format!("/20180608/secrets/{}", encode_segment(secret_id)));
-        let resp = self.send(req).await?;
+        let resp = self.send_get_secret(secret_id).await?;
         Ok(SecretWithEtag { secret: resp.json("GetSecret")?, etag: resp.etag.clone(), opc_request_id: resp.opc_request_id.clone() })
     }
 
@@ -172,8 +171,13 @@ impl Client {
 
     /// GetSecret, with the rotation fields.
     pub async fn secret_details(&self, secret_id: &str) -> Result<SecretDetails, Error> {
+        self.send_get_secret(secret_id).await?.json("GetSecret")
+    }
+
+    /// GetSecret: `GET /20180608/secrets/{secretId}` (the one place it is built).
+    async fn send_get_secret(&self, secret_id: &str) -> Result<Response, Error> {
         let req = Request::new("GetSecret", Service::Vault, Method::GET, format!("/20180608/secrets/{}", encode_segment(secret_id)));
-        self.send(req).await?.json("GetSecret")
+        self.send(req).await
     }
 }
 
