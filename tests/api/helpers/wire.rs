@@ -207,6 +207,27 @@ pub struct TestApp {
     pub http: reqwest::Client,
 }
 
+/// The OCI client alone (no function around it), signing as the function's resource principal and
+/// sending every service to `oci`: for tests of one `oci::Client` method on the wire.
+pub fn client_against(oci: &MockServer) -> oci_rotator::oci::Client {
+    let (private_pem, _) = principal_keys();
+    let env: HashMap<String, String> = [
+        ("OCI_RESOURCE_PRINCIPAL_VERSION", "2.2".to_owned()),
+        ("OCI_RESOURCE_PRINCIPAL_RPST", rpst()),
+        ("OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM", private_pem),
+        ("OCI_RESOURCE_PRINCIPAL_REGION", "us-ashburn-1".to_owned()),
+        ("OCI_ROTATOR_VAULT_ENDPOINT", oci.uri()),
+        ("OCI_ROTATOR_SECRETS_ENDPOINT", oci.uri()),
+        ("OCI_ROTATOR_IDENTITY_ENDPOINT", oci.uri()),
+        ("OCI_ROTATOR_RETRY_BASE_MS", "5".to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    let (rotator, _) = oci_rotator::config::rotator_from_env(&env).unwrap();
+    rotator.client().clone()
+}
+
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(&[]).await
 }
