@@ -5,19 +5,19 @@
 //! `manage users`, which a secret editor does not have.
 //!
 //! The proof is a type: every IAM write of `oci::identity` (upload, create, reset, delete of a
-//! credential) takes a [`BoundUser`], and only [`check`] makes one. An adapter that forgot the
-//! check would not compile.
+//! credential) takes a [`BoundUser`] (declared in the leaf `crate::proof`, re-exported here), and
+//! only [`check`] makes one. An adapter that forgot the check would not compile.
 //!
 //! One other proof exists, for one call: [`check_unmanaged_reset`] makes a [`BoundUser`] for the
 //! unmanaged console-password reset of a Cloud Guard finding (`crate::cloud_guard::unmanaged_reset`)
-//! when Cloud Guard confirmed the problem (it takes a `ConfirmedProblem`, which only that module
-//! makes) and the user's tag `oci-rotator-console-password` is exactly [`UNMANAGED_RESET`]: a value
+//! when Cloud Guard confirmed the problem (it takes a `crate::proof::ConfirmedProblem`, which only
+//! that module makes) and the user's tag `oci-rotator-console-password` is exactly [`UNMANAGED_RESET`]: a value
 //! that names no secret, so a user bound to a secret is never reset this way.
 
 use std::collections::BTreeMap;
 
-use crate::cloud_guard::unmanaged_reset::ConfirmedProblem;
 use crate::oci::Client;
+use crate::proof::ConfirmedProblem;
 use crate::secret::CredentialKind;
 
 /// The value of the user's tag `oci-rotator-console-password` by which the user (or whoever
@@ -47,27 +47,7 @@ impl BindingMode {
     }
 }
 
-/// A user the function may write credentials of for this secret: the user names the secret, or the
-/// binding is off. Only [`check`] makes one.
-#[derive(Debug)]
-pub struct BoundUser {
-    user_id: String,
-}
-
-impl BoundUser {
-    /// The proof for `oci-rotator enroll`, which an administrator runs to create a user's first
-    /// credential and the secret that will hold it: the secret does not exist yet, so the user
-    /// cannot name it; enroll binds the user (sets the tag) right after creating the secret. Never
-    /// used on the function's rotation path.
-    pub fn for_enrollment(user_id: &str) -> BoundUser {
-        BoundUser { user_id: user_id.to_owned() }
-    }
-
-    /// The user's OCID.
-    pub fn user_id(&self) -> &str {
-        &self.user_id
-    }
-}
+pub use crate::proof::BoundUser;
 
 /// Why a user may not be written to.
 #[derive(Debug, thiserror::Error)]
@@ -144,7 +124,7 @@ pub async fn check_unmanaged_reset(client: &Client, problem: &ConfirmedProblem) 
     };
     let tag_key = tag_key(CredentialKind::ConsolePassword);
     let found = match tags.get(&tag_key) {
-        Some(value) if value == UNMANAGED_RESET => return Ok(BoundUser { user_id: user_id.to_owned() }),
+        Some(value) if value == UNMANAGED_RESET => return Ok(BoundUser::vouched_by_binding(user_id)),
         Some(_) => "has another value",
         None => "is missing",
     };
@@ -172,7 +152,7 @@ pub async fn check(
     store: UserStore<'_>,
 ) -> Result<BoundUser, BindingError> {
     if mode == BindingMode::Off {
-        return Ok(BoundUser { user_id: user_id.to_owned() });
+        return Ok(BoundUser::vouched_by_binding(user_id));
     }
     // A domain user's patch command addresses it by its SCIM id, never its OCID (contract 4.2).
     let read = match store {
@@ -188,7 +168,7 @@ pub async fn check(
     let found = match tags.get(&key) {
         Some(value) if names_secret(value, secret_id) => {
             tracing::debug!(tag_key = %key, "the user names the secret");
-            return Ok(BoundUser { user_id: user_id.to_owned() });
+            return Ok(BoundUser::vouched_by_binding(user_id));
         }
         Some(_) => "lists only other secrets",
         None => "is missing",

@@ -24,8 +24,10 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use tokio::time::Instant;
 
+use crate::engine::oci_code;
 use crate::notify::{self, Notifier, Subject};
 use crate::oci::secrets::BundleSelector;
+use crate::oci::vault::SecretFilter;
 use crate::oci::Client;
 use crate::protocol::{is_ocid_of, is_secret_ocid, InputError, SecretRotationOutput};
 use crate::secret::{CredentialKind, SecretConfig, SecretContent};
@@ -151,7 +153,7 @@ pub async fn handle(
             }
             Err(e) => {
                 tracing::warn!(%secret_id, error = %e, "RotateSecret failed");
-                (answer_code(&e), Some(secret_id), format!("RotateSecret failed: {e}"), e.opc_request_id.clone())
+                (oci_code(&e), Some(secret_id), format!("RotateSecret failed: {e}"), e.opc_request_id.clone())
             }
         },
         Ok(None) if reset == UnmanagedReset::On && finding.problem == unmanaged_reset::PROBLEM => {
@@ -212,8 +214,13 @@ async fn find_secret(client: &Client, compartment: Option<&str>, f: &Finding) ->
     let Some(compartment) = compartment else {
         return Ok(None);
     };
-    let summaries =
-        client.list_secrets(compartment, MAX_SECRETS_SEARCHED).await.map_err(|e| (502, format!("listing secrets failed: {e}")))?;
+    let summaries = client
+        .list_secrets(
+            compartment,
+            SecretFilter { lifecycle_state: Some("ACTIVE"), max: Some(MAX_SECRETS_SEARCHED), ..SecretFilter::default() },
+        )
+        .await
+        .map_err(|e| (502, format!("listing secrets failed: {e}")))?;
     let mut candidates = Vec::new();
     for s in summaries {
         let Ok(secret) = client.get_secret(&s.id).await else { continue };
@@ -249,17 +256,5 @@ async fn find_secret(client: &Client, compartment: Option<&str>, f: &Finding) ->
                 ),
             ))
         }
-    }
-}
-
-/// The `responseCode` for a failed OCI write on behalf of an event: 404 not found, 409 a conflict
-/// or stale etag, 502 anything else.
-pub(crate) fn answer_code(e: &crate::oci::Error) -> u16 {
-    if e.is_not_found() {
-        404
-    } else if matches!(e.status(), Some(409 | 412)) {
-        409
-    } else {
-        502
     }
 }

@@ -126,7 +126,7 @@ fn build(env: &dyn Env, dry_run: bool) -> Result<(Rotator, Settings), ConfigErro
     let settings = Settings::from_env(env, &principal)?;
     let (endpoints, retry) = (settings.endpoints.clone(), settings.retry.clone());
     let client = if dry_run { Client::dry_run(principal, endpoints, retry) } else { Client::new(principal, endpoints, retry) };
-    let rotator = Rotator::new(client).with_binding(settings.binding).with_unmanaged_reset(settings.reset_unmanaged_passwords);
+    let rotator = Rotator::new(client).with_binding(settings.binding);
     let rotator = match &settings.notify_topic {
         Some(topic) if !dry_run => rotator.with_notifier(crate::notify::Notifier::new(topic.clone())),
         _ => rotator,

@@ -5,7 +5,7 @@
 //! - [`secret`]: the secret's metadata (which credential of which user) and content.
 //! - [`engine`]: the four-step state machine over Vault and an adapter; a plain async fn.
 //! - [`adapters`]: one file per IAM credential kind, behind the `TargetAdapter` trait.
-//! - [`binding`]: the user must name the secret (contract 4.1) before any IAM write.
+//! - [`binding`]: the user must name the secret (contract 4.1) before any IAM write; [`proof`]: its proof types (a leaf).
 //! - [`oci`]: a small signed REST client for Vault, Secrets and Identity; knows nothing of rotation.
 //! - [`keys`]: RSA key material in OCI's forms (PKCS#8, SPKI, fingerprint).
 //! - [`passwords`]: passwords the function chooses (identity-domain console passwords), from the OS RNG.
@@ -36,6 +36,7 @@ pub mod last_outcome;
 pub mod notify;
 pub mod oci;
 pub mod passwords;
+pub mod proof;
 pub mod protocol;
 pub mod secret;
 pub mod server;

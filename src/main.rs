@@ -330,8 +330,11 @@ async fn serve(listen: Option<SocketAddr>) -> Result<(), String> {
     // and parse the principal's key meanwhile, on a short-lived thread of their own (cold start).
     let client = rotator.client().clone();
     let _ = std::thread::Builder::new().name("warm-up".to_owned()).spawn(move || client.warm_up());
-    let app =
-        server::router(AppState::new(rotator, settings.default_timeout).with_secrets_compartment(settings.secrets_compartment.clone()));
+    let app = server::router(
+        AppState::new(rotator, settings.default_timeout)
+            .with_secrets_compartment(settings.secrets_compartment.clone())
+            .with_unmanaged_reset(settings.reset_unmanaged_passwords),
+    );
     match (fn_path, listen) {
         (Some(path), _) => {
             let listener = fn_socket::bind(&path).map_err(|e| e.to_string())?;

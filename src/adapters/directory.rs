@@ -6,7 +6,7 @@
 //! A domain is found with `GetDomain` (not found: 404, not `ACTIVE`: 409) and the user's SCIM id in
 //! it with `GET /admin/v1/Users?filter=ocid eq "<ocid>"` (not in the domain: 404), both before any
 //! write of any kind (contract 4.2); a warm process keeps both at most 10 minutes, and never a 404
-//! (`oci::identity_domains::DomainCache`).
+//! (`oci::domain_cache::DomainCache`).
 
 use std::sync::Arc;
 

@@ -27,8 +27,10 @@
 //! visible to the classic GetUser: their tag cannot be read, so they are never reset.
 
 use crate::binding::{self, BoundUser, UnmanagedResetRefused};
+use crate::engine::oci_code;
 use crate::oci::cloud_guard::Problem;
 use crate::oci::Client;
+use crate::proof::ConfirmedProblem;
 use crate::protocol::is_ocid_of;
 
 use super::{retry_token, Finding};
@@ -55,26 +57,6 @@ impl UnmanagedReset {
             Some("on") => UnmanagedReset::On,
             _ => UnmanagedReset::Off,
         }
-    }
-}
-
-/// Proof that Cloud Guard confirmed a `PASSWORD_TOO_OLD` problem about this user: only
-/// [`confirm`] makes one, and `binding::check_unmanaged_reset` takes it.
-#[derive(Debug)]
-pub struct ConfirmedProblem {
-    problem_id: String,
-    user_id: String,
-}
-
-impl ConfirmedProblem {
-    /// The problem OCID.
-    pub fn problem_id(&self) -> &str {
-        &self.problem_id
-    }
-
-    /// The user the problem names.
-    pub fn user_id(&self) -> &str {
-        &self.user_id
     }
 }
 
@@ -131,7 +113,7 @@ pub async fn confirm(client: &Client, problem_id: &str, user_id: &str) -> Result
     if !names_user(&problem, user_id) {
         return Err(not_reset(409, format!("Cloud Guard problem {problem_id} is not about user {user_id}")));
     }
-    Ok(ConfirmedProblem { problem_id: problem_id.to_owned(), user_id: user_id.to_owned() })
+    Ok(ConfirmedProblem::confirmed_by_cloud_guard(problem_id, user_id))
 }
 
 /// Steps 3 and 4 and the reset, for a `PASSWORD_TOO_OLD` finding no secret manages (the caller
@@ -155,7 +137,7 @@ pub async fn attempt(client: &Client, finding: &Finding) -> Outcome {
             tracing::info!(user_id = %confirmed.user_id(), problem_id = %confirmed.problem_id(), "reset the unmanaged console password; the one-time password was discarded");
             Outcome::Reset { opc_request_id }
         }
-        Err(e) => not_reset(super::answer_code(&e), format!("CreateOrResetUIPassword failed: {e}")),
+        Err(e) => not_reset(oci_code(&e), format!("CreateOrResetUIPassword failed: {e}")),
     }
 }
 

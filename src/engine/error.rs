@@ -69,7 +69,10 @@ impl Error {
     }
 }
 
-fn oci_code(e: &oci::Error) -> u16 {
+/// The responseCode for a failed OCI call (the contract's table, section 1): 504 when the deadline
+/// stopped it, 200 for a dry run that reached its first write, 404 not found, 409 a conflict or a
+/// stale etag, 502 anything else. The one mapping: Cloud Guard's answers use it too.
+pub fn oci_code(e: &oci::Error) -> u16 {
     if e.is_deadline() {
         return 504;
     }
@@ -81,5 +84,29 @@ fn oci_code(e: &oci::Error) -> u16 {
         Some(404) => 404,
         Some(409 | 412) => 409,
         _ => 502,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::oci::ErrorKind;
+
+    fn service(status: u16) -> oci::Error {
+        oci::Error::new("RotateSecret", ErrorKind::Service { status, code: "Code".to_owned(), message: "m".to_owned() }, None)
+    }
+
+    #[test]
+    fn an_oci_failure_gets_one_response_code_wherever_it_is_answered() {
+        // The mapping the steps and Cloud Guard's answers share (`cloud_guard`, `unmanaged_reset`).
+        assert_eq!(oci_code(&service(404)), 404);
+        assert_eq!(oci_code(&service(409)), 409);
+        assert_eq!(oci_code(&service(412)), 409, "a stale etag is a conflict");
+        assert_eq!(oci_code(&service(400)), 502);
+        assert_eq!(oci_code(&service(500)), 502);
+        assert_eq!(oci_code(&oci::Error::new("RotateSecret", ErrorKind::Transport("reset".to_owned()), None)), 502);
+        assert_eq!(oci_code(&oci::Error::new("RotateSecret", ErrorKind::Deadline, None)), 504);
+        assert_eq!(oci_code(&oci::Error::new("RotateSecret", ErrorKind::DryRun, None)), 200);
+        assert_eq!(Error::Oci(service(412)).response_code(), oci_code(&service(412)));
     }
 }

@@ -17,7 +17,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 use tracing::Instrument;
 
-pub use error::Error;
+pub use error::{oci_code, Error};
 
 use crate::adapters::api_key::ApiKeyAdapter;
 use crate::adapters::auth_token::AuthTokenAdapter;
@@ -28,7 +28,6 @@ use crate::adapters::oauth2_client_credential::OAuth2ClientCredentialAdapter;
 use crate::adapters::smtp_credential::SmtpCredentialAdapter;
 use crate::adapters::{self, Target, TargetAdapter, Version};
 use crate::binding::BindingMode;
-use crate::cloud_guard::unmanaged_reset::UnmanagedReset;
 use crate::last_outcome;
 use crate::notify::{self, Notifier, Subject};
 use crate::oci::secrets::BundleSelector;
@@ -59,25 +58,12 @@ pub struct Rotator {
     client: Client,
     notifier: Option<Notifier>,
     binding: BindingMode,
-    unmanaged_reset: UnmanagedReset,
 }
 
 impl Rotator {
     /// A rotator over `client`, with the binding of contract 4.1 required.
     pub fn new(client: Client) -> Self {
-        Rotator { client, notifier: None, binding: BindingMode::Required, unmanaged_reset: UnmanagedReset::Off }
-    }
-
-    /// Sets whether an unmanaged `PASSWORD_TOO_OLD` finding resets the console password
-    /// (`OCI_ROTATOR_RESET_UNMANAGED_PASSWORDS`; Cloud Guard events only).
-    pub fn with_unmanaged_reset(mut self, mode: UnmanagedReset) -> Self {
-        self.unmanaged_reset = mode;
-        self
-    }
-
-    /// Whether an unmanaged `PASSWORD_TOO_OLD` finding resets the console password.
-    pub fn unmanaged_reset(&self) -> UnmanagedReset {
-        self.unmanaged_reset
+        Rotator { client, notifier: None, binding: BindingMode::Required }
     }
 
     /// Sets whether IAM writes need the user to name the secret (`OCI_ROTATOR_USER_BINDING`).

@@ -19,7 +19,7 @@ use std::time::Duration;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use crate::oci::inventory::{DatedVersion, SecretDetails};
+use crate::oci::vault::{SecretDetails, SecretVersionSummary};
 
 /// Slack before a due rotation counts as overdue.
 pub const GRACE: Duration = Duration::from_secs(24 * 3600);
@@ -49,7 +49,7 @@ pub fn parse_interval(s: &str) -> Option<Duration> {
 }
 
 /// The failures the secret's own fields and versions show (empty: none).
-pub fn secret_problems(s: &SecretDetails, versions: &[DatedVersion], now: OffsetDateTime) -> Vec<String> {
+pub fn secret_problems(s: &SecretDetails, versions: &[SecretVersionSummary], now: OffsetDateTime) -> Vec<String> {
     let mut problems = Vec::new();
     if s.lifecycle_state == "FAILED" {
         problems.push("the secret's lifecycleState is FAILED".to_owned());
@@ -95,8 +95,13 @@ mod tests {
         serde_json::from_value(base).unwrap()
     }
 
-    fn version(n: u64, stages: &[&str]) -> DatedVersion {
-        DatedVersion { version_number: n, stages: stages.iter().map(|s| (*s).to_owned()).collect(), time_created: None }
+    fn version(n: u64, stages: &[&str]) -> SecretVersionSummary {
+        SecretVersionSummary {
+            version_number: n,
+            stages: stages.iter().map(|s| (*s).to_owned()).collect(),
+            time_of_deletion: None,
+            time_created: None,
+        }
     }
 
     fn at(t: &str) -> OffsetDateTime {

@@ -14,8 +14,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::oci::identity::CredentialFamily;
+use crate::oci::identity::DatedCredential;
 use crate::oci::identity_domains::ScimResource;
-use crate::oci::inventory::DatedCredential;
 use crate::oci::secrets::BundleSelector;
 use crate::oci::{Client, Error};
 use crate::secret::{CredentialKind, SecretContent};

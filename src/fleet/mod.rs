@@ -36,7 +36,8 @@ use time::OffsetDateTime;
 
 use crate::binding::{names_secret, tag_key};
 use crate::last_outcome::{self, LastOutcome, OutcomeResult};
-use crate::oci::inventory::{DatedCredential, DatedVersion, SecretDetails};
+use crate::oci::identity::DatedCredential;
+use crate::oci::vault::{SecretDetails, SecretFilter, SecretVersionSummary};
 use crate::oci::{Client, Error};
 use crate::secret::{CredentialKind, SecretConfig};
 
@@ -239,7 +240,7 @@ struct Found {
     details: SecretDetails,
     kind: String,
     config: Result<SecretConfig, String>,
-    versions: Vec<DatedVersion>,
+    versions: Vec<SecretVersionSummary>,
     current_created: Option<String>,
     problems: Vec<String>,
 }
@@ -283,11 +284,11 @@ async fn read_secret(client: &Client, id: String) -> Result<Option<Found>, ReadE
     let Some(kind) = details.metadata.as_ref().and_then(|m| m.get("credentialType")) else { return Ok(None) };
     let kind = kind.as_str().map_or_else(|| kind.to_string(), str::to_owned);
     let config = SecretConfig::from_metadata(details.metadata.as_ref());
-    let versions = client.newest_versions(&id, VERSIONS_READ).await.map_err(err)?;
+    let versions = client.list_secret_versions(&id, VERSIONS_READ).await.map_err(err)?;
     let mut current_created = versions.iter().find(|v| v.has_stage("CURRENT")).and_then(|v| v.time_created.clone());
     if current_created.is_none() {
         if let Some(n) = details.current_version_number {
-            current_created = client.dated_version(&id, n).await.map_err(err)?.time_created;
+            current_created = client.get_secret_version(&id, n).await.map_err(err)?.time_created;
         }
     }
     Ok(Some(Found { details, kind, config, versions, current_created, problems: Vec::new() }))
@@ -356,7 +357,7 @@ pub async fn collect(client: &Client, opts: &Options, progress: &mut dyn FnMut(P
         .await
         .map_err(|source| CollectError::Compartment { compartment: opts.compartment_id.clone(), source })?;
     let listed = run_all(compartment_ids.clone(), n, "compartments", progress, |c| async move {
-        client.list_all_secrets(&c).await.map_err(|source| CollectError::Compartment { compartment: c, source })
+        client.list_secrets(&c, SecretFilter::default()).await.map_err(|source| CollectError::Compartment { compartment: c, source })
     })
     .await;
     let mut secret_ids = Vec::new();

@@ -81,7 +81,7 @@ impl Default for RetryPolicy {
 
 /// The service a request goes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Service {
+pub(crate) enum Service {
     /// Vault control plane (`20180608`).
     Vault,
     /// Secrets data plane (`20190301`).
@@ -97,7 +97,7 @@ pub enum Service {
 }
 
 /// One OCI operation, ready to sign and send.
-pub struct Request {
+pub(crate) struct Request {
     /// Operation name for logs and errors (`GetSecret`...).
     pub operation: &'static str,
     /// Target service.
@@ -126,7 +126,7 @@ pub struct Request {
 
 impl Request {
     /// A request with no body, query or headers, retried by default.
-    pub fn new(operation: &'static str, service: Service, method: Method, path: String) -> Self {
+    pub(crate) fn new(operation: &'static str, service: Service, method: Method, path: String) -> Self {
         Request {
             operation,
             service,
@@ -144,7 +144,7 @@ impl Request {
     }
 
     /// Adds a JSON body.
-    pub fn json(mut self, body: &serde_json::Value) -> Self {
+    pub(crate) fn json(mut self, body: &serde_json::Value) -> Self {
         self.body = Some(Zeroizing::new(body.to_string().into_bytes()));
         self
     }
@@ -196,7 +196,7 @@ struct Inner {
     http: OnceLock<reqwest::Client>,
     home_identity: tokio::sync::OnceCell<String>,
     /// What this process learned about identity domains (see `oci::identity_domains`).
-    pub(super) domains: super::identity_domains::DomainCache,
+    pub(super) domains: super::domain_cache::DomainCache,
 }
 
 /// The OCI client. Cheap to clone; [`Client::with_deadline`] gives a copy bound to one invocation.
@@ -270,7 +270,7 @@ impl Client {
         &self.inner.endpoints
     }
 
-    pub(super) fn domain_cache(&self) -> &super::identity_domains::DomainCache {
+    pub(super) fn domain_cache(&self) -> &super::domain_cache::DomainCache {
         &self.inner.domains
     }
 
@@ -353,7 +353,7 @@ impl Client {
     }
 
     /// Signs and sends `req`, retrying per the policy. Non-2xx answers become [`Error`]s.
-    pub async fn send(&self, req: Request) -> Result<Response, Error> {
+    pub(crate) async fn send(&self, req: Request) -> Result<Response, Error> {
         let span = tracing::debug_span!("oci", operation = req.operation, opc_request_id = tracing::field::Empty);
         async {
             let base = match &req.base_url {

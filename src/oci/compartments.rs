@@ -6,6 +6,7 @@ use serde::Deserialize;
 
 use super::client::{Client, Request, Service};
 use super::error::Error;
+use super::paging::Paging;
 
 /// One entry of ListCompartments.
 #[derive(Debug, Clone, Deserialize)]
@@ -25,29 +26,17 @@ impl Client {
     /// ListCompartments of `parent`, every page, ACTIVE ones only: its children, or with
     /// `in_subtree` (OCI accepts it only when `parent` is the tenancy) every compartment below it.
     pub async fn list_compartments(&self, parent: &str, in_subtree: bool) -> Result<Vec<CompartmentSummary>, Error> {
-        let mut all = Vec::new();
-        let mut page: Option<String> = None;
-        loop {
+        self.pages(Paging::all(1000), || {
             let mut req = Request::new("ListCompartments", Service::Identity, Method::GET, "/20160918/compartments".to_owned());
             req.query = vec![
                 ("compartmentId", parent.to_owned()),
                 ("compartmentIdInSubtree", in_subtree.to_string()),
                 ("accessLevel", "ANY".to_owned()),
                 ("lifecycleState", "ACTIVE".to_owned()),
-                ("limit", "1000".to_owned()),
             ];
-            if let Some(p) = page.take() {
-                req.query.push(("page", p));
-            }
-            let resp = self.send(req).await?;
-            let mut list: Vec<CompartmentSummary> = resp.json("ListCompartments")?;
-            let got = list.len();
-            all.append(&mut list);
-            match resp.next_page.clone() {
-                Some(next) if !next.is_empty() && got > 0 => page = Some(next),
-                _ => return Ok(all),
-            }
-        }
+            req
+        })
+        .await
     }
 
     /// `compartment_id` and every compartment below it: one ListCompartments with

@@ -14,13 +14,15 @@ use std::sync::Arc;
 
 use reqwest::Method;
 use secrecy::{ExposeSecret as _, SecretString};
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::json;
 
 use super::auth::Credentials;
 use super::client::{encode_segment, new_retry_token, Client, Request, Service};
 use super::error::Error;
-use crate::binding::BoundUser;
+use super::paging::Paging;
+use crate::proof::BoundUser;
 use crate::secret::OAuth2Scope;
 
 /// An IAM user.
@@ -170,6 +172,9 @@ impl CredentialFamily {
 /// Most pages read from a paged credential list (IAM's limits keep a user's list to one page).
 const MAX_PAGES: usize = 20;
 
+/// One page, without `limit`: the unpaged lists, and the dated listings of `status`.
+const ONE_PAGE: Paging = Paging { limit: None, limit_to_missing: false, max_items: usize::MAX, max_pages: 1, stop_at_empty_page: true };
+
 fn user_path(user_id: &str) -> String {
     format!("/20160918/users/{}", encode_segment(user_id))
 }
@@ -177,7 +182,14 @@ fn user_path(user_id: &str) -> String {
 impl Client {
     /// GetUser with the function's principal.
     pub async fn get_user(&self, user_id: &str) -> Result<User, Error> {
-        let req = Request::new("GetUser", Service::IdentityHome, Method::GET, user_path(user_id));
+        self.get_user_as(user_id, None).await
+    }
+
+    /// GetUser (the one place it is built), signed with `creds` when given instead of the
+    /// function's principal.
+    async fn get_user_as(&self, user_id: &str, creds: Option<Arc<Credentials>>) -> Result<User, Error> {
+        let mut req = Request::new("GetUser", Service::IdentityHome, Method::GET, user_path(user_id));
+        req.sign_with = creds;
         self.send(req).await?.json("GetUser")
     }
 
@@ -191,13 +203,16 @@ impl Client {
     /// GetUser signed with `creds` (an API key of that user), once, without retrying a 401:
     /// the API-key live check.
     pub async fn get_user_signed_with(&self, user_id: &str, creds: Arc<Credentials>) -> Result<User, Error> {
-        let mut req = Request::new("GetUser", Service::IdentityHome, Method::GET, user_path(user_id));
-        req.sign_with = Some(creds);
-        self.send(req).await?.json("GetUser")
+        self.get_user_as(user_id, Some(creds)).await
     }
 
     /// ListApiKeys.
     pub async fn list_api_keys(&self, user_id: &str) -> Result<Vec<ApiKey>, Error> {
+        self.list_api_keys_as(user_id).await
+    }
+
+    /// ListApiKeys, each entry read as `T` (the one place it is built).
+    async fn list_api_keys_as<T: DeserializeOwned>(&self, user_id: &str) -> Result<Vec<T>, Error> {
         let req = Request::new("ListApiKeys", Service::IdentityHome, Method::GET, format!("{}/apiKeys", user_path(user_id)));
         self.send(req).await?.json("ListApiKeys")
     }
@@ -226,27 +241,25 @@ impl Client {
     /// ListAuthTokens / ListCustomerSecretKeys / ListSmtpCredentials / ListOAuthClientCredentials /
     /// ListDbCredentials; the paged ones are followed through `opc-next-page`.
     pub async fn list_credentials(&self, family: CredentialFamily, user_id: &str) -> Result<Vec<CredentialSummary>, Error> {
+        // The unpaged lists answer one array: no `limit`, one page.
+        let paging = match family.paged() {
+            true => Paging { max_pages: MAX_PAGES, stop_at_empty_page: false, ..Paging::all(100) },
+            false => ONE_PAGE,
+        };
+        self.list_credentials_as(family, user_id, paging).await
+    }
+
+    /// ListAuthTokens / ListCustomerSecretKeys / ListSmtpCredentials / ListOAuthClientCredentials /
+    /// ListDbCredentials, each entry read as `T` (the one place they are built).
+    async fn list_credentials_as<T: DeserializeOwned>(
+        &self,
+        family: CredentialFamily,
+        user_id: &str,
+        paging: Paging,
+    ) -> Result<Vec<T>, Error> {
         let (list, _, _) = family.ops();
-        let mut all = Vec::new();
-        let mut page: Option<String> = None;
-        for _ in 0..MAX_PAGES {
-            let mut req = Request::new(list, Service::IdentityHome, Method::GET, format!("{}/{}", user_path(user_id), family.path()));
-            if family.paged() {
-                req.query.push(("limit", "100".to_owned()));
-                if let Some(p) = page.take() {
-                    req.query.push(("page", p));
-                }
-            }
-            let resp = self.send(req).await?;
-            let next = resp.next_page.clone();
-            let mut items: Vec<CredentialSummary> = resp.json(list)?;
-            all.append(&mut items);
-            match next {
-                Some(p) if family.paged() && !p.is_empty() => page = Some(p),
-                _ => break,
-            }
-        }
-        Ok(all)
+        self.pages(paging, || Request::new(list, Service::IdentityHome, Method::GET, format!("{}/{}", user_path(user_id), family.path())))
+            .await
     }
 
     /// Creates a credential of `family` with one `opc-retry-token` for this logical create, reused
@@ -324,13 +337,17 @@ impl Client {
 
     /// GetUserUIPasswordInformation. `Ok(None)` when the user has no console password.
     pub async fn get_ui_password_information(&self, user_id: &str) -> Result<Option<String>, Error> {
+        let info: Option<serde_json::Value> = self.ui_password_information_as(user_id).await?;
+        Ok(info.map(|v| v["lifecycleState"].as_str().unwrap_or("ACTIVE").to_owned()))
+    }
+
+    /// GetUserUIPasswordInformation read as `T` (the one place it is built); `Ok(None)` when the
+    /// user has no console password (404).
+    async fn ui_password_information_as<T: DeserializeOwned>(&self, user_id: &str) -> Result<Option<T>, Error> {
         let req =
             Request::new("GetUserUIPasswordInformation", Service::IdentityHome, Method::GET, format!("{}/uiPassword", user_path(user_id)));
         match self.send(req).await {
-            Ok(resp) => {
-                let v: serde_json::Value = resp.json("GetUserUIPasswordInformation")?;
-                Ok(Some(v["lifecycleState"].as_str().unwrap_or("ACTIVE").to_owned()))
-            }
+            Ok(resp) => resp.json("GetUserUIPasswordInformation").map(Some),
             Err(e) if e.is_not_found() => Ok(None),
             Err(e) => Err(e),
         }
@@ -341,5 +358,46 @@ fn ignore_not_found(r: Result<(), Error>) -> Result<(), Error> {
     match r {
         Err(e) if e.is_not_found() => Ok(()),
         other => other,
+    }
+}
+
+/// A credential IAM lists for a user (no secret), with its creation time.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DatedCredential {
+    /// What a secret version holds: the fingerprint (API keys), the OCID (auth tokens), the access
+    /// key (customer secret keys); empty for the console password.
+    #[serde(default, alias = "fingerprint")]
+    pub id: String,
+    /// Auth tokens: `description`; customer secret keys: `displayName` (where the
+    /// `oci-rotator <secretId>` marker is).
+    #[serde(default, alias = "displayName")]
+    pub description: Option<String>,
+    /// When it was created (RFC 3339).
+    #[serde(default)]
+    pub time_created: Option<String>,
+    /// `ACTIVE`, `INACTIVE`...
+    #[serde(default)]
+    pub lifecycle_state: String,
+}
+
+/// Listings with `timeCreated`, for the fleet view (`oci-rotator status`).
+impl Client {
+    /// ListApiKeys, with `timeCreated` (id: the fingerprint).
+    pub async fn dated_api_keys(&self, user_id: &str) -> Result<Vec<DatedCredential>, Error> {
+        self.list_api_keys_as(user_id).await
+    }
+
+    /// ListAuthTokens / ListCustomerSecretKeys / ListSmtpCredentials / ListOAuthClientCredentials /
+    /// ListDbCredentials, with `timeCreated`: one page without `limit` (a user holds at most 10
+    /// OAuth 2.0 credentials or 2 of the others, far below one page).
+    pub async fn dated_credentials(&self, family: CredentialFamily, user_id: &str) -> Result<Vec<DatedCredential>, Error> {
+        self.list_credentials_as(family, user_id, ONE_PAGE).await
+    }
+
+    /// GetUserUIPasswordInformation, with `timeCreated`; `Ok(None)` when the user has no console
+    /// password (404).
+    pub async fn dated_ui_password(&self, user_id: &str) -> Result<Option<DatedCredential>, Error> {
+        self.ui_password_information_as(user_id).await
     }
 }

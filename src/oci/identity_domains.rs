@@ -16,9 +16,8 @@
 //! a [`BoundUser`], as in `oci::identity`. One-time secrets come back only from the create calls
 //! and are held as [`SecretString`].
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use reqwest::Method;
 use secrecy::{ExposeSecret, SecretString};
@@ -28,8 +27,11 @@ use tokio::time::Instant;
 
 use super::auth::Credentials;
 use super::client::{encode_segment, new_retry_token, Client, Request, Service};
+use super::domain_cache::Learned;
+pub use super::domain_cache::{Domain, DomainCache, TENANCY_FACTS_TTL};
 use super::error::{Error, ErrorKind};
-use crate::binding::BoundUser;
+use super::paging::Paging;
+use crate::proof::BoundUser;
 
 /// The `accept` header the SDK's `IdentityDomainsClient` sends.
 const SCIM_ACCEPT: &str = "application/json, application/scim+json";
@@ -39,27 +41,6 @@ pub const OCI_TAGS: &str = "urn:ietf:params:scim:schemas:oracle:idcs:extension:O
 pub const PASSWORD_STATE: &str = "urn:ietf:params:scim:schemas:oracle:idcs:extension:passwordState:User";
 /// The schema of a `UserPasswordChanger` body.
 pub const PASSWORD_CHANGER: &str = "urn:ietf:params:scim:schemas:oracle:idcs:UserPasswordChanger";
-
-/// An identity domain as the classic API describes it.
-#[derive(Debug, Clone)]
-pub struct Domain {
-    /// The domain OCID.
-    pub id: String,
-    /// Its REST API base URL, without a trailing `:443` or `/` (the signed `host` must be the
-    /// `Host` sent), or `OCI_ROTATOR_IDENTITY_DOMAIN_ENDPOINT` when set.
-    pub url: String,
-    /// `ACTIVE`, `CREATING`, `INACTIVE`, `DELETING`.
-    pub lifecycle_state: String,
-    /// `DEFAULT` or `SECONDARY`.
-    pub domain_type: String,
-}
-
-impl Domain {
-    /// True for the tenancy's Default domain.
-    pub fn is_default(&self) -> bool {
-        self.domain_type == "DEFAULT"
-    }
-}
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -79,59 +60,6 @@ pub fn normalize_url(url: &str) -> String {
     match url.strip_suffix(":443") {
         Some(stripped) if url.starts_with("https://") => stripped.to_owned(),
         _ => url.to_owned(),
-    }
-}
-
-/// How long a warm process keeps what it learned of the tenancy (ListDomains, domain URLs, a
-/// user's id in a domain): contract 4.2 allows at most 10 minutes.
-pub const TENANCY_FACTS_TTL: Duration = Duration::from_secs(600);
-
-/// A value and when it was learned.
-struct Learned<T> {
-    value: T,
-    at: Instant,
-}
-
-impl<T: Clone> Learned<T> {
-    /// The value while it is younger than [`TENANCY_FACTS_TTL`] at `now`.
-    fn fresh(&self, now: Instant) -> Option<T> {
-        (now.saturating_duration_since(self.at) < TENANCY_FACTS_TTL).then(|| self.value.clone())
-    }
-}
-
-/// What one process learned about identity domains: the tenancy's domains, each domain by id, and
-/// a user's SCIM id per domain, each kept [`TENANCY_FACTS_TTL`] from when it was learned. Only
-/// answers are kept: a lookup that failed (404 included) is asked again next time. Held by the OCI
-/// client. Times are `tokio::time::Instant`s, so tests can move the clock.
-#[derive(Default)]
-pub struct DomainCache {
-    by_id: Mutex<HashMap<String, Learned<Domain>>>,
-    /// Locked across the listing, so concurrent first callers list once.
-    listed: tokio::sync::Mutex<Option<Learned<Arc<Vec<Domain>>>>>,
-    user_ids: Mutex<HashMap<(String, String), Learned<String>>>,
-}
-
-impl DomainCache {
-    fn domain_at(&self, domain_id: &str, now: Instant) -> Option<Domain> {
-        self.by_id.lock().ok()?.get(domain_id)?.fresh(now)
-    }
-
-    fn keep_domain_at(&self, domain_id: &str, domain: Domain, now: Instant) {
-        if let Ok(mut m) = self.by_id.lock() {
-            m.retain(|_, d| d.fresh(now).is_some());
-            m.insert(domain_id.to_owned(), Learned { value: domain, at: now });
-        }
-    }
-
-    fn user_id_at(&self, base: &str, user_ocid: &str, now: Instant) -> Option<String> {
-        self.user_ids.lock().ok()?.get(&(base.to_owned(), user_ocid.to_owned()))?.fresh(now)
-    }
-
-    fn keep_user_id_at(&self, base: &str, user_ocid: &str, id: String, now: Instant) {
-        if let Ok(mut m) = self.user_ids.lock() {
-            m.retain(|_, u| u.fresh(now).is_some());
-            m.insert((base.to_owned(), user_ocid.to_owned()), Learned { value: id, at: now });
-        }
     }
 }
 
@@ -386,23 +314,16 @@ impl Client {
     /// ListDomains of the tenancy, every page (a tenancy has a handful).
     pub async fn list_domains(&self) -> Result<Vec<Domain>, Error> {
         let tenancy = self.tenancy()?;
-        let mut domains = Vec::new();
-        let mut page: Option<String> = None;
-        for _ in 0..20 {
-            let mut req = Request::new("ListDomains", Service::IdentityHome, Method::GET, "/20160918/domains".to_owned());
-            req.query.push(("compartmentId", tenancy.clone()));
-            if let Some(p) = &page {
-                req.query.push(("page", p.clone()));
-            }
-            let resp = self.send(req).await?;
-            let wire: Vec<WireDomain> = resp.json("ListDomains")?;
-            domains.extend(wire.into_iter().map(|d| self.domain_from_wire(d)));
-            match resp.next_page.clone() {
-                Some(p) => page = Some(p),
-                None => break,
-            }
-        }
-        Ok(domains)
+        // A tenancy has a handful: no `limit`, at most 20 pages.
+        let paging = Paging { limit: None, max_pages: 20, stop_at_empty_page: false, ..Paging::all(0) };
+        let wire: Vec<WireDomain> = self
+            .pages(paging, || {
+                let mut req = Request::new("ListDomains", Service::IdentityHome, Method::GET, "/20160918/domains".to_owned());
+                req.query.push(("compartmentId", tenancy.clone()));
+                req
+            })
+            .await?;
+        Ok(wire.into_iter().map(|d| self.domain_from_wire(d)).collect())
     }
 
     /// The tenancy's identity domains, kept at most [`TENANCY_FACTS_TTL`] by a warm process (a
@@ -596,41 +517,6 @@ mod tests {
         assert_eq!(normalize_url("https://idcs-abc.identity.oraclecloud.com"), "https://idcs-abc.identity.oraclecloud.com");
         assert_eq!(normalize_url("http://127.0.0.1:443/idcs-x/"), "http://127.0.0.1:443/idcs-x");
         assert_eq!(normalize_url("https://idcs-abc.identity.oraclecloud.com:8443"), "https://idcs-abc.identity.oraclecloud.com:8443");
-    }
-
-    fn domain(id: &str) -> Domain {
-        Domain {
-            id: id.to_owned(),
-            url: "https://idcs-x.identity.oraclecloud.com".to_owned(),
-            lifecycle_state: "ACTIVE".to_owned(),
-            domain_type: "SECONDARY".to_owned(),
-        }
-    }
-
-    #[test]
-    fn what_a_warm_process_learned_of_the_tenancy_is_kept_ten_minutes_at_most() {
-        // Given: a domain, a user's SCIM id and the tenancy's domain list, learned at t0.
-        let cache = DomainCache::default();
-        let t0 = Instant::now();
-        cache.keep_domain_at("ocid1.domain.oc1..d", domain("ocid1.domain.oc1..d"), t0);
-        cache.keep_user_id_at("https://idcs-x", "ocid1.user.oc1..u", "0a1b2c".to_owned(), t0);
-        let listed = Learned { value: Arc::new(vec![domain("ocid1.domain.oc1..d")]), at: t0 };
-        // When / then: just before 10 minutes they are answered from memory...
-        let almost = t0 + TENANCY_FACTS_TTL - Duration::from_secs(1);
-        assert_eq!(cache.domain_at("ocid1.domain.oc1..d", almost).map(|d| d.id), Some("ocid1.domain.oc1..d".to_owned()));
-        assert_eq!(cache.user_id_at("https://idcs-x", "ocid1.user.oc1..u", almost).as_deref(), Some("0a1b2c"));
-        assert_eq!(listed.fresh(almost).map(|l| l.len()), Some(1));
-        // ...and at 10 minutes they are asked again.
-        let expired = t0 + TENANCY_FACTS_TTL;
-        assert!(cache.domain_at("ocid1.domain.oc1..d", expired).is_none());
-        assert!(cache.user_id_at("https://idcs-x", "ocid1.user.oc1..u", expired).is_none());
-        assert!(listed.fresh(expired).is_none());
-        // Learning it again restarts the 10 minutes; an expired entry is dropped on the next insert.
-        cache.keep_domain_at("ocid1.domain.oc1..d", domain("ocid1.domain.oc1..d"), expired);
-        assert!(cache.domain_at("ocid1.domain.oc1..d", expired + Duration::from_secs(599)).is_some());
-        cache.keep_domain_at("ocid1.domain.oc1..e", domain("ocid1.domain.oc1..e"), expired + TENANCY_FACTS_TTL);
-        assert_eq!(cache.by_id.lock().unwrap().len(), 1, "the expired entry was dropped");
-        assert_eq!(TENANCY_FACTS_TTL, Duration::from_secs(600));
     }
 
     #[test]

@@ -3,21 +3,23 @@
 //!
 //! - [`signer`]: request signing (and verification, for the simulator and tests).
 //! - [`auth`]: resource principal or config-file API key.
-//! - [`client`]: send, retry, deadline, errors; [`region`]: regions and realms.
+//! - [`client`]: send, retry, deadline, errors; `paging`: the one pager (`opc-next-page`);
+//!   [`region`]: regions and realms.
 //! - [`vault`], [`secrets`], [`identity`], [`notification`]: one typed method per OCI operation.
 //! - [`cloud_guard`]: GetProblem (the unmanaged console-password reset confirms the problem).
 //! - [`compartments`]: ListCompartments, a compartment's subtree (for `rotate --compartment-id`).
-//! - [`inventory`]: read-only listings with creation times, for the fleet view (`status`).
-//! - [`identity_domains`]: where identity domains are, and their REST API (users, credentials).
+//! - [`identity_domains`]: where identity domains are, and their REST API (users, credentials);
+//!   [`domain_cache`]: what a warm process learned of them (held by the client).
 pub mod auth;
 pub mod client;
 pub mod cloud_guard;
 pub mod compartments;
+pub mod domain_cache;
 pub mod error;
 pub mod identity;
 pub mod identity_domains;
-pub mod inventory;
 pub mod notification;
+pub(crate) mod paging;
 pub mod region;
 pub mod secrets;
 pub mod signer;

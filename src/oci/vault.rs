@@ -9,8 +9,9 @@ use reqwest::Method;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::client::{encode_segment, Client, Request, Service};
+use super::client::{encode_segment, Client, Request, Response, Service};
 use super::error::Error;
+use super::paging::Paging;
 
 /// A secret as GetSecret returns it (the fields the rotation reads).
 #[derive(Debug, Clone, Deserialize)]
@@ -65,6 +66,9 @@ pub struct SecretVersionSummary {
     /// Set when the version is scheduled for deletion.
     #[serde(default)]
     pub time_of_deletion: Option<String>,
+    /// When it was created (RFC 3339).
+    #[serde(default)]
+    pub time_created: Option<String>,
 }
 
 impl SecretVersionSummary {
@@ -85,8 +89,7 @@ pub enum NewContent<'a> {
 impl Client {
     /// GetSecret: `GET /20180608/secrets/{secretId}`.
     pub async fn get_secret(&self, secret_id: &str) -> Result<SecretWithEtag, Error> {
-        let req = Request::new("GetSecret", Service::Vault, Method::GET, format!("/20180608/secrets/{}", encode_segment(secret_id)));
-        let resp = self.send(req).await?;
+        let resp = self.send_get_secret(secret_id).await?;
         Ok(SecretWithEtag { secret: resp.json("GetSecret")?, etag: resp.etag.clone(), opc_request_id: resp.opc_request_id.clone() })
     }
 
@@ -137,31 +140,44 @@ impl Client {
 
     /// ListSecretVersions, newest first, at most `max` of them (pages until it has them).
     pub async fn list_secret_versions(&self, secret_id: &str, max: usize) -> Result<Vec<SecretVersionSummary>, Error> {
-        let mut all = Vec::new();
-        let mut page: Option<String> = None;
-        while all.len() < max {
-            let mut req = Request::new(
-                "ListSecretVersions",
-                Service::Vault,
-                Method::GET,
-                format!("/20180608/secrets/{}/versions", encode_segment(secret_id)),
-            );
-            let limit = (max - all.len()).clamp(1, 100).to_string();
-            req.query = vec![("limit", limit), ("sortBy", "VERSION_NUMBER".to_owned()), ("sortOrder", "DESC".to_owned())];
-            if let Some(p) = page.take() {
-                req.query.push(("page", p));
-            }
-            let resp = self.send(req).await?;
-            let mut versions: Vec<SecretVersionSummary> = resp.json("ListSecretVersions")?;
-            all.append(&mut versions);
-            match resp.next_page.clone() {
-                Some(next) if !next.is_empty() => page = Some(next),
-                _ => break,
-            }
-        }
+        let paging = Paging { limit: Some(100), limit_to_missing: true, max_items: max, max_pages: usize::MAX, stop_at_empty_page: false };
+        let mut all: Vec<SecretVersionSummary> = self
+            .pages(paging, || {
+                let mut req = Request::new(
+                    "ListSecretVersions",
+                    Service::Vault,
+                    Method::GET,
+                    format!("/20180608/secrets/{}/versions", encode_segment(secret_id)),
+                );
+                req.query = vec![("sortBy", "VERSION_NUMBER".to_owned()), ("sortOrder", "DESC".to_owned())];
+                req
+            })
+            .await?;
         all.sort_by_key(|v| std::cmp::Reverse(v.version_number));
         all.truncate(max);
         Ok(all)
+    }
+
+    /// GetSecretVersion (`/version/{n}`, singular): one version's stages and `timeCreated`.
+    pub async fn get_secret_version(&self, secret_id: &str, number: u64) -> Result<SecretVersionSummary, Error> {
+        let req = Request::new(
+            "GetSecretVersion",
+            Service::Vault,
+            Method::GET,
+            format!("/20180608/secrets/{}/version/{number}", encode_segment(secret_id)),
+        );
+        self.send(req).await?.json("GetSecretVersion")
+    }
+
+    /// GetSecret, with the rotation fields.
+    pub async fn secret_details(&self, secret_id: &str) -> Result<SecretDetails, Error> {
+        self.send_get_secret(secret_id).await?.json("GetSecret")
+    }
+
+    /// GetSecret: `GET /20180608/secrets/{secretId}` (the one place it is built).
+    async fn send_get_secret(&self, secret_id: &str) -> Result<Response, Error> {
+        let req = Request::new("GetSecret", Service::Vault, Method::GET, format!("/20180608/secrets/{}", encode_segment(secret_id)));
+        self.send(req).await
     }
 }
 
@@ -171,57 +187,98 @@ impl Client {
 pub struct SecretSummary {
     /// The secret OCID.
     pub id: String,
-    /// `ACTIVE`...
+    /// `ACTIVE`, `UPDATING`, `PENDING_DELETION`...
     #[serde(default)]
     pub lifecycle_state: String,
+    /// Its name.
+    #[serde(default)]
+    pub secret_name: Option<String>,
 }
 
-#[derive(Deserialize)]
+/// Which secrets of a compartment ListSecrets answers.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SecretFilter<'a> {
+    /// `lifecycleState` (`ACTIVE`); every state when `None`.
+    pub lifecycle_state: Option<&'a str>,
+    /// `name` and `vaultId`: the secret of that name in that vault (one page, no `limit`).
+    pub named: Option<(&'a str, &'a str)>,
+    /// At most this many, following pages until then; every one when `None`.
+    pub max: Option<usize>,
+}
+
+/// A secret as GetSecret answers it, with the fields the fleet view reads.
+#[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct WireNamedSummary {
-    #[serde(flatten)]
-    summary: SecretSummary,
+pub struct SecretDetails {
+    /// The secret OCID.
+    pub id: String,
+    /// Its name.
     #[serde(default)]
-    secret_name: Option<String>,
+    pub secret_name: String,
+    /// Its compartment.
+    #[serde(default)]
+    pub compartment_id: String,
+    /// `ACTIVE`, `UPDATING`, `FAILED`...
+    #[serde(default)]
+    pub lifecycle_state: String,
+    /// The CURRENT version number.
+    #[serde(default)]
+    pub current_version_number: Option<u64>,
+    /// Free-form metadata (`credentialType`, `userId`...).
+    #[serde(default)]
+    pub metadata: Option<serde_json::Value>,
+    /// `rotationInterval`, `isScheduledRotationEnabled`, `targetSystemDetails`.
+    #[serde(default)]
+    pub rotation_config: Option<serde_json::Value>,
+    /// `IN_PROGRESS`, `SCHEDULED`, `NOT_ENABLED`, `CANCELLING`.
+    #[serde(default)]
+    pub rotation_status: Option<String>,
+    /// When the secret was last rotated successfully (RFC 3339).
+    #[serde(default)]
+    pub last_rotation_time: Option<String>,
+    /// When the next scheduled rotation falls due (RFC 3339).
+    #[serde(default)]
+    pub next_rotation_time: Option<String>,
+    /// The secret's freeform tags (`oci-rotator-last-outcome`, the function's record of its last
+    /// failure or success).
+    #[serde(default)]
+    pub freeform_tags: Option<std::collections::BTreeMap<String, String>>,
 }
 
 impl Client {
-    /// ListSecrets of a compartment (ACTIVE ones), all pages up to `max`.
-    pub async fn list_secrets(&self, compartment_id: &str, max: usize) -> Result<Vec<SecretSummary>, Error> {
-        let mut all = Vec::new();
-        let mut page: Option<String> = None;
-        while all.len() < max {
-            let mut req = Request::new("ListSecrets", Service::Vault, Method::GET, "/20180608/secrets".to_owned());
-            req.query =
-                vec![("compartmentId", compartment_id.to_owned()), ("lifecycleState", "ACTIVE".to_owned()), ("limit", "100".to_owned())];
-            if let Some(p) = page.take() {
-                req.query.push(("page", p));
-            }
-            let resp = self.send(req).await?;
-            let mut secrets: Vec<SecretSummary> = resp.json("ListSecrets")?;
-            let got = secrets.len();
-            all.append(&mut secrets);
-            match resp.next_page.clone() {
-                Some(next) if !next.is_empty() && got > 0 => page = Some(next),
-                _ => break,
-            }
+    /// ListSecrets of a compartment (the one place it is built): pages of 100 through
+    /// `opc-next-page`, filtered as `filter` says.
+    pub async fn list_secrets(&self, compartment_id: &str, filter: SecretFilter<'_>) -> Result<Vec<SecretSummary>, Error> {
+        let paging = match filter.named {
+            Some(_) => Paging { limit: None, max_pages: 1, ..Paging::all(100) },
+            None => Paging { max_items: filter.max.unwrap_or(usize::MAX), ..Paging::all(100) },
+        };
+        let mut all: Vec<SecretSummary> = self
+            .pages(paging, || {
+                let mut req = Request::new("ListSecrets", Service::Vault, Method::GET, "/20180608/secrets".to_owned());
+                req.query = vec![("compartmentId", compartment_id.to_owned())];
+                if let Some((name, vault_id)) = filter.named {
+                    req.query.push(("name", name.to_owned()));
+                    req.query.push(("vaultId", vault_id.to_owned()));
+                }
+                if let Some(state) = filter.lifecycle_state {
+                    req.query.push(("lifecycleState", state.to_owned()));
+                }
+                req
+            })
+            .await?;
+        if let Some(max) = filter.max {
+            all.truncate(max);
         }
-        all.truncate(max);
         Ok(all)
     }
 
     /// The ACTIVE secret named `name` in `vault_id` (ListSecrets with `name` and `vaultId`), if any.
     pub async fn find_secret_by_name(&self, compartment_id: &str, vault_id: &str, name: &str) -> Result<Option<SecretSummary>, Error> {
-        let mut req = Request::new("ListSecrets", Service::Vault, Method::GET, "/20180608/secrets".to_owned());
-        req.query = vec![
-            ("compartmentId", compartment_id.to_owned()),
-            ("name", name.to_owned()),
-            ("vaultId", vault_id.to_owned()),
-            ("lifecycleState", "ACTIVE".to_owned()),
-        ];
-        let found: Vec<WireNamedSummary> = self.send(req).await?.json("ListSecrets")?;
+        let filter = SecretFilter { lifecycle_state: Some("ACTIVE"), named: Some((name, vault_id)), max: None };
+        let found = self.list_secrets(compartment_id, filter).await?;
         // `name` is a filter on the service side; checked here too, in case it is ignored.
-        Ok(found.into_iter().find(|s| s.secret_name.as_deref() == Some(name)).map(|s| s.summary))
+        Ok(found.into_iter().find(|s| s.secret_name.as_deref() == Some(name)))
     }
 
     /// CreateSecret (`CreateSecretDetails`): version 1, CURRENT, holding `content_b64`, with one

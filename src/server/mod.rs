@@ -24,6 +24,7 @@ use tokio::time::Instant;
 use tracing::Instrument;
 
 use crate::cloud_guard;
+use crate::cloud_guard::unmanaged_reset::UnmanagedReset;
 use crate::engine::Rotator;
 use crate::protocol::{parse_input, SecretRotationOutput};
 
@@ -43,6 +44,7 @@ pub struct AppState {
     default_timeout: Duration,
     log_frame: Option<Arc<(String, String)>>,
     secrets_compartment: Option<Arc<str>>,
+    unmanaged_reset: UnmanagedReset,
 }
 
 impl AppState {
@@ -52,12 +54,20 @@ impl AppState {
             (Ok(name), Ok(header)) if !name.is_empty() && !header.is_empty() => Some(Arc::new((name, header))),
             _ => None,
         };
-        AppState { rotator, default_timeout, log_frame, secrets_compartment: None }
+        AppState { rotator, default_timeout, log_frame, secrets_compartment: None, unmanaged_reset: UnmanagedReset::Off }
     }
 
     /// The compartment searched for the secret of a Cloud Guard finding.
     pub fn with_secrets_compartment(mut self, compartment: Option<String>) -> Self {
         self.secrets_compartment = compartment.map(Arc::from);
+        self
+    }
+
+    /// Sets whether an unmanaged `PASSWORD_TOO_OLD` finding resets the console password
+    /// (`OCI_ROTATOR_RESET_UNMANAGED_PASSWORDS`, `config::Settings::reset_unmanaged_passwords`;
+    /// Cloud Guard events only). Off unless set.
+    pub fn with_unmanaged_reset(mut self, mode: UnmanagedReset) -> Self {
+        self.unmanaged_reset = mode;
         self
     }
 }
@@ -127,7 +137,7 @@ async fn call(State(state): State<AppState>, headers: HeaderMap, body: Result<By
             }
         };
         let compartment = state.secrets_compartment.as_deref();
-        let reset = state.rotator.unmanaged_reset();
+        let reset = state.unmanaged_reset;
         let run = cloud_guard::handle(state.rotator.client(), state.rotator.notifier(), compartment, reset, &finding, deadline)
             .instrument(span.clone());
         return match tokio::time::timeout_at(deadline.checked_sub(ANSWER_MARGIN).unwrap_or(deadline), run).await {

@@ -35,8 +35,8 @@ async fn end_to_end_on_the_simulator_an_opted_in_user_is_reset_once_and_another_
     env.insert("OCI_ROTATOR_RESET_UNMANAGED_PASSWORDS".to_owned(), "on".to_owned());
     env.insert("OCI_ROTATOR_NOTIFY_TOPIC".to_owned(), TOPIC.to_owned());
     env.insert("OCI_ROTATOR_NOTIFICATION_ENDPOINT".to_owned(), endpoint.clone());
-    let (rotator, _) = oci_rotator::config::rotator_from_env(&env).unwrap();
-    let app = server::router(AppState::new(rotator, Duration::from_secs(30)));
+    let (rotator, settings) = oci_rotator::config::rotator_from_env(&env).unwrap();
+    let app = server::router(AppState::new(rotator, Duration::from_secs(30)).with_unmanaged_reset(settings.reset_unmanaged_passwords));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await });

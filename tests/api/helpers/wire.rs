@@ -207,6 +207,27 @@ pub struct TestApp {
     pub http: reqwest::Client,
 }
 
+/// The OCI client alone (no function around it), signing as the function's resource principal and
+/// sending every service to `oci`: for tests of one `oci::Client` method on the wire.
+pub fn client_against(oci: &MockServer) -> oci_rotator::oci::Client {
+    let (private_pem, _) = principal_keys();
+    let env: HashMap<String, String> = [
+        ("OCI_RESOURCE_PRINCIPAL_VERSION", "2.2".to_owned()),
+        ("OCI_RESOURCE_PRINCIPAL_RPST", rpst()),
+        ("OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM", private_pem),
+        ("OCI_RESOURCE_PRINCIPAL_REGION", "us-ashburn-1".to_owned()),
+        ("OCI_ROTATOR_VAULT_ENDPOINT", oci.uri()),
+        ("OCI_ROTATOR_SECRETS_ENDPOINT", oci.uri()),
+        ("OCI_ROTATOR_IDENTITY_ENDPOINT", oci.uri()),
+        ("OCI_ROTATOR_RETRY_BASE_MS", "5".to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    let (rotator, _) = oci_rotator::config::rotator_from_env(&env).unwrap();
+    rotator.client().clone()
+}
+
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(&[]).await
 }
@@ -234,8 +255,11 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     .chain(extra.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())))
     .collect();
     let (rotator, settings) = oci_rotator::config::rotator_from_env(&env).unwrap();
-    let app =
-        server::router(AppState::new(rotator, settings.default_timeout).with_secrets_compartment(settings.secrets_compartment.clone()));
+    let app = server::router(
+        AppState::new(rotator, settings.default_timeout)
+            .with_secrets_compartment(settings.secrets_compartment.clone())
+            .with_unmanaged_reset(settings.reset_unmanaged_passwords),
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });

@@ -22,6 +22,8 @@ mod identity_domains;
 mod last_outcome;
 /// Secret hygiene of the logs.
 mod logs;
+/// The OCI client's one pager, through ListSecrets.
+mod paging;
 /// Identity-domain password policies: the 409 before any write.
 mod password_policies;
 /// The opt-in reset of a console password no secret manages (PASSWORD_TOO_OLD).
