@@ -4,6 +4,9 @@
 //! answer and after the three other steps of a full rotation in the same process.
 //!
 //! `cargo bench --bench cold_start` (RUNS=20 by default). Results go to docs/performance.md.
+//! `FUNCTION_BIN` names another binary to start as the function (the image's, built with
+//! `--no-default-features`, or one built with another release profile); `SIMULATOR_BIN` the one
+//! that runs `simulate` (see `common`).
 
 use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;
@@ -38,13 +41,18 @@ fn call(socket: &Path, body: &str) -> serde_json::Value {
     serde_json::from_str(json).unwrap_or_default()
 }
 
-fn vm_hwm_kib(pid: u32) -> u64 {
+/// A `kB` field of `/proc/<pid>/status` (`VmHWM:`, `RssFile:`, `RssAnon:`).
+fn status_kib(pid: u32, field: &str) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .unwrap_or_default()
         .lines()
-        .find(|l| l.starts_with("VmHWM:"))
+        .find(|l| l.starts_with(field))
         .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
         .unwrap_or(0)
+}
+
+fn vm_hwm_kib(pid: u32) -> u64 {
+    status_kib(pid, "VmHWM:")
 }
 
 fn stats(mut v: Vec<f64>) -> (f64, f64, f64, f64) {
@@ -58,14 +66,18 @@ fn main() {
     let sim = common::Sim::start("cold-start");
     let (work, config, endpoint) = (sim.work.clone(), sim.config.clone(), sim.endpoint.clone());
     let secret = sim.seeded["secrets"]["API_KEY"].as_str().expect("secret").to_owned();
+    let function = std::env::var("FUNCTION_BIN").unwrap_or_else(|_| BIN.to_owned());
+    let size = std::fs::metadata(&function).map(|m| m.len()).unwrap_or(0);
+    println!("function binary: {function} ({size} bytes)");
 
     let (mut first_answer, mut rss_first, mut rss_full) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut rss_file, mut rss_anon) = (Vec::new(), Vec::new());
     for run in 0..runs {
         let dir: PathBuf = work.join(format!("iofs{run}"));
         std::fs::create_dir_all(&dir).expect("socket dir");
         let socket = dir.join("lsnr.sock");
         let started = Instant::now();
-        let child = Command::new(BIN)
+        let child = Command::new(&function)
             .env_clear()
             .env("FN_LISTENER", format!("unix:{}", socket.display()))
             .env("FN_FORMAT", "http-stream")
@@ -101,6 +113,8 @@ fn main() {
         );
         assert_eq!(promote["responseCode"], 200, "{promote}");
         rss_full.push(vm_hwm_kib(pid) as f64 / 1024.0);
+        rss_file.push(status_kib(pid, "RssFile:") as f64 / 1024.0);
+        rss_anon.push(status_kib(pid, "RssAnon:") as f64 / 1024.0);
     }
     let (m, lo, p90, hi) = stats(first_answer);
     println!("cold start to first answered step (VERIFY_CONNECTION over the Fn socket), {runs} runs:");
@@ -109,4 +123,6 @@ fn main() {
     println!("peak RSS after the first answer:   median {m:.2} MiB (min {lo:.2}, max {hi:.2})");
     let (m, lo, _, hi) = stats(rss_full);
     println!("peak RSS after a full four-step API-key rotation (2048-bit key generated): median {m:.2} MiB (min {lo:.2}, max {hi:.2})");
+    let (file, anon) = (stats(rss_file).0, stats(rss_anon).0);
+    println!("  of which, at the end: file-backed (the binary, the C libraries) median {file:.2} MiB, anonymous (heap, stacks) median {anon:.2} MiB");
 }

@@ -12,6 +12,12 @@ use std::process::{Child, Command, Stdio};
 /// The release binary under test.
 pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_oci-rotator");
 
+/// The binary that runs `simulate`: `SIMULATOR_BIN` when set (a copy with the `simulator`
+/// feature, so that `target/release/oci-rotator` can be rebuilt without it), else [`BIN`].
+pub(crate) fn simulator_bin() -> String {
+    std::env::var("SIMULATOR_BIN").unwrap_or_else(|_| BIN.to_owned())
+}
+
 /// A running simulator.
 pub(crate) struct Sim {
     child: Child,
@@ -31,7 +37,7 @@ impl Sim {
         let work = std::env::temp_dir().join(format!("oci-rotator-{name}-{}", std::process::id()));
         std::fs::create_dir_all(&work).expect("work dir");
         let config = work.join("config");
-        let mut child = Command::new(BIN)
+        let mut child = Command::new(simulator_bin())
             .args(["simulate", "--listen", "127.0.0.1:0", "--seed", "--admin-config"])
             .arg(&config)
             .stdout(Stdio::piped())
