@@ -17,7 +17,9 @@
 //! - [`cloud_guard`]: Cloud Guard credential-age findings turned into Vault rotations.
 //! - [`notify`]: notices of outcomes to an ONS topic.
 //! - [`telemetry`]: logs (plain or JSON for OCI Logging), never secret material.
-//! - [`cli`]: the subcommands (`rotate`, `demo`, `simulate`); [`checks`]: the contract's section 6 on the simulator.
+//! - [`cli`]: the subcommands, one file each with its clap options: `serve`, `rotate` (one secret,
+//!   or a compartment's with `--compartment-id`), `enroll`, `adopt`, `status`, `policies`, `demo`,
+//!   `simulate`; [`checks`]: the contract's section 6 on the simulator.
 //! - [`sim`]: an embedded OCI simulator (Vault, Secrets, Identity) for the demo and the tests.
 //!
 //! `sim`, `checks` and the `demo` and `simulate` subcommands exist only with the `simulator`

@@ -34,17 +34,23 @@ use crate::oci::Client;
 use crate::protocol::is_ocid_of;
 use crate::secret::{CredentialKind, SecretConfig, SecretContent};
 
-/// Options of `adopt`.
+/// Options of `adopt` (the command line's, parsed by clap).
+#[derive(clap::Args)]
 pub struct AdoptArgs {
-    /// The secret to adopt.
+    /// The secret's OCID.
+    #[arg(long)]
     pub secret_id: String,
-    /// The credential kind it holds.
+    /// API_KEY, AUTH_TOKEN, CUSTOMER_SECRET_KEY or CONSOLE_PASSWORD (the forms of Oracle's tutorial), or any kind already in the contract's JSON.
+    #[arg(long, value_parser = CredentialKind::parse_flag)]
     pub kind: CredentialKind,
-    /// The user whose credential it is.
+    /// The user's OCID.
+    #[arg(long)]
     pub user_id: String,
-    /// The credential's id, where the value does not tell it (auth tokens).
+    /// The credential's id where the value does not tell it (an auth token's OCID).
+    #[arg(long)]
     pub credential_id: Option<String>,
-    /// The secret holding the secret key of a customer secret key (the tutorial's second secret).
+    /// The secret holding the secret key of a customer secret key (the tutorial keeps it apart).
+    #[arg(long)]
     pub secret_key_secret_id: Option<String>,
 }
 

@@ -23,6 +23,14 @@ use crate::secret::{CredentialKind, PreviousCredential};
 use crate::server::{self, AppState};
 use crate::sim::{SimOptions, Simulator};
 
+/// Options of `demo` (the command line's, parsed by clap).
+#[derive(clap::Args)]
+pub struct DemoArgs {
+    /// Rotations per credential kind (the second shows the superseded credential deleted).
+    #[arg(long, default_value_t = 2)]
+    pub rounds: u32,
+}
+
 /// Prints a line of the detailed view (`--verbose`) only.
 macro_rules! detail {
     ($verbose:expr, $($arg:tt)*) => {

@@ -47,7 +47,7 @@ use crate::secret::{CredentialKind, PreviousCredential, SecretConfig, SecretCont
 pub struct EnrollArgs {
     /// API_KEY, AUTH_TOKEN, CUSTOMER_SECRET_KEY, CONSOLE_PASSWORD, SMTP_CREDENTIAL,
     /// OAUTH2_CLIENT_CREDENTIAL or DB_CREDENTIAL.
-    #[arg(long, value_parser = parse_kind)]
+    #[arg(long, value_parser = CredentialKind::parse_flag)]
     pub kind: CredentialKind,
     /// The user's OCID.
     #[arg(long)]
@@ -89,14 +89,6 @@ pub struct EnrollArgs {
     /// Print the plan and write nothing.
     #[arg(long)]
     pub dry_run: bool,
-}
-
-/// `--kind`: a credential type.
-pub fn parse_kind(s: &str) -> Result<CredentialKind, String> {
-    CredentialKind::parse(s).ok_or_else(|| {
-        let all: Vec<&str> = CredentialKind::ALL.iter().map(|k| k.as_str()).collect();
-        format!("one of {}", all.join(", "))
-    })
 }
 
 /// `--previous`: what happens to the superseded credential.

@@ -33,7 +33,7 @@ pub struct PoliciesArgs {
     #[arg(long = "user-id")]
     pub user_ids: Vec<String>,
     /// Credential kinds rotated: API_KEY, AUTH_TOKEN, CUSTOMER_SECRET_KEY, CONSOLE_PASSWORD, SMTP_CREDENTIAL, OAUTH2_CLIENT_CREDENTIAL, DB_CREDENTIAL (comma-separated or repeated; default all).
-    #[arg(long, value_delimiter = ',', value_parser = parse_kind)]
+    #[arg(long, value_delimiter = ',', value_parser = CredentialKind::parse_flag)]
     pub kinds: Vec<CredentialKind>,
     /// The identity domain of the users, when not the Default domain (adds its unconfirmed statements).
     #[arg(long)]
@@ -42,14 +42,6 @@ pub struct PoliciesArgs {
     /// console-password reset even when CONSOLE_PASSWORD is not among the kinds).
     #[arg(long)]
     pub reset_unmanaged_passwords: bool,
-}
-
-/// Parses one `--kinds` value (`API_KEY`, case-insensitive).
-pub fn parse_kind(s: &str) -> Result<CredentialKind, String> {
-    CredentialKind::parse(&s.trim().to_ascii_uppercase()).ok_or_else(|| {
-        let all: Vec<&str> = CredentialKind::ALL.iter().map(|k| k.as_str()).collect();
-        format!("unknown kind {s:?}: one of {}", all.join(", "))
-    })
 }
 
 /// The permissions of one kind beyond the `USER_INSPECT, USER_READ, USER_UPDATE` every kind needs

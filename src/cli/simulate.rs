@@ -43,24 +43,33 @@ use std::path::PathBuf;
 
 use crate::sim::{function_rotation_config, SimOptions, Simulator, Throttle};
 
-/// What `simulate` is asked for.
-#[derive(Debug, Clone, Default)]
+/// What `simulate` is asked for (the command line's options, parsed by clap).
+#[derive(Debug, Clone, Default, clap::Args)]
 pub struct SimulateArgs {
-    /// Where to listen.
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:9090")]
     pub listen: Option<SocketAddr>,
-    /// Where to write an administrator's OCI config file.
+    /// Write an OCI config file (profile DEFAULT) for an administrator the simulator trusts.
+    #[arg(long)]
     pub admin_config: Option<PathBuf>,
-    /// Seed the demo tenancy.
+    /// Seed one user and one secret per credential kind.
+    #[arg(long)]
     pub seed: bool,
-    /// `OCID=URL`: where each function answers.
+    /// OCID=URL: where a function answers (`URL/call`) when the simulated Vault rotates (repeatable).
+    #[arg(long = "function", value_name = "OCID=URL")]
     pub functions: Vec<String>,
     /// Simulated time runs this many times faster than real time.
+    #[arg(long)]
     pub clock_speed: Option<f64>,
-    /// `FAMILY=RATE[/BURST]`: the tenancy's throttles (none by default).
+    /// FAMILY=RATE[/BURST]: throttle an API family (vault, secrets, identity, notifications) to RATE requests per second, 429 past it (repeatable).
+    #[arg(long = "throttle", value_name = "FAMILY=RATE[/BURST]")]
     pub throttle: Vec<String>,
-    /// A JSON file holding the password policy every identity domain gets.
+    /// A JSON file with a SCIM PasswordPolicy (minLength, maxRepeatedChars, allowedChars, ...) every identity domain gets.
+    #[arg(long, value_name = "FILE.json")]
     pub password_policy: Option<PathBuf>,
-    /// Where to write the `export` lines for the CLI and `serve`.
+    /// Write the `export` lines (endpoints, OCI_CLI_CONFIG_FILE, OCI_CLI_PROFILE, and with --seed the
+    /// seeded OCIDs) that the CLI and `serve` need to talk to this simulator (docs/simulator.md).
+    #[arg(long, value_name = "PATH")]
     pub env_file: Option<PathBuf>,
 }
 
