@@ -13,6 +13,7 @@
 //! - [`driver`]: plays Vault (the four steps in order, with retries) for `rotate`, the demo and tests.
 //! - [`server`]: the axum router, served on the Fn socket or on TCP.
 //! - [`last_outcome`]: the tag `oci-rotator-last-outcome` a failed step leaves on the secret.
+//! - [`onboard`]: the `enroll` and `adopt` workflows: a user's credential into a secret the function rotates.
 //! - [`fleet`]: the fleet view behind `status`: managed secrets, their state, credentials no secret manages.
 //! - [`cloud_guard`]: Cloud Guard credential-age findings turned into Vault rotations.
 //! - [`notify`]: notices of outcomes to an ONS topic.
@@ -38,6 +39,7 @@ pub mod keys;
 pub mod last_outcome;
 pub mod notify;
 pub mod oci;
+pub mod onboard;
 pub mod passwords;
 pub mod protocol;
 pub mod secret;

@@ -258,7 +258,7 @@ async fn enroll_and_rotate_on_schedule(
     let mut ok = true;
     for kind in CredentialKind::ALL {
         let Some(user) = seeded.spare_users.get(kind.as_str()) else { return false };
-        let args = crate::cli::enroll::EnrollArgs {
+        let args = crate::onboard::enroll::Enrollment {
             kind,
             user_id: user.clone(),
             compartment_id: seeded.compartment_id.clone(),
@@ -273,7 +273,7 @@ async fn enroll_and_rotate_on_schedule(
             scopes: (kind == CredentialKind::OAuth2ClientCredential).then(|| crate::sim::DEMO_OAUTH2_SCOPES.to_owned()),
             dry_run: false,
         };
-        match crate::cli::enroll::enroll(rotator, &args, Duration::from_secs(60)).await {
+        match crate::onboard::enroll::enroll(rotator, &args, Duration::from_secs(60)).await {
             Ok(line) => {
                 detail!(verbose, "   oci-rotator enroll --kind {kind} ...  {line}");
                 if let Some(secret) = line["secretId"].as_str() {

@@ -326,7 +326,7 @@ async fn would_refuse(fleet: &Fleet, args: &FleetArgs, secret_id: &str, secret: 
         Ok(c) => c,
         Err(e) => return Some(format!("every step would answer 400: {e}")),
     };
-    let placeholder = super::enroll::placeholder_secret(&secret.secret_name);
+    let placeholder = crate::onboard::enroll::placeholder_secret(&secret.secret_name);
     let t = Target { client: &fleet.client, secret_id, secret: &placeholder, config: &config, binding: fleet.binding };
     match t.bind().await {
         Ok(_) => None,
