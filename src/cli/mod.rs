@@ -3,12 +3,12 @@
 //! - [`serve`]: the function itself, on the Fn socket or on TCP.
 //! - [`rotate`]: play Vault against real OCI for one secret (or rehearse it with `--dry-run`).
 //! - [`rotate_fleet`]: `rotate --compartment-id`, every managed secret of a compartment (issue
-//!   14), with [`progress`] on stderr.
-//! - [`enroll`]: create a user's first credential, the secret holding it, the binding and the
+//!   14; the work is [`crate::fleet::rotate`]), with [`progress`] on stderr.
+//! - [`enroll`] ([`crate::onboard::enroll`]): create a user's first credential, the secret holding it, the binding and the
 //!   rotation configuration, in one idempotent command.
 //! - [`policies`]: print the dynamic group rule and least-privilege policy statements.
 //! - [`status`]: the fleet view: managed secrets, their state, credentials no secret manages.
-//! - [`adopt`]: turn an existing secret (the tutorial's raw forms too) into the contract's form.
+//! - [`adopt`] ([`crate::onboard::adopt`]): turn an existing secret (the tutorial's raw forms too) into the contract's form.
 //! - [`demo`]: a full rotation of all seven credential kinds against the embedded simulator.
 //! - [`simulate`]: run the simulator alone, for the official SDK or manual tests.
 //! - [`flags`]: the vocabulary the subcommands share: durations (`P90D`, `90d`) and `--concurrency`.
@@ -57,6 +57,12 @@ impl CommandError {
 impl From<String> for CommandError {
     fn from(message: String) -> Self {
         CommandError::Failed(message)
+    }
+}
+
+impl From<crate::fleet::rotate::RotateError> for CommandError {
+    fn from(e: crate::fleet::rotate::RotateError) -> Self {
+        CommandError::Compartment(e.to_string())
     }
 }
 
