@@ -17,6 +17,8 @@
 //! - [`fleet`]: the fleet view behind `status`: managed secrets, their state, credentials no secret manages.
 //! - [`cloud_guard`]: Cloud Guard credential-age findings turned into Vault rotations.
 //! - [`notify`]: notices of outcomes to an ONS topic.
+//! - [`flags`]: the words a person types: durations (`P90D`, `90d`, `PT10M`) and `--concurrency`.
+//! - [`demo`]: the demo: all seven kinds rotated on the simulator, checked against the contract.
 //! - [`telemetry`]: logs (plain or JSON for OCI Logging), never secret material.
 //! - [`cli`]: the subcommands, one file each with its clap options: `serve`, `rotate` (one secret,
 //!   or a compartment's with `--compartment-id`), `enroll`, `adopt`, `status`, `policies`, `demo`,
@@ -32,8 +34,11 @@ pub mod checks;
 pub mod cli;
 pub mod cloud_guard;
 pub mod config;
+#[cfg(feature = "simulator")]
+pub mod demo;
 pub mod driver;
 pub mod engine;
+pub mod flags;
 pub mod fleet;
 pub mod keys;
 pub mod last_outcome;

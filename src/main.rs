@@ -107,10 +107,7 @@ fn main() -> ExitCode {
         Some(Command::Serve(args)) => runtime.block_on(serve::run(Some(args.listen))).map_err(Into::into),
         None => runtime.block_on(serve::run(None)).map_err(Into::into),
         #[cfg(feature = "simulator")]
-        Some(Command::Demo(args)) => runtime
-            .block_on(demo::run(args.rounds, verbose > 0))
-            .and_then(|ok| ok.then_some(()).ok_or_else(|| "the demo found contract violations".to_owned()))
-            .map_err(Into::into),
+        Some(Command::Demo(args)) => runtime.block_on(demo::run(args, verbose > 0)).map_err(Into::into),
         Some(Command::Rotate(args)) => runtime.block_on(rotate::run_command(args, cli::interrupted())),
         Some(Command::Enroll(args)) => runtime.block_on(enroll::run(args)).map_err(Into::into),
         Some(Command::Status(args)) => match runtime.block_on(status::run(args)) {

@@ -34,7 +34,7 @@ pub struct EnrollArgs {
     pub function_id: Option<String>,
     /// Rotation interval: 1 to 360 days, ISO 8601 (`P90D`, `P12W`) or short (`90d`, `12w`); P90D on
     /// a first enrollment when not given; on a re-run, only a given value changes the secret's.
-    #[arg(long, value_parser = crate::cli::flags::parse_interval)]
+    #[arg(long, value_parser = crate::flags::parse_interval)]
     pub interval: Option<String>,
     /// KEEP_UNTIL_NEXT_ROTATION (the default on a first enrollment) or DELETE_ON_PROMOTE; on a
     /// re-run, only a given value changes the secret's.

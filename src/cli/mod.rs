@@ -9,9 +9,8 @@
 //! - [`policies`]: print the dynamic group rule and least-privilege policy statements.
 //! - [`status`]: the fleet view: managed secrets, their state, credentials no secret manages.
 //! - [`adopt`] ([`crate::onboard::adopt`]): turn an existing secret (the tutorial's raw forms too) into the contract's form.
-//! - [`demo`]: a full rotation of all seven credential kinds against the embedded simulator.
+//! - [`demo`] ([`crate::demo`]): a full rotation of all seven credential kinds against the embedded simulator.
 //! - [`simulate`]: run the simulator alone, for the official SDK or manual tests.
-//! - [`flags`]: the vocabulary the subcommands share: durations (`P90D`, `90d`) and `--concurrency`.
 //! - [`help`]: each subcommand's examples and environment, shown at the end of its `--help`.
 //!
 //! `demo` and `simulate` need the `simulator` feature (on by default).
@@ -20,7 +19,6 @@ pub mod adopt;
 #[cfg(feature = "simulator")]
 pub mod demo;
 pub mod enroll;
-pub mod flags;
 pub mod help;
 pub mod policies;
 pub mod progress;

@@ -11,9 +11,10 @@ use std::time::Duration;
 
 use std::future::Future;
 
-use super::{flags, rotate_fleet, CommandError};
+use super::{rotate_fleet, CommandError};
 use crate::config;
 use crate::driver::{Attempt, Driver, InProcess};
+use crate::flags;
 use crate::oci::auth::ProcessEnv;
 use crate::protocol::{is_secret_ocid, Step};
 use crate::secret::CredentialKind;

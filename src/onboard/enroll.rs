@@ -125,7 +125,7 @@ impl Enrollment {
             }
         }
         // Callers that build the arguments in code (the demo, tests) go through the same parser.
-        crate::cli::flags::parse_interval(self.interval()).map_err(|e| format!("--interval {e}"))?;
+        crate::flags::parse_interval(self.interval()).map_err(|e| format!("--interval {e}"))?;
         if self.name.trim().is_empty() {
             return Err("--name must not be empty".to_owned());
         }
