@@ -9,6 +9,7 @@
 //! - [`oci`]: a small signed REST client for Vault, Secrets and Identity; knows nothing of rotation.
 //! - [`keys`]: RSA key material in OCI's forms (PKCS#8, SPKI, fingerprint).
 //! - [`passwords`]: passwords the function chooses (identity-domain console passwords), from the OS RNG.
+//! - [`policies`]: the dynamic group rule and least-privilege policy statements (`policies`).
 //! - [`config`]: process settings from the environment.
 //! - [`driver`]: plays Vault (the four steps in order, with retries) for `rotate`, the demo and tests.
 //! - [`server`]: the axum router, served on the Fn socket or on TCP.
@@ -46,6 +47,7 @@ pub mod notify;
 pub mod oci;
 pub mod onboard;
 pub mod passwords;
+pub mod policies;
 pub mod protocol;
 pub mod secret;
 pub mod server;
