@@ -24,9 +24,10 @@
 //! - [`cli`]: the subcommands, one file each with its clap options: `serve`, `rotate` (one secret,
 //!   or a compartment's with `--compartment-id`), `enroll`, `adopt`, `status`, `policies`, `demo`,
 //!   `simulate`; [`checks`]: the contract's section 6 on the simulator.
+//! - [`simulate`]: the simulator served alone (`simulate`: admin config, seed, `--env-file`).
 //! - [`sim`]: an embedded OCI simulator (Vault, Secrets, Identity) for the demo and the tests.
 //!
-//! `sim`, `checks` and the `demo` and `simulate` subcommands exist only with the `simulator`
+//! `sim`, `checks`, `demo`, `simulate` and their subcommands exist only with the `simulator`
 //! feature (on by default; the function's image is built without it).
 pub mod adapters;
 pub mod binding;
@@ -53,4 +54,6 @@ pub mod secret;
 pub mod server;
 #[cfg(feature = "simulator")]
 pub mod sim;
+#[cfg(feature = "simulator")]
+pub mod simulate;
 pub mod telemetry;

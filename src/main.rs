@@ -118,7 +118,7 @@ fn main() -> ExitCode {
         },
         Some(Command::Adopt(args)) => runtime.block_on(adopt::run(args)).map_err(Into::into),
         #[cfg(feature = "simulator")]
-        Some(Command::Simulate(args)) => runtime.block_on(simulate::run_with(args)).map_err(Into::into),
+        Some(Command::Simulate(args)) => runtime.block_on(simulate::run(args)).map_err(Into::into),
         Some(Command::Policies(_)) => Ok(()),
     };
     match result {

@@ -10,7 +10,7 @@
 //! - [`status`]: the fleet view: managed secrets, their state, credentials no secret manages.
 //! - [`adopt`] ([`crate::onboard::adopt`]): turn an existing secret (the tutorial's raw forms too) into the contract's form.
 //! - [`demo`] ([`crate::demo`]): a full rotation of all seven credential kinds against the embedded simulator.
-//! - [`simulate`]: run the simulator alone, for the official SDK or manual tests.
+//! - [`simulate`] ([`crate::simulate`]): run the simulator alone, for the official SDK or manual tests.
 //! - [`help`]: each subcommand's examples and environment, shown at the end of its `--help`.
 //!
 //! `demo` and `simulate` need the `simulator` feature (on by default).
