@@ -3,6 +3,7 @@
 //! # Layout
 //! - [`protocol`]: the wire words Vault speaks (`SecretRotationInput`, `SecretRotationOutput`, `Step`).
 //! - [`secret`]: the secret's metadata (which credential of which user) and content.
+//! - [`kinds`]: the kind table: what differs per credential kind, declared once.
 //! - [`engine`]: the four-step state machine over Vault and an adapter; a plain async fn.
 //! - [`adapters`]: one file per IAM credential kind, behind the `TargetAdapter` trait.
 //! - [`binding`]: the user must name the secret (contract 4.1) before any IAM write.
@@ -43,6 +44,7 @@ pub mod engine;
 pub mod flags;
 pub mod fleet;
 pub mod keys;
+pub mod kinds;
 pub mod last_outcome;
 pub mod notify;
 pub mod oci;

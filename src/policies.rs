@@ -38,20 +38,10 @@ pub struct PolicyRequest {
     pub reset_unmanaged_passwords: bool,
 }
 
-/// The permissions of one kind beyond the `USER_INSPECT, USER_READ, USER_UPDATE` every kind needs
-/// (`docs/credential-kinds.md`). SMTP credentials are the `credentials` resource type; Oracle's
-/// policy reference lists no permission for the database-password operations (none here: the
-/// text says so and names the fallback).
+/// The permissions of one kind beyond the `USER_INSPECT, USER_READ, USER_UPDATE` every kind needs:
+/// the kind table's ([`crate::kinds::KindSpec::permissions`]).
 pub fn kind_permissions(kind: CredentialKind) -> &'static [&'static str] {
-    match kind {
-        CredentialKind::ApiKey => &["USER_APIKEY_ADD", "USER_APIKEY_REMOVE"],
-        CredentialKind::AuthToken => &["USER_AUTHTOKEN_SET", "USER_AUTHTOKEN_REMOVE"],
-        CredentialKind::CustomerSecretKey => &["USER_SECRETKEY_ADD", "USER_SECRETKEY_REMOVE"],
-        CredentialKind::ConsolePassword => &["USER_UIPASS_SET", "USER_UIPASS_RESET"],
-        CredentialKind::SmtpCredential => &["CREDENTIAL_INSPECT", "CREDENTIAL_ADD", "CREDENTIAL_REMOVE"],
-        CredentialKind::OAuth2ClientCredential => &["USER_OAUTH2_CLIENT_CRED_CREATE", "USER_OAUTH2_CLIENT_CRED_REMOVE"],
-        CredentialKind::DbCredential => &[],
-    }
+    crate::kinds::spec(kind).permissions
 }
 
 fn check_ocid(flag: &str, value: &str, types: &[&str]) -> Result<(), String> {

@@ -105,11 +105,7 @@ async fn rewrite(args: &Adoption, t: &Target<'_>, dir: &Directory, raw: &str) ->
         }
         CredentialKind::ConsolePassword => json!({"password": value}),
         CredentialKind::SmtpCredential | CredentialKind::OAuth2ClientCredential | CredentialKind::DbCredential => {
-            let fields: Vec<&str> = match args.kind {
-                CredentialKind::SmtpCredential => vec!["smtpCredentialId", "username", "password"],
-                CredentialKind::OAuth2ClientCredential => vec!["clientId", "clientSecret"],
-                _ => vec!["dbCredentialId", "password"],
-            };
+            let fields = crate::kinds::spec(args.kind).content_fields;
             return Err(format!(
                 "Oracle's tutorial has no {} form to convert: the secret must already hold the contract's JSON ({})",
                 args.kind,

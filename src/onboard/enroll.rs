@@ -173,17 +173,10 @@ impl Enrollment {
     }
 }
 
-/// The directory family of `kind` (None: console passwords, which are not listed).
+/// The directory family of `kind` (None: console passwords, which are not listed): the kind
+/// table's.
 pub(crate) fn family(kind: CredentialKind) -> Option<Family> {
-    match kind {
-        CredentialKind::ApiKey => Some(Family::ApiKey),
-        CredentialKind::AuthToken => Some(Family::AuthToken),
-        CredentialKind::CustomerSecretKey => Some(Family::CustomerSecretKey),
-        CredentialKind::SmtpCredential => Some(Family::SmtpCredential),
-        CredentialKind::OAuth2ClientCredential => Some(Family::OAuth2ClientCredential),
-        CredentialKind::DbCredential => Some(Family::DbCredential),
-        CredentialKind::ConsolePassword => None,
-    }
+    crate::kinds::spec(kind).family
 }
 
 /// The first credential: its content and its id.
