@@ -333,7 +333,7 @@ async fn refuses_an_unbound_user(sim: &Simulator, transport: &HttpTransport, dri
     let kind = CredentialKind::AuthToken;
     let user_id = sim.create_user("rotation-demo-unbound");
     let Ok((token_id, token)) = sim.create_auth_token(&user_id, "made by hand") else { return false };
-    let content = serde_json::json!({"authTokenId": token_id, "token": token});
+    let Ok(content) = crate::kinds::content(kind, &[&token_id, &token]) else { return false };
     let metadata = serde_json::json!({"credentialType": kind.as_str(), "userId": user_id});
     let secret_id = sim.create_secret("demo-unbound-auth-token", metadata, &content, None);
     detail!(

@@ -8,6 +8,8 @@
 //! secret part, and the policy verbs (`docs/deploy.md`). Adding a kind: docs/architecture.md,
 //! "Adding a credential kind".
 
+use serde_json::Value;
+
 use crate::adapters::directory::Family;
 use crate::secret::CredentialKind;
 
@@ -101,6 +103,18 @@ pub fn spec(kind: CredentialKind) -> &'static KindSpec {
     }
 }
 
+/// The contract's content of a `kind` credential: `values` in the order of the kind's
+/// `content_fields` (an API key: fingerprint, private key PEM, public key PEM, tenancy; an SMTP
+/// credential: its OCID, user name, password; ...). The one constructor enroll, adopt, the demo
+/// and the simulator's seed use. Err (naming the fields, never a value) when the count differs.
+pub fn content(kind: CredentialKind, values: &[&str]) -> Result<Value, String> {
+    let fields = spec(kind).content_fields;
+    if fields.len() != values.len() {
+        return Err(format!("a {kind} content holds {} ({} values given)", fields.join(", "), values.len()));
+    }
+    Ok(Value::Object(fields.iter().zip(values).map(|(f, v)| ((*f).to_owned(), Value::String((*v).to_owned()))).collect()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,6 +126,14 @@ mod tests {
         for kind in CredentialKind::ALL {
             assert_eq!(spec(kind).kind, kind);
         }
+    }
+
+    #[test]
+    fn content_names_the_fields_in_order_and_refuses_a_wrong_count() {
+        let smtp = content(CredentialKind::SmtpCredential, &["ocid1.credential.x", "user@x", "pw"]).unwrap();
+        assert_eq!(smtp, serde_json::json!({"smtpCredentialId": "ocid1.credential.x", "username": "user@x", "password": "pw"}));
+        let err = content(CredentialKind::AuthToken, &["only-the-id"]).unwrap_err();
+        assert!(err.contains("authTokenId, token") && !err.contains("only-the-id"), "{err}");
     }
 
     #[test]

@@ -27,6 +27,7 @@ use crate::adapters::{Target, TargetAdapter, Version};
 use crate::binding::BindingMode;
 use crate::engine::Rotator;
 use crate::keys;
+use crate::kinds;
 use crate::oci::secrets::BundleSelector;
 use crate::oci::Client;
 use crate::protocol::is_ocid_of;
@@ -70,7 +71,7 @@ async fn rewrite(args: &Adoption, t: &Target<'_>, dir: &Directory, raw: &str) ->
             let public_pem = keys::public_pem(key.public_key()).map_err(|e| e.to_string())?;
             let fingerprint = keys::fingerprint(key.public_key()).map_err(|e| e.to_string())?;
             let tenancy = t.client.tenancy().map_err(|e| e.to_string())?;
-            json!({"fingerprint": fingerprint, "privateKey": value, "publicKey": public_pem, "tenancyId": tenancy})
+            kinds::content(args.kind, &[&fingerprint, value, &public_pem, &tenancy])?
         }
         CredentialKind::AuthToken => {
             let id = match &args.credential_id {
@@ -93,7 +94,7 @@ async fn rewrite(args: &Adoption, t: &Target<'_>, dir: &Directory, raw: &str) ->
                     }
                 }
             };
-            json!({"authTokenId": id, "token": value})
+            kinds::content(args.kind, &[&id, value])?
         }
         CredentialKind::CustomerSecretKey => {
             let other = args
@@ -101,9 +102,9 @@ async fn rewrite(args: &Adoption, t: &Target<'_>, dir: &Directory, raw: &str) ->
                 .as_deref()
                 .ok_or("the secret holds a bare access key id: name the secret holding its secret key with --secret-key-secret-id")?;
             let (_, secret_key) = current_text(t.client, other).await?;
-            json!({"accessKeyId": value, "secretAccessKey": secret_key.trim()})
+            kinds::content(args.kind, &[value, secret_key.trim()])?
         }
-        CredentialKind::ConsolePassword => json!({"password": value}),
+        CredentialKind::ConsolePassword => kinds::content(args.kind, &[value])?,
         CredentialKind::SmtpCredential | CredentialKind::OAuth2ClientCredential | CredentialKind::DbCredential => {
             let fields = crate::kinds::spec(args.kind).content_fields;
             return Err(format!(

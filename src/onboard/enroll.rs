@@ -35,6 +35,7 @@ use crate::adapters::directory::{Directory, Family, New};
 use crate::adapters::{self, Target};
 use crate::binding::{self, BindingMode, BoundUser};
 use crate::engine::Rotator;
+use crate::kinds;
 use crate::oci::vault::Secret;
 use crate::oci::Client;
 use crate::protocol::{is_ocid_of, SecretRotationInput, Step};
@@ -189,7 +190,7 @@ async fn create_credential(args: &Enrollment, t: &Target<'_>, dir: &Directory) -
             let key = tokio::task::spawn_blocking(move || crate::keys::generate(bits)).await.map_err(|e| err(&e))?.map_err(|e| err(&e))?;
             dir.create(t, &user, Family::ApiKey, &args.label(), Some(&key.public_pem)).await.map_err(|e| err(&e))?;
             let tenancy = t.client.tenancy().map_err(|e| err(&e))?;
-            let content = json!({"fingerprint": key.fingerprint, "privateKey": key.private_pem.as_str(), "publicKey": key.public_pem, "tenancyId": tenancy});
+            let content = kinds::content(args.kind, &[&key.fingerprint, key.private_pem.as_str(), &key.public_pem, &tenancy])?;
             Ok((content, key.fingerprint.clone()))
         }
         CredentialKind::AuthToken
@@ -214,15 +215,12 @@ async fn create_credential(args: &Enrollment, t: &Target<'_>, dir: &Directory) -
             let created = dir.create_with(t, &user, family, &new).await.map_err(|e| err(&e))?;
             let secret = chosen.or(created.secret).ok_or("IAM returned no secret for the new credential")?;
             let content = match args.kind {
-                CredentialKind::AuthToken => json!({"authTokenId": created.id, "token": secret.expose_secret()}),
-                CredentialKind::CustomerSecretKey => json!({"accessKeyId": created.id, "secretAccessKey": secret.expose_secret()}),
+                // The user name IAM issues with the credential (SMTP) sits between id and secret.
                 CredentialKind::SmtpCredential => {
                     let username = created.username.as_deref().ok_or("IAM returned no user name for the new SMTP credential")?;
-                    json!({"smtpCredentialId": created.id, "username": username, "password": secret.expose_secret()})
+                    kinds::content(args.kind, &[&created.id, username, secret.expose_secret()])?
                 }
-                CredentialKind::OAuth2ClientCredential => json!({"clientId": created.id, "clientSecret": secret.expose_secret()}),
-                CredentialKind::DbCredential => json!({"dbCredentialId": created.id, "password": secret.expose_secret()}),
-                CredentialKind::ApiKey | CredentialKind::ConsolePassword => return Err("not a kind IAM issues a secret for".to_owned()),
+                _ => kinds::content(args.kind, &[&created.id, secret.expose_secret()])?,
             };
             Ok((content, created.id))
         }
@@ -231,7 +229,7 @@ async fn create_credential(args: &Enrollment, t: &Target<'_>, dir: &Directory) -
                 adapters::console_password::set_new_password(t, || async { Ok(BoundUser::for_enrollment(&args.user_id)) })
                     .await
                     .map_err(|e| err(&e))?;
-            Ok((json!({"password": password.expose_secret()}), adapters::console_password::CREDENTIAL_ID.to_owned()))
+            Ok((kinds::content(args.kind, &[password.expose_secret()])?, adapters::console_password::CREDENTIAL_ID.to_owned()))
         }
     }
 }

@@ -189,12 +189,15 @@ pub(crate) fn created_content(st: &mut State, user: &str, kind: CredentialKind, 
     let Some(ck) = cred_kind(kind) else { return json!({}) };
     let (id, secret) = st.iam.add_cred(user, ck, marker, marker).unwrap_or_default();
     let username = st.iam.user(user).ok().and_then(|u| u.creds(ck).iter().find(|c| c.id == id).and_then(|c| c.username.clone()));
+    // The contract's content from the one constructor (crate::kinds::content); SMTP adds its host.
+    let content = |values: &[&str]| crate::kinds::content(kind, values).unwrap_or_else(|_| json!({}));
     match kind {
         CredentialKind::SmtpCredential => {
-            json!({"smtpCredentialId": id, "username": username, "password": secret, "host": "smtp.email.us-ashburn-1.oci.oraclecloud.com"})
+            let mut c = content(&[&id, username.as_deref().unwrap_or_default(), &secret]);
+            c["host"] = json!("smtp.email.us-ashburn-1.oci.oraclecloud.com");
+            c
         }
-        CredentialKind::OAuth2ClientCredential => json!({"clientId": id, "clientSecret": secret}),
-        CredentialKind::DbCredential => json!({"dbCredentialId": id, "password": secret}),
+        CredentialKind::OAuth2ClientCredential | CredentialKind::DbCredential => content(&[&id, &secret]),
         CredentialKind::ApiKey | CredentialKind::AuthToken | CredentialKind::CustomerSecretKey | CredentialKind::ConsolePassword => {
             json!({})
         }
