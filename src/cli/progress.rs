@@ -100,19 +100,6 @@ pub fn bar(c: Counts, per_second: f64) -> String {
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_bar_fills_with_the_done_share() {
-        let half = bar(Counts { total: 10, done: 5, failed: 1, in_flight: 2 }, 2.5);
-        assert!(half.starts_with(&format!("[{}{}] 5/10", "#".repeat(15), ".".repeat(15))), "{half}");
-        assert!(half.ends_with("failed 1  in flight 2  2.5/s"), "{half}");
-        assert!(bar(Counts::default(), 0.0).starts_with(&format!("[{}]", "#".repeat(30))));
-    }
-}
-
 impl Watch for Progress {
     fn update(&mut self, counts: Counts, line: Option<&str>) {
         Progress::update(self, counts, line);
@@ -124,5 +111,18 @@ impl Watch for Progress {
 
     fn finish(&mut self) {
         Progress::finish(self);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bar_fills_with_the_done_share() {
+        let half = bar(Counts { total: 10, done: 5, failed: 1, in_flight: 2 }, 2.5);
+        assert!(half.starts_with(&format!("[{}{}] 5/10", "#".repeat(15), ".".repeat(15))), "{half}");
+        assert!(half.ends_with("failed 1  in flight 2  2.5/s"), "{half}");
+        assert!(bar(Counts::default(), 0.0).starts_with(&format!("[{}]", "#".repeat(30))));
     }
 }
