@@ -62,6 +62,16 @@ impl CredentialKind {
     pub fn parse(s: &str) -> Option<Self> {
         CredentialKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
+
+    /// Parses a kind a person typed (`--kind`, `--kinds`): the metadata word, case-insensitive and
+    /// trimmed (`api_key` is `API_KEY`); the error names every kind. The one parser of the command
+    /// line; the metadata itself (`credentialType`) is read strictly by [`CredentialKind::parse`].
+    pub fn parse_flag(s: &str) -> Result<Self, String> {
+        CredentialKind::parse(&s.trim().to_ascii_uppercase()).ok_or_else(|| {
+            let all: Vec<&str> = CredentialKind::ALL.iter().map(|k| k.as_str()).collect();
+            format!("unknown kind {s:?}: one of {}", all.join(", "))
+        })
+    }
 }
 
 impl fmt::Display for CredentialKind {

@@ -38,7 +38,8 @@ pub enum Family {
 }
 
 impl Family {
-    fn scim(self) -> ScimResource {
+    /// The family's SCIM resource (identity domains): the one place it is derived.
+    pub fn scim(self) -> ScimResource {
         match self {
             Family::ApiKey => ScimResource::ApiKeys,
             Family::AuthToken => ScimResource::AuthTokens,
@@ -49,7 +50,9 @@ impl Family {
         }
     }
 
-    fn classic(self) -> Option<CredentialFamily> {
+    /// The family's classic IAM path (None: API keys, which have their own calls): the one
+    /// place it is derived.
+    pub fn classic(self) -> Option<CredentialFamily> {
         match self {
             Family::ApiKey => None,
             Family::AuthToken => Some(CredentialFamily::AuthToken),

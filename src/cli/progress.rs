@@ -5,18 +5,8 @@
 use std::io::{IsTerminal as _, Write as _};
 use std::time::{Duration, Instant};
 
-/// Counts shown by the bar.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Counts {
-    /// Items to do (known once listed).
-    pub total: usize,
-    /// Items done, whatever their outcome.
-    pub done: usize,
-    /// Items that failed.
-    pub failed: usize,
-    /// Items under way.
-    pub in_flight: usize,
-}
+pub use crate::fleet::rotate::Counts;
+use crate::fleet::rotate::Watch;
 
 /// Where progress goes.
 pub struct Progress {
@@ -108,6 +98,20 @@ pub fn bar(c: Counts, per_second: f64) -> String {
         c.failed,
         c.in_flight
     )
+}
+
+impl Watch for Progress {
+    fn update(&mut self, counts: Counts, line: Option<&str>) {
+        Progress::update(self, counts, line);
+    }
+
+    fn note(&mut self, message: &str) {
+        Progress::note(self, message);
+    }
+
+    fn finish(&mut self) {
+        Progress::finish(self);
+    }
 }
 
 #[cfg(test)]

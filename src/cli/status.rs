@@ -36,7 +36,7 @@ pub struct StatusArgs {
     #[arg(long)]
     pub json: bool,
     /// OCI calls in flight at once (1 to 64).
-    #[arg(long, default_value_t = crate::cli::flags::CONCURRENCY_DEFAULT, value_parser = crate::cli::flags::parse_concurrency)]
+    #[arg(long, default_value_t = crate::flags::CONCURRENCY_DEFAULT, value_parser = crate::flags::parse_concurrency)]
     pub concurrency: u16,
     /// Longest the whole run may take, waiting out throttling (429s) included: `10m`, `PT10M`, `600s` or `600` (seconds).
     #[arg(long, default_value = "10m", value_parser = parse_timeout)]
@@ -46,15 +46,15 @@ pub struct StatusArgs {
     pub allow_unbound: bool,
 }
 
-/// `--timeout`: a duration flag ([`crate::cli::flags::parse_timeout`]: `10m`, `PT10M`, `600s`,
+/// `--timeout`: a duration flag ([`crate::flags::parse_timeout`]: `10m`, `PT10M`, `600s`,
 /// `600` seconds); at least one second.
 pub fn parse_timeout(s: &str) -> Result<Duration, String> {
-    crate::cli::flags::parse_timeout(s)
+    crate::flags::parse_timeout(s)
 }
 
-/// `--older-than`: a duration flag ([`crate::cli::flags::parse_duration`]: `P90D`, `90d`, `12w`, `90`).
+/// `--older-than`: a duration flag ([`crate::flags::parse_duration`]: `P90D`, `90d`, `12w`, `90`).
 pub fn parse_age(s: &str) -> Result<Duration, String> {
-    crate::cli::flags::parse_duration(s)
+    crate::flags::parse_duration(s)
 }
 
 /// Collects the view with `client` (no output): what `run` prints, for tests and the benchmark.

@@ -13,9 +13,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::oci::identity::CredentialFamily;
 use crate::oci::identity::DatedCredential;
-use crate::oci::identity_domains::ScimResource;
 use crate::oci::secrets::BundleSelector;
 use crate::oci::{Client, Error};
 use crate::secret::{CredentialKind, SecretContent};
@@ -27,17 +25,17 @@ pub const CONSOLE_PASSWORD_ID: &str = "console-password";
 pub async fn held_by_iam(client: &Client, user_id: &str, kind: CredentialKind) -> Result<Vec<DatedCredential>, Error> {
     match kind {
         CredentialKind::ApiKey => client.dated_api_keys(user_id).await,
-        CredentialKind::AuthToken => client.dated_credentials(CredentialFamily::AuthToken, user_id).await,
-        CredentialKind::CustomerSecretKey => client.dated_credentials(CredentialFamily::CustomerSecretKey, user_id).await,
-        CredentialKind::SmtpCredential => client.dated_credentials(CredentialFamily::SmtpCredential, user_id).await,
-        CredentialKind::OAuth2ClientCredential => client.dated_credentials(CredentialFamily::OAuth2ClientCredential, user_id).await,
-        CredentialKind::DbCredential => client.dated_credentials(CredentialFamily::DbCredential, user_id).await,
         CredentialKind::ConsolePassword => Ok(client
             .dated_ui_password(user_id)
             .await?
             .into_iter()
             .map(|p| DatedCredential { id: CONSOLE_PASSWORD_ID.to_owned(), ..p })
             .collect()),
+        // The others: the classic family comes from the kind table's (derived once, Family::classic).
+        _ => match crate::kinds::spec(kind).family.and_then(|f| f.classic()) {
+            Some(family) => client.dated_credentials(family, user_id).await,
+            None => Ok(Vec::new()),
+        },
     }
 }
 
@@ -51,14 +49,10 @@ pub async fn held_by_domain(
     password_set_at: Option<&str>,
     kind: CredentialKind,
 ) -> Result<Vec<DatedCredential>, Error> {
-    let resource = match kind {
-        CredentialKind::ApiKey => ScimResource::ApiKeys,
-        CredentialKind::AuthToken => ScimResource::AuthTokens,
-        CredentialKind::CustomerSecretKey => ScimResource::CustomerSecretKeys,
-        CredentialKind::SmtpCredential => ScimResource::SmtpCredentials,
-        CredentialKind::OAuth2ClientCredential => ScimResource::OAuth2ClientCredentials,
-        CredentialKind::DbCredential => ScimResource::UserDbCredentials,
-        CredentialKind::ConsolePassword => {
+    // The SCIM resource comes from the kind table's family (derived in one place, Family::scim).
+    let resource = match crate::kinds::spec(kind).family {
+        Some(family) => family.scim(),
+        None => {
             return Ok(password_set_at
                 .map(|t| DatedCredential {
                     id: CONSOLE_PASSWORD_ID.to_owned(),
@@ -92,15 +86,7 @@ pub async fn held_by_domain(
 
 /// Whether a kind's credentials have ids a secret version names (all but the console password).
 pub fn has_ids(kind: CredentialKind) -> bool {
-    match kind {
-        CredentialKind::ApiKey
-        | CredentialKind::AuthToken
-        | CredentialKind::CustomerSecretKey
-        | CredentialKind::SmtpCredential
-        | CredentialKind::OAuth2ClientCredential
-        | CredentialKind::DbCredential => true,
-        CredentialKind::ConsolePassword => false,
-    }
+    crate::kinds::spec(kind).family.is_some()
 }
 
 /// One managed secret of a (user, kind) group, as the matching needs it.

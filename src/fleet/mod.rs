@@ -26,6 +26,7 @@
 
 pub mod health;
 pub mod iam;
+pub mod rotate;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;

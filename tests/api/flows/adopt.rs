@@ -8,8 +8,8 @@ use std::time::Duration;
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use oci_rotator::binding::tag_key;
-use oci_rotator::cli::adopt::{adopt, AdoptArgs};
 use oci_rotator::driver::Driver;
+use oci_rotator::onboard::adopt::{adopt, Adoption};
 use oci_rotator::secret::{CredentialKind, PreviousCredential};
 use oci_rotator::sim::checks;
 use oci_rotator::sim::SimOptions;
@@ -28,11 +28,11 @@ async fn raw_secret(rig: &SimRig, name: &str, raw: &str) -> String {
     rig.rotator.client().create_secret(&details).await.unwrap().secret.id
 }
 
-fn args(kind: CredentialKind, secret_id: &str, user_id: &str) -> AdoptArgs {
-    AdoptArgs { secret_id: secret_id.to_owned(), kind, user_id: user_id.to_owned(), credential_id: None, secret_key_secret_id: None }
+fn args(kind: CredentialKind, secret_id: &str, user_id: &str) -> Adoption {
+    Adoption { secret_id: secret_id.to_owned(), kind, user_id: user_id.to_owned(), credential_id: None, secret_key_secret_id: None }
 }
 
-async fn adopted_then_rotated(rig: &SimRig, kind: CredentialKind, a: &AdoptArgs) {
+async fn adopted_then_rotated(rig: &SimRig, kind: CredentialKind, a: &Adoption) {
     // When
     let line = adopt(&rig.rotator, a, Duration::from_secs(30)).await.unwrap();
     // Then: a new CURRENT version in the contract's form, live; the user bound.
@@ -149,7 +149,7 @@ async fn every_kind_is_refused_when_iam_does_not_hold_the_credential_for_the_use
     let other = rig.sim.create_user("tutorial-other-user");
     let user = rig.sim.create_user("tutorial-adopter");
     // Given, per kind, a secret whose credential the user does not hold in IAM:
-    let mut cases: Vec<(AdoptArgs, String)> = Vec::new();
+    let mut cases: Vec<(Adoption, String)> = Vec::new();
     // a token named by --credential-id that is another user's;
     let (token_id, token) = rig.sim.create_auth_token(&other, "the other user's").unwrap();
     rig.sim.create_auth_token(&user, "the user's own").unwrap();

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use oci_rotator::binding::tag_key;
-use oci_rotator::cli::enroll::{enroll, EnrollArgs};
+use oci_rotator::onboard::enroll::{enroll, Enrollment};
 use oci_rotator::secret::{CredentialKind, PreviousCredential};
 use oci_rotator::sim::checks;
 use oci_rotator::sim::{Fault, FaultKind, SimOptions};
@@ -20,8 +20,8 @@ fn opts() -> SimOptions {
     SimOptions { updating_ms: 0, key_propagation_ms: 0, ..Default::default() }
 }
 
-fn args(rig: &SimRig, kind: CredentialKind, user_id: &str, name: &str) -> EnrollArgs {
-    EnrollArgs {
+fn args(rig: &SimRig, kind: CredentialKind, user_id: &str, name: &str) -> Enrollment {
+    Enrollment {
         kind,
         user_id: user_id.to_owned(),
         compartment_id: rig.sim.compartment_id(),

@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use oci_rotator::cli::progress::Progress;
-use oci_rotator::cli::rotate_fleet::{rotate_fleet, Fleet, FleetArgs, FleetReport, Outcome};
+use oci_rotator::fleet::rotate::{rotate_fleet, Fleet, FleetArgs, FleetReport, Outcome};
 use oci_rotator::secret::CredentialKind;
 use oci_rotator::server::{self, AppState};
 use oci_rotator::sim::checks;
@@ -358,7 +358,7 @@ async fn a_dry_run_reports_what_the_real_run_would_refuse_and_the_real_run_agree
     assert_eq!((dry.count("WOULD_FAIL"), dry.count("WOULD_ROTATE")), (3, 1));
     let writes: Vec<String> = rig.sim.journal().iter().filter(|j| j.write || j.method != "GET").map(|j| j.operation.clone()).collect();
     assert!(writes.is_empty(), "{writes:?}");
-    let line = oci_rotator::cli::rotate_fleet::format_line(dry.outcomes.iter().find(|o| o.secret_id == no_config.secret_id).unwrap());
+    let line = oci_rotator::fleet::rotate::format_line(dry.outcomes.iter().find(|o| o.secret_id == no_config.secret_id).unwrap());
     assert!(line.starts_with("WOULD_FAIL") && line.contains("no rotation configuration"), "{line}");
 
     // When: with --local, where Vault's rotation configuration plays no part.

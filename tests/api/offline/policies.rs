@@ -1,7 +1,7 @@
 //! `oci-rotator policies`: the exact text for one invocation, no permission of a kind not chosen,
 //! and the binary refusing a function id that is not a function OCID.
 
-use oci_rotator::cli::policies::{kind_permissions, render, PoliciesArgs};
+use oci_rotator::policies::{kind_permissions, render, PolicyRequest};
 use oci_rotator::secret::CredentialKind;
 
 const FUNCTION: &str = "ocid1.fnfunc.oc1.iad.aaaafn";
@@ -40,8 +40,8 @@ Allow dynamic-group rotated-secrets to use fn-invocation in tenancy where target
 #    Without it the first IAM write answers 400 and writes nothing (docs/deploy.md, \"Bind the user to the secret\").
 ";
 
-fn two_users_api_key_and_auth_token() -> PoliciesArgs {
-    PoliciesArgs {
+fn two_users_api_key_and_auth_token() -> PolicyRequest {
+    PolicyRequest {
         function_id: FUNCTION.to_owned(),
         secrets_compartment_id: COMPARTMENT.to_owned(),
         function_compartment_id: None,
