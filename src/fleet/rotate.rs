@@ -32,8 +32,6 @@ use std::future::Future;
 use std::time::Duration;
 
 use futures_util::stream::{FuturesUnordered, StreamExt as _};
-use reqwest::Method;
-use serde::Deserialize;
 use tokio::time::Instant;
 
 use crate::adapters::Target;
@@ -42,7 +40,8 @@ use crate::config::Settings;
 use crate::driver::{Driver, InProcess};
 use crate::engine::Rotator;
 use crate::oci::auth::{Env, Principal};
-use crate::oci::client::{encode_segment, new_retry_token, Request, Service};
+use crate::oci::client::new_retry_token;
+use crate::oci::vault::{SecretDetails, SecretFilter};
 use crate::oci::{Client, Error, RetryPolicy};
 use crate::secret::{CredentialKind, SecretConfig};
 
@@ -168,32 +167,8 @@ impl FleetReport {
     }
 }
 
-/// A ListSecrets entry.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Listed {
-    id: String,
-    #[serde(default)]
-    lifecycle_state: String,
-}
-
-/// The fields of GetSecret this command reads.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct SecretState {
-    #[serde(default)]
-    secret_name: String,
-    #[serde(default)]
-    current_version_number: Option<u64>,
-    #[serde(default)]
-    metadata: Option<serde_json::Value>,
-    #[serde(default)]
-    rotation_status: Option<String>,
-    #[serde(default)]
-    last_rotation_time: Option<String>,
-    #[serde(default)]
-    rotation_config: Option<serde_json::Value>,
-}
+/// The fields of GetSecret this command reads: the one GetSecret of `oci::vault`.
+type SecretState = SecretDetails;
 
 impl SecretState {
     fn kind(&self) -> Option<&str> {
@@ -231,29 +206,14 @@ impl Fleet {
 }
 
 async fn get_secret(client: &Client, secret_id: &str) -> Result<SecretState, Error> {
-    let req = Request::new("GetSecret", Service::Vault, Method::GET, format!("/20180608/secrets/{}", encode_segment(secret_id)));
-    client.send(req).await?.json("GetSecret")
+    client.secret_details(secret_id).await
 }
 
-/// Every secret of `compartment` that is not being deleted (ACTIVE, or UPDATING for a moment).
+/// Every secret of `compartment` that is not being deleted (ACTIVE, or UPDATING for a moment):
+/// the one ListSecrets of `oci::vault`, every state listed, filtered here.
 async fn list_secrets(client: &Client, compartment: &str) -> Result<Vec<String>, Error> {
-    let mut ids = Vec::new();
-    let mut page: Option<String> = None;
-    loop {
-        let mut req = Request::new("ListSecrets", Service::Vault, Method::GET, "/20180608/secrets".to_owned());
-        req.query = vec![("compartmentId", compartment.to_owned()), ("limit", "100".to_owned())];
-        if let Some(p) = page.take() {
-            req.query.push(("page", p));
-        }
-        let resp = client.send(req).await?;
-        let listed: Vec<Listed> = resp.json("ListSecrets")?;
-        let got = listed.len();
-        ids.extend(listed.into_iter().filter(|s| matches!(s.lifecycle_state.as_str(), "ACTIVE" | "UPDATING")).map(|s| s.id));
-        match resp.next_page.clone() {
-            Some(next) if !next.is_empty() && got > 0 => page = Some(next),
-            _ => return Ok(ids),
-        }
-    }
+    let listed = client.list_secrets(compartment, SecretFilter::default()).await?;
+    Ok(listed.into_iter().filter(|s| matches!(s.lifecycle_state.as_str(), "ACTIVE" | "UPDATING")).map(|s| s.id).collect())
 }
 
 /// What happened to one listed secret.
