@@ -35,6 +35,9 @@ pub struct StatusArgs {
     /// Print one JSON document instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Print full OCIDs (secret, user, credential) in the table instead of their last characters, to paste into other commands.
+    #[arg(long)]
+    pub wide: bool,
     /// OCI calls in flight at once (1 to 64).
     #[arg(long, default_value_t = crate::flags::CONCURRENCY_DEFAULT, value_parser = crate::flags::parse_concurrency)]
     pub concurrency: u16,
@@ -113,7 +116,8 @@ pub async fn run(args: StatusArgs) -> Result<bool, CommandError> {
     let report = status(rotator.client(), &args, &mut |p| line.report(p)).await;
     line.finish();
     let report = report?;
-    let out = if args.json { serde_json::to_string_pretty(&json(&report)).map_err(|e| e.to_string())? } else { table(&report) };
+    let out =
+        if args.json { serde_json::to_string_pretty(&json(&report)).map_err(|e| e.to_string())? } else { table_with(&report, args.wide) };
     println!("{out}");
     Ok(report.healthy())
 }
@@ -156,8 +160,15 @@ fn columns(rows: &[Vec<String>]) -> String {
 }
 
 /// The report as aligned tables for a person: managed secrets, then unmanaged credentials, then a
-/// summary. Failures and stale credentials are marked in capitals.
+/// summary. Failures and stale credentials are marked in capitals. OCIDs are cut to their last
+/// characters; [`table_with`] with `wide` prints them whole.
 pub fn table(r: &Report) -> String {
+    table_with(r, false)
+}
+
+/// [`table`], with full OCIDs when `wide` (`status --wide`).
+pub fn table_with(r: &Report, wide: bool) -> String {
+    let cut = |ocid: &str, n: usize| if wide { ocid.to_owned() } else { short(ocid, n) };
     let mut rows = vec![["SECRET", "NAME", "TYPE", "USER", "VER", "AGE(d)", "ROTATION", "LAST", "NEXT", "FUNCTION", "BOUND", "STATE"]
         .map(str::to_owned)
         .to_vec()];
@@ -168,10 +179,10 @@ pub fn table(r: &Report) -> String {
             [first, rest @ ..] => format!("FAILED: {first} (+{} more)", rest.len()),
         };
         rows.push(vec![
-            short(&s.secret_id, 10),
+            cut(&s.secret_id, 10),
             s.secret_name.clone(),
             s.credential_type.clone(),
-            s.user_id.as_deref().map_or_else(|| "-".to_owned(), |u| short(u, 10)),
+            s.user_id.as_deref().map_or_else(|| "-".to_owned(), |u| cut(u, 10)),
             s.current_version_number.map_or_else(|| "-".to_owned(), |n| n.to_string()),
             s.current_version_age_days.map_or_else(|| "-".to_owned(), |d| d.to_string()),
             s.rotation_status.clone().unwrap_or_else(|| "-".to_owned()),
@@ -193,9 +204,9 @@ pub fn table(r: &Report) -> String {
     let mut creds = vec![["USER", "TYPE", "CREDENTIAL", "AGE(d)", "CREATED", "STATE", "DESCRIPTION"].map(str::to_owned).to_vec()];
     for c in &r.unmanaged {
         creds.push(vec![
-            short(&c.user_id, 10),
+            cut(&c.user_id, 10),
             c.credential_type.clone(),
-            if c.credential_id.len() > 48 { short(&c.credential_id, 12) } else { c.credential_id.clone() },
+            if c.credential_id.len() > 48 && !wide { cut(&c.credential_id, 12) } else { c.credential_id.clone() },
             c.age_days.map_or_else(|| "-".to_owned(), |d| d.to_string()),
             date(c.time_created.as_deref()),
             if c.stale { "STALE" } else { "ok" }.to_owned(),

@@ -31,6 +31,7 @@ fn args(compartment_id: &str) -> StatusArgs {
         subtree: false,
         older_than: 90 * DAY,
         json: true,
+        wide: false,
         concurrency: 8,
         timeout: Duration::from_secs(600),
         allow_unbound: false,
@@ -354,6 +355,23 @@ async fn the_binary_prints_one_json_document_and_exits_1_only_when_something_is_
     assert_eq!(code, 1);
     assert!(table.contains("STALE") && table.contains("NOT HEALTHY"), "{table}");
     assert!(table.contains(&fleet[0].kind.as_str().to_owned()), "{table}");
+}
+
+#[tokio::test]
+async fn the_wide_table_prints_full_ocids_and_the_default_one_cuts_them() {
+    // Given: a fleet in a compartment of its own.
+    let rig = sim_rig(opts()).await;
+    let c = compartment(&rig, "fleet");
+    let fleet = rig.sim.seed_fleet(2, &c, &[]);
+    // When: the table, with and without --wide.
+    let (code, wide, stderr) = run_binary(&rig, &["--compartment-id", &c, "--wide"]).await;
+    let (_, narrow, _) = run_binary(&rig, &["--compartment-id", &c]).await;
+    // Then: --wide holds every secret's and user's full OCID; the default table none of them.
+    assert_eq!(code, 0, "{wide}\n{stderr}");
+    for m in &fleet {
+        assert!(wide.contains(&m.secret_id) && wide.contains(&m.user_id), "{}\n{wide}", m.secret_id);
+        assert!(!narrow.contains(&m.secret_id) && !narrow.contains(&m.user_id), "{}\n{narrow}", m.secret_id);
+    }
 }
 
 #[tokio::test]
