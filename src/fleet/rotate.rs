@@ -367,9 +367,10 @@ pub enum RotateError {
 /// Counts a [`Watch`] is shown.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
-    /// Items to do (known once listed).
+    /// Items to do: the secrets listed, less those found unmanaged or of another kind than
+    /// `--kind` so far (their kind is known once read), so that it ends at the selected secrets.
     pub total: usize,
-    /// Items done, whatever their outcome.
+    /// Selected items done, whatever their outcome.
     pub done: usize,
     /// Items that failed.
     pub failed: usize,
@@ -427,8 +428,15 @@ pub async fn rotate_fleet(
                 progress.note(&format!("cancelled: starting no more rotations; waiting for the {} under way", in_flight.len()));
             }
             Some(examined) = in_flight.next() => {
-                counts.done += 1;
                 counts.in_flight = in_flight.len();
+                // The total counts the selected secrets: one found unmanaged or of another kind
+                // than `--kind` leaves it (it is not "done"); any other is done.
+                let skipped = matches!(examined, Examined::Unmanaged | Examined::OtherKind);
+                if skipped {
+                    counts.total = counts.total.saturating_sub(1);
+                } else {
+                    counts.done += 1;
+                }
                 let line = match examined {
                     Examined::Unmanaged => { report.unmanaged += 1; None }
                     Examined::OtherKind => { report.other_kind += 1; None }

@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use oci_rotator::cli::progress::Progress;
-use oci_rotator::fleet::rotate::{rotate_fleet, Fleet, FleetArgs, FleetReport, Outcome};
+use oci_rotator::fleet::rotate::{rotate_fleet, Counts, Fleet, FleetArgs, FleetReport, Outcome, Watch};
 use oci_rotator::secret::CredentialKind;
 use oci_rotator::server::{self, AppState};
 use oci_rotator::sim::checks;
@@ -274,6 +274,37 @@ async fn kind_rotates_only_the_secrets_of_that_credential_type() {
     for s in &others {
         assert_eq!(rig.sim.rotations_requested(&s.secret_id), 0, "{:?}", s.kind);
     }
+}
+
+/// A [`Watch`] that keeps every count it is shown.
+#[derive(Default)]
+struct Recorded(Vec<Counts>);
+
+impl Watch for Recorded {
+    fn update(&mut self, counts: Counts, _line: Option<&str>) {
+        self.0.push(counts);
+    }
+    fn note(&mut self, _message: &str) {}
+    fn finish(&mut self) {}
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_kind_the_progress_counts_only_the_secrets_of_that_kind() {
+    // Given: six secrets, two of each kind, and one unmanaged.
+    let rig = fleet_rig(opts()).await;
+    let root = rig.sim.compartment_id();
+    rig.seed(&root, 6, &KINDS, "progress");
+    rig.unmanaged(&root);
+    // When: only the customer secret keys are rotated.
+    let mut watch = Recorded::default();
+    let a = FleetArgs { kind: Some(CredentialKind::CustomerSecretKey), ..args(&rig, &root) };
+    let report = rotate_fleet(&rig.fleet, &a, std::future::pending(), &mut watch).await.unwrap();
+    // Then: the progress ends at 2 of 2 (not 2 of the 7 listed), and never counts more done than
+    // its total.
+    assert!(report.all_succeeded(), "{report:?}");
+    let last = watch.0.last().copied().unwrap();
+    assert_eq!((last.done, last.total, last.failed, last.in_flight), (2, 2, 0, 0), "{:?}", watch.0);
+    assert!(watch.0.iter().all(|c| c.done <= c.total && c.total <= 7), "{:?}", watch.0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
