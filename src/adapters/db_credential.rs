@@ -27,16 +27,8 @@ pub struct DbCredentialAdapter;
 /// upper-case and digits and one or two of `_` and `#`, the special characters an Oracle
 /// password may hold unquoted; never a double quote.
 pub fn rules() -> Rules {
-    Rules {
-        length: 24,
-        min_lower: 2,
-        min_upper: 2,
-        min_digits: 2,
-        min_special: 1,
-        max_special: 2,
-        disallowed: crate::passwords::SPECIALS.chars().filter(|c| !"_#".contains(*c)).collect(),
-        ..Rules::default()
-    }
+    // The default's length and class minimums, with at most two special characters.
+    Rules { max_special: 2, disallowed: crate::passwords::SPECIALS.chars().filter(|c| !"_#".contains(*c)).collect(), ..Rules::default() }
 }
 
 const SPEC: Spec = Spec {

@@ -211,7 +211,15 @@ pub struct TestApp {
 /// sending every service to `oci`: for tests of one `oci::Client` method on the wire.
 pub fn client_against(oci: &MockServer) -> oci_rotator::oci::Client {
     let (private_pem, _) = principal_keys();
-    let env: HashMap<String, String> = [
+    let env: HashMap<String, String> = principal_env(oci, private_pem).into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+    let (rotator, _) = oci_rotator::config::rotator_from_env(&env).unwrap();
+    rotator.client().clone()
+}
+
+/// The function's environment as OCI Functions sets it (a resource principal), every service
+/// sent to `oci`, with fast retries.
+fn principal_env(oci: &MockServer, private_pem: String) -> Vec<(&'static str, String)> {
+    vec![
         ("OCI_RESOURCE_PRINCIPAL_VERSION", "2.2".to_owned()),
         ("OCI_RESOURCE_PRINCIPAL_RPST", rpst()),
         ("OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM", private_pem),
@@ -221,11 +229,6 @@ pub fn client_against(oci: &MockServer) -> oci_rotator::oci::Client {
         ("OCI_ROTATOR_IDENTITY_ENDPOINT", oci.uri()),
         ("OCI_ROTATOR_RETRY_BASE_MS", "5".to_owned()),
     ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect();
-    let (rotator, _) = oci_rotator::config::rotator_from_env(&env).unwrap();
-    rotator.client().clone()
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -237,23 +240,14 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     init_logs();
     let oci = MockServer::start().await;
     let (private_pem, principal) = principal_keys();
-    let env: HashMap<String, String> = [
-        ("OCI_RESOURCE_PRINCIPAL_VERSION", "2.2".to_owned()),
-        ("OCI_RESOURCE_PRINCIPAL_RPST", rpst()),
-        ("OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM", private_pem),
-        ("OCI_RESOURCE_PRINCIPAL_REGION", "us-ashburn-1".to_owned()),
-        ("OCI_ROTATOR_VAULT_ENDPOINT", oci.uri()),
-        ("OCI_ROTATOR_SECRETS_ENDPOINT", oci.uri()),
-        ("OCI_ROTATOR_IDENTITY_ENDPOINT", oci.uri()),
-        ("OCI_ROTATOR_RETRY_BASE_MS", "5".to_owned()),
+    let mut env = principal_env(&oci, private_pem);
+    env.extend([
         ("OCI_ROTATOR_TIMEOUT_SECS", "20".to_owned()),
         ("OCI_ROTATOR_NOTIFICATION_ENDPOINT", oci.uri()),
         ("OCI_ROTATOR_CLOUD_GUARD_ENDPOINT", oci.uri()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .chain(extra.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())))
-    .collect();
+    ]);
+    let env: HashMap<String, String> =
+        env.into_iter().map(|(k, v)| (k.to_owned(), v)).chain(extra.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))).collect();
     let (rotator, settings) = oci_rotator::config::rotator_from_env(&env).unwrap();
     let app = server::router(
         AppState::new(rotator, settings.default_timeout)
