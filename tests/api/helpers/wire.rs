@@ -517,7 +517,8 @@ impl std::io::Write for Capture {
 pub fn init_logs() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
-        oci_rotator::telemetry::init_with(true, tracing_subscriber::EnvFilter::new("trace"), || Capture);
+        let trace = oci_rotator::telemetry::filter("trace").unwrap();
+        oci_rotator::telemetry::init_with(true, trace, || Capture);
     });
 }
 
