@@ -90,7 +90,9 @@ where
 {
     use tracing_subscriber::layer::SubscriberExt as _;
     use tracing_subscriber::util::SubscriberInitExt as _;
-    let builder = tracing_subscriber::fmt().with_writer(writer).with_target(false);
+    // `fmt()` alone stops at INFO: the level is `filter`'s to choose.
+    let builder =
+        tracing_subscriber::fmt().with_max_level(tracing::level_filters::LevelFilter::TRACE).with_writer(writer).with_target(false);
     if json {
         builder.json().with_current_span(true).with_span_list(true).finish().with(filter).try_init().is_ok()
     } else {
