@@ -26,6 +26,7 @@
 
 pub mod health;
 pub mod iam;
+pub mod report;
 pub mod rotate;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -40,6 +41,7 @@ use crate::last_outcome::{self, LastOutcome, OutcomeResult};
 use crate::oci::identity::DatedCredential;
 use crate::oci::vault::{SecretDetails, SecretFilter, SecretVersionSummary};
 use crate::oci::{Client, Error};
+use crate::protocol::is_ocid_of;
 use crate::secret::{CredentialKind, SecretConfig};
 
 /// Newest versions read per managed secret.
@@ -68,6 +70,9 @@ pub struct Options {
 /// Why the view could not be taken at all.
 #[derive(Debug, thiserror::Error)]
 pub enum CollectError {
+    /// `--compartment-id` is not a compartment or tenancy OCID (refused before any call).
+    #[error("--compartment-id must be a compartment or tenancy OCID (ocid1.compartment.<realm>... or ocid1.tenancy.<realm>...)")]
+    NotACompartment,
     /// A compartment (or its subtree, or its secrets) could not be listed: it does not exist, the
     /// caller may not read it, or OCI kept failing.
     #[error("compartment {compartment} does not exist or cannot be read: {source}")]
@@ -348,6 +353,23 @@ async fn read_domain_user(client: &Client, user_id: String, domain_id: &str) -> 
         }
     }
     (user_id, read)
+}
+
+/// `status`: refuses a `compartment_id` that is not a compartment or tenancy OCID before any call,
+/// then [`collect`]s with every call bound to `timeout`; a 429 is retried after its `retry-after`
+/// for as long as that leaves time (the client's own 429 budget does not apply), as
+/// `rotate --compartment-id` does: a throttled tenancy makes the run slower, not unhealthy.
+pub async fn status(
+    client: &Client,
+    opts: &Options,
+    timeout: Duration,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Report, CollectError> {
+    if !is_ocid_of(&opts.compartment_id, "compartment") && !is_ocid_of(&opts.compartment_id, "tenancy") {
+        return Err(CollectError::NotACompartment);
+    }
+    let client = client.with_throttled_attempts(u32::MAX).with_deadline(tokio::time::Instant::now() + timeout);
+    collect(&client, opts, progress).await
 }
 
 /// Collects the view. Fails only when the compartments or the secrets cannot be listed; a secret
