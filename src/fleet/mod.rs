@@ -39,7 +39,7 @@ use time::OffsetDateTime;
 use crate::binding::{names_secret, tag_key};
 use crate::last_outcome::{self, LastOutcome, OutcomeResult};
 use crate::oci::identity::DatedCredential;
-use crate::oci::vault::{SecretDetails, SecretFilter, SecretVersionSummary};
+use crate::oci::vault::{Secret, SecretFilter, SecretVersionSummary};
 use crate::oci::{Client, Error};
 use crate::protocol::is_ocid_of;
 use crate::secret::{CredentialKind, SecretConfig};
@@ -243,7 +243,7 @@ impl Report {
 
 /// A managed secret read in phase 3.
 struct Found {
-    details: SecretDetails,
+    details: Secret,
     kind: String,
     config: Result<SecretConfig, String>,
     versions: Vec<SecretVersionSummary>,
@@ -286,7 +286,7 @@ async fn compartments(client: &Client, root: &str, subtree: bool) -> Result<Vec<
 
 async fn read_secret(client: &Client, id: String) -> Result<Option<Found>, ReadError> {
     let err = |e: Error| ReadError { resource: id.clone(), message: e.to_string() };
-    let details = client.secret_details(&id).await.map_err(err)?;
+    let details = client.get_secret(&id).await.map_err(err)?.secret;
     let Some(kind) = details.metadata.as_ref().and_then(|m| m.get("credentialType")) else { return Ok(None) };
     let kind = kind.as_str().map_or_else(|| kind.to_string(), str::to_owned);
     let config = SecretConfig::from_metadata(details.metadata.as_ref());
@@ -521,7 +521,7 @@ pub async fn collect(client: &Client, opts: &Options, progress: &mut dyn FnMut(P
         let targets_function = target.is_some_and(|t| t["targetSystemType"] == "FUNCTION");
         secrets.push(SecretStatus {
             secret_id: d.id.clone(),
-            secret_name: d.secret_name.clone(),
+            secret_name: d.name().to_owned(),
             compartment_id: d.compartment_id.clone(),
             lifecycle_state: d.lifecycle_state.clone(),
             credential_type: f.kind.clone(),

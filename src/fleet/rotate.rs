@@ -41,7 +41,7 @@ use crate::driver::{Driver, InProcess};
 use crate::engine::Rotator;
 use crate::oci::auth::{Env, Principal};
 use crate::oci::client::new_retry_token;
-use crate::oci::vault::{SecretDetails, SecretFilter};
+use crate::oci::vault::{Secret, SecretFilter};
 use crate::oci::{Client, Error, RetryPolicy};
 use crate::secret::{CredentialKind, SecretConfig};
 
@@ -168,7 +168,7 @@ impl FleetReport {
 }
 
 /// The fields of GetSecret this command reads: the one GetSecret of `oci::vault`.
-type SecretState = SecretDetails;
+type SecretState = Secret;
 
 impl SecretState {
     fn kind(&self) -> Option<&str> {
@@ -206,7 +206,7 @@ impl Fleet {
 }
 
 async fn get_secret(client: &Client, secret_id: &str) -> Result<SecretState, Error> {
-    client.secret_details(secret_id).await
+    Ok(client.get_secret(secret_id).await?.secret)
 }
 
 /// Every secret of `compartment` that is not being deleted (ACTIVE, or UPDATING for a moment):
@@ -236,7 +236,7 @@ async fn examine(fleet: &Fleet, args: &FleetArgs, secret_id: String) -> Examined
     }
     let mut line = SecretOutcome {
         secret_id: secret_id.clone(),
-        name: before.secret_name.clone(),
+        name: before.name().to_owned(),
         kind,
         current_before: before.current_version_number,
         current_after: None,
@@ -285,7 +285,7 @@ async fn would_refuse(fleet: &Fleet, args: &FleetArgs, secret_id: &str, secret: 
         Ok(c) => c,
         Err(e) => return Some(format!("every step would answer 400: {e}")),
     };
-    let placeholder = crate::onboard::enroll::placeholder_secret(&secret.secret_name);
+    let placeholder = crate::onboard::enroll::placeholder_secret(secret.name());
     let t = Target { client: &fleet.client, secret_id, secret: &placeholder, config: &config, binding: fleet.binding };
     match t.bind().await {
         Ok(_) => None,
