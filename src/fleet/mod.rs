@@ -9,6 +9,7 @@
 //! 2. ListSecrets per compartment (secrets being deleted are skipped).
 //! 3. Per secret: GetSecret (ListSecrets' `SecretSummary` carries no `metadata`, so telling a
 //!    managed secret, one whose metadata has `credentialType`, takes one GetSecret per secret).
+//!    Steps 1 to 3 are [`managed::managed_secrets`], shared with mass rotation and Cloud Guard.
 //!    Per managed secret also one ListSecretVersions page (the newest 10: CURRENT's
 //!    `timeCreated`, whether a PENDING version exists; no content read).
 //! 4. Per user of a Default-domain secret: GetUser (the binding tag, contract 4.1) and one listing
@@ -26,6 +27,7 @@
 
 pub mod health;
 pub mod iam;
+pub mod managed;
 pub mod report;
 pub mod rotate;
 
@@ -39,16 +41,14 @@ use time::OffsetDateTime;
 use crate::binding::{names_secret, tag_key};
 use crate::last_outcome::{self, LastOutcome, OutcomeResult};
 use crate::oci::identity::DatedCredential;
-use crate::oci::vault::{Secret, SecretFilter, SecretVersionSummary};
+use crate::oci::vault::{Secret, SecretVersionSummary};
 use crate::oci::{Client, Error};
 use crate::protocol::is_ocid_of;
 use crate::secret::{CredentialKind, SecretConfig};
+use managed::{ManagedSecret, ManagedSecrets};
 
 /// Newest versions read per managed secret.
 const VERSIONS_READ: usize = 10;
-
-/// Lifecycle states of secrets on their way out: not part of the fleet.
-const LEAVING: [&str; 4] = ["DELETING", "DELETED", "SCHEDULING_DELETION", "PENDING_DELETION"];
 
 /// What to look at.
 #[derive(Debug, Clone)]
@@ -259,8 +259,9 @@ struct UserRead {
 }
 
 /// Runs `work` over `items`, `n` at a time, calling `progress` after each; results in any order.
-async fn run_all<I, T, F, Fut>(items: Vec<I>, n: usize, phase: &'static str, progress: &mut dyn FnMut(Progress), work: F) -> Vec<T>
+async fn run_all<I, T, F, Fut, P>(items: Vec<I>, n: usize, phase: &'static str, progress: &mut P, work: F) -> Vec<T>
 where
+    P: FnMut(Progress) + ?Sized,
     F: Fn(I) -> Fut,
     Fut: std::future::Future<Output = T>,
 {
@@ -274,21 +275,12 @@ where
     out
 }
 
-/// Every compartment to look at: `root`, and with `subtree` every ACTIVE compartment under it
-/// (`oci::compartments`).
-async fn compartments(client: &Client, root: &str, subtree: bool) -> Result<Vec<String>, Error> {
-    if subtree {
-        client.compartment_subtree(root).await
-    } else {
-        Ok(vec![root.to_owned()])
-    }
-}
-
-async fn read_secret(client: &Client, id: String) -> Result<Option<Found>, ReadError> {
+/// The versions of a managed secret read in phase 2: the newest [`VERSIONS_READ`], and CURRENT's
+/// `timeCreated` (GetSecretVersion when it is not among them).
+async fn read_versions(client: &Client, m: ManagedSecret) -> Result<Found, ReadError> {
+    let ManagedSecret { secret: details, kind } = m;
+    let id = details.id.clone();
     let err = |e: Error| ReadError { resource: id.clone(), message: e.to_string() };
-    let details = client.get_secret(&id).await.map_err(err)?.secret;
-    let Some(kind) = details.metadata.as_ref().and_then(|m| m.get("credentialType")) else { return Ok(None) };
-    let kind = kind.as_str().map_or_else(|| kind.to_string(), str::to_owned);
     let config = SecretConfig::from_metadata(details.metadata.as_ref());
     let versions = client.list_secret_versions(&id, VERSIONS_READ).await.map_err(err)?;
     let mut current_created = versions.iter().find(|v| v.has_stage("CURRENT")).and_then(|v| v.time_created.clone());
@@ -297,7 +289,7 @@ async fn read_secret(client: &Client, id: String) -> Result<Option<Found>, ReadE
             current_created = client.get_secret_version(&id, n).await.map_err(err)?.time_created;
         }
     }
-    Ok(Some(Found { details, kind, config, versions, current_created, problems: Vec::new() }))
+    Ok(Found { details, kind, config, versions, current_created, problems: Vec::new() })
 }
 
 async fn read_user(client: &Client, (user_id, domain_id): (String, Option<String>)) -> (String, UserRead) {
@@ -376,28 +368,16 @@ pub async fn status(
 /// or user that cannot be read is recorded in [`Report::errors`].
 pub async fn collect(client: &Client, opts: &Options, progress: &mut dyn FnMut(Progress)) -> Result<Report, CollectError> {
     let n = opts.concurrency.max(1);
-    let compartment_ids = compartments(client, &opts.compartment_id, opts.subtree)
-        .await
-        .map_err(|source| CollectError::Compartment { compartment: opts.compartment_id.clone(), source })?;
-    let listed = run_all(compartment_ids.clone(), n, "compartments", progress, |c| async move {
-        client.list_secrets(&c, SecretFilter::default()).await.map_err(|source| CollectError::Compartment { compartment: c, source })
-    })
-    .await;
-    let mut secret_ids = Vec::new();
-    for list in listed {
-        secret_ids.extend(list?.into_iter().filter(|s| !LEAVING.contains(&s.lifecycle_state.as_str())).map(|s| s.id));
-    }
-    let total_secrets = secret_ids.len();
-    let mut errors = Vec::new();
+    let ManagedSecrets { compartments: compartment_ids, listed, managed, unreadable: mut errors } =
+        managed::managed_secrets(client, &opts.compartment_id, opts.subtree, n, progress).await?;
+    let other_secrets = listed - managed.len() - errors.len();
     let mut found = Vec::new();
-    for r in run_all(secret_ids, n, "secrets", progress, |id| read_secret(client, id)).await {
+    for r in run_all(managed, n, "secret versions", progress, |m| read_versions(client, m)).await {
         match r {
-            Ok(Some(f)) => found.push(f),
-            Ok(None) => {}
+            Ok(f) => found.push(f),
             Err(e) => errors.push(e),
         }
     }
-    let other_secrets = total_secrets - found.len() - errors.len();
 
     // Users of the Default domain (the classic API) and of other identity domains (their REST API).
     let user_list: BTreeSet<(String, Option<String>)> =
