@@ -42,6 +42,7 @@ fn main() {
             subtree: false,
             older_than: Duration::from_secs(90 * 86400),
             json: true,
+            wide: false,
             concurrency,
             timeout: Duration::from_secs(600),
             allow_unbound: false,

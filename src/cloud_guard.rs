@@ -11,8 +11,9 @@
 //!
 //! The secret is found from the problem's comment (`secret_ocid:<OCID>`; the older
 //! `api_secret_ocid:`, `auth_secret_ocid:`, `accesskey_secret_ocid:` and `secretkey_secret_ocid:`
-//! keys are accepted too), or else by reading the secrets of `OCI_ROTATOR_SECRETS_COMPARTMENT`
-//! whose metadata names that user and credential kind.
+//! keys are accepted too), or else by reading the managed secrets of
+//! `OCI_ROTATOR_SECRETS_COMPARTMENT` ([`crate::fleet::managed`]; ACTIVE ones, at most 500) whose
+//! metadata names that user and credential kind.
 //!
 //! A `PASSWORD_TOO_OLD` finding no secret manages may reset the console password, as Oracle's
 //! tutorial does, when `OCI_ROTATOR_RESET_UNMANAGED_PASSWORDS=on`, Cloud Guard confirms the
@@ -25,9 +26,9 @@ use sha2::{Digest, Sha256};
 use tokio::time::Instant;
 
 use crate::engine::oci_code;
+use crate::fleet::{managed, CollectError};
 use crate::notify::{self, Notifier, Subject};
 use crate::oci::secrets::BundleSelector;
-use crate::oci::vault::SecretFilter;
 use crate::oci::Client;
 use crate::protocol::{is_ocid_of, is_secret_ocid, InputError, SecretRotationOutput};
 use crate::secret::{CredentialKind, SecretConfig, SecretContent};
@@ -214,17 +215,15 @@ async fn find_secret(client: &Client, compartment: Option<&str>, f: &Finding) ->
     let Some(compartment) = compartment else {
         return Ok(None);
     };
-    let summaries = client
-        .list_secrets(
-            compartment,
-            SecretFilter { lifecycle_state: Some("ACTIVE"), max: Some(MAX_SECRETS_SEARCHED), ..SecretFilter::default() },
-        )
-        .await
-        .map_err(|e| (502, format!("listing secrets failed: {e}")))?;
+    // The compartment's managed secrets (`fleet::managed`), ACTIVE ones, one at a time.
+    let listed = managed::listed(client, &[compartment.to_owned()], 1, &mut |_| {}).await.map_err(|e| match e {
+        CollectError::Compartment { source, .. } => (502, format!("listing secrets failed: {source}")),
+        other => (502, format!("listing secrets failed: {other}")),
+    })?;
     let mut candidates = Vec::new();
-    for s in summaries {
-        let Ok(secret) = client.get_secret(&s.id).await else { continue };
-        if let Ok(c) = SecretConfig::from_metadata(secret.secret.metadata.as_ref()) {
+    for s in listed.into_iter().filter(|s| s.lifecycle_state == "ACTIVE").take(MAX_SECRETS_SEARCHED) {
+        let Ok(Some(m)) = managed::read(client, &s.id).await else { continue };
+        if let Ok(c) = SecretConfig::from_metadata(m.secret.metadata.as_ref()) {
             if c.kind == f.kind && c.user_id == f.user_id {
                 candidates.push(s.id);
             }

@@ -163,6 +163,20 @@ mod tests {
     }
 
     #[test]
+    fn status_flags_ages_in_days_and_weeks_timeouts_in_seconds_and_minutes() {
+        assert_eq!(parse_duration("30"), Ok(Duration::from_secs(30 * DAY_SECS)));
+        assert_eq!(parse_duration("2w"), Ok(Duration::from_secs(14 * DAY_SECS)));
+        for bad in ["", "d", "90m", "-1d", "ninety"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_timeout("90s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_timeout("45"), Ok(Duration::from_secs(45)));
+        for bad in ["", "0m", "-5s", "soon"] {
+            assert!(parse_timeout(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn intervals_are_normalised_and_bounded() {
         assert_eq!(parse_interval("90d").as_deref(), Ok("P90D"));
         assert_eq!(parse_interval("P12W").as_deref(), Ok("P84D"));

@@ -16,7 +16,9 @@
 //! - [`server`]: the axum router, served on the Fn socket or on TCP.
 //! - [`last_outcome`]: the tag `oci-rotator-last-outcome` a failed step leaves on the secret.
 //! - [`onboard`]: the `enroll` and `adopt` workflows: a user's credential into a secret the function rotates.
-//! - [`fleet`]: the fleet view behind `status`: managed secrets, their state, credentials no secret manages.
+//! - [`fleet`]: the fleet view behind `status`: managed secrets, their state, credentials no secret manages
+//!   (`fleet::managed`: the managed secrets of a compartment, also for mass rotation and Cloud Guard;
+//!   `fleet::report`: its table and JSON; `fleet::rotate`: mass rotation).
 //! - [`cloud_guard`]: Cloud Guard credential-age findings turned into Vault rotations.
 //! - [`notify`]: notices of outcomes to an ONS topic.
 //! - [`flags`]: the words a person types: durations (`P90D`, `90d`, `PT10M`) and `--concurrency`.
@@ -24,7 +26,7 @@
 //! - [`telemetry`]: logs (plain or JSON for OCI Logging), never secret material.
 //! - [`cli`]: the subcommands, one file each with its clap options: `serve`, `rotate` (one secret,
 //!   or a compartment's with `--compartment-id`), `enroll`, `adopt`, `status`, `policies`, `demo`,
-//!   `simulate`.
+//!   `simulate`; `cli::run` starts a subcommand's logs and runtime and gives its exit status.
 //! - [`simulate`]: the simulator served alone (`simulate`: admin config, seed, `--env-file`).
 //! - [`sim`]: an embedded OCI simulator (Vault, Secrets, Identity) for the demo and the tests, with
 //!   [`sim::checks`]: the contract's section 6 on the simulator.

@@ -1,12 +1,13 @@
-//! The `oci-rotator` command line: parses the subcommand, sets up logging and the runtime, and
-//! calls the library. With no subcommand and `FN_LISTENER` set it serves the Fn socket (that is
-//! how the container starts). Each subcommand's options live in its own file under `src/cli/`.
+//! The `oci-rotator` command line: parses the subcommand and hands it to [`cli::run`] (logging, the
+//! runtime, the exit status). With no subcommand and `FN_LISTENER` set it serves the Fn socket
+//! (that is how the container starts). Each subcommand's options live in its own file under
+//! `src/cli/`.
 
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
-use oci_rotator::cli::{self, adopt, enroll, help, policies, rotate, serve, status, CommandError};
+use oci_rotator::cli::{self, adopt, enroll, help, policies, rotate, serve, status, Logs};
 #[cfg(feature = "simulator")]
 use oci_rotator::cli::{demo, simulate};
 
@@ -54,85 +55,29 @@ enum Command {
     Simulate(simulate::SimulateArgs),
 }
 
-impl Command {
-    /// `demo`: its first `-v` is its detail.
-    fn is_demo(&self) -> bool {
-        #[cfg(feature = "simulator")]
-        return matches!(self, Command::Demo(_));
-        #[cfg(not(feature = "simulator"))]
-        false
-    }
-
-    /// `demo` and `simulate` log errors only: their output is for a person (or the SDK test).
-    fn is_simulator(&self) -> bool {
-        #[cfg(feature = "simulator")]
-        return matches!(self, Command::Demo(_) | Command::Simulate(_));
-        #[cfg(not(feature = "simulator"))]
-        false
-    }
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    // Bare `oci-rotator`: the container's start (FN_LISTENER set) serves; anyone else gets usage.
-    if cli.command.is_none() && std::env::var_os("FN_LISTENER").is_none() {
-        eprintln!("{}", Cli::command().render_help());
-        eprintln!("oci-rotator: no command given; pick one above (`oci-rotator serve` serves the function on TCP)");
-        return ExitCode::from(2);
-    }
-    // Pure text: no logging, no runtime.
-    if let Some(Command::Policies(args)) = cli.command {
-        return match policies::run(&args) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("oci-rotator: {e}");
-                ExitCode::FAILURE
-            }
-        };
-    }
-    // The function logs INFO; the administrator's commands print their results on stdout and log
-    // only warnings and errors beside them (`status`, `demo`, `simulate`: errors only).
-    let quiet = cli.command.as_ref().is_some_and(|c| c.is_simulator() || matches!(c, Command::Status(_)));
-    let serving = matches!(cli.command, None | Some(Command::Serve(_)));
-    let verbose = cli.verbose;
-    cli::init_logs(serving, quiet, cli::verbose_level(verbose, cli.command.as_ref().is_some_and(Command::is_demo)));
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().max_blocking_threads(4).build() {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("oci-rotator: cannot start the runtime: {e}");
-            return ExitCode::FAILURE;
+    let v = cli.verbose;
+    let Some(command) = cli.command else {
+        // Bare `oci-rotator`: the container's start (FN_LISTENER set) serves; anyone else gets usage.
+        if std::env::var_os("FN_LISTENER").is_none() {
+            return cli::usage(Cli::command().render_help());
         }
+        return cli::run(Logs::serving(v), serve::run(None));
     };
-    let result: Result<(), CommandError> = match cli.command {
-        Some(Command::Serve(args)) => runtime.block_on(serve::run(Some(args.listen))).map_err(Into::into),
-        None => runtime.block_on(serve::run(None)).map_err(Into::into),
+    // Each subcommand's logs: `Logs` says who logs what (`status`, `demo`, `simulate`: errors only).
+    match command {
+        Command::Serve(args) => cli::run(Logs::serving(v), serve::run(Some(args.listen))),
         #[cfg(feature = "simulator")]
-        Some(Command::Demo(args)) => runtime.block_on(demo::run(args, verbose > 0)).map_err(Into::into),
-        Some(Command::Rotate(args)) => runtime.block_on(rotate::run_command(args, cli::interrupted())),
-        Some(Command::Enroll(args)) => runtime.block_on(enroll::run(args)).map_err(Into::into),
-        Some(Command::Status(args)) => match runtime.block_on(status::run(args)) {
-            // Not healthy is an answer, not an error: exit 1 with the report printed.
-            Ok(healthy) => return if healthy { ExitCode::SUCCESS } else { ExitCode::FAILURE },
-            // A compartment that cannot be read: exit 2.
-            Err(e) => Err(e),
-        },
-        Some(Command::Adopt(args)) => runtime.block_on(adopt::run(args)).map_err(Into::into),
+        Command::Demo(args) => cli::run(Logs::demo(v), demo::run(args, v > 0)),
+        Command::Rotate(args) => cli::run(Logs::admin(v), rotate::run_command(args, cli::interrupted())),
+        Command::Enroll(args) => cli::run(Logs::admin(v), enroll::run(args)),
+        Command::Adopt(args) => cli::run(Logs::admin(v), adopt::run(args)),
+        // Not healthy is an answer, not an error: exit 1 with the report printed (2: a compartment that cannot be read).
+        Command::Status(args) => cli::run(Logs::quiet(v), status::run(args)),
+        // Pure text: no logging, no runtime.
+        Command::Policies(args) => cli::exit(policies::run(&args), false),
         #[cfg(feature = "simulator")]
-        Some(Command::Simulate(args)) => runtime.block_on(simulate::run(args)).map_err(Into::into),
-        Some(Command::Policies(_)) => Ok(()),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => fail(&e.to_string(), e.exit_code(), serving),
+        Command::Simulate(args) => cli::run(Logs::quiet(v), simulate::run(args)),
     }
-}
-
-/// Reports `e` on stderr, once, with what to do about it; serving, in the function's log too (as it
-/// always has); and ends with `code`.
-fn fail(e: &str, code: u8, serving: bool) -> ExitCode {
-    eprintln!("{}", help::error_line(e));
-    if serving {
-        tracing::error!(error = %e, "oci-rotator stopped");
-    }
-    ExitCode::from(code)
 }

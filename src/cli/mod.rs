@@ -29,6 +29,8 @@ pub mod serve;
 pub mod simulate;
 pub mod status;
 
+use std::process::ExitCode;
+
 /// Why `status` or `rotate --compartment-id` could not do its work, and the exit status it gives:
 /// 2 for a compartment that does not exist or cannot be read, 1 for anything else (1 is also
 /// "unhealthy" / "not every secret rotated", which are answers, not errors).
@@ -66,7 +68,10 @@ impl From<crate::fleet::rotate::RotateError> for CommandError {
 
 impl From<crate::fleet::CollectError> for CommandError {
     fn from(e: crate::fleet::CollectError) -> Self {
-        CommandError::Compartment(e.to_string())
+        match e {
+            crate::fleet::CollectError::NotACompartment => CommandError::Failed(e.to_string()),
+            crate::fleet::CollectError::Compartment { .. } => CommandError::Compartment(e.to_string()),
+        }
     }
 }
 
@@ -81,21 +86,115 @@ pub fn verbose_level(verbose: u8, demo: bool) -> Option<&'static str> {
     }
 }
 
-/// Starts logging: the function (`serving`) logs INFO; the administrator's commands print their
-/// results on stdout and log only warnings and errors beside them (`quiet` ones: errors only).
-/// `OCI_ROTATOR_LOG_FORMAT=json` gives JSON lines.
-pub fn init_logs(serving: bool, quiet: bool, level: Option<&'static str>) {
+/// How a command logs on stderr: the function (`serving`) at INFO; the administrator's commands
+/// print their results on stdout and log only warnings and errors beside them (`quiet` ones:
+/// `status`, `demo`, `simulate`, errors only). `OCI_ROTATOR_LOG_FORMAT=json` gives JSON lines.
+#[derive(Debug, Clone, Copy)]
+pub struct Logs {
+    serving: bool,
+    quiet: bool,
+    level: Option<&'static str>,
+}
+
+impl Logs {
+    /// The function itself (`serve`, or no command with `FN_LISTENER` set).
+    pub fn serving(verbose: u8) -> Logs {
+        Logs { serving: true, quiet: false, level: verbose_level(verbose, false) }
+    }
+
+    /// An administrator's command: warnings and errors.
+    pub fn admin(verbose: u8) -> Logs {
+        Logs { serving: false, quiet: false, level: verbose_level(verbose, false) }
+    }
+
+    /// A command whose output is for a person (or the SDK test): errors only.
+    pub fn quiet(verbose: u8) -> Logs {
+        Logs { serving: false, quiet: true, level: verbose_level(verbose, false) }
+    }
+
+    /// `demo`: errors only, and its first `-v` is its detail.
+    pub fn demo(verbose: u8) -> Logs {
+        Logs { serving: false, quiet: true, level: verbose_level(verbose, true) }
+    }
+}
+
+/// Starts logging as `logs` says.
+pub fn init_logs(logs: Logs) {
     let json = std::env::var("OCI_ROTATOR_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"));
-    let default_level = match (serving, quiet) {
+    let default_level = match (logs.serving, logs.quiet) {
         (true, _) => "info",
         (false, true) => "error",
         (false, false) => "warn",
     };
-    if serving {
-        crate::telemetry::init_at(json, level, default_level, false);
+    if logs.serving {
+        crate::telemetry::init_at(json, logs.level, default_level, false);
     } else {
-        crate::telemetry::init_cli(json, level, default_level);
+        crate::telemetry::init_cli(json, logs.level, default_level);
     }
+}
+
+/// What a subcommand's `run` answers, as the process sees it: `Ok(true)` done, `Ok(false)` an
+/// answer that is not a success (`status`: not healthy; exit 1, nothing more said), `Err` an error.
+pub trait Finish {
+    /// The answer in one form.
+    fn finish(self) -> Result<bool, CommandError>;
+}
+
+impl Finish for Result<(), String> {
+    fn finish(self) -> Result<bool, CommandError> {
+        self.map(|()| true).map_err(CommandError::Failed)
+    }
+}
+
+impl Finish for Result<(), CommandError> {
+    fn finish(self) -> Result<bool, CommandError> {
+        self.map(|()| true)
+    }
+}
+
+impl Finish for Result<bool, CommandError> {
+    fn finish(self) -> Result<bool, CommandError> {
+        self
+    }
+}
+
+/// Runs a subcommand: starts logging, a current-thread runtime, runs `work` on it, and ends as
+/// [`exit`] says.
+pub fn run<F: std::future::Future>(logs: Logs, work: F) -> ExitCode
+where
+    F::Output: Finish,
+{
+    init_logs(logs);
+    match tokio::runtime::Builder::new_current_thread().enable_all().max_blocking_threads(4).build() {
+        Ok(runtime) => exit(runtime.block_on(work), logs.serving),
+        Err(e) => {
+            eprintln!("oci-rotator: cannot start the runtime: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The exit status for a subcommand's answer. An error is reported on stderr, once, with what to
+/// do about it ([`help::error_line`]); `serving`, in the function's log too (as it always has).
+pub fn exit(answer: impl Finish, serving: bool) -> ExitCode {
+    match answer.finish() {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("{}", help::error_line(&e.to_string()));
+            if serving {
+                tracing::error!(error = %e, "oci-rotator stopped");
+            }
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+/// Bare `oci-rotator` outside a container: the usage (`help`) and what to do, exit 2.
+pub fn usage(help: impl std::fmt::Display) -> ExitCode {
+    eprintln!("{help}");
+    eprintln!("oci-rotator: no command given; pick one above (`oci-rotator serve` serves the function on TCP)");
+    ExitCode::from(2)
 }
 
 /// Resolves at the first Ctrl-C (SIGINT); a second one ends the process at once (exit 130).

@@ -19,7 +19,7 @@ use std::time::Duration;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use crate::oci::vault::{SecretDetails, SecretVersionSummary};
+use crate::oci::vault::{Secret, SecretVersionSummary};
 
 /// Slack before a due rotation counts as overdue.
 pub const GRACE: Duration = Duration::from_secs(24 * 3600);
@@ -49,7 +49,7 @@ pub fn parse_interval(s: &str) -> Option<Duration> {
 }
 
 /// The failures the secret's own fields and versions show (empty: none).
-pub fn secret_problems(s: &SecretDetails, versions: &[SecretVersionSummary], now: OffsetDateTime) -> Vec<String> {
+pub fn secret_problems(s: &Secret, versions: &[SecretVersionSummary], now: OffsetDateTime) -> Vec<String> {
     let mut problems = Vec::new();
     if s.lifecycle_state == "FAILED" {
         problems.push("the secret's lifecycleState is FAILED".to_owned());
@@ -85,7 +85,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn secret(fields: serde_json::Value) -> SecretDetails {
+    fn secret(fields: serde_json::Value) -> Secret {
         let mut base = json!({"id": "ocid1.vaultsecret.oc1.iad.x", "lifecycleState": "ACTIVE", "rotationStatus": "SCHEDULED",
             "rotationConfig": {"rotationInterval": "P90D", "isScheduledRotationEnabled": true,
                 "targetSystemDetails": {"targetSystemType": "FUNCTION", "functionId": "ocid1.fnfunc.oc1.iad.f"}}});

@@ -9,6 +9,7 @@
 //! 2. ListSecrets per compartment (secrets being deleted are skipped).
 //! 3. Per secret: GetSecret (ListSecrets' `SecretSummary` carries no `metadata`, so telling a
 //!    managed secret, one whose metadata has `credentialType`, takes one GetSecret per secret).
+//!    Steps 1 to 3 are [`managed::managed_secrets`], shared with mass rotation and Cloud Guard.
 //!    Per managed secret also one ListSecretVersions page (the newest 10: CURRENT's
 //!    `timeCreated`, whether a PENDING version exists; no content read).
 //! 4. Per user of a Default-domain secret: GetUser (the binding tag, contract 4.1) and one listing
@@ -26,6 +27,8 @@
 
 pub mod health;
 pub mod iam;
+pub mod managed;
+pub mod report;
 pub mod rotate;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -38,15 +41,14 @@ use time::OffsetDateTime;
 use crate::binding::{names_secret, tag_key};
 use crate::last_outcome::{self, LastOutcome, OutcomeResult};
 use crate::oci::identity::DatedCredential;
-use crate::oci::vault::{SecretDetails, SecretFilter, SecretVersionSummary};
+use crate::oci::vault::{Secret, SecretVersionSummary};
 use crate::oci::{Client, Error};
+use crate::protocol::is_ocid_of;
 use crate::secret::{CredentialKind, SecretConfig};
+use managed::{ManagedSecret, ManagedSecrets};
 
 /// Newest versions read per managed secret.
 const VERSIONS_READ: usize = 10;
-
-/// Lifecycle states of secrets on their way out: not part of the fleet.
-const LEAVING: [&str; 4] = ["DELETING", "DELETED", "SCHEDULING_DELETION", "PENDING_DELETION"];
 
 /// What to look at.
 #[derive(Debug, Clone)]
@@ -68,6 +70,9 @@ pub struct Options {
 /// Why the view could not be taken at all.
 #[derive(Debug, thiserror::Error)]
 pub enum CollectError {
+    /// `--compartment-id` is not a compartment or tenancy OCID (refused before any call).
+    #[error("--compartment-id must be a compartment or tenancy OCID (ocid1.compartment.<realm>... or ocid1.tenancy.<realm>...)")]
+    NotACompartment,
     /// A compartment (or its subtree, or its secrets) could not be listed: it does not exist, the
     /// caller may not read it, or OCI kept failing.
     #[error("compartment {compartment} does not exist or cannot be read: {source}")]
@@ -238,7 +243,7 @@ impl Report {
 
 /// A managed secret read in phase 3.
 struct Found {
-    details: SecretDetails,
+    details: Secret,
     kind: String,
     config: Result<SecretConfig, String>,
     versions: Vec<SecretVersionSummary>,
@@ -254,8 +259,9 @@ struct UserRead {
 }
 
 /// Runs `work` over `items`, `n` at a time, calling `progress` after each; results in any order.
-async fn run_all<I, T, F, Fut>(items: Vec<I>, n: usize, phase: &'static str, progress: &mut dyn FnMut(Progress), work: F) -> Vec<T>
+async fn run_all<I, T, F, Fut, P>(items: Vec<I>, n: usize, phase: &'static str, progress: &mut P, work: F) -> Vec<T>
 where
+    P: FnMut(Progress) + ?Sized,
     F: Fn(I) -> Fut,
     Fut: std::future::Future<Output = T>,
 {
@@ -269,21 +275,12 @@ where
     out
 }
 
-/// Every compartment to look at: `root`, and with `subtree` every ACTIVE compartment under it
-/// (`oci::compartments`).
-async fn compartments(client: &Client, root: &str, subtree: bool) -> Result<Vec<String>, Error> {
-    if subtree {
-        client.compartment_subtree(root).await
-    } else {
-        Ok(vec![root.to_owned()])
-    }
-}
-
-async fn read_secret(client: &Client, id: String) -> Result<Option<Found>, ReadError> {
+/// The versions of a managed secret read in phase 2: the newest [`VERSIONS_READ`], and CURRENT's
+/// `timeCreated` (GetSecretVersion when it is not among them).
+async fn read_versions(client: &Client, m: ManagedSecret) -> Result<Found, ReadError> {
+    let ManagedSecret { secret: details, kind } = m;
+    let id = details.id.clone();
     let err = |e: Error| ReadError { resource: id.clone(), message: e.to_string() };
-    let details = client.secret_details(&id).await.map_err(err)?;
-    let Some(kind) = details.metadata.as_ref().and_then(|m| m.get("credentialType")) else { return Ok(None) };
-    let kind = kind.as_str().map_or_else(|| kind.to_string(), str::to_owned);
     let config = SecretConfig::from_metadata(details.metadata.as_ref());
     let versions = client.list_secret_versions(&id, VERSIONS_READ).await.map_err(err)?;
     let mut current_created = versions.iter().find(|v| v.has_stage("CURRENT")).and_then(|v| v.time_created.clone());
@@ -292,7 +289,7 @@ async fn read_secret(client: &Client, id: String) -> Result<Option<Found>, ReadE
             current_created = client.get_secret_version(&id, n).await.map_err(err)?.time_created;
         }
     }
-    Ok(Some(Found { details, kind, config, versions, current_created, problems: Vec::new() }))
+    Ok(Found { details, kind, config, versions, current_created, problems: Vec::new() })
 }
 
 async fn read_user(client: &Client, (user_id, domain_id): (String, Option<String>)) -> (String, UserRead) {
@@ -350,32 +347,37 @@ async fn read_domain_user(client: &Client, user_id: String, domain_id: &str) -> 
     (user_id, read)
 }
 
+/// `status`: refuses a `compartment_id` that is not a compartment or tenancy OCID before any call,
+/// then [`collect`]s with every call bound to `timeout`; a 429 is retried after its `retry-after`
+/// for as long as that leaves time (the client's own 429 budget does not apply), as
+/// `rotate --compartment-id` does: a throttled tenancy makes the run slower, not unhealthy.
+pub async fn status(
+    client: &Client,
+    opts: &Options,
+    timeout: Duration,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Report, CollectError> {
+    if !is_ocid_of(&opts.compartment_id, "compartment") && !is_ocid_of(&opts.compartment_id, "tenancy") {
+        return Err(CollectError::NotACompartment);
+    }
+    let client = client.with_throttled_attempts(u32::MAX).with_deadline(tokio::time::Instant::now() + timeout);
+    collect(&client, opts, progress).await
+}
+
 /// Collects the view. Fails only when the compartments or the secrets cannot be listed; a secret
 /// or user that cannot be read is recorded in [`Report::errors`].
 pub async fn collect(client: &Client, opts: &Options, progress: &mut dyn FnMut(Progress)) -> Result<Report, CollectError> {
     let n = opts.concurrency.max(1);
-    let compartment_ids = compartments(client, &opts.compartment_id, opts.subtree)
-        .await
-        .map_err(|source| CollectError::Compartment { compartment: opts.compartment_id.clone(), source })?;
-    let listed = run_all(compartment_ids.clone(), n, "compartments", progress, |c| async move {
-        client.list_secrets(&c, SecretFilter::default()).await.map_err(|source| CollectError::Compartment { compartment: c, source })
-    })
-    .await;
-    let mut secret_ids = Vec::new();
-    for list in listed {
-        secret_ids.extend(list?.into_iter().filter(|s| !LEAVING.contains(&s.lifecycle_state.as_str())).map(|s| s.id));
-    }
-    let total_secrets = secret_ids.len();
-    let mut errors = Vec::new();
+    let ManagedSecrets { compartments: compartment_ids, listed, managed, unreadable: mut errors } =
+        managed::managed_secrets(client, &opts.compartment_id, opts.subtree, n, progress).await?;
+    let other_secrets = listed - managed.len() - errors.len();
     let mut found = Vec::new();
-    for r in run_all(secret_ids, n, "secrets", progress, |id| read_secret(client, id)).await {
+    for r in run_all(managed, n, "secret versions", progress, |m| read_versions(client, m)).await {
         match r {
-            Ok(Some(f)) => found.push(f),
-            Ok(None) => {}
+            Ok(f) => found.push(f),
             Err(e) => errors.push(e),
         }
     }
-    let other_secrets = total_secrets - found.len() - errors.len();
 
     // Users of the Default domain (the classic API) and of other identity domains (their REST API).
     let user_list: BTreeSet<(String, Option<String>)> =
@@ -499,7 +501,7 @@ pub async fn collect(client: &Client, opts: &Options, progress: &mut dyn FnMut(P
         let targets_function = target.is_some_and(|t| t["targetSystemType"] == "FUNCTION");
         secrets.push(SecretStatus {
             secret_id: d.id.clone(),
-            secret_name: d.secret_name.clone(),
+            secret_name: d.name().to_owned(),
             compartment_id: d.compartment_id.clone(),
             lifecycle_state: d.lifecycle_state.clone(),
             credential_type: f.kind.clone(),

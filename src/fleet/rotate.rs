@@ -5,7 +5,9 @@
 //! 1. Lists the secrets (ListSecrets, every `opc-next-page`) of the compartment, and with
 //!    `--subtree` of every compartment below it (ListCompartments).
 //! 2. For each, at most N at a time: GetSecret. A secret is managed when its metadata has a
-//!    `credentialType` (and, with `--kind`, that one); others are skipped and counted. The
+//!    `credentialType` (and, with `--kind`, that one); others are skipped and counted. Steps 1
+//!    and 2 are [`super::managed`]'s (`compartments`, `listed`, `read`), shared with `status` and
+//!    Cloud Guard; only ACTIVE and UPDATING secrets are read and rotated. The
 //!    CURRENT version number and `lastRotationTime` are noted.
 //! 3. Asks Vault to rotate it (RotateSecret, a fresh `opc-retry-token` each, so a retried request
 //!    is not a second rotation) and polls GetSecret (first after `--poll-interval`, then 1.5 times
@@ -39,9 +41,11 @@ use crate::binding::BindingMode;
 use crate::config::Settings;
 use crate::driver::{Driver, InProcess};
 use crate::engine::Rotator;
+use crate::fleet::managed::{self, ManagedSecret};
+use crate::fleet::CollectError;
 use crate::oci::auth::{Env, Principal};
 use crate::oci::client::new_retry_token;
-use crate::oci::vault::{SecretDetails, SecretFilter};
+use crate::oci::vault::Secret;
 use crate::oci::{Client, Error, RetryPolicy};
 use crate::secret::{CredentialKind, SecretConfig};
 
@@ -168,13 +172,7 @@ impl FleetReport {
 }
 
 /// The fields of GetSecret this command reads: the one GetSecret of `oci::vault`.
-type SecretState = SecretDetails;
-
-impl SecretState {
-    fn kind(&self) -> Option<&str> {
-        self.metadata.as_ref()?.get("credentialType")?.as_str()
-    }
-}
+type SecretState = Secret;
 
 /// The clients the command uses.
 pub struct Fleet {
@@ -206,13 +204,13 @@ impl Fleet {
 }
 
 async fn get_secret(client: &Client, secret_id: &str) -> Result<SecretState, Error> {
-    client.secret_details(secret_id).await
+    Ok(client.get_secret(secret_id).await?.secret)
 }
 
-/// Every secret of `compartment` that is not being deleted (ACTIVE, or UPDATING for a moment):
-/// the one ListSecrets of `oci::vault`, every state listed, filtered here.
-async fn list_secrets(client: &Client, compartment: &str) -> Result<Vec<String>, Error> {
-    let listed = client.list_secrets(compartment, SecretFilter::default()).await?;
+/// The secrets of the compartments ([`managed::listed`], one compartment after the other) that can
+/// be rotated: ACTIVE, or UPDATING for a moment.
+async fn rotatable(client: &Client, compartments: &[String]) -> Result<Vec<String>, CollectError> {
+    let listed = managed::listed(client, compartments, 1, &mut |_| {}).await?;
     Ok(listed.into_iter().filter(|s| matches!(s.lifecycle_state.as_str(), "ACTIVE" | "UPDATING")).map(|s| s.id).collect())
 }
 
@@ -226,17 +224,18 @@ enum Examined {
 
 /// One secret: read, filter, rotate (or not, in a dry run), report.
 async fn examine(fleet: &Fleet, args: &FleetArgs, secret_id: String) -> Examined {
-    let before = match get_secret(&fleet.client, &secret_id).await {
-        Ok(s) => s,
+    let Some(ManagedSecret { secret: before, kind }) = (match managed::read(&fleet.client, &secret_id).await {
+        Ok(m) => m,
         Err(e) => return Examined::Unreadable(secret_id, e.to_string()),
+    }) else {
+        return Examined::Unmanaged;
     };
-    let Some(kind) = before.kind().map(str::to_owned) else { return Examined::Unmanaged };
     if args.kind.is_some_and(|k| k.as_str() != kind) {
         return Examined::OtherKind;
     }
     let mut line = SecretOutcome {
         secret_id: secret_id.clone(),
-        name: before.secret_name.clone(),
+        name: before.name().to_owned(),
         kind,
         current_before: before.current_version_number,
         current_after: None,
@@ -285,7 +284,7 @@ async fn would_refuse(fleet: &Fleet, args: &FleetArgs, secret_id: &str, secret: 
         Ok(c) => c,
         Err(e) => return Some(format!("every step would answer 400: {e}")),
     };
-    let placeholder = crate::onboard::enroll::placeholder_secret(&secret.secret_name);
+    let placeholder = crate::onboard::enroll::placeholder_secret(secret.name());
     let t = Target { client: &fleet.client, secret_id, secret: &placeholder, config: &config, binding: fleet.binding };
     match t.bind().await {
         Ok(_) => None,
@@ -397,16 +396,9 @@ pub async fn rotate_fleet(
     progress: &mut dyn Watch,
 ) -> Result<FleetReport, RotateError> {
     // A compartment that does not exist or cannot be read is an error (exit 2), not "0 secrets".
-    let unreadable = |c: &str, e: Error| RotateError::Compartment(format!("compartment {c} does not exist or cannot be read: {e}"));
-    let compartments = if args.subtree {
-        fleet.client.compartment_subtree(&args.compartment_id).await.map_err(|e| unreadable(&args.compartment_id, e))?
-    } else {
-        vec![args.compartment_id.clone()]
-    };
-    let mut queue = Vec::new();
-    for c in &compartments {
-        queue.extend(list_secrets(&fleet.client, c).await.map_err(|e| unreadable(c, e))?);
-    }
+    let unreadable = |e: CollectError| RotateError::Compartment(e.to_string());
+    let compartments = managed::compartments(&fleet.client, &args.compartment_id, args.subtree).await.map_err(unreadable)?;
+    let queue = rotatable(&fleet.client, &compartments).await.map_err(unreadable)?;
     let mut report = FleetReport { listed: queue.len(), ..FleetReport::default() };
     let mut queue = queue.into_iter();
     let mut counts = Counts { total: report.listed, ..Counts::default() };

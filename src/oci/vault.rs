@@ -9,16 +9,20 @@ use reqwest::Method;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::client::{encode_segment, Client, Request, Response, Service};
+use super::client::{encode_segment, Client, Request, Service};
 use super::error::Error;
 use super::paging::Paging;
 
-/// A secret as GetSecret returns it (the fields the rotation reads).
+/// A secret as GetSecret (and UpdateSecret, CreateSecret) answers it: the one response type of
+/// GetSecret, with the fields the rotation, the fleet view and mass rotation read.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Secret {
     /// The secret OCID.
     pub id: String,
+    /// Its compartment.
+    #[serde(default)]
+    pub compartment_id: String,
     /// `ACTIVE`, `UPDATING`...
     pub lifecycle_state: String,
     /// The CURRENT version number.
@@ -35,12 +39,30 @@ pub struct Secret {
     /// The secret's name.
     #[serde(default)]
     pub secret_name: Option<String>,
-    /// The rotation configuration (`rotationInterval`, `targetSystemDetails`...), if any.
+    /// The rotation configuration (`rotationInterval`, `isScheduledRotationEnabled`,
+    /// `targetSystemDetails`), if any.
     #[serde(default)]
     pub rotation_config: Option<serde_json::Value>,
-    /// The secret's freeform tags (`oci-rotator-last-outcome` among them, once a step failed).
+    /// `IN_PROGRESS`, `SCHEDULED`, `NOT_ENABLED`, `CANCELLING`.
+    #[serde(default)]
+    pub rotation_status: Option<String>,
+    /// When the secret was last rotated successfully (RFC 3339).
+    #[serde(default)]
+    pub last_rotation_time: Option<String>,
+    /// When the next scheduled rotation falls due (RFC 3339).
+    #[serde(default)]
+    pub next_rotation_time: Option<String>,
+    /// The secret's freeform tags (`oci-rotator-last-outcome`, the function's record of its last
+    /// failure or success).
     #[serde(default)]
     pub freeform_tags: Option<BTreeMap<String, String>>,
+}
+
+impl Secret {
+    /// Its name, or `""` when GetSecret gave none.
+    pub fn name(&self) -> &str {
+        self.secret_name.as_deref().unwrap_or_default()
+    }
 }
 
 /// A secret and the etag it was read with.
@@ -87,9 +109,11 @@ pub enum NewContent<'a> {
 }
 
 impl Client {
-    /// GetSecret: `GET /20180608/secrets/{secretId}`.
+    /// GetSecret: `GET /20180608/secrets/{secretId}` (the one place it is built), with the etag
+    /// it was read with.
     pub async fn get_secret(&self, secret_id: &str) -> Result<SecretWithEtag, Error> {
-        let resp = self.send_get_secret(secret_id).await?;
+        let req = Request::new("GetSecret", Service::Vault, Method::GET, format!("/20180608/secrets/{}", encode_segment(secret_id)));
+        let resp = self.send(req).await?;
         Ok(SecretWithEtag { secret: resp.json("GetSecret")?, etag: resp.etag.clone(), opc_request_id: resp.opc_request_id.clone() })
     }
 
@@ -168,17 +192,6 @@ impl Client {
         );
         self.send(req).await?.json("GetSecretVersion")
     }
-
-    /// GetSecret, with the rotation fields.
-    pub async fn secret_details(&self, secret_id: &str) -> Result<SecretDetails, Error> {
-        self.send_get_secret(secret_id).await?.json("GetSecret")
-    }
-
-    /// GetSecret: `GET /20180608/secrets/{secretId}` (the one place it is built).
-    async fn send_get_secret(&self, secret_id: &str) -> Result<Response, Error> {
-        let req = Request::new("GetSecret", Service::Vault, Method::GET, format!("/20180608/secrets/{}", encode_segment(secret_id)));
-        self.send(req).await
-    }
 }
 
 /// One entry of ListSecrets (the summary has no metadata: read it with GetSecret).
@@ -204,45 +217,6 @@ pub struct SecretFilter<'a> {
     pub named: Option<(&'a str, &'a str)>,
     /// At most this many, following pages until then; every one when `None`.
     pub max: Option<usize>,
-}
-
-/// A secret as GetSecret answers it, with the fields the fleet view reads.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SecretDetails {
-    /// The secret OCID.
-    pub id: String,
-    /// Its name.
-    #[serde(default)]
-    pub secret_name: String,
-    /// Its compartment.
-    #[serde(default)]
-    pub compartment_id: String,
-    /// `ACTIVE`, `UPDATING`, `FAILED`...
-    #[serde(default)]
-    pub lifecycle_state: String,
-    /// The CURRENT version number.
-    #[serde(default)]
-    pub current_version_number: Option<u64>,
-    /// Free-form metadata (`credentialType`, `userId`...).
-    #[serde(default)]
-    pub metadata: Option<serde_json::Value>,
-    /// `rotationInterval`, `isScheduledRotationEnabled`, `targetSystemDetails`.
-    #[serde(default)]
-    pub rotation_config: Option<serde_json::Value>,
-    /// `IN_PROGRESS`, `SCHEDULED`, `NOT_ENABLED`, `CANCELLING`.
-    #[serde(default)]
-    pub rotation_status: Option<String>,
-    /// When the secret was last rotated successfully (RFC 3339).
-    #[serde(default)]
-    pub last_rotation_time: Option<String>,
-    /// When the next scheduled rotation falls due (RFC 3339).
-    #[serde(default)]
-    pub next_rotation_time: Option<String>,
-    /// The secret's freeform tags (`oci-rotator-last-outcome`, the function's record of its last
-    /// failure or success).
-    #[serde(default)]
-    pub freeform_tags: Option<std::collections::BTreeMap<String, String>>,
 }
 
 impl Client {

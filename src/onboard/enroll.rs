@@ -283,6 +283,7 @@ pub(crate) async fn bind(
 pub(crate) fn placeholder_secret(name: &str) -> Secret {
     Secret {
         id: String::new(),
+        compartment_id: String::new(),
         lifecycle_state: "CREATING".to_owned(),
         current_version_number: None,
         metadata: None,
@@ -290,6 +291,9 @@ pub(crate) fn placeholder_secret(name: &str) -> Secret {
         secret_generation_context: None,
         secret_name: Some(name.to_owned()),
         rotation_config: None,
+        rotation_status: None,
+        last_rotation_time: None,
+        next_rotation_time: None,
         freeform_tags: None,
     }
 }

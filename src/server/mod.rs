@@ -7,6 +7,7 @@
 //! rejections and even panics become a responseCode (400, or 502 for a caught panic).
 
 pub mod fn_socket;
+pub mod serve;
 
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;

@@ -411,6 +411,26 @@ async fn a_dry_run_reports_what_the_real_run_would_refuse_and_the_real_run_agree
     assert_eq!(outcome(&real, ready), Outcome::Rotated);
 }
 
+#[tokio::test]
+async fn a_credential_type_that_is_not_a_string_is_a_managed_secret_with_invalid_metadata() {
+    // Given: a secret whose metadata has a `credentialType` that is not a string (as `status`
+    // counts it: managed, its metadata invalid), beside one without any.
+    let rig = fleet_rig(opts()).await;
+    let root = rig.sim.compartment_id();
+    let odd =
+        rig.sim.create_secret("odd-kind", json!({"credentialType": 7, "userId": "ocid1.user.oc1..x"}), &json!({"password": "x"}), None);
+    rig.sim.move_secret(&odd, &root).unwrap();
+    rig.sim.set_rotation_config(&odd, oci_rotator::sim::function_rotation_config(FUNCTION)).unwrap();
+    rig.unmanaged(&root);
+    // When: a dry run.
+    let dry = rig.run(&FleetArgs { dry_run: true, ..args(&rig, &root) }).await;
+    // Then: it is managed (kind as written) and would fail with a 400; the other is unmanaged.
+    let line = dry.outcomes.iter().find(|o| o.secret_id == odd).unwrap();
+    assert_eq!(line.kind, "7");
+    assert!(matches!(&line.outcome, Outcome::WouldFail(why) if why.contains("400")), "{line:?}");
+    assert_eq!((dry.listed, dry.unmanaged), (2, 1));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn simulate_seed_with_a_function_attaches_every_seeded_secret_so_the_dry_run_and_the_real_run_agree() {
     // Given: the function on loopback (signing with the administrator's API-key profile), and the

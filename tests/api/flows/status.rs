@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use oci_rotator::binding::tag_key;
-use oci_rotator::cli::status::{json, status, StatusArgs};
+use oci_rotator::cli::status::{status, StatusArgs};
 use oci_rotator::cli::CommandError;
 use oci_rotator::driver::Driver;
 use oci_rotator::fleet::Report;
@@ -83,7 +83,7 @@ async fn every_managed_secret_is_listed_once_with_its_kind_user_and_state() {
     assert!(r.errors.is_empty(), "{:?}", r.errors);
     assert_eq!(r.other_secrets, 1, "the plain secret is counted, not listed");
     assert!(r.healthy());
-    assert_eq!(json(&r)["summary"]["secrets"], fleet.len());
+    assert_eq!(r.json()["summary"]["secrets"], fleet.len());
 }
 
 /// The fleet member of `kind`.
@@ -450,7 +450,7 @@ async fn a_rotation_that_failed_on_an_unbound_user_is_unhealthy_until_one_succee
     assert_eq!((r.failed(), r.unbound()), (1, 1));
     assert!(!r.healthy());
     // And in the JSON document, with its five fields; the other secrets have null.
-    let doc = json(&r);
+    let doc = r.json();
     let row = doc["secrets"].as_array().unwrap().iter().find(|x| x["secretId"] == m.secret_id.as_str()).unwrap().clone();
     assert_eq!(row["lastOutcome"]["result"], "failed");
     assert_eq!(row["lastOutcome"]["step"], "CREATE_PENDING_VERSION");

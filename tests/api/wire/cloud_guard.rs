@@ -144,6 +144,41 @@ async fn each_problem_is_found_by_metadata_in_the_configured_compartment() {
 }
 
 #[tokio::test]
+async fn only_active_secrets_of_the_compartment_are_read_when_searching_by_metadata() {
+    // Given: the compartment lists a secret being updated and one being deleted beside the ACTIVE
+    // one that manages the flagged credential
+    let app = spawn_app_with(&[("OCI_ROTATOR_SECRETS_COMPARTMENT", COMPARTMENT)]).await;
+    let (updating, leaving) = ("ocid1.vaultsecret.oc1.iad.amaaaaaaupdating", "ocid1.vaultsecret.oc1.iad.amaaaaaaleaving");
+    Mock::given(method("GET"))
+        .and(path("/20180608/secrets"))
+        .and(query_param("compartmentId", COMPARTMENT))
+        .and(app.signed())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+            {"id": updating, "lifecycleState": "UPDATING"},
+            {"id": leaving, "lifecycleState": "PENDING_DELETION"},
+            {"id": SECRET_ID, "lifecycleState": "ACTIVE"}
+        ])))
+        .expect(1)
+        .mount(&app.oci)
+        .await;
+    for other in [updating, leaving] {
+        Mock::given(method("GET"))
+            .and(path(format!("/20180608/secrets/{other}")))
+            .respond_with(ResponseTemplate::new(500))
+            .expect(0)
+            .mount(&app.oci)
+            .await;
+    }
+    app.mount_get_secret(secret_json(3, json!({"credentialType": "AUTH_TOKEN", "userId": USER_ID})), 1).await;
+    mount_rotate(&app, 1).await;
+    // When: a finding names no secret
+    let out = post_event(&app, &event("AUTH_TOKEN_TOO_OLD", "")).await;
+    // Then: the ACTIVE secret is found and rotated; the others were never read (the mocks' expect)
+    assert_eq!(out.response_code, 200, "{}", out.return_message);
+    assert!(out.return_message.contains(SECRET_ID), "{}", out.return_message);
+}
+
+#[tokio::test]
 async fn a_finding_no_secret_manages_is_reported_and_changes_nothing() {
     let app = spawn_app_with(&[("OCI_ROTATOR_SECRETS_COMPARTMENT", COMPARTMENT), ("OCI_ROTATOR_NOTIFY_TOPIC", TOPIC)]).await;
     Mock::given(method("GET"))
