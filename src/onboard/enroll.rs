@@ -44,8 +44,7 @@ use crate::secret::{CredentialKind, PreviousCredential, SecretConfig, SecretCont
 /// What to enroll: the options of `enroll` (the command line's come from `cli::enroll::EnrollArgs`).
 #[derive(Debug, Clone)]
 pub struct Enrollment {
-    /// API_KEY, AUTH_TOKEN, CUSTOMER_SECRET_KEY, CONSOLE_PASSWORD, SMTP_CREDENTIAL,
-    /// OAUTH2_CLIENT_CREDENTIAL or DB_CREDENTIAL.
+    /// The credential kind (any of the kind table's).
     pub kind: CredentialKind,
     /// The user's OCID.
     pub user_id: String,
@@ -193,16 +192,20 @@ async fn create_credential(args: &Enrollment, t: &Target<'_>, dir: &Directory) -
             let content = kinds::content(args.kind, &[&key.fingerprint, key.private_pem.as_str(), &key.public_pem, &tenancy])?;
             Ok((content, key.fingerprint.clone()))
         }
-        CredentialKind::AuthToken
-        | CredentialKind::CustomerSecretKey
-        | CredentialKind::SmtpCredential
-        | CredentialKind::OAuth2ClientCredential
-        | CredentialKind::DbCredential => {
+        CredentialKind::ConsolePassword => {
+            let password: SecretString =
+                adapters::console_password::set_new_password(t, || async { Ok(BoundUser::for_enrollment(&args.user_id)) })
+                    .await
+                    .map_err(|e| err(&e))?;
+            Ok((kinds::content(args.kind, &[password.expose_secret()])?, adapters::console_password::CREDENTIAL_ID.to_owned()))
+        }
+        // The kinds with a listed family: created in IAM (the kind table says who makes the secret).
+        _ => {
             let family = family(args.kind).ok_or("no family")?;
             let config = SecretConfig::from_metadata(Some(&args.metadata()))?;
-            let chosen = match args.kind {
-                CredentialKind::DbCredential => Some(crate::passwords::generate(&adapters::db_credential::rules()).map_err(|e| err(&e))?),
-                _ => None,
+            let chosen = match kinds::spec(args.kind).secret_maker {
+                kinds::SecretMaker::Function => Some(crate::passwords::generate(&adapters::db_credential::rules()).map_err(|e| err(&e))?),
+                kinds::SecretMaker::Iam => None,
             };
             let label = args.label();
             let new = New {
@@ -214,22 +217,16 @@ async fn create_credential(args: &Enrollment, t: &Target<'_>, dir: &Directory) -
             };
             let created = dir.create_with(t, &user, family, &new).await.map_err(|e| err(&e))?;
             let secret = chosen.or(created.secret).ok_or("IAM returned no secret for the new credential")?;
-            let content = match args.kind {
-                // The user name IAM issues with the credential (SMTP) sits between id and secret.
-                CredentialKind::SmtpCredential => {
-                    let username = created.username.as_deref().ok_or("IAM returned no user name for the new SMTP credential")?;
+            let content = match kinds::spec(args.kind).username_field {
+                // The user name IAM issues with the credential sits between id and secret.
+                Some(_) => {
+                    let username =
+                        created.username.as_deref().ok_or_else(|| format!("IAM returned no user name for the new {}", args.kind))?;
                     kinds::content(args.kind, &[&created.id, username, secret.expose_secret()])?
                 }
-                _ => kinds::content(args.kind, &[&created.id, secret.expose_secret()])?,
+                None => kinds::content(args.kind, &[&created.id, secret.expose_secret()])?,
             };
             Ok((content, created.id))
-        }
-        CredentialKind::ConsolePassword => {
-            let password: SecretString =
-                adapters::console_password::set_new_password(t, || async { Ok(BoundUser::for_enrollment(&args.user_id)) })
-                    .await
-                    .map_err(|e| err(&e))?;
-            Ok((kinds::content(args.kind, &[password.expose_secret()])?, adapters::console_password::CREDENTIAL_ID.to_owned()))
         }
     }
 }
