@@ -61,6 +61,29 @@ pub struct Target<'a> {
     pub binding: BindingMode,
 }
 
+/// The secret of a [`Target`] whose secret was not read ([`Target::unread`]): nothing is known of
+/// it (the directory and the binding need only the user and the domain, from the metadata).
+static NO_SECRET_YET: Secret = Secret {
+    id: String::new(),
+    lifecycle_state: String::new(),
+    current_version_number: None,
+    metadata: None,
+    is_auto_generation_enabled: None,
+    secret_generation_context: None,
+    secret_name: None,
+    rotation_config: None,
+    freeform_tags: None,
+};
+
+impl<'a> Target<'a> {
+    /// A target whose secret is not read (GetSecret) or not created yet: `enroll`'s first
+    /// credential (no secret id), the binding check of `rotate --compartment-id`. Only the user
+    /// and domain of `config` are known, which is all the directory and the binding read.
+    pub fn unread(client: &'a Client, secret_id: &'a str, config: &'a SecretConfig, binding: BindingMode) -> Target<'a> {
+        Target { client, secret_id, secret: &NO_SECRET_YET, config, binding }
+    }
+}
+
 impl Target<'_> {
     /// The marker that tokens and secret keys created for this secret carry in their
     /// description / display name.
