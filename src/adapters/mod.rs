@@ -4,11 +4,11 @@
 //! contract every adapter keeps:
 //!
 //! - [`TargetAdapter::credential_id`]: names the credential a version holds (fingerprint, token
-//!   OCID, access key, SMTP / OAuth 2.0 / database credential OCID). Pure; a content that holds no usable credential is a 400.
+//!   OCID, access key, or the credential's OCID: the kind table's first content field). Pure; a content that holds no usable credential is a 400.
 //! - [`TargetAdapter::is_live`]: read-only; true when IAM accepts the credential now.
 //! - [`TargetAdapter::new_pending`]: makes the content of a new PENDING version. Kinds whose
-//!   secret exists only at creation (tokens, secret keys, SMTP and OAuth 2.0 credentials,
-//!   database and console passwords) create it in IAM here, after
+//!   secret exists only at creation (every kind but API keys: `iam_secret.rs`, and console
+//!   passwords) create it in IAM here, after
 //!   deleting every credential this secret manages that is neither CURRENT nor PENDING; they never
 //!   exceed IAM's per-user limit and never delete a credential the secret does not manage.
 //! - [`TargetAdapter::apply_pending`]: makes the PENDING credential live (API keys upload it here)

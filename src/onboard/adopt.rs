@@ -10,8 +10,8 @@
 //! - `CONSOLE_PASSWORD`: a bare password → `password`.
 //!
 //! Before anything is written, the credential must be the user's in IAM (issue 18): an API key's
-//! fingerprint among the user's API keys, a token's, secret key's, SMTP, OAuth 2.0 or database
-//! credential's id among the user's credentials of that kind (`ACTIVE`), a console password set
+//! fingerprint among the user's API keys, any other listed kind's credential id among the user's
+//! credentials of that kind (`ACTIVE`), a console password set
 //! for an `ACTIVE` user. Otherwise the command fails and writes nothing (no Vault write, no tag).
 //!
 //! A content already in the contract's form is kept. A rewritten content becomes a new CURRENT
