@@ -78,10 +78,11 @@ pub enum BindingError {
     Oci(#[from] crate::oci::Error),
 }
 
-/// The tag key that binds a user to secrets of `kind`: `oci-rotator-` and the credential type in
-/// lower case with `_` as `-` (`oci-rotator-api-key`). OCI free-form keys are case sensitive.
+/// The tag key that binds a user to secrets of `kind`: the kind table's
+/// ([`crate::kinds::KindSpec::tag_key`], `oci-rotator-api-key`...). OCI free-form keys are case
+/// sensitive.
 pub fn tag_key(kind: CredentialKind) -> String {
-    format!("oci-rotator-{}", kind.as_str().to_ascii_lowercase().replace('_', "-"))
+    crate::kinds::spec(kind).tag_key.to_owned()
 }
 
 /// True when the tag value lists `secret_id`: any run of spaces, tabs or commas separates OCIDs,
@@ -180,6 +181,39 @@ pub async fn check(
     Err(BindingError::NotBound { user_id: user_id.to_owned(), secret_id: secret_id.to_owned(), command, tag_key: key, found })
 }
 
+/// Adds `secret_id` to the user's tag for `kind` (an administrator's call: `enroll`, `adopt`),
+/// keeping every other tag, on the classic API or in the user's identity domain (`store`);
+/// nothing is written when the tag names the secret already, nor when `write` is false (a dry
+/// run). True when the tag lacked the secret. The one "add this secret to the user's tag".
+pub async fn add_to_tag(
+    client: &Client,
+    kind: CredentialKind,
+    user_id: &str,
+    store: UserStore<'_>,
+    secret_id: &str,
+    write: bool,
+) -> Result<bool, crate::oci::Error> {
+    let key = tag_key(kind);
+    let (tags, scim_id) = match store {
+        UserStore::Classic => (client.get_user(user_id).await?.freeform_tags, None),
+        UserStore::Domain(base) => {
+            let user = client.domain_user(base, user_id, false).await?;
+            (user.freeform_tags, Some(user.id))
+        }
+    };
+    if tags.get(&key).is_some_and(|v| names_secret(v.trim(), secret_id)) {
+        return Ok(false);
+    }
+    if write {
+        let tags = tags_naming(&tags, &key, secret_id);
+        match (store, scim_id) {
+            (UserStore::Domain(base), Some(scim_id)) => client.patch_domain_user_tags(base, &scim_id, &tags).await?,
+            _ => drop(client.update_user_freeform_tags(user_id, &tags).await?),
+        }
+    }
+    Ok(true)
+}
+
 /// The tags with `secret_id` added to the value of `key` (kept as it is when it lists it).
 fn tags_naming(tags: &BTreeMap<String, String>, key: &str, secret_id: &str) -> BTreeMap<String, String> {
     let mut tags = tags.clone();
@@ -222,23 +256,6 @@ mod tests {
     use super::*;
 
     const SECRET: &str = "ocid1.vaultsecret.oc1.iad.amaaaaaaone";
-
-    #[test]
-    fn tag_keys_follow_the_contract() {
-        let keys: Vec<String> = CredentialKind::ALL.iter().map(|k| tag_key(*k)).collect();
-        assert_eq!(
-            keys,
-            [
-                "oci-rotator-api-key",
-                "oci-rotator-auth-token",
-                "oci-rotator-customer-secret-key",
-                "oci-rotator-console-password",
-                "oci-rotator-smtp-credential",
-                "oci-rotator-oauth2-client-credential",
-                "oci-rotator-db-credential"
-            ]
-        );
-    }
 
     #[test]
     fn a_value_names_a_secret_only_by_its_exact_ocid() {

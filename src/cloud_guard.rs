@@ -66,13 +66,7 @@ pub fn is_event(value: &Value) -> bool {
 
 /// The credential kind of a Cloud Guard problem name.
 pub fn kind_of_problem(problem: &str) -> Option<CredentialKind> {
-    match problem {
-        "API_KEY_TOO_OLD" => Some(CredentialKind::ApiKey),
-        "AUTH_TOKEN_TOO_OLD" => Some(CredentialKind::AuthToken),
-        "SECRET_KEY_TOO_OLD" => Some(CredentialKind::CustomerSecretKey),
-        "PASSWORD_TOO_OLD" => Some(CredentialKind::ConsolePassword),
-        _ => None,
-    }
+    crate::kinds::of_cloud_guard_problem(problem)
 }
 
 /// Parses an event payload into a [`Finding`]; anything else is a 400 that says why.
@@ -88,9 +82,7 @@ pub fn parse_event(value: &Value) -> Result<Finding, InputError> {
     let problem =
         details["problemName"].as_str().ok_or_else(|| bad("data.additionalDetails.problemName is missing".to_owned()))?.to_owned();
     let kind = kind_of_problem(&problem).ok_or_else(|| {
-        bad(format!(
-            "problem {problem} is not a credential-age problem (API_KEY_TOO_OLD, AUTH_TOKEN_TOO_OLD, SECRET_KEY_TOO_OLD, PASSWORD_TOO_OLD)"
-        ))
+        bad(format!("problem {problem} is not a credential-age problem ({})", crate::kinds::cloud_guard_problems().join(", ")))
     })?;
     let extra = &details["problemAdditionalDetails"];
     let user_id = extra["User OCID"]
@@ -107,14 +99,8 @@ pub fn parse_event(value: &Value) -> Result<Finding, InputError> {
 
 /// The secret OCID named in a problem comment: `secret_ocid:<OCID>`, or the older per-kind keys.
 pub fn secret_in_comment(comments: &str, kind: CredentialKind) -> Option<String> {
-    let legacy: &[&str] = match kind {
-        CredentialKind::ApiKey => &["api_secret_ocid"],
-        CredentialKind::AuthToken => &["auth_secret_ocid"],
-        CredentialKind::CustomerSecretKey => &["accesskey_secret_ocid", "secretkey_secret_ocid"],
-        CredentialKind::ConsolePassword => &["password_secret_ocid"],
-        // Cloud Guard has no "too old" problem for these kinds: no finding names them.
-        CredentialKind::SmtpCredential | CredentialKind::OAuth2ClientCredential | CredentialKind::DbCredential => &[],
-    };
+    // The kind table's older keys (none for the kinds Cloud Guard has no "too old" problem for).
+    let legacy = crate::kinds::spec(kind).comment_keys;
     let items: Vec<(&str, &str)> = comments
         .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
         .filter_map(|item| item.split_once(':'))

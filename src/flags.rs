@@ -127,6 +127,24 @@ pub fn parse_interval(s: &str) -> Result<String, String> {
     Ok(format!("P{days}D"))
 }
 
+/// `--kind` / `--kinds`: read by [`crate::secret::CredentialKind::parse_flag`] (the one parser:
+/// trimmed, case-insensitive), with every kind of the kind table as the help's possible values.
+#[derive(Clone, Copy)]
+pub struct KindParser;
+
+impl clap::builder::TypedValueParser for KindParser {
+    type Value = crate::secret::CredentialKind;
+
+    fn parse_ref(&self, cmd: &clap::Command, arg: Option<&clap::Arg>, value: &std::ffi::OsStr) -> Result<Self::Value, clap::Error> {
+        let parse: fn(&str) -> Result<Self::Value, String> = crate::secret::CredentialKind::parse_flag;
+        parse.parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(crate::kinds::KINDS.iter().map(|s| clap::builder::PossibleValue::new(s.kind.as_str()))))
+    }
+}
+
 /// `--concurrency`: 1 to [`CONCURRENCY_MAX`].
 pub fn parse_concurrency(s: &str) -> Result<u16, String> {
     match s.trim().parse::<u16>() {

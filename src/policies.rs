@@ -29,7 +29,7 @@ pub struct PolicyRequest {
     pub function_compartment_id: Option<String>,
     /// A user whose credentials are rotated (repeat for several; default: every user, not recommended).
     pub user_ids: Vec<String>,
-    /// Credential kinds rotated: API_KEY, AUTH_TOKEN, CUSTOMER_SECRET_KEY, CONSOLE_PASSWORD, SMTP_CREDENTIAL, OAUTH2_CLIENT_CREDENTIAL, DB_CREDENTIAL (comma-separated or repeated; default all).
+    /// Credential kinds rotated (default: every kind of the kind table).
     pub kinds: Vec<CredentialKind>,
     /// The identity domain of the users, when not the Default domain (adds its unconfirmed statements).
     pub domain_name: Option<String>,
@@ -39,9 +39,9 @@ pub struct PolicyRequest {
 }
 
 /// The permissions of one kind beyond the `USER_INSPECT, USER_READ, USER_UPDATE` every kind needs:
-/// the kind table's ([`crate::kinds::KindSpec::permissions`]).
+/// the kind table's ([`crate::kinds::KindSpec::policy_verbs`]).
 pub fn kind_permissions(kind: CredentialKind) -> &'static [&'static str] {
-    crate::kinds::spec(kind).permissions
+    crate::kinds::spec(kind).policy_verbs
 }
 
 fn check_ocid(flag: &str, value: &str, types: &[&str]) -> Result<(), String> {
@@ -127,17 +127,11 @@ pub fn render(args: &PolicyRequest) -> Result<String, String> {
         format!(" where any {{{each}}}")
     };
     line(format!("Allow dynamic-group {dg} to {{{}}} in tenancy{condition}", permissions.join(", ")));
-    if kinds.contains(&CredentialKind::SmtpCredential) {
-        line("# SMTP_CREDENTIAL: CREDENTIAL_* are the `credentials` resource type (SMTP credentials); UNCONFIRMED whether the".to_owned());
-        line(
-            "# user condition narrows it: if the SMTP calls answer 404 NotAuthorizedOrNotFound, drop the where clause for them".to_owned(),
-        );
-    }
-    if kinds.contains(&CredentialKind::DbCredential) {
-        line("# DB_CREDENTIAL: Oracle's policy reference lists no permission for Create/List/DeleteDbCredential (UNCONFIRMED);".to_owned());
-        line(format!(
-            "# if those calls answer 404 NotAuthorizedOrNotFound, add: Allow dynamic-group {dg} to manage users in tenancy{condition}"
-        ));
+    // What is unconfirmed about a chosen kind's permissions: the kind table's notes.
+    for k in &kinds {
+        for note in crate::kinds::spec(*k).policy_notes {
+            line(note.replace("{dg}", dg).replace("{condition}", &condition));
+        }
     }
     line("# Home region (GetTenancy): not needed when the function's configuration sets OCI_ROTATOR_HOME_REGION".to_owned());
     line(format!("Allow dynamic-group {dg} to inspect tenancies in tenancy"));

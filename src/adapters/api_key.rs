@@ -24,10 +24,13 @@ use crate::keys;
 use crate::oci::auth::Credentials;
 use crate::secret::{CredentialKind, SecretContent};
 
-/// IAM's limit of API keys per user.
-pub const LIMIT: usize = 3;
-/// The content fields this adapter owns.
-pub const OWNED_FIELDS: &[&str] = &["fingerprint", "privateKey", "publicKey"];
+/// IAM's limit of API keys per user: the kind table's.
+pub const LIMIT: usize = match crate::kinds::spec(CredentialKind::ApiKey).limit {
+    Some(limit) => limit,
+    None => panic!("the kind table gives API keys a limit"),
+};
+/// The content fields this adapter owns: the kind table's.
+pub const OWNED_FIELDS: &[&str] = crate::kinds::spec(CredentialKind::ApiKey).owned_fields;
 /// How long to wait for IAM to accept an uploaded key (bounded by the deadline too).
 const PROPAGATION_WAIT: Duration = Duration::from_secs(120);
 

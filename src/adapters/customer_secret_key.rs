@@ -4,22 +4,12 @@
 //! id as ACTIVE for the user. On the create response `id` is the access key itself.
 //! Limit: 2 per user. The shared mechanics are in `iam_secret.rs`.
 
-use super::directory::Family;
 use super::iam_secret::{iam_secret_adapter, Maker, Spec};
 use crate::secret::CredentialKind;
 
 /// The customer-secret-key adapter.
 pub struct CustomerSecretKeyAdapter;
 
-const SPEC: Spec = Spec {
-    family: Family::CustomerSecretKey,
-    id_field: "accessKeyId",
-    secret_field: "secretAccessKey",
-    username_field: None,
-    maker: Maker::Iam,
-    limit: Some(2),
-    one: "customer secret key",
-    many: "customer secret keys",
-};
+const SPEC: Spec = Spec::of(CredentialKind::CustomerSecretKey, Maker::Iam, "customer secret key", "customer secret keys");
 
 iam_secret_adapter!(CustomerSecretKeyAdapter, CredentialKind::CustomerSecretKey, SPEC);

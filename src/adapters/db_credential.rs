@@ -12,7 +12,7 @@
 //! `oci-rotator <secretId> v<versionNumber>`: `db_password_autogen.rs`.
 
 use super::db_password_autogen as autogen;
-use super::directory::{Directory, Family};
+use super::directory::Directory;
 use super::iam_secret::{Maker, Spec};
 use super::{Error, NewPending, Target, TargetAdapter, Version};
 use crate::binding::BoundUser;
@@ -31,16 +31,7 @@ pub fn rules() -> Rules {
     Rules { max_special: 2, disallowed: crate::passwords::SPECIALS.chars().filter(|c| !"_#".contains(*c)).collect(), ..Rules::default() }
 }
 
-const SPEC: Spec = Spec {
-    family: Family::DbCredential,
-    id_field: "dbCredentialId",
-    secret_field: "password",
-    username_field: None,
-    maker: Maker::Function(rules),
-    limit: None,
-    one: "database password",
-    many: "database passwords",
-};
+const SPEC: Spec = Spec::of(CredentialKind::DbCredential, Maker::Function(rules), "database password", "database passwords");
 
 impl TargetAdapter for DbCredentialAdapter {
     const KIND: CredentialKind = CredentialKind::DbCredential;

@@ -10,83 +10,20 @@
 
 use std::sync::Arc;
 
-use secrecy::{ExposeSecret as _, SecretString};
-use serde_json::json;
+use secrecy::SecretString;
 
 use super::{Error, Target};
 use crate::binding::{BoundUser, UserStore};
 use crate::oci::auth::Credentials;
-use crate::oci::identity::{CredentialFamily, NewCredential};
-use crate::oci::identity_domains::{ScimCredential, ScimResource};
+pub use crate::oci::family::Family;
+use crate::oci::family::NewCredential;
+use crate::oci::identity::DatedCredential;
+use crate::oci::identity_domains::ScimCredential;
 use crate::secret::OAuth2Scope;
 
-/// The per-user credential families a directory holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Family {
-    /// API signing keys (id: the fingerprint).
-    ApiKey,
-    /// Auth tokens (id: the token's OCID).
-    AuthToken,
-    /// Customer secret keys (id: the access key).
-    CustomerSecretKey,
-    /// SMTP credentials (id: the credential's OCID).
-    SmtpCredential,
-    /// OAuth 2.0 client credentials (id: the credential's OCID).
-    OAuth2ClientCredential,
-    /// Database passwords (id: the credential's OCID).
-    DbCredential,
-}
-
-impl Family {
-    /// The family's SCIM resource (identity domains): the one place it is derived.
-    pub fn scim(self) -> ScimResource {
-        match self {
-            Family::ApiKey => ScimResource::ApiKeys,
-            Family::AuthToken => ScimResource::AuthTokens,
-            Family::CustomerSecretKey => ScimResource::CustomerSecretKeys,
-            Family::SmtpCredential => ScimResource::SmtpCredentials,
-            Family::OAuth2ClientCredential => ScimResource::OAuth2ClientCredentials,
-            Family::DbCredential => ScimResource::UserDbCredentials,
-        }
-    }
-
-    /// The family's classic IAM path (None: API keys, which have their own calls): the one
-    /// place it is derived.
-    pub fn classic(self) -> Option<CredentialFamily> {
-        match self {
-            Family::ApiKey => None,
-            Family::AuthToken => Some(CredentialFamily::AuthToken),
-            Family::CustomerSecretKey => Some(CredentialFamily::CustomerSecretKey),
-            Family::SmtpCredential => Some(CredentialFamily::SmtpCredential),
-            Family::OAuth2ClientCredential => Some(CredentialFamily::OAuth2ClientCredential),
-            Family::DbCredential => Some(CredentialFamily::DbCredential),
-        }
-    }
-
-    /// The id a version holds, from the domain's view of the credential.
-    fn domain_id_of(self, c: &ScimCredential) -> Option<String> {
-        match self {
-            Family::ApiKey => c.fingerprint.clone(),
-            Family::CustomerSecretKey => c.access_key.clone(),
-            Family::AuthToken | Family::SmtpCredential | Family::OAuth2ClientCredential | Family::DbCredential => c.ocid.clone(),
-        }
-    }
-}
-
-/// What a new credential is made of (only the fields its family uses are read).
-#[derive(Default)]
-pub struct New<'a> {
-    /// The label (description / display name) with the `oci-rotator <secretId>` marker.
-    pub label: &'a str,
-    /// API keys: the public key (PEM).
-    pub public_pem: Option<&'a str>,
-    /// OAuth 2.0 client credentials: the name.
-    pub name: Option<&'a str>,
-    /// OAuth 2.0 client credentials: the scopes.
-    pub scopes: Option<&'a [OAuth2Scope]>,
-    /// Database passwords: the password the function chose.
-    pub password: Option<&'a SecretString>,
-}
+/// What a new credential is made of: `oci::family`'s (only the fields its family's body names
+/// are read).
+pub type New<'a> = NewCredential<'a>;
 
 /// A credential as the directory lists it (no secret).
 #[derive(Debug, Clone)]
@@ -99,20 +36,46 @@ pub struct Listed {
     pub label: Option<String>,
     /// True when it is usable (`ACTIVE`).
     pub active: bool,
-    /// SMTP credentials: the SMTP user name.
+    /// The user name IAM issued with it, for the families that issue one.
     pub username: Option<String>,
     /// OAuth 2.0 client credentials: the scopes.
     pub scopes: Option<Vec<OAuth2Scope>>,
+}
+
+impl Listed {
+    /// A credential as the classic API lists it: its id is its handle.
+    fn classic(c: DatedCredential) -> Listed {
+        Listed {
+            handle: c.id.clone(),
+            id: c.id,
+            label: c.description,
+            active: c.lifecycle_state == "ACTIVE",
+            username: c.username,
+            scopes: c.scopes,
+        }
+    }
+
+    /// A credential of `family` as a domain lists it: the id a version holds (the SCIM id when
+    /// the domain did not list it), the SCIM id as handle.
+    fn domain(family: Family, c: ScimCredential) -> Listed {
+        Listed {
+            id: c.credential_id(family).unwrap_or(&c.id).to_owned(),
+            handle: c.id,
+            label: c.description.or(c.display_name),
+            active: c.status.as_deref().is_none_or(|s| s == "ACTIVE"),
+            username: c.user_name,
+            scopes: c.scopes,
+        }
+    }
 }
 
 /// A credential just created.
 pub struct Created {
     /// What a secret version holds (see [`Listed::id`]).
     pub id: String,
-    /// The one-time secret (tokens, secret keys, SMTP passwords, OAuth 2.0 client secrets); None
-    /// for API keys and database passwords.
+    /// The one-time secret IAM issued; None for API keys and database passwords.
     pub secret: Option<SecretString>,
-    /// SMTP credentials: the SMTP user name issued with it.
+    /// The user name IAM issued with it, for the families that issue one.
     pub username: Option<String>,
 }
 
@@ -156,53 +119,19 @@ impl Directory {
     pub async fn list(&self, t: &Target<'_>, family: Family) -> Result<Vec<Listed>, Error> {
         let user = &t.config.user_id;
         let not_found = |e: crate::oci::Error| if e.is_not_found() { Error::UserNotFound(user.clone()) } else { e.into() };
-        match (self, family.classic()) {
-            (Directory::Classic, None) => Ok(t
+        Ok(match self {
+            Directory::Classic => {
+                t.client.list_credentials(family, user).await.map_err(not_found)?.into_iter().map(Listed::classic).collect()
+            }
+            Directory::Domain { base, user_id } => t
                 .client
-                .list_api_keys(user)
+                .list_domain_credentials(base, family, user_id)
                 .await
                 .map_err(not_found)?
                 .into_iter()
-                .map(|k| Listed {
-                    id: k.fingerprint.clone(),
-                    handle: k.fingerprint,
-                    label: None,
-                    active: k.lifecycle_state == "ACTIVE",
-                    username: None,
-                    scopes: None,
-                })
-                .collect()),
-            (Directory::Classic, Some(classic)) => Ok(t
-                .client
-                .list_credentials(classic, user)
-                .await
-                .map_err(not_found)?
-                .into_iter()
-                .map(|c| Listed {
-                    id: c.id.clone(),
-                    handle: c.id,
-                    label: c.description,
-                    active: c.lifecycle_state == "ACTIVE",
-                    username: c.username,
-                    scopes: c.scopes,
-                })
-                .collect()),
-            (Directory::Domain { base, user_id }, _) => Ok(t
-                .client
-                .list_domain_credentials(base, family.scim(), user_id)
-                .await
-                .map_err(not_found)?
-                .into_iter()
-                .map(|c| Listed {
-                    id: family.domain_id_of(&c).unwrap_or_else(|| c.id.clone()),
-                    handle: c.id,
-                    label: c.description.or(c.display_name),
-                    active: c.status.as_deref().is_none_or(|s| s == "ACTIVE"),
-                    username: c.user_name,
-                    scopes: c.scopes,
-                })
-                .collect()),
-        }
+                .map(|c| Listed::domain(family, c))
+                .collect(),
+        })
     }
 
     /// Creates a credential of `family` labelled `label` (API keys: uploads `public_pem`), with one
@@ -221,42 +150,25 @@ impl Directory {
     /// Creates a credential of `family` from `new`, with one `opc-retry-token` for this logical
     /// create.
     pub async fn create_with(&self, t: &Target<'_>, user: &BoundUser, family: Family, new: &New<'_>) -> Result<Created, crate::oci::Error> {
-        match (self, family.classic()) {
-            (Directory::Classic, None) => {
-                let key = t.client.upload_api_key(user, new.public_pem.unwrap_or_default()).await?;
-                Ok(Created { id: key.fingerprint, secret: None, username: None })
-            }
-            (Directory::Classic, Some(classic)) => {
-                let wire = NewCredential { label: new.label, name: new.name, scopes: new.scopes, password: new.password };
-                let created = t.client.create_credential(classic, user, &wire).await?;
+        match self {
+            Directory::Classic => {
+                let created = t.client.create_credential(family, user, new).await?;
                 Ok(Created { id: created.id, secret: created.secret, username: created.username })
             }
-            (Directory::Domain { base, user_id }, _) => {
-                let label = new.label;
-                let fields = match family {
-                    Family::ApiKey => json!({"key": new.public_pem.unwrap_or_default(), "description": label}),
-                    Family::AuthToken | Family::SmtpCredential => json!({"description": label}),
-                    Family::CustomerSecretKey => json!({"displayName": label, "description": label}),
-                    Family::OAuth2ClientCredential => {
-                        json!({"name": new.name.unwrap_or("oci-rotator"), "description": label, "scopes": new.scopes.unwrap_or_default()})
-                    }
-                    Family::DbCredential => {
-                        json!({"dbPassword": new.password.map(|p| p.expose_secret()).unwrap_or_default(), "description": label})
-                    }
-                };
-                let created = t.client.create_domain_credential(base, family.scim(), user, user_id, fields).await?;
+            Directory::Domain { base, user_id } => {
+                let created = t.client.create_domain_credential(base, family, user, user_id, new).await?;
                 let c = created.credential;
-                Ok(Created { id: family.domain_id_of(&c).unwrap_or(c.id), secret: created.secret, username: c.user_name })
+                let id = c.credential_id(family).unwrap_or(&c.id).to_owned();
+                Ok(Created { id, secret: created.secret, username: c.user_name })
             }
         }
     }
 
     /// Deletes the credential `handle` ([`Listed::handle`]). Already gone counts as deleted.
     pub async fn delete(&self, t: &Target<'_>, user: &BoundUser, family: Family, handle: &str) -> Result<(), crate::oci::Error> {
-        match (self, family.classic()) {
-            (Directory::Classic, None) => t.client.delete_api_key(user, handle).await,
-            (Directory::Classic, Some(classic)) => t.client.delete_credential(classic, user, handle).await,
-            (Directory::Domain { base, .. }, _) => t.client.delete_domain_credential(base, family.scim(), user, handle).await,
+        match self {
+            Directory::Classic => t.client.delete_credential(family, user, handle).await,
+            Directory::Domain { base, .. } => t.client.delete_domain_credential(base, family, user, handle).await,
         }
     }
 

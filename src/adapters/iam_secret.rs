@@ -1,13 +1,12 @@
-//! The shared shape of the credentials whose secret exists only at creation: auth tokens,
-//! customer secret keys, SMTP credentials and OAuth 2.0 client credentials (IAM makes the secret
-//! and shows it only in the create response), and database passwords (the function makes it, IAM
-//! never shows it). Each has an IAM id, a per-user limit, and a label (description / display
+//! The shared shape of the credentials whose secret exists only at creation: the kinds whose
+//! secret IAM makes and shows only in the create response, and database passwords (the function
+//! makes it, IAM never shows it). Each has an IAM id, a per-user limit, and a label (description / display
 //! name) carrying the marker `oci-rotator <secretId>`, which tells us which ones we created.
 //!
 //! CREATE_PENDING_VERSION creates the credential and writes it into the new PENDING version,
 //! after deleting what the secret manages that is neither CURRENT nor PENDING; UPDATE only waits
-//! for IAM to list it ACTIVE. The kind files (`auth_token.rs` ...) describe their fields in a
-//! [`Spec`] and call these.
+//! for IAM to list it ACTIVE. The kind files (`auth_token.rs` ...) make their [`Spec`] from the
+//! kind table's row (`crate::kinds`: family, fields, limit, who makes the secret) and call these.
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -17,8 +16,9 @@ use secrecy::SecretString;
 use super::directory::{Directory, Family, Listed, New};
 use super::{held_by_other_versions, wait_until, Error, NewPending, Target, TargetAdapter, Version};
 use crate::binding::BoundUser;
+use crate::kinds::{self, SecretMaker};
 use crate::passwords::{self, Rules};
-use crate::secret::{OAuth2Scope, SecretContent};
+use crate::secret::{CredentialKind, OAuth2Scope, SecretContent};
 
 /// How long to wait for IAM to list a new credential as ACTIVE (bounded by the deadline too).
 const PROPAGATION_WAIT: Duration = Duration::from_secs(60);
@@ -31,7 +31,8 @@ pub(super) enum Maker {
     Function(fn() -> Rules),
 }
 
-/// What differs between the kinds.
+/// What differs between the kinds: the kind table's row, with the rules of a password the function
+/// makes and the words for messages.
 pub(super) struct Spec {
     /// The credential family.
     pub family: Family,
@@ -39,7 +40,7 @@ pub(super) struct Spec {
     pub id_field: &'static str,
     /// Content field holding the secret.
     pub secret_field: &'static str,
-    /// Content field holding the user name IAM issues with each credential (SMTP), if any.
+    /// Content field holding the user name IAM issues with each credential, if any.
     pub username_field: Option<&'static str>,
     /// Who makes the secret.
     pub maker: Maker,
@@ -50,11 +51,33 @@ pub(super) struct Spec {
     pub one: &'static str,
     /// Plural.
     pub many: &'static str,
+    /// The content fields the function owns.
+    pub owned: &'static [&'static str],
 }
 
 impl Spec {
+    /// The spec of `kind` from its row in the kind table; `maker` must agree with the row (a
+    /// compile-time check: the specs are constants).
+    pub(super) const fn of(kind: CredentialKind, maker: Maker, one: &'static str, many: &'static str) -> Spec {
+        let row = kinds::spec(kind);
+        let Some(family) = row.family else { panic!("an IAM-secret kind has a family") };
+        let agree = matches!((&maker, row.secret_maker), (Maker::Iam, SecretMaker::Iam) | (Maker::Function(_), SecretMaker::Function));
+        assert!(agree, "the maker agrees with the kind table");
+        Spec {
+            family,
+            id_field: row.content_fields[0],
+            secret_field: row.secret_field,
+            username_field: row.username_field,
+            maker,
+            limit: row.limit,
+            one,
+            many,
+            owned: row.owned_fields,
+        }
+    }
+
     pub(super) fn owned_fields(&self) -> Vec<&'static str> {
-        [self.id_field, self.secret_field].into_iter().chain(self.username_field).collect()
+        self.owned.to_vec()
     }
 
     pub(super) fn credential_id(&self, content: &SecretContent) -> Result<String, Error> {

@@ -4,11 +4,11 @@
 //! contract every adapter keeps:
 //!
 //! - [`TargetAdapter::credential_id`]: names the credential a version holds (fingerprint, token
-//!   OCID, access key, SMTP / OAuth 2.0 / database credential OCID). Pure; a content that holds no usable credential is a 400.
+//!   OCID, access key, or the credential's OCID: the kind table's first content field). Pure; a content that holds no usable credential is a 400.
 //! - [`TargetAdapter::is_live`]: read-only; true when IAM accepts the credential now.
 //! - [`TargetAdapter::new_pending`]: makes the content of a new PENDING version. Kinds whose
-//!   secret exists only at creation (tokens, secret keys, SMTP and OAuth 2.0 credentials,
-//!   database and console passwords) create it in IAM here, after
+//!   secret exists only at creation (every kind but API keys: `iam_secret.rs`, and console
+//!   passwords) create it in IAM here, after
 //!   deleting every credential this secret manages that is neither CURRENT nor PENDING; they never
 //!   exceed IAM's per-user limit and never delete a credential the secret does not manage.
 //! - [`TargetAdapter::apply_pending`]: makes the PENDING credential live (API keys upload it here)
@@ -59,6 +59,29 @@ pub struct Target<'a> {
     pub config: &'a SecretConfig,
     /// Whether IAM writes need the user to name the secret (contract 4.1).
     pub binding: BindingMode,
+}
+
+/// The secret of a [`Target`] whose secret was not read ([`Target::unread`]): nothing is known of
+/// it (the directory and the binding need only the user and the domain, from the metadata).
+static NO_SECRET_YET: Secret = Secret {
+    id: String::new(),
+    lifecycle_state: String::new(),
+    current_version_number: None,
+    metadata: None,
+    is_auto_generation_enabled: None,
+    secret_generation_context: None,
+    secret_name: None,
+    rotation_config: None,
+    freeform_tags: None,
+};
+
+impl<'a> Target<'a> {
+    /// A target whose secret is not read (GetSecret) or not created yet: `enroll`'s first
+    /// credential (no secret id), the binding check of `rotate --compartment-id`. Only the user
+    /// and domain of `config` are known, which is all the directory and the binding read.
+    pub fn unread(client: &'a Client, secret_id: &'a str, config: &'a SecretConfig, binding: BindingMode) -> Target<'a> {
+        Target { client, secret_id, secret: &NO_SECRET_YET, config, binding }
+    }
 }
 
 impl Target<'_> {

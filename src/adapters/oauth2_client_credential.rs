@@ -8,22 +8,13 @@
 //! checked ahead of IAM; IAM's own limit answer is a 409 naming the credentials the secret does
 //! not manage. The shared mechanics are in `iam_secret.rs`.
 
-use super::directory::Family;
 use super::iam_secret::{iam_secret_adapter, Maker, Spec};
 use crate::secret::CredentialKind;
 
 /// The OAuth 2.0 client-credential adapter.
 pub struct OAuth2ClientCredentialAdapter;
 
-const SPEC: Spec = Spec {
-    family: Family::OAuth2ClientCredential,
-    id_field: "clientId",
-    secret_field: "clientSecret",
-    username_field: None,
-    maker: Maker::Iam,
-    limit: None,
-    one: "OAuth 2.0 client credential",
-    many: "OAuth 2.0 client credentials",
-};
+const SPEC: Spec =
+    Spec::of(CredentialKind::OAuth2ClientCredential, Maker::Iam, "OAuth 2.0 client credential", "OAuth 2.0 client credentials");
 
 iam_secret_adapter!(OAuth2ClientCredentialAdapter, CredentialKind::OAuth2ClientCredential, SPEC);

@@ -5,22 +5,12 @@
 //! into the new PENDING version. Live: IAM lists the credential id as ACTIVE for the user.
 //! Limit: 2 per user. The shared mechanics are in `iam_secret.rs`.
 
-use super::directory::Family;
 use super::iam_secret::{iam_secret_adapter, Maker, Spec};
 use crate::secret::CredentialKind;
 
 /// The SMTP-credential adapter.
 pub struct SmtpCredentialAdapter;
 
-const SPEC: Spec = Spec {
-    family: Family::SmtpCredential,
-    id_field: "smtpCredentialId",
-    secret_field: "password",
-    username_field: Some("username"),
-    maker: Maker::Iam,
-    limit: Some(2),
-    one: "SMTP credential",
-    many: "SMTP credentials",
-};
+const SPEC: Spec = Spec::of(CredentialKind::SmtpCredential, Maker::Iam, "SMTP credential", "SMTP credentials");
 
 iam_secret_adapter!(SmtpCredentialAdapter, CredentialKind::SmtpCredential, SPEC);

@@ -13,7 +13,7 @@ pub struct AdoptArgs {
     #[arg(long)]
     pub secret_id: String,
     /// API_KEY, AUTH_TOKEN, CUSTOMER_SECRET_KEY or CONSOLE_PASSWORD (the forms of Oracle's tutorial), or any kind already in the contract's JSON.
-    #[arg(long, value_parser = CredentialKind::parse_flag)]
+    #[arg(long, value_parser = crate::flags::KindParser)]
     pub kind: CredentialKind,
     /// The user's OCID.
     #[arg(long)]

@@ -9,9 +9,8 @@ use crate::secret::{CredentialKind, PreviousCredential};
 /// Options of `enroll` (the command line's, parsed by clap).
 #[derive(clap::Args)]
 pub struct EnrollArgs {
-    /// API_KEY, AUTH_TOKEN, CUSTOMER_SECRET_KEY, CONSOLE_PASSWORD, SMTP_CREDENTIAL,
-    /// OAUTH2_CLIENT_CREDENTIAL or DB_CREDENTIAL.
-    #[arg(long, value_parser = CredentialKind::parse_flag)]
+    /// The credential kind (the metadata word, case-insensitive).
+    #[arg(long, value_parser = crate::flags::KindParser)]
     pub kind: CredentialKind,
     /// The user's OCID.
     #[arg(long)]

@@ -18,8 +18,8 @@ pub struct PoliciesArgs {
     /// A user whose credentials are rotated (repeat for several; default: every user, not recommended).
     #[arg(long = "user-id")]
     pub user_ids: Vec<String>,
-    /// Credential kinds rotated: API_KEY, AUTH_TOKEN, CUSTOMER_SECRET_KEY, CONSOLE_PASSWORD, SMTP_CREDENTIAL, OAUTH2_CLIENT_CREDENTIAL, DB_CREDENTIAL (comma-separated or repeated; default all).
-    #[arg(long, value_delimiter = ',', value_parser = CredentialKind::parse_flag)]
+    /// Credential kinds rotated, case-insensitive (comma-separated or repeated; default all).
+    #[arg(long, value_delimiter = ',', value_parser = crate::flags::KindParser)]
     pub kinds: Vec<CredentialKind>,
     /// The identity domain of the users, when not the Default domain (adds its unconfirmed statements).
     #[arg(long)]

@@ -1,6 +1,6 @@
-//! The IAM side of the fleet view: what a user holds of each credential kind (one exhaustive
-//! `match` on [`CredentialKind`]: a new kind is a compile error here until its listing is written),
-//! and which of those credentials the user's secrets manage.
+//! The IAM side of the fleet view: what a user holds of each credential kind (its family's
+//! listing, from the kind table; the console password's information), and which of those
+//! credentials the user's secrets manage.
 //!
 //! A credential is *managed* when the CURRENT, PREVIOUS or PENDING version of one of the user's
 //! secrets of that kind holds it, or when its label carries the marker `oci-rotator <secretId>` of
@@ -21,21 +21,17 @@ use crate::secret::{CredentialKind, SecretContent};
 /// What [`DatedCredential::id`] is for a console password (a user has one; it has no id).
 pub const CONSOLE_PASSWORD_ID: &str = "console-password";
 
-/// The user's credentials of `kind`, with their `timeCreated`: one call.
+/// The user's credentials of `kind`, with their `timeCreated`: one call (the family's list, one
+/// page; the console password's information).
 pub async fn held_by_iam(client: &Client, user_id: &str, kind: CredentialKind) -> Result<Vec<DatedCredential>, Error> {
-    match kind {
-        CredentialKind::ApiKey => client.dated_api_keys(user_id).await,
-        CredentialKind::ConsolePassword => Ok(client
+    match crate::kinds::spec(kind).family {
+        Some(family) => client.list_credentials_first_page(family, user_id).await,
+        None => Ok(client
             .dated_ui_password(user_id)
             .await?
             .into_iter()
             .map(|p| DatedCredential { id: CONSOLE_PASSWORD_ID.to_owned(), ..p })
             .collect()),
-        // The others: the classic family comes from the kind table's (derived once, Family::classic).
-        _ => match crate::kinds::spec(kind).family.and_then(|f| f.classic()) {
-            Some(family) => client.dated_credentials(family, user_id).await,
-            None => Ok(Vec::new()),
-        },
     }
 }
 
@@ -49,37 +45,30 @@ pub async fn held_by_domain(
     password_set_at: Option<&str>,
     kind: CredentialKind,
 ) -> Result<Vec<DatedCredential>, Error> {
-    // The SCIM resource comes from the kind table's family (derived in one place, Family::scim).
-    let resource = match crate::kinds::spec(kind).family {
-        Some(family) => family.scim(),
-        None => {
-            return Ok(password_set_at
-                .map(|t| DatedCredential {
-                    id: CONSOLE_PASSWORD_ID.to_owned(),
-                    description: None,
-                    time_created: Some(t.to_owned()),
-                    lifecycle_state: "ACTIVE".to_owned(),
-                })
-                .into_iter()
-                .collect())
-        }
+    let Some(family) = crate::kinds::spec(kind).family else {
+        return Ok(password_set_at
+            .map(|t| DatedCredential {
+                id: CONSOLE_PASSWORD_ID.to_owned(),
+                description: None,
+                time_created: Some(t.to_owned()),
+                lifecycle_state: "ACTIVE".to_owned(),
+                username: None,
+                scopes: None,
+            })
+            .into_iter()
+            .collect());
     };
-    let listed = client.list_domain_credentials(base, resource, scim_user).await?;
+    let listed = client.list_domain_credentials(base, family, scim_user).await?;
     Ok(listed
         .into_iter()
-        .map(|c| {
-            // What a secret version holds: the fingerprint, the access key, or the OCID.
-            let id = match kind {
-                CredentialKind::ApiKey => c.fingerprint.clone(),
-                CredentialKind::CustomerSecretKey => c.access_key.clone(),
-                _ => c.ocid.clone(),
-            };
-            DatedCredential {
-                id: id.unwrap_or_else(|| c.id.clone()),
-                description: c.description.or(c.display_name),
-                time_created: c.meta.and_then(|m| m.created),
-                lifecycle_state: c.status.unwrap_or_else(|| "ACTIVE".to_owned()),
-            }
+        .map(|c| DatedCredential {
+            // What a secret version holds (the family's id field), else the SCIM id.
+            id: c.credential_id(family).unwrap_or(&c.id).to_owned(),
+            description: c.description.or(c.display_name),
+            time_created: c.meta.and_then(|m| m.created),
+            lifecycle_state: c.status.unwrap_or_else(|| "ACTIVE".to_owned()),
+            username: c.user_name,
+            scopes: c.scopes,
         })
         .collect())
 }

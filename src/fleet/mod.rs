@@ -13,9 +13,8 @@
 //!    Per managed secret also one ListSecretVersions page (the newest 10: CURRENT's
 //!    `timeCreated`, whether a PENDING version exists; no content read).
 //! 4. Per user of a Default-domain secret: GetUser (the binding tag, contract 4.1) and one listing
-//!    per credential kind (ListApiKeys, ListAuthTokens, ListCustomerSecretKeys,
-//!    ListSmtpCredentials, ListOAuthClientCredentials, ListDbCredentials,
-//!    GetUserUIPasswordInformation). Per user of another identity domain (`domainId`): GetDomain
+//!    per credential kind (its family's list, `oci::family`: ListApiKeys, ListAuthTokens...;
+//!    GetUserUIPasswordInformation for the console password). Per user of another identity domain (`domainId`): GetDomain
 //!    once per domain, the user with its OCI tags and password state (`GET /admin/v1/Users` with
 //!    `filter=ocid eq "<ocid>"`), and one SCIM listing per kind but the console password (its date comes with the user).
 //! 5. Per managed secret: bundle reads as [`iam`] says (CURRENT always, PREVIOUS and PENDING only

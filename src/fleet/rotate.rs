@@ -284,8 +284,7 @@ async fn would_refuse(fleet: &Fleet, args: &FleetArgs, secret_id: &str, secret: 
         Ok(c) => c,
         Err(e) => return Some(format!("every step would answer 400: {e}")),
     };
-    let placeholder = crate::onboard::enroll::placeholder_secret(secret.name());
-    let t = Target { client: &fleet.client, secret_id, secret: &placeholder, config: &config, binding: fleet.binding };
+    let t = Target::unread(&fleet.client, secret_id, &config, fleet.binding);
     match t.bind().await {
         Ok(_) => None,
         Err(e) => Some(format!("the rotation would be refused: {e}")),

@@ -30,6 +30,7 @@ use super::client::{encode_segment, new_retry_token, Client, Request, Service};
 use super::domain_cache::Learned;
 pub use super::domain_cache::{Domain, DomainCache, TENANCY_FACTS_TTL};
 use super::error::{Error, ErrorKind};
+use super::family::{Family, IdField, NewCredential};
 use super::paging::Paging;
 use crate::proof::BoundUser;
 
@@ -60,68 +61,6 @@ pub fn normalize_url(url: &str) -> String {
     match url.strip_suffix(":443") {
         Some(stripped) if url.starts_with("https://") => stripped.to_owned(),
         _ => url.to_owned(),
-    }
-}
-
-/// The SCIM credential resources the function rotates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ScimResource {
-    /// `ApiKeys`.
-    ApiKeys,
-    /// `AuthTokens`.
-    AuthTokens,
-    /// `CustomerSecretKeys`.
-    CustomerSecretKeys,
-    /// `SmtpCredentials`.
-    SmtpCredentials,
-    /// `OAuth2ClientCredentials`.
-    OAuth2ClientCredentials,
-    /// `UserDbCredentials`.
-    UserDbCredentials,
-}
-
-impl ScimResource {
-    fn path(self) -> &'static str {
-        match self {
-            ScimResource::ApiKeys => "ApiKeys",
-            ScimResource::AuthTokens => "AuthTokens",
-            ScimResource::CustomerSecretKeys => "CustomerSecretKeys",
-            ScimResource::SmtpCredentials => "SmtpCredentials",
-            ScimResource::OAuth2ClientCredentials => "OAuth2ClientCredentials",
-            ScimResource::UserDbCredentials => "UserDbCredentials",
-        }
-    }
-
-    /// The resource's schema URN, required in a create body.
-    pub fn schema(self) -> &'static str {
-        match self {
-            ScimResource::ApiKeys => "urn:ietf:params:scim:schemas:oracle:idcs:apikey",
-            ScimResource::AuthTokens => "urn:ietf:params:scim:schemas:oracle:idcs:authToken",
-            ScimResource::CustomerSecretKeys => "urn:ietf:params:scim:schemas:oracle:idcs:customerSecretKey",
-            ScimResource::SmtpCredentials => "urn:ietf:params:scim:schemas:oracle:idcs:smtpCredential",
-            ScimResource::OAuth2ClientCredentials => "urn:ietf:params:scim:schemas:oracle:idcs:oauth2ClientCredential",
-            ScimResource::UserDbCredentials => "urn:ietf:params:scim:schemas:oracle:idcs:UserDbCredentials",
-        }
-    }
-
-    /// (list, create, delete) operation names, as the SDK names them.
-    fn ops(self) -> (&'static str, &'static str, &'static str) {
-        match self {
-            ScimResource::ApiKeys => ("ListApiKeys (domain)", "CreateApiKey (domain)", "DeleteApiKey (domain)"),
-            ScimResource::AuthTokens => ("ListAuthTokens (domain)", "CreateAuthToken (domain)", "DeleteAuthToken (domain)"),
-            ScimResource::CustomerSecretKeys => {
-                ("ListCustomerSecretKeys (domain)", "CreateCustomerSecretKey (domain)", "DeleteCustomerSecretKey (domain)")
-            }
-            ScimResource::SmtpCredentials => {
-                ("ListSmtpCredentials (domain)", "CreateSmtpCredential (domain)", "DeleteSmtpCredential (domain)")
-            }
-            ScimResource::OAuth2ClientCredentials => {
-                ("ListOAuth2ClientCredentials (domain)", "CreateOAuth2ClientCredential (domain)", "DeleteOAuth2ClientCredential (domain)")
-            }
-            ScimResource::UserDbCredentials => {
-                ("ListUserDbCredentials (domain)", "CreateUserDbCredential (domain)", "DeleteUserDbCredential (domain)")
-            }
-        }
     }
 }
 
@@ -177,7 +116,7 @@ pub struct ScimCredential {
     /// Customer secret keys: the display name.
     #[serde(default)]
     pub display_name: Option<String>,
-    /// SMTP credentials: the SMTP user name.
+    /// The user name issued with it, for the families that issue one.
     #[serde(default)]
     pub user_name: Option<String>,
     /// OAuth 2.0 client credentials: the name.
@@ -194,6 +133,18 @@ pub struct ScimCredential {
     pub meta: Option<ScimMeta>,
 }
 
+impl ScimCredential {
+    /// The id a secret version holds, for a credential of `family` (the fingerprint, the access
+    /// key or the OCID, as the family's table says), when the domain listed it.
+    pub fn credential_id(&self, family: Family) -> Option<&str> {
+        match family.wire().id {
+            IdField::Fingerprint => self.fingerprint.as_deref(),
+            IdField::AccessKey => self.access_key.as_deref(),
+            IdField::Ocid => self.ocid.as_deref(),
+        }
+    }
+}
+
 /// SCIM `meta` of a resource.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct ScimMeta {
@@ -202,8 +153,8 @@ pub struct ScimMeta {
     pub created: Option<String>,
 }
 
-/// A credential just created, with its one-time secret (tokens, secret keys, SMTP passwords,
-/// OAuth 2.0 client secrets; none for database passwords).
+/// A credential just created, with its one-time secret (none for API keys and database
+/// passwords).
 pub struct ScimCreated {
     /// The credential.
     pub credential: ScimCredential,
@@ -421,34 +372,35 @@ impl Client {
         Ok(self.domain_user(base, user_ocid, false).await?.id)
     }
 
-    /// The user's credentials of `resource` (`filter=user.value eq "<id>"`).
-    pub async fn list_domain_credentials(&self, base: &str, resource: ScimResource, user_id: &str) -> Result<Vec<ScimCredential>, Error> {
-        let (list, _, _) = resource.ops();
-        let mut req = scim_request(list, base, Method::GET, format!("/admin/v1/{}", resource.path()));
+    /// The user's credentials of `family` (`filter=user.value eq "<id>"`).
+    pub async fn list_domain_credentials(&self, base: &str, family: Family, user_id: &str) -> Result<Vec<ScimCredential>, Error> {
+        let scim = family.scim();
+        let (list, _, _) = scim.ops;
+        let mut req = scim_request(list, base, Method::GET, format!("/admin/v1/{}", scim.resource));
         req.query.push(("filter", format!("user.value eq \"{user_id}\"")));
         req.query.push(("count", "1000".to_owned()));
         let wire: ListResponse<ScimCredential> = self.send(req).await?.json(list)?;
         Ok(wire.resources)
     }
 
-    /// Creates a credential of `resource` for the user (domain id `user_id`), with one
-    /// `opc-retry-token` for this logical create. `fields` are the resource's own (`key`,
-    /// `description`, `displayName`).
+    /// Creates a credential of `family` for the user (domain id `user_id`) from `new` (the body
+    /// fields the family's table names), with one `opc-retry-token` for this logical create.
     pub async fn create_domain_credential(
         &self,
         base: &str,
-        resource: ScimResource,
+        family: Family,
         user: &BoundUser,
         user_id: &str,
-        fields: Value,
+        new: &NewCredential<'_>,
     ) -> Result<ScimCreated, Error> {
-        let (_, create, _) = resource.ops();
-        let mut body = json!({"schemas": [resource.schema()], "user": {"value": user_id, "ocid": user.user_id()}});
-        if let (Some(b), Value::Object(extra)) = (body.as_object_mut(), fields) {
-            b.extend(extra);
+        let scim = family.scim();
+        let (_, create, _) = scim.ops;
+        let mut body = json!({"schemas": [scim.schema], "user": {"value": user_id, "ocid": user.user_id()}});
+        if let Some(b) = body.as_object_mut() {
+            b.extend(new.body(scim.body));
         }
         // A database password may be in the body: serialise it into wiped bytes, wipe the JSON.
-        let mut req = scim_request(create, base, Method::POST, format!("/admin/v1/{}", resource.path()));
+        let mut req = scim_request(create, base, Method::POST, format!("/admin/v1/{}", scim.resource));
         req.body = Some(zeroize::Zeroizing::new(serde_json::to_vec(&body).unwrap_or_default()));
         crate::secret::wipe(&mut body);
         req.retry_token = Some(new_retry_token());
@@ -458,9 +410,10 @@ impl Client {
 
     /// Deletes a credential by its SCIM id (`DELETE /admin/v1/<resource>/{id}`). Already gone counts
     /// as deleted.
-    pub async fn delete_domain_credential(&self, base: &str, resource: ScimResource, _user: &BoundUser, id: &str) -> Result<(), Error> {
-        let (_, _, delete) = resource.ops();
-        let req = scim_request(delete, base, Method::DELETE, format!("/admin/v1/{}/{}", resource.path(), encode_segment(id)));
+    pub async fn delete_domain_credential(&self, base: &str, family: Family, _user: &BoundUser, id: &str) -> Result<(), Error> {
+        let scim = family.scim();
+        let (_, _, delete) = scim.ops;
+        let req = scim_request(delete, base, Method::DELETE, format!("/admin/v1/{}/{}", scim.resource, encode_segment(id)));
         match self.send(req).await {
             Err(e) if e.is_not_found() => Ok(()),
             other => other.map(drop),

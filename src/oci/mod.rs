@@ -5,7 +5,9 @@
 //! - [`auth`]: resource principal or config-file API key.
 //! - [`client`]: send, retry, deadline, errors; `paging`: the one pager (`opc-next-page`);
 //!   [`region`]: regions and realms.
-//! - [`vault`], [`secrets`], [`identity`], [`notification`]: one typed method per OCI operation.
+//! - [`vault`], [`secrets`], [`identity`], [`notification`]: one typed method per OCI operation;
+//!   [`family`]: the per-user credential families and their wire words (paths, operation names,
+//!   SCIM resources), declared once.
 //! - [`cloud_guard`]: GetProblem (the unmanaged console-password reset confirms the problem).
 //! - [`compartments`]: ListCompartments, a compartment's subtree (for `rotate --compartment-id`).
 //! - [`identity_domains`]: where identity domains are, and their REST API (users, credentials);
@@ -16,6 +18,7 @@ pub mod cloud_guard;
 pub mod compartments;
 pub mod domain_cache;
 pub mod error;
+pub mod family;
 pub mod identity;
 pub mod identity_domains;
 pub mod notification;

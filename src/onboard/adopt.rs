@@ -10,8 +10,8 @@
 //! - `CONSOLE_PASSWORD`: a bare password → `password`.
 //!
 //! Before anything is written, the credential must be the user's in IAM (issue 18): an API key's
-//! fingerprint among the user's API keys, a token's, secret key's, SMTP, OAuth 2.0 or database
-//! credential's id among the user's credentials of that kind (`ACTIVE`), a console password set
+//! fingerprint among the user's API keys, any other listed kind's credential id among the user's
+//! credentials of that kind (`ACTIVE`), a console password set
 //! for an `ACTIVE` user. Otherwise the command fails and writes nothing (no Vault write, no tag).
 //!
 //! A content already in the contract's form is kept. A rewritten content becomes a new CURRENT
@@ -125,7 +125,7 @@ async fn held_by_user(args: &Adoption, t: &Target<'_>, dir: &Directory, content:
         .credential_id(args.kind)
         .ok_or_else(|| refused(format!("the secret's content names no {} (see docs/credential-kinds.md for its fields)", args.kind)))?;
     let user = &args.user_id;
-    let Some(family) = super::enroll::family(args.kind) else {
+    let Some(family) = kinds::spec(args.kind).family else {
         // Console passwords: IAM lists none; the user must be ACTIVE with a password set.
         let probe = Version {
             number: 0,
@@ -165,8 +165,8 @@ pub async fn adopt(rotator: &Rotator, args: &Adoption, timeout: std::time::Durat
     metadata.insert("userId".to_owned(), json!(args.user_id));
     let metadata = Value::Object(metadata);
     let config = SecretConfig::from_metadata(Some(&metadata))?;
-    let placeholder = super::enroll::placeholder_secret(secret.secret.secret_name.as_deref().unwrap_or_default());
-    let t = Target { client: &client, secret_id: &args.secret_id, secret: &placeholder, config: &config, binding: BindingMode::Off };
+    // The binding is off: adopt binds the user itself, after the checks.
+    let t = Target { client: &client, secret_id: &args.secret_id, secret: &secret.secret, config: &config, binding: BindingMode::Off };
     let dir = Directory::of(&t).await.map_err(|e| e.to_string())?;
 
     let (current, raw) = current_text(&client, &args.secret_id).await?;
@@ -194,7 +194,9 @@ pub async fn adopt(rotator: &Rotator, args: &Adoption, timeout: std::time::Durat
                 .map_or(updated.secret.current_version_number.unwrap_or(current + 1), |b| b.version_number);
         }
     }
-    super::enroll::bind(&client, args.kind, &args.user_id, &dir, &args.secret_id, true).await?;
+    crate::binding::add_to_tag(&client, args.kind, &args.user_id, dir.user_store(), &args.secret_id, true)
+        .await
+        .map_err(|e| e.to_string())?;
     Ok(json!({"secretId": args.secret_id, "versionNo": version, "kind": args.kind.as_str(), "userId": args.user_id,
         "rewritten": version != current, "bound": true}))
 }

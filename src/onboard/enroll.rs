@@ -25,7 +25,6 @@
 //! it deletes the credential again, and the message says so. `--dry-run` prints the plan and writes
 //! nothing.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
@@ -36,7 +35,6 @@ use crate::adapters::{self, Target};
 use crate::binding::{self, BindingMode, BoundUser};
 use crate::engine::Rotator;
 use crate::kinds;
-use crate::oci::vault::Secret;
 use crate::oci::Client;
 use crate::protocol::{is_ocid_of, SecretRotationInput, Step};
 use crate::secret::{CredentialKind, PreviousCredential, SecretConfig, SecretContent};
@@ -44,8 +42,7 @@ use crate::secret::{CredentialKind, PreviousCredential, SecretConfig, SecretCont
 /// What to enroll: the options of `enroll` (the command line's come from `cli::enroll::EnrollArgs`).
 #[derive(Debug, Clone)]
 pub struct Enrollment {
-    /// API_KEY, AUTH_TOKEN, CUSTOMER_SECRET_KEY, CONSOLE_PASSWORD, SMTP_CREDENTIAL,
-    /// OAUTH2_CLIENT_CREDENTIAL or DB_CREDENTIAL.
+    /// The credential kind (any of the kind table's).
     pub kind: CredentialKind,
     /// The user's OCID.
     pub user_id: String,
@@ -174,10 +171,9 @@ impl Enrollment {
     }
 }
 
-/// The directory family of `kind` (None: console passwords, which are not listed): the kind
-/// table's.
-pub(crate) fn family(kind: CredentialKind) -> Option<Family> {
-    crate::kinds::spec(kind).family
+/// The IAM family of `kind` (None: console passwords, which are not listed): the kind table's.
+fn family(kind: CredentialKind) -> Option<Family> {
+    kinds::spec(kind).family
 }
 
 /// The first credential: its content and its id.
@@ -193,16 +189,20 @@ async fn create_credential(args: &Enrollment, t: &Target<'_>, dir: &Directory) -
             let content = kinds::content(args.kind, &[&key.fingerprint, key.private_pem.as_str(), &key.public_pem, &tenancy])?;
             Ok((content, key.fingerprint.clone()))
         }
-        CredentialKind::AuthToken
-        | CredentialKind::CustomerSecretKey
-        | CredentialKind::SmtpCredential
-        | CredentialKind::OAuth2ClientCredential
-        | CredentialKind::DbCredential => {
+        CredentialKind::ConsolePassword => {
+            let password: SecretString =
+                adapters::console_password::set_new_password(t, || async { Ok(BoundUser::for_enrollment(&args.user_id)) })
+                    .await
+                    .map_err(|e| err(&e))?;
+            Ok((kinds::content(args.kind, &[password.expose_secret()])?, adapters::console_password::CREDENTIAL_ID.to_owned()))
+        }
+        // The kinds with a listed family: created in IAM (the kind table says who makes the secret).
+        _ => {
             let family = family(args.kind).ok_or("no family")?;
             let config = SecretConfig::from_metadata(Some(&args.metadata()))?;
-            let chosen = match args.kind {
-                CredentialKind::DbCredential => Some(crate::passwords::generate(&adapters::db_credential::rules()).map_err(|e| err(&e))?),
-                _ => None,
+            let chosen = match kinds::spec(args.kind).secret_maker {
+                kinds::SecretMaker::Function => Some(crate::passwords::generate(&adapters::db_credential::rules()).map_err(|e| err(&e))?),
+                kinds::SecretMaker::Iam => None,
             };
             let label = args.label();
             let new = New {
@@ -214,87 +214,17 @@ async fn create_credential(args: &Enrollment, t: &Target<'_>, dir: &Directory) -
             };
             let created = dir.create_with(t, &user, family, &new).await.map_err(|e| err(&e))?;
             let secret = chosen.or(created.secret).ok_or("IAM returned no secret for the new credential")?;
-            let content = match args.kind {
-                // The user name IAM issues with the credential (SMTP) sits between id and secret.
-                CredentialKind::SmtpCredential => {
-                    let username = created.username.as_deref().ok_or("IAM returned no user name for the new SMTP credential")?;
+            let content = match kinds::spec(args.kind).username_field {
+                // The user name IAM issues with the credential sits between id and secret.
+                Some(_) => {
+                    let username =
+                        created.username.as_deref().ok_or_else(|| format!("IAM returned no user name for the new {}", args.kind))?;
                     kinds::content(args.kind, &[&created.id, username, secret.expose_secret()])?
                 }
-                _ => kinds::content(args.kind, &[&created.id, secret.expose_secret()])?,
+                None => kinds::content(args.kind, &[&created.id, secret.expose_secret()])?,
             };
             Ok((content, created.id))
         }
-        CredentialKind::ConsolePassword => {
-            let password: SecretString =
-                adapters::console_password::set_new_password(t, || async { Ok(BoundUser::for_enrollment(&args.user_id)) })
-                    .await
-                    .map_err(|e| err(&e))?;
-            Ok((kinds::content(args.kind, &[password.expose_secret()])?, adapters::console_password::CREDENTIAL_ID.to_owned()))
-        }
-    }
-}
-
-/// Adds `secret_id` to the user's binding tag, keeping every other tag (classic API, or the
-/// user's identity domain); nothing is written when the tag names it already, nor when `write`
-/// is false (a dry run). True when the tag lacked the secret.
-pub(crate) async fn bind(
-    client: &Client,
-    kind: CredentialKind,
-    user_id: &str,
-    dir: &Directory,
-    secret_id: &str,
-    write: bool,
-) -> Result<bool, String> {
-    let key = binding::tag_key(kind);
-    let with = |mut tags: BTreeMap<String, String>| {
-        let value = tags.get(&key).map(|v| v.trim().to_owned()).unwrap_or_default();
-        if binding::names_secret(&value, secret_id) {
-            return None;
-        }
-        tags.insert(key.clone(), if value.is_empty() { secret_id.to_owned() } else { format!("{value} {secret_id}") });
-        Some(tags)
-    };
-    match dir {
-        Directory::Classic => {
-            let user = client.get_user(user_id).await.map_err(|e| e.to_string())?;
-            match with(user.freeform_tags) {
-                Some(tags) if write => {
-                    client.update_user_freeform_tags(user_id, &tags).await.map_err(|e| e.to_string())?;
-                }
-                Some(_) => {}
-                None => return Ok(false),
-            }
-        }
-        Directory::Domain { base, .. } => {
-            let user = client.domain_user(base, user_id, false).await.map_err(|e| e.to_string())?;
-            match with(user.freeform_tags) {
-                Some(tags) if write => {
-                    client.patch_domain_user_tags(base, &user.id, &tags).await.map_err(|e| e.to_string())?;
-                }
-                Some(_) => {}
-                None => return Ok(false),
-            }
-        }
-    }
-    Ok(true)
-}
-
-/// A secret-to-be, for the adapters' directory (which needs only the user and the domain).
-pub(crate) fn placeholder_secret(name: &str) -> Secret {
-    Secret {
-        id: String::new(),
-        compartment_id: String::new(),
-        lifecycle_state: "CREATING".to_owned(),
-        current_version_number: None,
-        metadata: None,
-        is_auto_generation_enabled: None,
-        secret_generation_context: None,
-        secret_name: Some(name.to_owned()),
-        rotation_config: None,
-        rotation_status: None,
-        last_rotation_time: None,
-        next_rotation_time: None,
-        freeform_tags: None,
     }
 }
 
@@ -303,8 +233,7 @@ pub async fn enroll(rotator: &Rotator, args: &Enrollment, timeout: Duration) -> 
     let client = rotator.client().with_deadline(tokio::time::Instant::now() + timeout);
     let metadata = args.metadata();
     let config = SecretConfig::from_metadata(Some(&metadata))?;
-    let placeholder = placeholder_secret(&args.name);
-    let t = Target { client: &client, secret_id: "", secret: &placeholder, config: &config, binding: BindingMode::Off };
+    let t = Target::unread(&client, "", &config, BindingMode::Off);
     let line = |secret_id: &str, version: Option<u64>, credential_id: &str| {
         let rc = args.rotation_config();
         json!({"secretId": secret_id, "versionNo": version, "kind": args.kind.as_str(), "userId": args.user_id,
@@ -366,7 +295,7 @@ pub async fn enroll(rotator: &Rotator, args: &Enrollment, timeout: Duration) -> 
     let secret_id = created.secret.id.clone();
 
     // 4. The user names the secret.
-    bind(&client, args.kind, &args.user_id, &dir, &secret_id, true).await.map_err(|e| {
+    binding::add_to_tag(&client, args.kind, &args.user_id, dir.user_store(), &secret_id, true).await.map_err(|e| {
         format!("secret {secret_id} holds the new credential, but binding the user failed ({e}); run the same command again")
     })?;
 
@@ -502,7 +431,7 @@ async fn converge(client: &Client, args: &Enrollment, t: &Target<'_>, secret_id:
         }
     }
     let dir = Directory::of(t).await.map_err(|e| e.to_string())?;
-    if bind(client, args.kind, &args.user_id, &dir, secret_id, !args.dry_run).await? {
+    if binding::add_to_tag(client, args.kind, &args.user_id, dir.user_store(), secret_id, !args.dry_run).await.map_err(|e| e.to_string())? {
         changed.push("binding");
     }
     let mut out = json!({"secretId": secret_id, "versionNo": secret.secret.current_version_number, "kind": args.kind.as_str(),

@@ -186,7 +186,7 @@ async fn a_managed_previous_credential_is_not_unmanaged_and_a_deleted_current_on
     rig.rotator
         .client()
         .delete_credential(
-            oci_rotator::oci::identity::CredentialFamily::AuthToken,
+            oci_rotator::oci::family::Family::AuthToken,
             &oci_rotator::binding::BoundUser::for_enrollment(&token.user_id),
             &token.credential_id,
         )
