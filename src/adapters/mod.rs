@@ -65,6 +65,7 @@ pub struct Target<'a> {
 /// it (the directory and the binding need only the user and the domain, from the metadata).
 static NO_SECRET_YET: Secret = Secret {
     id: String::new(),
+    compartment_id: String::new(),
     lifecycle_state: String::new(),
     current_version_number: None,
     metadata: None,
@@ -72,6 +73,9 @@ static NO_SECRET_YET: Secret = Secret {
     secret_generation_context: None,
     secret_name: None,
     rotation_config: None,
+    rotation_status: None,
+    last_rotation_time: None,
+    next_rotation_time: None,
     freeform_tags: None,
 };
 
