@@ -746,12 +746,18 @@ impl FleetReport {
         }
     }
 
-    /// The report as text: each finished secret's line (NOT_STARTED ones only counted), the
-    /// unreadable ones, the totals, the closing line and, in a dry run, what was read.
+    /// The report as text: each finished secret's line (NOT_STARTED ones only counted; an
+    /// unbound user's fix command alone on the next line, ready to paste), the unreadable ones,
+    /// the totals, the closing line and, in a dry run, what was read.
     pub fn text(&self, args: &FleetArgs) -> String {
         let mut out = String::new();
         for o in self.outcomes.iter().filter(|o| o.outcome != Outcome::NotStarted) {
             out.push_str(&format!("{}\n", format_line(o)));
+            if let Outcome::Failed(why) | Outcome::WouldFail(why) = &o.outcome {
+                if let Some(command) = crate::binding::fix_command(why) {
+                    out.push_str(&format!("  fix (paste into a shell): {command}\n"));
+                }
+            }
         }
         for (id, e) in &self.unreadable {
             out.push_str(&format!("UNREADABLE   {id}  {e}\n"));

@@ -543,6 +543,14 @@ async fn json_gives_one_line_per_secret_as_it_finishes_and_a_summary_saying_why_
     }
     assert_eq!((summary["stopped"].as_str(), summary["ok"].as_bool()), (Some("failures"), Some(false)), "{summary}");
     assert!(summary["message"].as_str().is_some_and(|m| m.contains("failures: 1 failed")), "{summary}");
+    // And without --json, the same fix command stands alone on the line after the secret's.
+    let fix = per_secret.iter().find_map(|l| l["fixCommand"].as_str()).unwrap().to_owned();
+    let child = spawn_binary(&rig, &["rotate", "--compartment-id", &root, "--local", "--attempts", "1"]);
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output()).await.unwrap().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    let failed = lines.iter().position(|l| l.starts_with("FAILED") && l.contains(&unbound.secret_id)).unwrap_or_else(|| panic!("{stdout}"));
+    assert_eq!(lines.get(failed + 1).copied(), Some(format!("  fix (paste into a shell): {fix}").as_str()), "{stdout}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
