@@ -226,6 +226,14 @@ fn tags_naming(tags: &BTreeMap<String, String>, key: &str, secret_id: &str) -> B
     tags
 }
 
+/// The command a [`BindingError::NotBound`] message (a step's `returnMessage`, a failure line)
+/// names as its fix, as the shell reads it (single-quoted, unescaped), or None when the message
+/// names none. The one reader of the message this module writes.
+pub fn fix_command(message: &str) -> Option<&str> {
+    let (_, rest) = message.split_once(" binds it with: ")?;
+    Some(rest.split_once(" (--freeform-tags replaces").map_or(rest, |(command, _)| command).trim())
+}
+
 fn shell_quote(json: &str) -> String {
     format!("'{}'", json.replace('\'', r"'\''"))
 }
@@ -290,6 +298,21 @@ mod tests {
                 "oci iam user update --user-id ocid1.user.oc1..u --freeform-tags '{{\"oci-rotator-api-key\":\"ocid1.vaultsecret.oc1.iad.old {SECRET}\",\"team\":\"payments\"}}' --force"
             )
         );
+    }
+
+    #[test]
+    fn the_fix_command_is_read_back_from_the_message_as_written() {
+        let tags: BTreeMap<String, String> = [("owner".to_owned(), "o'brien".to_owned())].into_iter().collect();
+        let command = bind_command("ocid1.user.oc1..u", &tags, "oci-rotator-auth-token", SECRET);
+        let e = BindingError::NotBound {
+            user_id: "ocid1.user.oc1..u".to_owned(),
+            secret_id: SECRET.to_owned(),
+            tag_key: "oci-rotator-auth-token".to_owned(),
+            found: "is missing",
+            command: command.clone(),
+        };
+        assert_eq!(fix_command(&format!("UPDATE_TARGET_SYSTEM: {e}")), Some(command.as_str()));
+        assert_eq!(fix_command("GetUser: OCI answered 404"), None);
     }
 
     #[test]

@@ -4,14 +4,21 @@
 //!
 //! The function is reached through a [`StepTransport`]: over HTTP (`POST /call`, the way Vault
 //! reaches a deployed function) or in-process (the engine itself).
+//!
+//! [`rotate_one`] is the work of `rotate --secret-id` (the CLI parses and prints): each
+//! [`Attempt`] as it is answered ([`Attempt::line`], or [`Attempt::json_line`] for `--json`), then
+//! a [`OneSecretReport`] ([`OneSecretReport::text`], [`OneSecretReport::summary_json`]).
 
 use std::future::Future;
 use std::time::Duration;
 
+use serde_json::{json, Value};
 use tokio::time::Instant;
 
+use crate::config;
 use crate::engine::Rotator;
-use crate::protocol::{SecretRotationInput, SecretRotationOutput, Step};
+use crate::oci::auth::Env;
+use crate::protocol::{is_secret_ocid, SecretRotationInput, SecretRotationOutput, Step};
 
 /// How the driver reaches the function.
 pub trait StepTransport: Sync {
@@ -77,6 +84,35 @@ pub struct Attempt {
     pub attempt: u32,
     /// The answer (or a transport failure as a 502).
     pub output: SecretRotationOutput,
+}
+
+impl Attempt {
+    /// The command the answer names as its fix (the unbound user's tag command), as the shell
+    /// reads it.
+    pub fn fix_command(&self) -> Option<&str> {
+        crate::binding::fix_command(&self.output.return_message)
+    }
+
+    /// Its line of text: step, attempt, `responseCode`, version number, `returnMessage`; then, when
+    /// the message names a fix command, that command alone on the next line, ready to paste.
+    pub fn line(&self) -> String {
+        let o = &self.output;
+        let version = o.current_version_no.map_or("-".to_owned(), |n| format!("v{n}"));
+        let line = format!("{:<24} attempt {}  {}  {version:<4} {}", self.step.as_str(), self.attempt, o.response_code, o.return_message);
+        match self.fix_command() {
+            Some(command) => format!("{line}\n  fix (paste into a shell): {command}"),
+            None => line,
+        }
+    }
+
+    /// Its `--json` line: `event` `"attempt"`, `secretId`, `step`, `attempt`, `responseCode`,
+    /// `currentVersionNo` (null when none), `returnMessage`, `fixCommand` (null when none).
+    pub fn json_line(&self, secret_id: &str) -> Value {
+        let o = &self.output;
+        json!({"event": "attempt", "secretId": secret_id, "step": self.step.as_str(), "attempt": self.attempt,
+            "responseCode": o.response_code, "currentVersionNo": o.current_version_no, "returnMessage": o.return_message,
+            "fixCommand": self.fix_command()})
+    }
 }
 
 /// How the driver retries.
@@ -149,4 +185,96 @@ impl Driver {
         }
         answers
     }
+}
+
+/// What `rotate --secret-id` is asked (the command line's options).
+#[derive(Debug, Clone)]
+pub struct RotateOne {
+    /// The secret OCID.
+    pub secret_id: String,
+    /// One step only.
+    pub step: Option<Step>,
+    /// `versionNo` to send with a single step.
+    pub version_no: Option<u64>,
+    /// Read-only rehearsal.
+    pub dry_run: bool,
+    /// Tries per step.
+    pub attempts: u32,
+}
+
+/// What `rotate --secret-id` did.
+#[derive(Debug, Clone)]
+pub struct OneSecretReport {
+    /// The secret OCID.
+    pub secret_id: String,
+    /// The last answer of each step run, in order.
+    pub answers: Vec<(Step, SecretRotationOutput)>,
+    /// A dry run: the writes CREATE_PENDING_VERSION would make (None: not a dry run).
+    pub planned_writes: Option<Vec<String>>,
+    /// Every step run answered 200 (and, for a rotation, all four ran): exit status 0.
+    pub ok: bool,
+}
+
+impl OneSecretReport {
+    /// What follows the attempts' lines: a dry run's writes and what the other steps would do.
+    pub fn text(&self) -> String {
+        let Some(writes) = &self.planned_writes else { return String::new() };
+        if self.answers.len() < 2 {
+            return String::new();
+        }
+        let mut out = "\ndry run: nothing was written. CREATE_PENDING_VERSION would make these writes:\n".to_owned();
+        if writes.is_empty() {
+            let message = self.answers.last().map_or("", |(_, o)| o.return_message.as_str());
+            out.push_str(&format!("  (none: {message})\n"));
+        }
+        for w in writes {
+            out.push_str(&format!("  {w}\n"));
+        }
+        out.push_str("then UPDATE_TARGET_SYSTEM would make the new credential live in IAM (API keys: upload it after deleting superseded keys) and wait until IAM accepts it,\n");
+        out.push_str("and PROMOTE_PENDING_VERSION would make the new version CURRENT (and, with DELETE_ON_PROMOTE, delete the superseded credential).\n");
+        out
+    }
+
+    /// The `--json` run's last line: `event` `"summary"`, `secretId`, `dryRun`, `steps` (each
+    /// step run: `step`, `responseCode`, `currentVersionNo`), `plannedWrites` (a dry run's
+    /// writes, else null) and `ok`.
+    pub fn summary_json(&self) -> Value {
+        let steps: Vec<Value> = self
+            .answers
+            .iter()
+            .map(|(step, o)| json!({"step": step.as_str(), "responseCode": o.response_code, "currentVersionNo": o.current_version_no}))
+            .collect();
+        json!({"event": "summary", "secretId": self.secret_id, "dryRun": self.planned_writes.is_some(), "steps": steps,
+            "plannedWrites": self.planned_writes, "ok": self.ok})
+    }
+}
+
+/// The work of `rotate --secret-id`: plays Vault in this process for one secret (all four steps,
+/// or `step` alone), or with `dry_run` runs VERIFY_CONNECTION and then CREATE_PENDING_VERSION with
+/// a client that sends no write. `report` is told of every attempt as it is answered.
+pub async fn rotate_one(args: &RotateOne, env: &dyn Env, report: &mut (dyn FnMut(&Attempt) + Send)) -> Result<OneSecretReport, String> {
+    if !is_secret_ocid(&args.secret_id) {
+        return Err("--secret-id must be a secret OCID (ocid1.vaultsecret.<realm>...)".to_owned());
+    }
+    let (rotator, settings) =
+        if args.dry_run { config::dry_run_rotator_from_env(env) } else { config::rotator_from_env(env) }.map_err(|e| e.to_string())?;
+    let transport = InProcess { rotator: rotator.clone(), timeout: settings.default_timeout };
+    let driver = Driver { attempts_per_step: args.attempts, retry_wait: Duration::from_secs(2) };
+    let secret_id = args.secret_id.clone();
+    if args.dry_run {
+        let verify = driver.step(&transport, Step::VerifyConnection, &secret_id, None, report).await;
+        let mut answers = vec![(Step::VerifyConnection, verify.clone())];
+        if verify.response_code == 200 {
+            let create = driver.step(&transport, Step::CreatePendingVersion, &secret_id, verify.current_version_no, report).await;
+            answers.push((Step::CreatePendingVersion, create));
+        }
+        let ok = answers.len() == 2 && answers.iter().all(|(_, o)| o.response_code == 200);
+        return Ok(OneSecretReport { secret_id, answers, planned_writes: Some(rotator.client().planned_writes()), ok });
+    }
+    let answers = match args.step {
+        Some(step) => vec![(step, driver.step(&transport, step, &secret_id, args.version_no, report).await)],
+        None => driver.rotate(&transport, &secret_id, report).await,
+    };
+    let ok = answers.iter().all(|(_, o)| o.response_code == 200) && (args.step.is_some() || answers.len() == 4);
+    Ok(OneSecretReport { secret_id, answers, planned_writes: None, ok })
 }

@@ -12,7 +12,8 @@
 //! - [`passwords`]: passwords the function chooses (identity-domain console passwords), from the OS RNG.
 //! - [`policies`]: the dynamic group rule and least-privilege policy statements (`policies`).
 //! - [`config`]: process settings from the environment.
-//! - [`driver`]: plays Vault (the four steps in order, with retries) for `rotate`, the demo and tests.
+//! - [`driver`]: plays Vault (the four steps in order, with retries) for `rotate`, the demo and tests;
+//!   [`driver::rotate_one`], the work of `rotate --secret-id`, and its text and `--json` lines.
 //! - [`server`]: the axum router, served on the Fn socket or on TCP.
 //! - [`last_outcome`]: the tag `oci-rotator-last-outcome` a failed step leaves on the secret.
 //! - [`onboard`]: the `enroll` and `adopt` workflows: a user's credential into a secret the function rotates.

@@ -1,9 +1,10 @@
 //! `oci-rotator adopt`: parses the options, runs [`crate::onboard::adopt`] (the workflow: the
-//! secret's content into the contract's form, its metadata, the binding) and prints its JSON line.
+//! secret's content into the contract's form, its metadata, the binding) and prints its JSON line
+//! (with `--json`, JSON lines: [`crate::onboard::adopt::json_lines`]).
 
 use crate::config;
 use crate::oci::auth::ProcessEnv;
-use crate::onboard::adopt::{adopt, Adoption};
+use crate::onboard::adopt::{adopt, json_lines, Adoption};
 use crate::secret::CredentialKind;
 
 /// Options of `adopt` (the command line's, parsed by clap).
@@ -24,11 +25,14 @@ pub struct AdoptArgs {
     /// The secret holding the secret key of a customer secret key (the tutorial keeps it apart).
     #[arg(long)]
     pub secret_key_secret_id: Option<String>,
+    /// JSON lines: one per thing checked, done or kept (credential, secret, binding, rotationConfig), then the summary.
+    #[arg(long)]
+    pub json: bool,
 }
 
 impl From<AdoptArgs> for Adoption {
     fn from(a: AdoptArgs) -> Self {
-        let AdoptArgs { secret_id, kind, user_id, credential_id, secret_key_secret_id } = a;
+        let AdoptArgs { secret_id, kind, user_id, credential_id, secret_key_secret_id, json: _ } = a;
         Adoption { secret_id, kind, user_id, credential_id, secret_key_secret_id }
     }
 }
@@ -36,7 +40,9 @@ impl From<AdoptArgs> for Adoption {
 /// Runs the command and prints its JSON line.
 pub async fn run(args: AdoptArgs) -> Result<(), String> {
     let (rotator, settings) = config::rotator_from_env(&ProcessEnv).map_err(|e| e.to_string())?;
+    let json = args.json;
     let line = adopt(&rotator, &Adoption::from(args), settings.default_timeout).await?;
-    println!("{line}");
+    let lines = if json { json_lines(&line) } else { vec![line] };
+    lines.iter().for_each(|l| println!("{l}"));
     Ok(())
 }

@@ -1,9 +1,10 @@
 //! `oci-rotator enroll`: parses the options, runs [`crate::onboard::enroll`] (the workflow: the
-//! first credential, the secret, the binding, the rotation configuration) and prints its JSON line.
+//! first credential, the secret, the binding, the rotation configuration) and prints its JSON line
+//! (with `--json`, JSON lines: [`crate::onboard::enroll::json_lines`]).
 
 use crate::config;
 use crate::oci::auth::ProcessEnv;
-use crate::onboard::enroll::{enroll, Enrollment};
+use crate::onboard::enroll::{enroll, json_lines, Enrollment};
 use crate::secret::{CredentialKind, PreviousCredential};
 
 /// Options of `enroll` (the command line's, parsed by clap).
@@ -52,6 +53,9 @@ pub struct EnrollArgs {
     /// Print the plan and write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// JSON lines: one per thing done or kept (credential, secret, binding, rotationConfig), then the summary.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `--previous`: what happens to the superseded credential.
@@ -79,6 +83,7 @@ impl From<EnrollArgs> for Enrollment {
             domain_id,
             scopes,
             dry_run,
+            json: _,
         } = a;
         Enrollment {
             kind,
@@ -100,10 +105,12 @@ impl From<EnrollArgs> for Enrollment {
 
 /// Runs the command and prints its JSON line.
 pub async fn run(args: EnrollArgs) -> Result<(), String> {
+    let json = args.json;
     let enrollment = Enrollment::from(args);
     enrollment.validate()?;
     let (rotator, settings) = config::rotator_from_env(&ProcessEnv).map_err(|e| e.to_string())?;
     let line = enroll(&rotator, &enrollment, settings.default_timeout).await?;
-    println!("{line}");
+    let lines = if json { json_lines(&line) } else { vec![line] };
+    lines.iter().for_each(|l| println!("{l}"));
     Ok(())
 }

@@ -197,7 +197,17 @@ pub fn usage(help: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// Resolves at the first Ctrl-C (SIGINT); a second one ends the process at once (exit 130).
+/// What a second Ctrl-C prints before the process ends (`rotate --compartment-id --local`: the
+/// secrets left with a PENDING version); unset, it says the rotations Vault runs go on.
+static ON_SECOND_INTERRUPT: std::sync::OnceLock<Box<dyn Fn() -> String + Send + Sync>> = std::sync::OnceLock::new();
+
+/// Sets what a second Ctrl-C prints (the first call wins; one command runs per process).
+pub fn on_second_interrupt(message: impl Fn() -> String + Send + Sync + 'static) {
+    let _ = ON_SECOND_INTERRUPT.set(Box::new(message));
+}
+
+/// Resolves at the first Ctrl-C (SIGINT); a second one ends the process at once (exit 130),
+/// printing on stderr what [`on_second_interrupt`] set.
 pub async fn interrupted() {
     if tokio::signal::ctrl_c().await.is_err() {
         // No signal handler: never cancelled.
@@ -205,7 +215,10 @@ pub async fn interrupted() {
     }
     tokio::spawn(async {
         if tokio::signal::ctrl_c().await.is_ok() {
-            eprintln!("oci-rotator: interrupted again; stopping without waiting (rotations Vault runs go on)");
+            match ON_SECOND_INTERRUPT.get() {
+                Some(message) => eprintln!("{}", message()),
+                None => eprintln!("oci-rotator: interrupted again; stopping without waiting (rotations Vault runs go on)"),
+            }
             std::process::exit(130);
         }
     });

@@ -1,12 +1,13 @@
 //! Progress of a long command on stderr: a bar redrawn in place on a terminal, plain lines (one
 //! per finished item, and a summary every few seconds) otherwise, so that logs and CI output stay
-//! readable. No crate: a bar is one `\r`-rewritten line.
+//! readable. No crate: a bar is one `\r`-rewritten line. With `--json`, each finished item's JSON
+//! line goes to stdout as it finishes.
 
 use std::io::{IsTerminal as _, Write as _};
 use std::time::{Duration, Instant};
 
 pub use crate::fleet::rotate::Counts;
-use crate::fleet::rotate::Watch;
+use crate::fleet::rotate::{Finished, Watch};
 
 /// Where progress goes.
 pub struct Progress {
@@ -14,6 +15,7 @@ pub struct Progress {
     started: Instant,
     last_draw: Option<Instant>,
     last_summary: Instant,
+    json_lines: bool,
 }
 
 impl Default for Progress {
@@ -26,7 +28,12 @@ impl Progress {
     /// A bar (`tty`) or plain lines.
     pub fn new(tty: bool) -> Self {
         let now = Instant::now();
-        Progress { tty, started: now, last_draw: None, last_summary: now }
+        Progress { tty, started: now, last_draw: None, last_summary: now, json_lines: false }
+    }
+
+    /// Also prints each finished item's JSON line on stdout (`--json`).
+    pub fn with_json_lines(self, json_lines: bool) -> Self {
+        Progress { json_lines, ..self }
     }
 
     fn rate(&self, done: usize) -> f64 {
@@ -111,6 +118,12 @@ impl Watch for Progress {
 
     fn finish(&mut self) {
         Progress::finish(self);
+    }
+
+    fn finished(&mut self, item: Finished<'_>) {
+        if self.json_lines {
+            println!("{}", item.json_line());
+        }
     }
 }
 

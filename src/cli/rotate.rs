@@ -1,6 +1,7 @@
-//! `oci-rotator rotate --secret-id OCID [--step STEP] [--dry-run]`: plays Vault against real OCI
-//! (API-key profile or resource principal, as configured by the environment) for one secret and
-//! prints each step's `SecretRotationOutput`. This is how an administrator tests the function
+//! `oci-rotator rotate --secret-id OCID [--step STEP] [--dry-run] [--json]`: plays Vault against
+//! real OCI (API-key profile or resource principal, as configured by the environment) for one
+//! secret ([`crate::driver::rotate_one`]) and prints each step's answer as a line (with `--json`, a
+//! JSON line per attempt and a summary line). This is how an administrator tests the function
 //! before attaching it, and rotates by hand in an emergency.
 //!
 //! `--dry-run` runs VERIFY_CONNECTION (read-only) and then CREATE_PENDING_VERSION with a client
@@ -12,11 +13,10 @@ use std::time::Duration;
 use std::future::Future;
 
 use super::{rotate_fleet, CommandError};
-use crate::config;
-use crate::driver::{Attempt, Driver, InProcess};
+use crate::driver::{rotate_one, Attempt, RotateOne};
 use crate::flags;
 use crate::oci::auth::ProcessEnv;
-use crate::protocol::{is_secret_ocid, Step};
+use crate::protocol::Step;
 use crate::secret::CredentialKind;
 
 /// Options of `rotate` (the command line's, parsed by clap): one secret (`--secret-id`, this
@@ -60,6 +60,9 @@ pub struct RotateCommand {
     /// Tries per step (Vault retries a failed step).
     #[arg(long, default_value_t = 3)]
     pub attempts: u32,
+    /// JSON lines on stdout: one per step attempt (--secret-id) or finished secret (--compartment-id), then a summary (docs/json-output.md).
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `--step`: a step's name, case-insensitive.
@@ -85,12 +88,12 @@ pub async fn run_command(cmd: RotateCommand, cancel: impl Future<Output = ()>) -
                 attempts: cmd.attempts,
                 ..rotate_fleet::FleetArgs::new(compartment_id)
             };
-            let ok = rotate_fleet::run(args, &ProcessEnv, cancel).await?;
+            let ok = rotate_fleet::run(args, &ProcessEnv, cancel, cmd.json).await?;
             ok.then_some(()).ok_or_else(|| CommandError::Failed("not every secret was rotated".to_owned()))
         }
         (Some(secret_id), None) => {
-            let args = RotateArgs { secret_id, step: cmd.step, version_no: cmd.version_no, dry_run: cmd.dry_run, attempts: cmd.attempts };
-            let ok = run(args).await?;
+            let args = RotateOne { secret_id, step: cmd.step, version_no: cmd.version_no, dry_run: cmd.dry_run, attempts: cmd.attempts };
+            let ok = run(args, cmd.json).await?;
             ok.then_some(()).ok_or_else(|| CommandError::Failed("a step did not answer 200".to_owned()))
         }
         (None, None) => {
@@ -99,58 +102,15 @@ pub async fn run_command(cmd: RotateCommand, cancel: impl Future<Output = ()>) -
     }
 }
 
-/// Options of `rotate`.
-pub struct RotateArgs {
-    /// The secret OCID.
-    pub secret_id: String,
-    /// One step only.
-    pub step: Option<Step>,
-    /// `versionNo` to send with a single step.
-    pub version_no: Option<u64>,
-    /// Read-only rehearsal.
-    pub dry_run: bool,
-    /// Tries per step.
-    pub attempts: u32,
-}
-
-fn print(a: &Attempt) {
-    let json = serde_json::to_string(&a.output).unwrap_or_default();
-    println!("{:<24} attempt {} {json}", a.step.as_str(), a.attempt);
-}
-
-/// Runs the command; the exit status is success only when every step answered 200.
-pub async fn run(args: RotateArgs) -> Result<bool, String> {
-    if !is_secret_ocid(&args.secret_id) {
-        return Err("--secret-id must be a secret OCID (ocid1.vaultsecret.<realm>...)".to_owned());
+/// Runs `rotate --secret-id`, printing each attempt as it is answered, then the rest of the
+/// report; Ok(true) when every step answered 200.
+pub async fn run(args: RotateOne, json: bool) -> Result<bool, String> {
+    let secret_id = args.secret_id.clone();
+    let mut print = |a: &Attempt| if json { println!("{}", a.json_line(&secret_id)) } else { println!("{}", a.line()) };
+    let report = rotate_one(&args, &ProcessEnv, &mut print).await?;
+    match json {
+        true => println!("{}", report.summary_json()),
+        false => print!("{}", report.text()),
     }
-    let (rotator, settings) =
-        if args.dry_run { config::dry_run_rotator_from_env(&ProcessEnv) } else { config::rotator_from_env(&ProcessEnv) }
-            .map_err(|e| e.to_string())?;
-    let transport = InProcess { rotator: rotator.clone(), timeout: settings.default_timeout };
-    let driver = Driver { attempts_per_step: args.attempts, retry_wait: Duration::from_secs(2) };
-    let mut report = print;
-    if args.dry_run {
-        let verify = driver.step(&transport, Step::VerifyConnection, &args.secret_id, None, &mut report).await;
-        if verify.response_code != 200 {
-            return Ok(false);
-        }
-        let create = driver.step(&transport, Step::CreatePendingVersion, &args.secret_id, verify.current_version_no, &mut report).await;
-        let writes = rotator.client().planned_writes();
-        println!("\ndry run: nothing was written. CREATE_PENDING_VERSION would make these writes:");
-        if writes.is_empty() {
-            println!("  (none: {})", create.return_message);
-        }
-        for w in &writes {
-            println!("  {w}");
-        }
-        println!("then UPDATE_TARGET_SYSTEM would make the new credential live in IAM (API keys: upload it after deleting superseded keys) and wait until IAM accepts it,");
-        println!("and PROMOTE_PENDING_VERSION would make the new version CURRENT (and, with DELETE_ON_PROMOTE, delete the superseded credential).");
-        return Ok(create.response_code == 200);
-    }
-    let answers = match args.step {
-        Some(step) => vec![(step, driver.step(&transport, step, &args.secret_id, args.version_no, &mut report).await)],
-        None => driver.rotate(&transport, &args.secret_id, &mut report).await,
-    };
-    let all_ok = answers.iter().all(|(_, o)| o.response_code == 200) && (args.step.is_some() || answers.len() == 4);
-    Ok(all_ok)
+    Ok(report.ok)
 }

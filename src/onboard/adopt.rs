@@ -150,7 +150,9 @@ async fn held_by_user(args: &Adoption, t: &Target<'_>, dir: &Directory, content:
     }
 }
 
-/// The work of `adopt`; returns the JSON line (`secretId`, `versionNo`, `rewritten`, `bound`).
+/// The work of `adopt`; returns the JSON line (`secretId`, `versionNo`, `kind`, `userId`,
+/// `credentialId`, `rewritten`, `bound`, `changed` (`content`, `metadata`, `binding`: what this
+/// run wrote), `rotationConfig` (the secret's, untouched; null when none)).
 pub async fn adopt(rotator: &Rotator, args: &Adoption, timeout: std::time::Duration) -> Result<Value, String> {
     if !is_ocid_of(&args.secret_id, "vaultsecret") || !is_ocid_of(&args.user_id, "user") {
         return Err("--secret-id must be a secret OCID and --user-id a user OCID".to_owned());
@@ -194,9 +196,37 @@ pub async fn adopt(rotator: &Rotator, args: &Adoption, timeout: std::time::Durat
                 .map_or(updated.secret.current_version_number.unwrap_or(current + 1), |b| b.version_number);
         }
     }
-    crate::binding::add_to_tag(&client, args.kind, &args.user_id, dir.user_store(), &args.secret_id, true)
+    let bound_now = crate::binding::add_to_tag(&client, args.kind, &args.user_id, dir.user_store(), &args.secret_id, true)
         .await
         .map_err(|e| e.to_string())?;
+    let changed: Vec<&str> = [(content.is_some(), "content"), (metadata_changed, "metadata"), (bound_now, "binding")]
+        .into_iter()
+        .filter_map(|(yes, name)| yes.then_some(name))
+        .collect();
     Ok(json!({"secretId": args.secret_id, "versionNo": version, "kind": args.kind.as_str(), "userId": args.user_id,
-        "rewritten": version != current, "bound": true}))
+        "credentialId": adopted.credential_id(args.kind), "rewritten": version != current, "bound": true, "changed": changed,
+        "rotationConfig": secret.secret.rotation_config.filter(|r| r.is_object())}))
+}
+
+/// `adopt --json`: the JSON lines for `line` (what [`adopt`] returned; see [`super::event`]):
+/// `credential` (`checked`: IAM holds it for the user; adopt never changes it), `secret`
+/// (`rewritten` (a new CURRENT version in the contract's form), `updated` (its metadata only) or
+/// `kept`), `binding` (`added` or `kept`), `rotationConfig` (`kept` or `none`: adopt never
+/// changes it), then the summary.
+pub fn json_lines(line: &Value) -> Vec<Value> {
+    use super::{changed, event};
+    let secret = if changed(line, &["content"]) {
+        "rewritten"
+    } else if changed(line, &["metadata"]) {
+        "updated"
+    } else {
+        "kept"
+    };
+    vec![
+        event("credential", "checked", line, &["kind", "userId", "credentialId"]),
+        event("secret", secret, line, &["secretId", "versionNo"]),
+        event("binding", if changed(line, &["binding"]) { "added" } else { "kept" }, line, &["userId", "secretId"]),
+        event("rotationConfig", if line["rotationConfig"].is_object() { "kept" } else { "none" }, line, &["rotationConfig"]),
+        super::summary(line),
+    ]
 }

@@ -442,3 +442,31 @@ async fn converge(client: &Client, args: &Enrollment, t: &Target<'_>, secret_id:
     }
     Ok(out)
 }
+
+/// `enroll --json`: the JSON lines for `line` (what [`enroll`] returned; see [`super::event`]):
+/// `credential` (`created` or `kept`), `secret` (`created`, `updated` (its `previousCredential`)
+/// or `kept`), `binding` (`added` or `kept`), `rotationConfig` (`set`, `kept` or `none`), then the
+/// summary. A first enrollment's dry run has a plan instead: one `plan` line per step (`action`:
+/// the step in words).
+pub fn json_lines(line: &Value) -> Vec<Value> {
+    use super::{changed, event};
+    let mut out = Vec::new();
+    if let Some(plan) = line["plan"].as_array() {
+        out.extend(plan.iter().map(|step| json!({"event": "plan", "action": step, "dryRun": true})));
+    } else {
+        let pick = |yes: bool, done: &'static str, other: &'static str| if yes { done } else { other };
+        out.push(event("credential", pick(changed(line, &["credential"]), "created", "kept"), line, &["kind", "userId", "credentialId"]));
+        let secret = if changed(line, &["secret"]) { "created" } else { pick(changed(line, &["previousCredential"]), "updated", "kept") };
+        out.push(event("secret", secret, line, &["secretId", "versionNo"]));
+        out.push(event("binding", pick(changed(line, &["binding"]), "added", "kept"), line, &["userId", "secretId"]));
+        let set = changed(line, &["rotationConfig", "functionId", "rotationInterval", "isScheduledRotationEnabled"]);
+        out.push(event(
+            "rotationConfig",
+            if set { "set" } else { pick(line["rotationConfig"].is_object(), "kept", "none") },
+            line,
+            &["rotationConfig"],
+        ));
+    }
+    out.push(super::summary(line));
+    out
+}

@@ -180,3 +180,39 @@ async fn every_kind_is_refused_when_iam_does_not_hold_the_credential_for_the_use
         assert_eq!((rig.sim.user_tags(&user), rig.sim.secret_versions(&a.secret_id).len()), (tags, versions), "{}", a.kind);
     }
 }
+
+#[tokio::test]
+async fn json_gives_one_line_per_thing_checked_done_or_kept_and_ends_with_the_summary() {
+    // Given: the tutorial's bare auth token, the user's only one.
+    let rig = sim_rig(opts()).await;
+    let user = rig.sim.create_user("tutorial-json");
+    let (token_id, token) = rig.sim.create_auth_token(&user, "made by the tutorial").unwrap();
+    let secret = raw_secret(&rig, "tutorial-json", &token).await;
+    let adopt_json = ["adopt", "--secret-id", &secret, "--kind", "AUTH_TOKEN", "--user-id", &user, "--json"];
+    // When
+    let (code, stdout, stderr) = run_cli(&rig, &adopt_json).await;
+    // Then: every line is a JSON object: the credential checked, the secret rewritten, the
+    // binding added, no rotation configuration, then the summary; no token on stdout.
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect();
+    let said: Vec<String> = lines.iter().map(|l| format!("{} {}", l["event"], l["action"])).collect();
+    assert_eq!(
+        said,
+        [r#""credential" "checked""#, r#""secret" "rewritten""#, r#""binding" "added""#, r#""rotationConfig" "none""#, r#""summary" null"#],
+        "{stdout}"
+    );
+    assert_eq!((lines[0]["credentialId"].as_str(), lines[1]["versionNo"].as_u64()), (Some(token_id.as_str()), Some(2)), "{stdout}");
+    let summary = &lines[4];
+    assert_eq!(
+        (summary["rewritten"].as_bool(), &summary["changed"]),
+        (Some(true), &json!(["content", "metadata", "binding"])),
+        "{summary}"
+    );
+    assert!(!stdout.contains(&token), "the token reached stdout");
+    // And a second run keeps all of it.
+    let (code, stdout, _) = run_cli(&rig, &adopt_json).await;
+    assert_eq!(code, 0, "{stdout}");
+    let actions: Vec<String> =
+        stdout.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["action"].to_string()).collect();
+    assert_eq!(actions, [r#""checked""#, r#""kept""#, r#""kept""#, r#""none""#, "null"], "{stdout}");
+}

@@ -278,3 +278,49 @@ async fn a_user_of_an_identity_domain_is_bound_by_the_tag_in_its_oci_tags_extens
         assert!(completed(&answers), "{kind}: {answers:?}");
     }
 }
+
+/// The words the shell makes of `command` (quotes removed, escapes applied), as `sh` reads it.
+fn shell_words(command: &str) -> Vec<String> {
+    let out = std::process::Command::new("sh").args(["-c", &format!("printf '%s\\n' {command}")]).output().unwrap();
+    assert!(out.status.success(), "sh could not read: {command}");
+    String::from_utf8(out.stdout).unwrap().lines().map(str::to_owned).collect()
+}
+
+#[tokio::test]
+async fn the_binary_prints_the_fix_command_ready_to_paste_and_running_it_binds_the_user() {
+    // Given: an unbound user whose own tags hold a single quote and a double quote.
+    let rig = sim_rig(opts()).await;
+    let kind = CredentialKind::AuthToken;
+    let (user, secret) = (rig.user(kind), rig.secret(kind));
+    let mut tags = with_binding(&rig, kind, None);
+    tags.insert("owner".to_owned(), r#"o'brien "ops""#.to_owned());
+    rig.sim.set_user_tags(&user, tags.clone()).unwrap();
+    // When: rotate --secret-id, as text.
+    let (code, stdout, stderr) = run_cli(&rig, &["rotate", "--secret-id", &secret, "--attempts", "1"]).await;
+    // Then: exit 1, and the fix alone on its line, not JSON-escaped.
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    let command =
+        stdout.lines().find_map(|l| l.trim_start().strip_prefix("fix (paste into a shell): ")).unwrap_or_else(|| panic!("{stdout}"));
+    assert!(command.contains(r#"--freeform-tags '{""#), "JSON-escaped: {command}");
+    // And the shell reads it as the OCI CLI command with the user's tags plus the binding.
+    let words = shell_words(command);
+    assert_eq!(words[..6], ["oci", "iam", "user", "update", "--user-id", user.as_str()], "{words:?}");
+    assert_eq!(words[6..].first().map(String::as_str), Some("--freeform-tags"), "{words:?}");
+    assert_eq!(words.last().map(String::as_str), Some("--force"), "{words:?}");
+    let new_tags: BTreeMap<String, String> = serde_json::from_str(&words[7]).unwrap();
+    assert_eq!(new_tags.get("owner"), tags.get("owner"), "{words:?}");
+    assert_eq!(new_tags.get(&tag_key(kind)), Some(&secret));
+    // And with --json, every line parses; the refused attempt carries the same command as a plain string.
+    let (code, stdout, _) = run_cli(&rig, &["rotate", "--secret-id", &secret, "--attempts", "1", "--json"]).await;
+    assert_eq!(code, 1, "{stdout}");
+    let lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect();
+    let refused = lines.iter().find(|l| l["responseCode"] == 400).unwrap_or_else(|| panic!("{stdout}"));
+    assert_eq!((refused["event"].as_str(), refused["fixCommand"].as_str()), (Some("attempt"), Some(command)), "{refused}");
+    assert_eq!((lines.last().unwrap()["event"].as_str(), lines.last().unwrap()["ok"].as_bool()), (Some("summary"), Some(false)));
+    // When: the administrator applies the command's tags (what `oci iam user update` would set).
+    rig.sim.set_user_tags(&user, new_tags).unwrap();
+    // Then: the rotation goes through.
+    let (code, stdout, stderr) = run_cli(&rig, &["rotate", "--secret-id", &secret]).await;
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(!stdout.contains("fix (paste"), "{stdout}");
+}

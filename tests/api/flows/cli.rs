@@ -241,3 +241,40 @@ async fn the_demo_fits_80_lines_and_ends_with_its_table() {
         "{totals}"
     );
 }
+
+#[tokio::test]
+async fn rotate_secret_id_json_gives_a_line_per_attempt_and_a_summary() {
+    // Given: the simulator and a managed secret.
+    let rig = sim_rig(fast()).await;
+    let env = rig.admin_env(&work_dir("rotate-json"));
+    let secret = rig.secret(CredentialKind::AuthToken);
+    // When: a rotation with --json.
+    let (code, stdout, stderr) = run(&["rotate", "--secret-id", &secret, "--json"], &env).await;
+    // Then: exit 0; every line a JSON object: the four steps' attempts, then the summary.
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect();
+    let (summary, attempts) = lines.split_last().unwrap();
+    let steps: Vec<&str> = attempts.iter().filter_map(|a| a["step"].as_str()).collect();
+    assert_eq!(steps, ["VERIFY_CONNECTION", "CREATE_PENDING_VERSION", "UPDATE_TARGET_SYSTEM", "PROMOTE_PENDING_VERSION"], "{stdout}");
+    for a in attempts {
+        assert_eq!(
+            (a["event"].as_str(), a["secretId"].as_str(), a["responseCode"].as_u64()),
+            (Some("attempt"), Some(secret.as_str()), Some(200)),
+            "{a}"
+        );
+        assert!(a["returnMessage"].is_string() && a["fixCommand"].is_null(), "{a}");
+    }
+    assert_eq!(attempts[3]["currentVersionNo"].as_u64(), rig.sim.current_version(&secret), "{stdout}");
+    assert_eq!(
+        (summary["event"].as_str(), summary["ok"].as_bool(), summary["dryRun"].as_bool()),
+        (Some("summary"), Some(true), Some(false))
+    );
+    assert_eq!(summary["steps"].as_array().map(Vec::len), Some(4), "{summary}");
+    // And: a dry run's summary lists the writes CREATE_PENDING_VERSION would make.
+    let (code, stdout, stderr) = run(&["rotate", "--secret-id", &secret, "--json", "--dry-run"], &env).await;
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let last: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(last["dryRun"], true, "{last}");
+    assert!(last["plannedWrites"].as_array().is_some_and(|w| !w.is_empty()), "{last}");
+    assert!(!stdout.contains("dry run: nothing was written"), "text in JSON output: {stdout}");
+}

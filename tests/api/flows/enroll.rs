@@ -238,3 +238,54 @@ async fn a_rerun_applies_what_the_secret_lacks_lists_it_in_changed_and_then_chan
     assert_eq!(serde_json::from_str::<Value>(&stdout).unwrap()["changed"], json!([]), "{stdout}");
     assert_eq!(writes(&rig), Vec::<String>::new());
 }
+
+/// Each stdout line of a `--json` run, parsed (a line that is not a JSON object fails the test).
+fn json_lines(stdout: &str) -> Vec<Value> {
+    stdout.lines().map(|l| serde_json::from_str::<Value>(l).unwrap_or_else(|e| panic!("{e}: {l}"))).filter(Value::is_object).collect()
+}
+
+/// `event`: `action` of each line, in order.
+fn events(lines: &[Value]) -> Vec<String> {
+    lines.iter().map(|l| format!("{}: {}", l["event"].as_str().unwrap_or("?"), l["action"].as_str().unwrap_or("-"))).collect()
+}
+
+#[tokio::test]
+async fn json_gives_one_line_per_thing_created_or_kept_and_ends_with_the_summary() {
+    // Given: a user with no credential yet.
+    let rig = sim_rig(opts()).await;
+    let user = rig.sim.create_user("enroll-json");
+    let line = command_line(&rig, CredentialKind::AuthToken, &user, "svc-json", &["--function-id", FUNCTION, "--json"]);
+    // When: enrolled with --json, then again.
+    let (code, stdout, stderr) = enroll_cli(&rig, &line).await;
+    // Then: one line each for the credential, the secret, the binding and the rotation
+    // configuration, created; the summary last, the object enroll prints without --json.
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let first = json_lines(&stdout);
+    assert_eq!(first.len(), stdout.lines().count(), "{stdout}");
+    assert_eq!(
+        events(&first),
+        ["credential: created", "secret: created", "binding: added", "rotationConfig: set", "summary: -"],
+        "{stdout}"
+    );
+    let summary = first.last().unwrap();
+    let secret = summary["secretId"].as_str().unwrap().to_owned();
+    assert_eq!(summary["changed"], json!(["credential", "secret", "binding", "rotationConfig"]), "{summary}");
+    assert_eq!((first[0]["credentialId"].clone(), first[1]["secretId"].as_str()), (summary["credentialId"].clone(), Some(secret.as_str())));
+    assert_eq!(first[3]["rotationConfig"]["targetSystemDetails"]["functionId"], FUNCTION, "{}", first[3]);
+    let token = rig.sim.credential_secret(&user, CredentialKind::AuthToken, summary["credentialId"].as_str().unwrap()).unwrap();
+    assert!(!stdout.contains(&token), "the token reached stdout");
+    // And the second run keeps everything and says so.
+    let (code, stdout, stderr) = enroll_cli(&rig, &line).await;
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let again = json_lines(&stdout);
+    assert_eq!(events(&again), ["credential: kept", "secret: kept", "binding: kept", "rotationConfig: kept", "summary: -"], "{stdout}");
+    assert_eq!(again.last().unwrap()["changed"], json!([]));
+
+    // And a first enrollment's dry run gives its plan, a line per step, each marked dryRun.
+    let dry = command_line(&rig, CredentialKind::AuthToken, &user, "svc-json-dry", &["--dry-run", "--json"]);
+    let (code, stdout, stderr) = enroll_cli(&rig, &dry).await;
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let plan = json_lines(&stdout);
+    assert!(plan.len() >= 6 && plan[..plan.len() - 1].iter().all(|l| l["event"] == "plan" && l["dryRun"] == true), "{stdout}");
+    assert_eq!(plan.last().unwrap()["event"], "summary");
+}

@@ -2,7 +2,8 @@
 //! rotation through the function served on loopback: every managed secret rotated and nothing
 //! else; throttling absorbed; cancellation (the library's `cancel` future, and SIGINT to the
 //! binary) stops starting rotations and waits for those started; a dry run writes nothing;
-//! `--kind`, `--subtree` and `--local`.
+//! `--kind`, `--subtree` and `--local`; the binary's `--json` lines, and with `--local` a second
+//! SIGINT naming the secrets it leaves with a PENDING version.
 
 use std::collections::HashMap;
 use std::io::{BufRead as _, BufReader};
@@ -497,4 +498,136 @@ async fn simulate_seed_with_a_function_attaches_every_seeded_secret_so_the_dry_r
     assert_eq!(code, Some(0), "{stdout}");
     assert_eq!(stdout.lines().filter(|l| l.starts_with("ROTATED")).count(), 14, "{stdout}");
     simulate.kill().await.unwrap();
+}
+
+/// The binary run as the rig's administrator with `args`, stdout and stderr piped.
+fn spawn_binary(rig: &FleetRig, args: &[&str]) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_oci-rotator"))
+        .args(args)
+        .env_clear()
+        .envs(&rig.admin_env)
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// The secrets of `secrets` that hold a PENDING version in the simulator.
+fn with_pending(rig: &FleetRig, secrets: &[RotationFleetSecret]) -> Vec<String> {
+    secrets
+        .iter()
+        .filter(|s| rig.sim.secret_versions(&s.secret_id).iter().any(|v| v.stages.iter().any(|st| st == "PENDING")))
+        .map(|s| s.secret_id.clone())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_gives_one_line_per_secret_as_it_finishes_and_a_summary_saying_why_it_stopped() {
+    // Given: three managed secrets rotated in this process, one of whose users lost its binding.
+    let rig = fleet_rig(opts()).await;
+    let root = rig.sim.compartment_id();
+    let secrets = rig.seed(&root, 3, &KINDS, "json");
+    let unbound = &secrets[1];
+    let mut tags = rig.sim.user_tags(&unbound.user_id);
+    tags.remove(&oci_rotator::binding::tag_key(unbound.kind));
+    rig.sim.set_user_tags(&unbound.user_id, tags).unwrap();
+    // When
+    let child = spawn_binary(&rig, &["rotate", "--compartment-id", &root, "--local", "--json", "--attempts", "1"]);
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output()).await.unwrap().unwrap();
+    // Then: exit 1; every stdout line is a JSON object: one per secret, then the summary.
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    let lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect();
+    let (summary, per_secret) = lines.split_last().unwrap();
+    assert_eq!(per_secret.len(), 3, "{stdout}");
+    for s in &secrets {
+        let line = per_secret.iter().find(|l| l["secretId"] == s.secret_id.as_str()).unwrap_or_else(|| panic!("{}: {stdout}", s.secret_id));
+        assert_eq!((line["event"].as_str(), line["kind"].as_str()), (Some("secret"), Some(s.kind.as_str())), "{line}");
+        if s.secret_id == unbound.secret_id {
+            assert_eq!((line["outcome"].as_str(), line["currentBefore"].as_u64()), (Some("FAILED"), Some(1)), "{line}");
+            let fix = line["fixCommand"].as_str().unwrap_or_else(|| panic!("no fixCommand: {line}"));
+            assert!(fix.starts_with("oci iam user update --user-id ") && fix.ends_with("--force") && !fix.contains("\\\""), "{fix}");
+        } else {
+            assert_eq!(
+                (line["outcome"].as_str(), line["currentBefore"].as_u64(), line["currentAfter"].as_u64()),
+                (Some("ROTATED"), Some(1), Some(2)),
+                "{line}"
+            );
+            assert!(line["fixCommand"].is_null() && line["why"].is_null(), "{line}");
+        }
+    }
+    assert_eq!(summary["event"], "summary", "{summary}");
+    for (field, value) in [("listed", 3), ("managed", 3), ("rotated", 2), ("failed", 1), ("notStarted", 0)] {
+        assert_eq!(summary[field].as_u64(), Some(value), "{field}: {summary}");
+    }
+    assert_eq!((summary["stopped"].as_str(), summary["ok"].as_bool()), (Some("failures"), Some(false)), "{summary}");
+    assert!(summary["message"].as_str().is_some_and(|m| m.contains("failures: 1 failed")), "{summary}");
+    // And without --json, the same fix command stands alone on the line after the secret's.
+    let fix = per_secret.iter().find_map(|l| l["fixCommand"].as_str()).unwrap().to_owned();
+    let child = spawn_binary(&rig, &["rotate", "--compartment-id", &root, "--local", "--attempts", "1"]);
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output()).await.unwrap().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    let failed = lines.iter().position(|l| l.starts_with("FAILED") && l.contains(&unbound.secret_id)).unwrap_or_else(|| panic!("{stdout}"));
+    assert_eq!(lines.get(failed + 1).copied(), Some(format!("  fix (paste into a shell): {fix}").as_str()), "{stdout}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_local_a_second_sigint_names_each_secret_left_pending_and_the_command_that_finishes_it() {
+    // Given: the binary rotating in this process, two at a time; each Vault write keeps the secret
+    // UPDATING for a few seconds, so a rotation rests a while with its PENDING version.
+    let rig = fleet_rig(SimOptions { updating_ms: 4000, ..opts() }).await;
+    let root = rig.sim.compartment_id();
+    let secrets = rig.seed(&root, 6, &KINDS, "twice");
+    let mut child = spawn_binary(&rig, &["rotate", "--compartment-id", &root, "--local", "--concurrency", "2"]);
+    let stderr = child.stderr.take().unwrap();
+    let (cancelled_tx, cancelled_rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut lines = Vec::new();
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.starts_with("cancelled:") {
+                let _ = cancelled_tx.send(());
+            }
+            lines.push(line);
+        }
+        lines
+    });
+    // When: SIGINT once a secret holds a PENDING version, and again once the first was taken in.
+    let started = std::time::Instant::now();
+    while with_pending(&rig, &secrets).is_empty() {
+        assert!(started.elapsed() < Duration::from_secs(60), "no PENDING version appeared");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let interrupt = |pid: u32| assert!(Command::new("kill").args(["-INT", &pid.to_string()]).status().unwrap().success());
+    interrupt(child.id());
+    cancelled_rx.recv_timeout(Duration::from_secs(30)).expect("the first SIGINT was not taken in");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    interrupt(child.id());
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output()).await.unwrap().unwrap();
+    let stderr = reader.join().unwrap().join("\n");
+    // Then: exit 130 at once; stderr names every secret left with a PENDING version, and not
+    // "Vault's rotations go on" (none do with --local).
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(!stderr.contains("rotations Vault runs go on"), "{stderr}");
+    let left = with_pending(&rig, &secrets);
+    assert!(!left.is_empty(), "the second SIGINT came after every PENDING version was promoted: {stderr}");
+    let commands: Vec<&str> = stderr.lines().filter_map(|l| l.trim_start().strip_prefix("oci-rotator ")).collect();
+    for id in &left {
+        assert!(stderr.lines().any(|l| l.contains(id.as_str()) && l.contains("PENDING")), "{id} not named: {stderr}");
+        assert!(commands.contains(&format!("rotate --secret-id {id}").as_str()), "{id}: no command: {stderr}");
+    }
+    // And: each command printed, run as printed, finishes its rotation: the PENDING version
+    // becomes CURRENT and is live.
+    for command in commands {
+        let words: Vec<&str> = command.split_whitespace().collect();
+        let done = spawn_binary(&rig, &words);
+        let done = tokio::task::spawn_blocking(move || done.wait_with_output()).await.unwrap().unwrap();
+        assert_eq!(done.status.code(), Some(0), "{command}: {}", String::from_utf8_lossy(&done.stdout));
+    }
+    assert_eq!(with_pending(&rig, &secrets), Vec::<String>::new());
+    for s in secrets.iter().filter(|s| left.contains(&s.secret_id)) {
+        assert_eq!(rig.sim.current_version(&s.secret_id), Some(2), "{}", s.secret_id);
+        assert!(checks::current_is_live(&rig.sim, &s.secret_id, s.kind, &s.user_id).is_empty(), "{}", s.secret_id);
+    }
 }
