@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
-use oci_rotator::cli::{self, adopt, enroll, help, policies, rotate, serve, status, CommandError};
+use oci_rotator::cli::{self, adopt, enroll, help, history, policies, rollback, rotate, serve, status, CommandError};
 #[cfg(feature = "simulator")]
 use oci_rotator::cli::{demo, simulate};
 
@@ -45,6 +45,12 @@ enum Command {
     /// The fleet view: managed secrets of a compartment, their state, and credentials no secret manages.
     #[command(after_help = help::STATUS)]
     Status(status::StatusArgs),
+    /// Make the PREVIOUS version CURRENT again, when its credential is still live in IAM.
+    #[command(after_help = help::ROLLBACK)]
+    Rollback(rollback::RollbackArgs),
+    /// One secret's versions, the credential each holds, its rotation state, last outcome and pause.
+    #[command(after_help = help::HISTORY)]
+    History(history::HistoryArgs),
     /// Print the dynamic group rule and least-privilege policy statements for the function.
     #[command(after_help = help::POLICIES)]
     Policies(policies::PoliciesArgs),
@@ -117,6 +123,8 @@ fn main() -> ExitCode {
             Err(e) => Err(e),
         },
         Some(Command::Adopt(args)) => runtime.block_on(adopt::run(args)).map_err(Into::into),
+        Some(Command::Rollback(args)) => runtime.block_on(rollback::run(args)),
+        Some(Command::History(args)) => runtime.block_on(history::run(args)),
         #[cfg(feature = "simulator")]
         Some(Command::Simulate(args)) => runtime.block_on(simulate::run(args)).map_err(Into::into),
         Some(Command::Policies(_)) => Ok(()),

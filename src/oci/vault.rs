@@ -41,6 +41,15 @@ pub struct Secret {
     /// The secret's freeform tags (`oci-rotator-last-outcome` among them, once a step failed).
     #[serde(default)]
     pub freeform_tags: Option<BTreeMap<String, String>>,
+    /// `IN_PROGRESS` while Vault runs a rotation (`SCHEDULED`, `NOT_ENABLED`, `CANCELLING`).
+    #[serde(default)]
+    pub rotation_status: Option<String>,
+    /// When the secret was last rotated successfully (RFC 3339).
+    #[serde(default)]
+    pub last_rotation_time: Option<String>,
+    /// When the next scheduled rotation falls due (RFC 3339).
+    #[serde(default)]
+    pub next_rotation_time: Option<String>,
 }
 
 /// A secret and the etag it was read with.

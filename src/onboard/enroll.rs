@@ -291,6 +291,9 @@ pub(crate) fn placeholder_secret(name: &str) -> Secret {
         secret_name: Some(name.to_owned()),
         rotation_config: None,
         freeform_tags: None,
+        rotation_status: None,
+        last_rotation_time: None,
+        next_rotation_time: None,
     }
 }
 
