@@ -99,7 +99,7 @@ pub enum RollbackError {
         secret_id: String,
         /// What failed.
         #[source]
-        source: adapters::Error,
+        source: Box<adapters::Error>,
     },
     /// A Vault call failed.
     #[error(transparent)]
@@ -225,7 +225,7 @@ impl Checked<'_> {
     }
 
     fn adapter_error(&self, source: adapters::Error) -> RollbackError {
-        RollbackError::Adapter { secret_id: self.secret_id.to_owned(), source }
+        RollbackError::Adapter { secret_id: self.secret_id.to_owned(), source: Box::new(source) }
     }
 
     async fn read<A: TargetAdapter>(&self, adapter: &A, stage: &'static str) -> Result<Option<Version>, RollbackError> {
