@@ -104,6 +104,12 @@ async fn history_after_two_rotations_and_a_rollback_names_stages_and_credentials
     let (code, out, err) = run_cli(&rig, &["rollback", "--secret-id", &secret]).await;
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("rolled back"), "{out}");
+    // And: paused by `pause` (its tag), with a failure recorded.
+    let tags = [
+        ("oci-rotator-paused", "2027-01-05T00:00:00Z quarter-end freeze"),
+        ("oci-rotator-last-outcome", "failed UPDATE_TARGET_SYSTEM 409 2026-12-04T10:00:00Z: the limit"),
+    ];
+    rig.sim.set_secret_tags(&secret, tags.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()).unwrap();
     // When
     let (code, json_out, err) = run_cli(&rig, &["history", "--secret-id", &secret, "--json"]).await;
     let (table_code, table, _) = run_cli(&rig, &["history", "--secret-id", &secret]).await;
@@ -130,7 +136,10 @@ async fn history_after_two_rotations_and_a_rollback_names_stages_and_credentials
     assert_eq!(listed.iter().map(|v| v.0).collect::<Vec<_>>(), vec![3, 2, 1]);
     assert!(listed[1].1.contains(&"CURRENT".to_owned()) && listed[0].1.contains(&"PREVIOUS".to_owned()), "{listed:?}");
     assert_eq!((h["credentialType"].as_str(), h["currentVersionNumber"].as_u64()), (Some("API_KEY"), Some(2)));
-    assert!(h["rotationStatus"].is_string() && h["paused"].is_null(), "{h}");
+    assert!(h["rotationStatus"].is_string(), "{h}");
+    assert_eq!(h["paused"], serde_json::json!({"until": "2027-01-05T00:00:00Z", "reason": "quarter-end freeze"}));
+    assert_eq!((h["lastOutcome"]["step"].as_str(), h["lastOutcome"]["responseCode"].as_u64()), (Some("UPDATE_TARGET_SYSTEM"), Some(409)));
+    assert!(table.contains("PAUSED until 2027-01-05T00:00:00Z: quarter-end freeze"), "{table}");
     for (_, _, fingerprint) in &listed {
         assert!(table.contains(fingerprint), "{table}");
     }
