@@ -4,8 +4,8 @@
 //! Starts the embedded OCI simulator and the function (its real router, on loopback TCP, signing
 //! as a resource principal the simulator issued), seeds one secret per credential kind, plays
 //! Vault over the function's HTTP endpoint, and checks every rotation against the contract's
-//! section 6. Then one secret whose user does not name it (contract 4.1) is refused with nothing
-//! written. Exits 0 only when every rotation met the contract and the unbound user was refused.
+//! section 6. Then the API key secret is rolled back (`rollback`) and rotated again, and one
+//! secret whose user does not name it (contract 4.1) is refused with nothing written. Exits 0 only when every rotation met the contract and the unbound user was refused.
 //!
 //! By default it prints a few lines and ends with one table (kind × domain, versions before →
 //! after, what became of the previous credentials, the four steps' codes, the unbound user's
@@ -60,7 +60,7 @@ pub async fn run(rounds: u32, verbose: bool) -> Result<bool, String> {
     println!("oci-rotator function on {function} (POST /call), signing as a resource principal");
     detail!(verbose, "");
     if !verbose {
-        println!("rotating 7 kinds enrolled on a schedule, then 7 kinds × 2 domains × {rounds} rounds, then an unbound user (--verbose: each step)");
+        println!("rotating 7 kinds enrolled on a schedule, then 7 kinds × 2 domains × {rounds} rounds, one rollback, an unbound user (--verbose: each step)");
     }
 
     let mut rows = Vec::new();
@@ -129,8 +129,10 @@ pub async fn run(rounds: u32, verbose: bool) -> Result<bool, String> {
             ok: row_ok,
         });
     }
+    let (secret_id, user_id) = (&seeded.secrets[CredentialKind::ApiKey.as_str()], &seeded.users[CredentialKind::ApiKey.as_str()]);
+    let rolled_back = rolls_back_and_rotates(&sim, (secret_id, user_id), &rotator, (&transport, &driver), verbose, &mut rows).await;
     let refused = refuses_an_unbound_user(&sim, &transport, &driver, verbose, &mut rows).await;
-    all_ok &= refused;
+    all_ok &= refused && rolled_back;
     let writes = sim.journal().iter().filter(|j| j.write).count();
     let elapsed = started.elapsed().as_secs_f64();
     if verbose {
@@ -143,10 +145,11 @@ pub async fn run(rounds: u32, verbose: bool) -> Result<bool, String> {
     // The closing table: the whole run at a glance, and the verdict on its last line.
     println!();
     print!("{}", table(&rows));
-    let rotations = rows.iter().filter(|r| !r.how.starts_with("unbound")).count();
-    let met = rows.iter().filter(|r| r.ok && !r.how.starts_with("unbound")).count();
+    let rotations = rows.iter().filter(|r| !r.how.starts_with("unbound") && !r.how.starts_with("rollback")).count();
+    let met = rows.iter().filter(|r| r.ok && !r.how.starts_with("unbound") && !r.how.starts_with("rollback")).count();
     println!(
-        "\n{met}/{rotations} secrets rotated within the contract, the unbound user {}; {} OCI requests ({writes} writes), all signed and verified; {elapsed:.1} s",
+        "\n{met}/{rotations} secrets rotated within the contract, one rolled back {}, the unbound user {}; {} OCI requests ({writes} writes), all signed and verified; {elapsed:.1} s",
+        if rolled_back { "and rotated again" } else { "BUT NOT CLEANLY" },
         if refused { "refused" } else { "NOT REFUSED" },
         sim.request_count()
     );
@@ -374,6 +377,58 @@ async fn refuses_an_unbound_user(sim: &Simulator, transport: &HttpTransport, dri
         ok: refused,
     });
     refused
+}
+
+/// One rollback (issue 21): the API key secret, already rotated, is rolled back
+/// ([`crate::lifecycle::rollback`]: its PREVIOUS version CURRENT again, once its key is found
+/// live), then rotated again; the contract's section 6 must hold after, and the key rolled away
+/// from must be gone from IAM. One row of the table; `--verbose` shows the versions. True when all held.
+async fn rolls_back_and_rotates(
+    sim: &Simulator,
+    (secret_id, user_id): (&str, &str),
+    rotator: &crate::engine::Rotator,
+    (transport, driver): (&HttpTransport, &Driver),
+    verbose: bool,
+    rows: &mut Vec<Row>,
+) -> bool {
+    let kind = CredentialKind::ApiKey;
+    let before = sim.current_version(secret_id);
+    let managed: BTreeSet<String> = managed_ids(sim, secret_id, kind);
+    let unmanaged: BTreeSet<String> = checks::iam_credentials(sim, kind, user_id).difference(&managed).cloned().collect();
+    let done = crate::lifecycle::rollback::rollback(rotator.client(), crate::binding::BindingMode::Required, secret_id, false).await;
+    let (rolled, text) = match &done {
+        Ok(r) => (r.outcome == crate::lifecycle::rollback::RollbackOutcome::RolledBack, r.text()),
+        Err(e) => (false, e.to_string()),
+    };
+    let rolled_to = sim.current_version(secret_id);
+    let live = rolled && checks::current_is_live(sim, secret_id, kind, user_id).is_empty();
+    let away = done.ok().and_then(|r| r.before.current).and_then(|v| v.credential_id);
+    detail!(verbose, "== {kind} rollback  secret {secret_id}\n   {}", text.replace('\n', "\n   "));
+    let answers = driver.rotate(transport, secret_id, &mut |_| {}).await;
+    let completed = answers.len() == 4 && answers.iter().all(|(_, o)| o.response_code == 200);
+    let problems = checks::after_rotation(sim, secret_id, kind, user_id, PreviousCredential::KeepUntilNextRotation, &unmanaged);
+    let gone = away.is_some_and(|id| !checks::iam_credentials(sim, kind, user_id).contains(&id));
+    for p in &problems {
+        println!("   {kind} after the rollback: CONTRACT VIOLATION: {p}");
+    }
+    let ok = live && completed && problems.is_empty() && gone;
+    let v = |n: Option<u64>| n.map_or("-".to_owned(), |n| format!("v{n}"));
+    rows.push(Row {
+        kind: kind.as_str().to_owned(),
+        domain: "Default".to_owned(),
+        how: "rollback, rotate".to_owned(),
+        versions: format!("{} → {} → {}", v(before), v(rolled_to), v(sim.current_version(secret_id))),
+        previous: previous_column(sim, secret_id, kind, user_id),
+        steps: answers.iter().map(|(_, o)| o.response_code.to_string()).collect::<Vec<_>>().join(" "),
+        result: match (ok, rolled, live) {
+            (true, ..) => "ok: rolled back live".to_owned(),
+            (false, false, _) => format!("ROLLBACK FAILED: {}", text.lines().next().unwrap_or_default()),
+            (false, true, false) => "ROLLED BACK TO A DEAD KEY".to_owned(),
+            _ => result_column(false, problems.len()),
+        },
+        ok,
+    });
+    ok
 }
 
 /// Credentials held by some version of the secret.

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
-use oci_rotator::cli::{self, adopt, enroll, help, policies, rotate, serve, status, Logs};
+use oci_rotator::cli::{self, adopt, enroll, help, history, policies, rollback, rotate, serve, status, Logs};
 #[cfg(feature = "simulator")]
 use oci_rotator::cli::{demo, simulate};
 
@@ -46,6 +46,12 @@ enum Command {
     /// The fleet view: managed secrets of a compartment, their state, and credentials no secret manages.
     #[command(after_help = help::STATUS)]
     Status(status::StatusArgs),
+    /// Make the PREVIOUS version CURRENT again, when its credential is still live in IAM.
+    #[command(after_help = help::ROLLBACK)]
+    Rollback(rollback::RollbackArgs),
+    /// One secret's versions, the credential each holds, its rotation state, last outcome and pause.
+    #[command(after_help = help::HISTORY)]
+    History(history::HistoryArgs),
     /// Print the dynamic group rule and least-privilege policy statements for the function.
     #[command(after_help = help::POLICIES)]
     Policies(policies::PoliciesArgs),
@@ -75,6 +81,8 @@ fn main() -> ExitCode {
         Command::Adopt(args) => cli::run(Logs::admin(v), adopt::run(args)),
         // Not healthy is an answer, not an error: exit 1 with the report printed (2: a compartment that cannot be read).
         Command::Status(args) => cli::run(Logs::quiet(v), status::run(args)),
+        Command::Rollback(args) => cli::run(Logs::admin(v), rollback::run(args)),
+        Command::History(args) => cli::run(Logs::admin(v), history::run(args)),
         // Pure text: no logging, no runtime.
         Command::Policies(args) => cli::exit(policies::run(&args), false),
         #[cfg(feature = "simulator")]

@@ -162,6 +162,46 @@ pub trait TargetAdapter: Sync {
     fn retire(&self, t: &Target<'_>, user: &BoundUser, old: &Version) -> impl Future<Output = Result<(), Error>> + Send;
 }
 
+/// Evaluates `$body` with `$a` bound to the adapter of credential kind `$kind` (static dispatch:
+/// one monomorphised copy of the body per kind). The one place a kind picks its adapter: the
+/// engine's steps and the lifecycle commands (`rollback`, `history`) go through it.
+macro_rules! with_adapter {
+    ($kind:expr, |$a:ident| $body:expr) => {{
+        use $crate::secret::CredentialKind as K;
+        match $kind {
+            K::ApiKey => {
+                let $a = &$crate::adapters::api_key::ApiKeyAdapter;
+                $body
+            }
+            K::AuthToken => {
+                let $a = &$crate::adapters::auth_token::AuthTokenAdapter;
+                $body
+            }
+            K::CustomerSecretKey => {
+                let $a = &$crate::adapters::customer_secret_key::CustomerSecretKeyAdapter;
+                $body
+            }
+            K::ConsolePassword => {
+                let $a = &$crate::adapters::console_password::ConsolePasswordAdapter;
+                $body
+            }
+            K::SmtpCredential => {
+                let $a = &$crate::adapters::smtp_credential::SmtpCredentialAdapter;
+                $body
+            }
+            K::OAuth2ClientCredential => {
+                let $a = &$crate::adapters::oauth2_client_credential::OAuth2ClientCredentialAdapter;
+                $body
+            }
+            K::DbCredential => {
+                let $a = &$crate::adapters::db_credential::DbCredentialAdapter;
+                $body
+            }
+        }
+    }};
+}
+pub(crate) use with_adapter;
+
 /// Reads a version by stage or number and understands it with `adapter`.
 /// A version that does not exist is `Ok(None)`.
 pub async fn read_version<A: TargetAdapter>(adapter: &A, t: &Target<'_>, which: BundleSelector) -> Result<Option<Version>, Error> {

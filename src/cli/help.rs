@@ -104,6 +104,23 @@ pub const STATUS: &str = concat!(
     admin_env!()
 );
 
+/// `rollback` (exit 1 when refused, the reason printed).
+pub const ROLLBACK: &str = concat!(
+    "Examples:
+  oci-rotator rollback --secret-id \"$SECRET\" --dry-run   # all the checks, no write
+  oci-rotator rollback --secret-id \"$SECRET\" --json
+
+",
+    admin_env!(),
+    "\n  OCI_ROTATOR_USER_BINDING  `off`: the user's tag is not checked (contract 4.1)"
+);
+
+/// `history`.
+pub const HISTORY: &str = concat!(
+    "Examples:\n  oci-rotator history --secret-id \"$SECRET\"\n  oci-rotator history --secret-id \"$SECRET\" --json\n\n",
+    admin_env!()
+);
+
 /// `policies`.
 pub const POLICIES: &str = "Examples:
   oci-rotator policies --function-id \"$FUNCTION\" --secrets-compartment-id \"$SECRETS_COMPARTMENT\" --user-id \"$USER_OCID\"

@@ -11,6 +11,8 @@
 //! - [`adopt`] ([`crate::onboard::adopt`]): turn an existing secret (the tutorial's raw forms too) into the contract's form.
 //! - [`demo`] ([`crate::demo`]): a full rotation of all seven credential kinds against the embedded simulator.
 //! - [`simulate`] ([`crate::simulate`]): run the simulator alone, for the official SDK or manual tests.
+//! - [`rollback`], [`history`] ([`crate::lifecycle`]): the PREVIOUS version CURRENT again, when its
+//!   credential is live; what happened to one secret.
 //! - [`help`]: each subcommand's examples and environment, shown at the end of its `--help`.
 //!
 //! `demo` and `simulate` need the `simulator` feature (on by default).
@@ -20,8 +22,10 @@ pub mod adopt;
 pub mod demo;
 pub mod enroll;
 pub mod help;
+pub mod history;
 pub mod policies;
 pub mod progress;
+pub mod rollback;
 pub mod rotate;
 pub mod rotate_fleet;
 pub mod serve;

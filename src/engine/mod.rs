@@ -19,13 +19,6 @@ use tracing::Instrument;
 
 pub use error::{oci_code, Error};
 
-use crate::adapters::api_key::ApiKeyAdapter;
-use crate::adapters::auth_token::AuthTokenAdapter;
-use crate::adapters::console_password::ConsolePasswordAdapter;
-use crate::adapters::customer_secret_key::CustomerSecretKeyAdapter;
-use crate::adapters::db_credential::DbCredentialAdapter;
-use crate::adapters::oauth2_client_credential::OAuth2ClientCredentialAdapter;
-use crate::adapters::smtp_credential::SmtpCredentialAdapter;
 use crate::adapters::{self, Target, TargetAdapter, Version};
 use crate::binding::BindingMode;
 use crate::last_outcome;
@@ -34,7 +27,7 @@ use crate::oci::secrets::BundleSelector;
 use crate::oci::vault::SecretWithEtag;
 use crate::oci::Client;
 use crate::protocol::{SecretRotationInput, SecretRotationOutput, Step};
-use crate::secret::{CredentialKind, SecretConfig};
+use crate::secret::SecretConfig;
 
 /// A step's success: the version number to report and what was done.
 pub struct Outcome {
@@ -168,15 +161,7 @@ async fn run_step(
     *seen_out = Some(record::Seen { tags: secret.secret.freeform_tags.clone().unwrap_or_default(), etag: secret.etag.clone() });
     let config = SecretConfig::from_metadata(secret.secret.metadata.as_ref()).map_err(Error::SecretConfig)?;
     *config_out = Some(config.clone());
-    match config.kind {
-        CredentialKind::ApiKey => dispatch(&ApiKeyAdapter, client, binding, input, secret, config).await,
-        CredentialKind::AuthToken => dispatch(&AuthTokenAdapter, client, binding, input, secret, config).await,
-        CredentialKind::CustomerSecretKey => dispatch(&CustomerSecretKeyAdapter, client, binding, input, secret, config).await,
-        CredentialKind::ConsolePassword => dispatch(&ConsolePasswordAdapter, client, binding, input, secret, config).await,
-        CredentialKind::SmtpCredential => dispatch(&SmtpCredentialAdapter, client, binding, input, secret, config).await,
-        CredentialKind::OAuth2ClientCredential => dispatch(&OAuth2ClientCredentialAdapter, client, binding, input, secret, config).await,
-        CredentialKind::DbCredential => dispatch(&DbCredentialAdapter, client, binding, input, secret, config).await,
-    }
+    adapters::with_adapter!(config.kind, |adapter| dispatch(adapter, client, binding, input, secret, config).await)
 }
 
 async fn dispatch<A: TargetAdapter>(

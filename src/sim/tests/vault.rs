@@ -57,6 +57,25 @@ async fn stages_follow_pending_and_promotion() {
 }
 
 #[tokio::test]
+async fn currentversionnumber_back_to_previous_swaps_current_and_previous() {
+    // Given: version 2 CURRENT, version 1 PREVIOUS.
+    let (sim, c) = setup(instant()).await;
+    let id = sim.create_secret("s", json!({"k": 1}), &json!({"v": 1}), None);
+    let path = format!("/20180608/secrets/{id}");
+    c.put(&path, &pending(&json!({"v": 2})), &[]).await;
+    c.put(&path, &json!({"currentVersionNumber": 2}), &[]).await;
+    // When: CURRENT moves back to 1 (`oci-rotator rollback`).
+    let r = c.put(&path, &json!({"currentVersionNumber": 1}), &[]).await;
+    // Then: 1 CURRENT, 2 PREVIOUS (still LATEST); the bundle by number and by stage agree.
+    assert_eq!((r.status, r.json["currentVersionNumber"].as_u64()), (200, Some(1)));
+    assert_eq!(stages(&sim, &id), expect(&[(1, &["CURRENT"]), (2, &["PREVIOUS", "LATEST"])]));
+    let b = c.get(&format!("/20190301/secretbundles/{id}?stage=PREVIOUS")).await;
+    assert_eq!((b.status, b.json["versionNumber"].as_u64()), (200, Some(2)));
+    let b = c.get(&format!("/20190301/secretbundles/{id}?versionNumber=1")).await;
+    assert_eq!(b.json["stages"], json!(["CURRENT"]));
+}
+
+#[tokio::test]
 async fn if_match_must_be_the_current_etag() {
     let (sim, c) = setup(instant()).await;
     let id = sim.create_secret("s", json!({}), &json!({"v": 1}), None);

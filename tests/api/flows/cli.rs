@@ -120,7 +120,7 @@ async fn rotate_without_a_target_names_both_flags() {
 
 #[tokio::test]
 async fn every_subcommand_help_ends_with_examples_and_its_environment() {
-    for sub in ["serve", "demo", "rotate", "enroll", "adopt", "status", "policies", "simulate"] {
+    for sub in ["serve", "demo", "rotate", "enroll", "adopt", "status", "policies", "simulate", "rollback", "history"] {
         // When
         let (code, stdout, stderr) = run(&[sub, "--help"], &HashMap::new()).await;
         // Then: an example of this very subcommand, and the environment it reads.
@@ -220,24 +220,35 @@ async fn the_demo_fits_80_lines_and_ends_with_its_table() {
     let header =
         lines.iter().position(|l| l.starts_with("KIND ") && l.contains("VERSIONS") && l.contains("STEPS")).expect("a table header");
     let rows: Vec<&str> = lines[header + 1..].iter().take_while(|l| !l.is_empty()).copied().collect();
-    // 7 kinds enrolled and rotated on Vault's schedule, 7 kinds × 2 domains rotated twice, the unbound user.
-    assert_eq!(rows.len(), 7 + 14 + 1, "{stdout}");
+    // 7 kinds enrolled and rotated on Vault's schedule, 7 kinds × 2 domains rotated twice, one
+    // rollback (issue 21), the unbound user.
+    assert_eq!(rows.len(), 7 + 14 + 1 + 1, "{stdout}");
     for kind in CredentialKind::ALL {
         assert_eq!(
             rows.iter().filter(|r| r.starts_with(&format!("{} ", kind.as_str()))).count(),
-            3 + usize::from(kind == CredentialKind::AuthToken),
+            3 + usize::from(kind == CredentialKind::AuthToken || kind == CredentialKind::ApiKey),
             "{kind}: {stdout}"
         );
     }
     assert!(rows.iter().filter(|r| r.contains("rotate ×2")).all(|r| r.contains("v1 → v3") && r.ends_with("ok")), "{stdout}");
     assert!(rows.iter().any(|r| r.contains("v2 kept, v1 deleted")), "{stdout}");
+    // The rollback: v3 → v2 (rolled back), → v4 (rotated again); v3's key, rolled away from, deleted.
+    assert!(
+        rows.iter().any(|r| r.starts_with("API_KEY ")
+            && r.contains("rollback, rotate")
+            && r.contains("v3 → v2 → v4")
+            && r.contains("v3 deleted, v2 kept")
+            && r.ends_with("ok: rolled back live")),
+        "{stdout}"
+    );
     assert!(
         rows.last().is_some_and(|r| r.contains("unbound user") && r.contains("400") && r.contains("refused, 0 IAM writes")),
         "{stdout}"
     );
     let totals = lines[lines.len() - 2];
     assert!(
-        totals.starts_with("21/21 secrets rotated within the contract, the unbound user refused;") && totals.ends_with(" s"),
+        totals.starts_with("21/21 secrets rotated within the contract, one rolled back and rotated again, the unbound user refused;")
+            && totals.ends_with(" s"),
         "{totals}"
     );
 }

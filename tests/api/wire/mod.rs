@@ -26,5 +26,7 @@ mod logs;
 mod paging;
 /// Identity-domain password policies: the 409 before any write.
 mod password_policies;
+/// `rollback`: the one UpdateSecret after the checks, and every refusal with none.
+mod rollback;
 /// The opt-in reset of a console password no secret manages (PASSWORD_TOO_OLD).
 mod unmanaged_password_reset;
