@@ -17,14 +17,15 @@
 //! - [`last_outcome`]: the tag `oci-rotator-last-outcome` a failed step leaves on the secret.
 //! - [`onboard`]: the `enroll` and `adopt` workflows: a user's credential into a secret the function rotates.
 //! - [`fleet`]: the fleet view behind `status`: managed secrets, their state, credentials no secret manages.
+//! - [`lifecycle`]: lifecycle control beyond a rotation: `pause` and `resume` of the scheduled rotation.
 //! - [`cloud_guard`]: Cloud Guard credential-age findings turned into Vault rotations.
 //! - [`notify`]: notices of outcomes to an ONS topic.
 //! - [`flags`]: the words a person types: durations (`P90D`, `90d`, `PT10M`) and `--concurrency`.
 //! - [`demo`]: the demo: all seven kinds rotated on the simulator, checked against the contract.
 //! - [`telemetry`]: logs (plain or JSON for OCI Logging), never secret material.
 //! - [`cli`]: the subcommands, one file each with its clap options: `serve`, `rotate` (one secret,
-//!   or a compartment's with `--compartment-id`), `enroll`, `adopt`, `status`, `policies`, `demo`,
-//!   `simulate`.
+//!   or a compartment's with `--compartment-id`), `enroll`, `adopt`, `status`, `pause`, `resume`, `policies`,
+//!   `demo`, `simulate`.
 //! - [`simulate`]: the simulator served alone (`simulate`: admin config, seed, `--env-file`).
 //! - [`sim`]: an embedded OCI simulator (Vault, Secrets, Identity) for the demo and the tests, with
 //!   [`sim::checks`]: the contract's section 6 on the simulator.
@@ -45,6 +46,7 @@ pub mod fleet;
 pub mod keys;
 pub mod kinds;
 pub mod last_outcome;
+pub mod lifecycle;
 pub mod notify;
 pub mod oci;
 pub mod onboard;

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
-use oci_rotator::cli::{self, adopt, enroll, help, policies, rotate, serve, status, CommandError};
+use oci_rotator::cli::{self, adopt, enroll, help, pause, policies, rotate, serve, status, CommandError};
 #[cfg(feature = "simulator")]
 use oci_rotator::cli::{demo, simulate};
 
@@ -45,6 +45,12 @@ enum Command {
     /// The fleet view: managed secrets of a compartment, their state, and credentials no secret manages.
     #[command(after_help = help::STATUS)]
     Status(status::StatusArgs),
+    /// Turn a secret's scheduled rotation off (--secret-id, or a compartment's), with a reason recorded on it.
+    #[command(after_help = help::PAUSE)]
+    Pause(pause::PauseArgs),
+    /// Turn a paused secret's scheduled rotation back on and remove the pause.
+    #[command(after_help = help::RESUME)]
+    Resume(pause::ScopeArgs),
     /// Print the dynamic group rule and least-privilege policy statements for the function.
     #[command(after_help = help::POLICIES)]
     Policies(policies::PoliciesArgs),
@@ -117,6 +123,8 @@ fn main() -> ExitCode {
             Err(e) => Err(e),
         },
         Some(Command::Adopt(args)) => runtime.block_on(adopt::run(args)).map_err(Into::into),
+        Some(Command::Pause(args)) => runtime.block_on(pause::run(args.scope.clone(), Some(args))),
+        Some(Command::Resume(scope)) => runtime.block_on(pause::run(scope, None)),
         #[cfg(feature = "simulator")]
         Some(Command::Simulate(args)) => runtime.block_on(simulate::run(args)).map_err(Into::into),
         Some(Command::Policies(_)) => Ok(()),

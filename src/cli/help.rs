@@ -4,7 +4,7 @@
 //! failed command prints ([`error_line`]): the error, and what to do when the error does not say.
 
 /// The environment of the commands that call OCI as an administrator (`rotate`, `enroll`, `adopt`,
-/// `status`).
+/// `status`, `pause`, `resume`).
 macro_rules! admin_env {
     () => {
         "Environment:
@@ -99,6 +99,26 @@ pub const STATUS: &str = concat!(
   oci-rotator status --compartment-id \"$SECRETS_COMPARTMENT\"
   oci-rotator status --compartment-id \"$TENANCY\" --subtree --older-than P30D
   oci-rotator status --compartment-id \"$SECRETS_COMPARTMENT\" --json > fleet.json
+
+",
+    admin_env!()
+);
+
+/// `pause`.
+pub const PAUSE: &str = concat!(
+    "Examples:
+  oci-rotator pause --secret-id \"$SECRET\" --reason \"quarter-end freeze\" --until 2027-01-15
+  oci-rotator pause --compartment-id \"$SECRETS_COMPARTMENT\" --subtree --reason \"incident 4711\"
+
+",
+    admin_env!()
+);
+
+/// `resume`.
+pub const RESUME: &str = concat!(
+    "Examples:
+  oci-rotator resume --secret-id \"$SECRET\"
+  oci-rotator resume --compartment-id \"$SECRETS_COMPARTMENT\" --subtree --json
 
 ",
     admin_env!()

@@ -8,6 +8,7 @@
 //!   rotation configuration, in one idempotent command.
 //! - [`policies`]: print the dynamic group rule and least-privilege policy statements.
 //! - [`status`]: the fleet view: managed secrets, their state, credentials no secret manages.
+//! - [`pause`] ([`crate::lifecycle::pause`]): `pause` and `resume`: a secret's scheduled rotation off and on, with a reason.
 //! - [`adopt`] ([`crate::onboard::adopt`]): turn an existing secret (the tutorial's raw forms too) into the contract's form.
 //! - [`demo`] ([`crate::demo`]): a full rotation of all seven credential kinds against the embedded simulator.
 //! - [`simulate`] ([`crate::simulate`]): run the simulator alone, for the official SDK or manual tests.
@@ -20,6 +21,7 @@ pub mod adopt;
 pub mod demo;
 pub mod enroll;
 pub mod help;
+pub mod pause;
 pub mod policies;
 pub mod progress;
 pub mod rotate;
@@ -61,6 +63,15 @@ impl From<String> for CommandError {
 impl From<crate::fleet::rotate::RotateError> for CommandError {
     fn from(e: crate::fleet::rotate::RotateError) -> Self {
         CommandError::Compartment(e.to_string())
+    }
+}
+
+impl From<crate::lifecycle::pause::PauseError> for CommandError {
+    fn from(e: crate::lifecycle::pause::PauseError) -> Self {
+        match e {
+            crate::lifecycle::pause::PauseError::Compartment { .. } => CommandError::Compartment(e.to_string()),
+            crate::lifecycle::pause::PauseError::Input(_) => CommandError::Failed(e.to_string()),
+        }
     }
 }
 

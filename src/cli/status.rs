@@ -174,7 +174,7 @@ pub fn table_with(r: &Report, wide: bool) -> String {
         .to_vec()];
     for s in &r.secrets {
         let state = match s.problems.as_slice() {
-            [] => "ok".to_owned(),
+            [] => s.paused.as_ref().map_or_else(|| "ok".to_owned(), crate::lifecycle::pause::Pause::label),
             [one] => format!("FAILED: {one}"),
             [first, rest @ ..] => format!("FAILED: {first} (+{} more)", rest.len()),
         };
