@@ -49,7 +49,7 @@ enum Command {
     #[command(after_help = help::PAUSE)]
     Pause(pause::PauseArgs),
     /// Turn a paused secret's scheduled rotation back on and remove the pause.
-    #[command(after_help = help::RESUME)]
+    #[command(after_help = help::PAUSE)]
     Resume(pause::ScopeArgs),
     /// Print the dynamic group rule and least-privilege policy statements for the function.
     #[command(after_help = help::POLICIES)]

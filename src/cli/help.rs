@@ -104,21 +104,12 @@ pub const STATUS: &str = concat!(
     admin_env!()
 );
 
-/// `pause`.
+/// `pause` and `resume`.
 pub const PAUSE: &str = concat!(
     "Examples:
   oci-rotator pause --secret-id \"$SECRET\" --reason \"quarter-end freeze\" --until 2027-01-15
   oci-rotator pause --compartment-id \"$SECRETS_COMPARTMENT\" --subtree --reason \"incident 4711\"
-
-",
-    admin_env!()
-);
-
-/// `resume`.
-pub const RESUME: &str = concat!(
-    "Examples:
   oci-rotator resume --secret-id \"$SECRET\"
-  oci-rotator resume --compartment-id \"$SECRETS_COMPARTMENT\" --subtree --json
 
 ",
     admin_env!()

@@ -66,15 +66,6 @@ impl From<crate::fleet::rotate::RotateError> for CommandError {
     }
 }
 
-impl From<crate::lifecycle::pause::PauseError> for CommandError {
-    fn from(e: crate::lifecycle::pause::PauseError) -> Self {
-        match e {
-            crate::lifecycle::pause::PauseError::Compartment { .. } => CommandError::Compartment(e.to_string()),
-            crate::lifecycle::pause::PauseError::Input(_) => CommandError::Failed(e.to_string()),
-        }
-    }
-}
-
 impl From<crate::fleet::CollectError> for CommandError {
     fn from(e: crate::fleet::CollectError) -> Self {
         CommandError::Compartment(e.to_string())

@@ -2,7 +2,7 @@
 //! rendering), print. Exit 1: input refused or a secret failed; 2: the compartment cannot be read.
 
 use super::CommandError;
-use crate::lifecycle::pause::{self, Scope};
+use crate::lifecycle::pause::{self, PauseError, Scope};
 use crate::oci::auth::ProcessEnv;
 
 /// Which secrets (`--secret-id`, or `--compartment-id [--subtree]`: every managed secret there).
@@ -39,14 +39,15 @@ pub struct PauseArgs {
 /// Runs `pause` (`Some(args)`) or `resume` (`None`, with `scope`) and prints the report.
 pub async fn run(scope: ScopeArgs, pause_args: Option<PauseArgs>) -> Result<(), CommandError> {
     let (rotator, _) = crate::config::rotator_from_env(&ProcessEnv).map_err(|e| e.to_string())?;
-    let target = match scope.secret_id.clone() {
-        Some(id) => Scope::Secret(id),
-        None => Scope::Compartment { id: scope.compartment_id.clone().unwrap_or_default(), subtree: scope.subtree },
-    };
+    let target = Scope::from_flags(scope.secret_id.as_deref(), scope.compartment_id.as_deref(), scope.subtree);
     let report = match &pause_args {
-        Some(a) => pause::pause(rotator.client(), &target, &a.reason, a.until.as_deref(), time::OffsetDateTime::now_utc()).await?,
-        None => pause::resume(rotator.client(), &target).await?,
-    };
+        Some(a) => pause::pause(rotator.client(), &target, &a.reason, a.until.as_deref(), time::OffsetDateTime::now_utc()).await,
+        None => pause::resume(rotator.client(), &target).await,
+    }
+    .map_err(|e| match e {
+        PauseError::Compartment { .. } => CommandError::Compartment(e.to_string()),
+        PauseError::Input(_) => CommandError::Failed(e.to_string()),
+    })?;
     println!("{}", if scope.json { report.json().to_string() } else { report.text() });
     report.all_ok().then_some(()).ok_or_else(|| CommandError::Failed("not every secret could be changed (see FAILED above)".to_owned()))
 }

@@ -130,6 +130,15 @@ pub enum Scope {
 }
 
 impl Scope {
+    /// From the command line's flags: `--secret-id`, else `--compartment-id [--subtree]`.
+    pub fn from_flags(secret_id: Option<&str>, compartment_id: Option<&str>, subtree: bool) -> Scope {
+        match secret_id {
+            Some(id) => Scope::Secret(id.to_owned()),
+            None => Scope::Compartment { id: compartment_id.unwrap_or_default().to_owned(), subtree },
+        }
+    }
+
+    /// Refuses an id that is not an OCID of the right kind.
     fn check(&self) -> Result<(), PauseError> {
         match self {
             Scope::Secret(id) if !is_ocid_of(id, "vaultsecret") => {
