@@ -235,6 +235,9 @@ async fn the_demo_fits_80_lines_and_ends_with_its_table() {
         rows.last().is_some_and(|r| r.contains("unbound user") && r.contains("400") && r.contains("refused, 0 IAM writes")),
         "{stdout}"
     );
+    // And the paused secret (issue 21): one line, skipped by the schedule, then resumed.
+    let paused: Vec<&&str> = lines.iter().filter(|l| l.starts_with("paused ")).collect();
+    assert!(paused.len() == 1 && paused[0].contains("the schedule skipped it") && paused[0].ends_with("resumed: ok"), "{stdout}");
     let totals = lines[lines.len() - 2];
     assert!(
         totals.starts_with("21/21 secrets rotated within the contract, the unbound user refused;") && totals.ends_with(" s"),
