@@ -120,7 +120,7 @@ async fn rotate_without_a_target_names_both_flags() {
 
 #[tokio::test]
 async fn every_subcommand_help_ends_with_examples_and_its_environment() {
-    for sub in ["serve", "demo", "rotate", "enroll", "adopt", "status", "policies", "simulate"] {
+    for sub in ["serve", "demo", "rotate", "enroll", "adopt", "status", "pause", "resume", "policies", "simulate"] {
         // When
         let (code, stdout, stderr) = run(&[sub, "--help"], &HashMap::new()).await;
         // Then: an example of this very subcommand, and the environment it reads.
