@@ -298,7 +298,7 @@ pub async fn resume(client: &Client, scope: &Scope) -> Result<Report, PauseError
 }
 
 /// Reads each secret of `scope` (GetSecret, with its etag) and runs `act` on it.
-async fn for_each<'a, F, Fut>(client: &'a Client, scope: &Scope, act: F) -> Result<Vec<Line>, PauseError>
+async fn for_each<F, Fut>(client: &Client, scope: &Scope, act: F) -> Result<Vec<Line>, PauseError>
 where
     F: Fn(SecretWithEtag) -> Fut,
     Fut: std::future::Future<Output = Outcome>,
