@@ -181,3 +181,18 @@ async fn the_binary_refuses_a_pause_without_reason_or_with_an_end_in_the_past_an
     let line: serde_json::Value = serde_json::from_str(&out).unwrap_or_default();
     assert!(code == 0 && line["secrets"][0]["outcome"] == "RESUMED", "{code}: {out} {err}");
 }
+
+#[tokio::test]
+async fn rotate_secret_id_in_process_still_rotates_a_paused_secret() {
+    // Given: a paused secret.
+    let (rig, _, fleet) = given_scheduled_secrets(1).await;
+    let secret = &fleet[0].secret_id;
+    pause::pause(rig.rotator.client(), &Scope::Secret(secret.clone()), "freeze", None, OffsetDateTime::now_utc()).await.unwrap();
+    // When: the four steps played in this process, as `rotate --secret-id` does.
+    let driver = oci_rotator::driver::Driver { attempts_per_step: 3, retry_wait: Duration::from_millis(50) };
+    let answers = driver.rotate(&rig.transport(Duration::from_secs(30)), secret, &mut |_| {}).await;
+    // Then: rotated, still paused.
+    assert!(completed(&answers), "{answers:?}");
+    assert_eq!(rig.sim.current_version(secret), Some(2));
+    assert_eq!(rig.sim.secret_tags(secret)[TAG_KEY], "- freeze");
+}
