@@ -1,6 +1,6 @@
 //! `pause` and `resume` (issue 21, point 2) on the simulator, whose Vault runs scheduled rotations
 //! through the function served on loopback: a paused secret is skipped by the schedule, still
-//! rotated by an explicit RotateSecret, shown paused (not overdue) by `status`, unhealthy once past
+//! rotated by an explicit RotateSecret and in process (`rotate --secret-id`), shown paused (not overdue) by `status`, unhealthy once past
 //! its end, and rotated by the schedule again once resumed; the compartment form; the binary's
 //! refusals. Call by call: `wire/pause.rs`.
 
