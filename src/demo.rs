@@ -5,7 +5,9 @@
 //! as a resource principal the simulator issued), seeds one secret per credential kind, plays
 //! Vault over the function's HTTP endpoint, and checks every rotation against the contract's
 //! section 6. Then the API key secret is rolled back (`rollback`) and rotated again, and one
-//! secret whose user does not name it (contract 4.1) is refused with nothing written. Exits 0 only when every rotation met the contract and the unbound user was refused.
+//! secret whose user does not name it (contract 4.1) is refused with nothing written. One more
+//! scheduled secret is paused (issue 21): the schedule skips it, then it is resumed (one line of
+//! output). Exits 0 only when every rotation met the contract and the unbound user was refused.
 //!
 //! By default it prints a few lines and ends with one table (kind × domain, versions before →
 //! after, what became of the previous credentials, the four steps' codes, the unbound user's
@@ -18,6 +20,7 @@ use std::time::{Duration, Instant};
 
 use crate::config;
 use crate::driver::{Attempt, Driver, HttpTransport};
+use crate::lifecycle::pause::{self, Scope};
 use crate::secret::{CredentialKind, PreviousCredential};
 use crate::server::{self, AppState};
 use crate::sim::checks;
@@ -60,7 +63,7 @@ pub async fn run(rounds: u32, verbose: bool) -> Result<bool, String> {
     println!("oci-rotator function on {function} (POST /call), signing as a resource principal");
     detail!(verbose, "");
     if !verbose {
-        println!("rotating 7 kinds enrolled on a schedule, then 7 kinds × 2 domains × {rounds} rounds, one rollback, an unbound user (--verbose: each step)");
+        println!("rotating 7 kinds enrolled on a schedule (one more secret paused), then 7 kinds × 2 domains × {rounds} rounds, one rollback, an unbound user (--verbose: each step)");
     }
 
     let mut rows = Vec::new();
@@ -296,6 +299,7 @@ async fn enroll_and_rotate_on_schedule(
     for (kind, secret, _) in &enrolled {
         detail!(verbose, "   {kind:<20} before: {}", status(secret));
     }
+    let paused = pause_one(sim, rotator, &seeded.compartment_id).await;
     detail!(verbose, "   the simulated clock moves 91 days: the 90-day schedules fall due, and Vault invokes the function");
     sim.advance_clock(Duration::from_secs(91 * 24 * 3600));
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -325,8 +329,40 @@ async fn enroll_and_rotate_on_schedule(
             ok: row_ok,
         });
     }
+    ok &= skipped_while_paused(sim, rotator, paused.as_deref()).await;
     detail!(verbose, "");
     ok
+}
+
+/// Issue 21's pause: one more secret on the same 90-day schedule, paused (`pause --reason
+/// --until`) before the schedule falls due. Its id, when it could be made and paused.
+async fn pause_one(sim: &Simulator, rotator: &crate::engine::Rotator, compartment_id: &str) -> Option<String> {
+    let rc = serde_json::json!({"rotationInterval": "P90D", "isScheduledRotationEnabled": true,
+        "targetSystemDetails": {"targetSystemType": "FUNCTION", "functionId": FUNCTION_ID}});
+    let secret = sim.seed_fleet_with(1, compartment_id, &[CredentialKind::AuthToken], Some(rc), "demo-paused").pop()?.secret_id;
+    let until = (time::OffsetDateTime::now_utc() + Duration::from_secs(30 * 24 * 3600)).date().to_string();
+    let scope = Scope::Secret(secret.clone());
+    let paused = pause::pause(rotator.client(), &scope, "quarter-end freeze", Some(&until), time::OffsetDateTime::now_utc()).await;
+    paused.is_ok_and(|r| r.all_ok()).then_some(secret)
+}
+
+/// After the schedule fell due: the paused secret was not rotated (still v1, no rotation run) and
+/// carries its pause; then it is resumed. One line; true when all of that held.
+async fn skipped_while_paused(sim: &Simulator, rotator: &crate::engine::Rotator, secret: Option<&str>) -> bool {
+    let Some(secret) = secret else {
+        println!("   paused secret: could not be made or paused");
+        return false;
+    };
+    let tag = sim.secret_tags(secret).get(pause::TAG_KEY).cloned().unwrap_or_default();
+    let skipped = sim.current_version(secret) == Some(1) && sim.last_rotation(secret).is_none() && !tag.is_empty();
+    let resumed = pause::resume(rotator.client(), &Scope::Secret(secret.to_owned())).await.is_ok_and(|r| r.all_ok())
+        && !sim.secret_tags(secret).contains_key(pause::TAG_KEY);
+    println!(
+        "paused (oci-rotator-paused \"{tag}\"): {}; then resumed: {}",
+        if skipped { "the schedule skipped it (v1 → v1)" } else { "NOT SKIPPED by the schedule" },
+        if resumed { "ok" } else { "FAILED" }
+    );
+    skipped && resumed
 }
 
 /// Contract 4.1 in action: a secret whose metadata names a user who does not name the secret (what

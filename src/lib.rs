@@ -17,7 +17,7 @@
 //! - [`server`]: the axum router, served on the Fn socket or on TCP.
 //! - [`last_outcome`]: the tag `oci-rotator-last-outcome` a failed step leaves on the secret.
 //! - [`onboard`]: the `enroll` and `adopt` workflows: a user's credential into a secret the function rotates.
-//! - [`lifecycle`]: lifecycle control of one secret between rotations: `rollback`, `history`.
+//! - [`lifecycle`]: lifecycle control of one secret between rotations: `rollback`, `history`, `pause` and `resume` of the scheduled rotation.
 //! - [`fleet`]: the fleet view behind `status`: managed secrets, their state, credentials no secret manages
 //!   (`fleet::managed`: the managed secrets of a compartment, also for mass rotation and Cloud Guard;
 //!   `fleet::report`: its table and JSON; `fleet::rotate`: mass rotation).
@@ -28,7 +28,7 @@
 //! - [`telemetry`]: logs (plain or JSON for OCI Logging), never secret material.
 //! - [`cli`]: the subcommands, one file each with its clap options: `serve`, `rotate` (one secret,
 //!   or a compartment's with `--compartment-id`), `enroll`, `adopt`, `status`, `policies`, `rollback`,
-//!   `history`, `demo`, `simulate`; `cli::run` starts a subcommand's logs and runtime and gives its exit status.
+//!   `history`, `pause`, `resume`, `demo`, `simulate`; `cli::run` starts a subcommand's logs and runtime and gives its exit status.
 //! - [`simulate`]: the simulator served alone (`simulate`: admin config, seed, `--env-file`).
 //! - [`sim`]: an embedded OCI simulator (Vault, Secrets, Identity) for the demo and the tests, with
 //!   [`sim::checks`]: the contract's section 6 on the simulator.

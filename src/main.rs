@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
-use oci_rotator::cli::{self, adopt, enroll, help, history, policies, rollback, rotate, serve, status, Logs};
+use oci_rotator::cli::{self, adopt, enroll, help, history, pause, policies, rollback, rotate, serve, status, Logs};
 #[cfg(feature = "simulator")]
 use oci_rotator::cli::{demo, simulate};
 
@@ -52,6 +52,12 @@ enum Command {
     /// One secret's versions, the credential each holds, its rotation state, last outcome and pause.
     #[command(after_help = help::HISTORY)]
     History(history::HistoryArgs),
+    /// Turn a secret's scheduled rotation off (--secret-id, or a compartment's), with a reason recorded on it.
+    #[command(after_help = help::PAUSE)]
+    Pause(pause::PauseArgs),
+    /// Turn a paused secret's scheduled rotation back on and remove the pause.
+    #[command(after_help = help::PAUSE)]
+    Resume(pause::ScopeArgs),
     /// Print the dynamic group rule and least-privilege policy statements for the function.
     #[command(after_help = help::POLICIES)]
     Policies(policies::PoliciesArgs),
@@ -83,6 +89,8 @@ fn main() -> ExitCode {
         Command::Status(args) => cli::run(Logs::quiet(v), status::run(args)),
         Command::Rollback(args) => cli::run(Logs::admin(v), rollback::run(args)),
         Command::History(args) => cli::run(Logs::admin(v), history::run(args)),
+        Command::Pause(args) => cli::run(Logs::admin(v), pause::run(args.scope.clone(), Some(args))),
+        Command::Resume(scope) => cli::run(Logs::admin(v), pause::run(scope, None)),
         // Pure text: no logging, no runtime.
         Command::Policies(args) => cli::exit(policies::run(&args), false),
         #[cfg(feature = "simulator")]

@@ -4,7 +4,7 @@
 //! failed command prints ([`error_line`]): the error, and what to do when the error does not say.
 
 /// The environment of the commands that call OCI as an administrator (`rotate`, `enroll`, `adopt`,
-/// `status`).
+/// `status`, `pause`, `resume`).
 macro_rules! admin_env {
     () => {
         "Environment:
@@ -118,6 +118,17 @@ pub const ROLLBACK: &str = concat!(
 /// `history`.
 pub const HISTORY: &str = concat!(
     "Examples:\n  oci-rotator history --secret-id \"$SECRET\"\n  oci-rotator history --secret-id \"$SECRET\" --json\n\n",
+    admin_env!()
+);
+
+/// `pause` and `resume`.
+pub const PAUSE: &str = concat!(
+    "Examples:
+  oci-rotator pause --secret-id \"$SECRET\" --reason \"quarter-end freeze\" --until 2027-01-15
+  oci-rotator pause --compartment-id \"$SECRETS_COMPARTMENT\" --subtree --reason \"incident 4711\"
+  oci-rotator resume --secret-id \"$SECRET\"
+
+",
     admin_env!()
 );
 

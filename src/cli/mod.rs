@@ -8,6 +8,7 @@
 //!   rotation configuration, in one idempotent command.
 //! - [`policies`]: print the dynamic group rule and least-privilege policy statements.
 //! - [`status`]: the fleet view: managed secrets, their state, credentials no secret manages.
+//! - [`pause`] ([`crate::lifecycle::pause`]): `pause` and `resume`: a secret's scheduled rotation off and on, with a reason.
 //! - [`adopt`] ([`crate::onboard::adopt`]): turn an existing secret (the tutorial's raw forms too) into the contract's form.
 //! - [`demo`] ([`crate::demo`]): a full rotation of all seven credential kinds against the embedded simulator.
 //! - [`simulate`] ([`crate::simulate`]): run the simulator alone, for the official SDK or manual tests.
@@ -23,6 +24,7 @@ pub mod demo;
 pub mod enroll;
 pub mod help;
 pub mod history;
+pub mod pause;
 pub mod policies;
 pub mod progress;
 pub mod rollback;

@@ -10,6 +10,10 @@
 //!   `lastRotationTime` + `rotationInterval` + a day (Vault reschedules after a failed rotation but
 //!   `lastRotationTime` is "when the secret was last rotated successfully").
 //!
+//! A paused secret (its tag `oci-rotator-paused`, [`crate::lifecycle::pause`]) has Vault's
+//! schedule off, so it is never overdue; [`pause_problems`] calls it failed when its pause is past
+//! its end, or when the tag says paused while Vault's schedule is on (the pause is not in effect).
+//!
 //! Pure functions of the secret's fields and `now`; the IAM-side problems (CURRENT credential not
 //! in IAM, user not found) and the function's own record of a failed step (the secret's tag
 //! `oci-rotator-last-outcome`, [`crate::last_outcome`]) are added by the caller.
@@ -19,6 +23,7 @@ use std::time::Duration;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
+use crate::lifecycle::pause::Pause;
 use crate::oci::vault::{Secret, SecretVersionSummary};
 
 /// Slack before a due rotation counts as overdue.
@@ -80,6 +85,20 @@ pub fn secret_problems(s: &Secret, versions: &[SecretVersionSummary], now: Offse
     problems
 }
 
+/// The secret's pause (its tag `oci-rotator-paused`), if any, and what is wrong with it at `now`:
+/// past its end (with the `resume` command that fixes it), or not in effect.
+pub fn pause_problems(s: &Secret, now: OffsetDateTime) -> (Option<Pause>, Vec<String>) {
+    let Some(pause) = Pause::of_tags(s.freeform_tags.as_ref()) else { return (None, Vec::new()) };
+    let mut problems: Vec<String> = pause.problem(&s.id, now).into_iter().collect();
+    if s.rotation_config.as_ref().is_some_and(|r| r["isScheduledRotationEnabled"] == true) {
+        problems.push(format!(
+            "tagged paused but Vault's scheduled rotation is on: the pause is not in effect (pause it again, or oci-rotator resume --secret-id {})",
+            s.id
+        ));
+    }
+    (Some(pause), problems)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,6 +151,27 @@ mod tests {
     fn a_rotation_in_progress_is_not_a_failure() {
         let s = secret(json!({"rotationStatus": "IN_PROGRESS", "nextRotationTime": "2025-02-01T00:00:00Z"}));
         assert!(secret_problems(&s, &[version(3, &["PENDING", "LATEST"])], at("2025-03-01T00:00:00Z")).is_empty());
+    }
+
+    #[test]
+    fn a_paused_secret_is_not_overdue_until_its_pause_ends() {
+        let now = at("2025-03-01T00:00:00Z");
+        let paused = |until: &str, scheduled: bool| {
+            secret(json!({"rotationStatus": "NOT_ENABLED", "lastRotationTime": "2024-06-01T00:00:00Z",
+                "rotationConfig": {"rotationInterval": "P90D", "isScheduledRotationEnabled": scheduled,
+                    "targetSystemDetails": {"targetSystemType": "FUNCTION", "functionId": "ocid1.fnfunc.oc1.iad.f"}},
+                "freeformTags": {"oci-rotator-paused": format!("{until} quarter-end freeze"), "team": "payments"}}))
+        };
+        let running = paused("2025-04-01", false);
+        assert!(secret_problems(&running, &[], now).is_empty(), "not overdue");
+        let (pause, problems) = pause_problems(&running, now);
+        assert_eq!(pause.map(|p| (p.reason, p.until)), Some(("quarter-end freeze".to_owned(), Some("2025-04-01".to_owned()))));
+        assert!(problems.is_empty(), "{problems:?}");
+        let (_, ended) = pause_problems(&paused("2025-02-01", false), now);
+        assert!(ended.len() == 1 && ended[0].contains("oci-rotator resume --secret-id ocid1.vaultsecret.oc1.iad.x"), "{ended:?}");
+        let (_, not_in_effect) = pause_problems(&paused("-", true), now);
+        assert!(not_in_effect.len() == 1 && not_in_effect[0].contains("not in effect"), "{not_in_effect:?}");
+        assert_eq!(pause_problems(&secret(json!({})), now), (None, Vec::new()));
     }
 
     #[test]

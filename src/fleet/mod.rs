@@ -140,6 +140,9 @@ pub struct SecretStatus {
     /// The function's record of the last step that failed, or of the promotion that followed
     /// one (the secret's freeform tag `oci-rotator-last-outcome`); null when there is none.
     pub last_outcome: Option<LastOutcome>,
+    /// The pause recorded on the secret (its tag `oci-rotator-paused`: `{"reason", "until"}`,
+    /// `until` null for an open pause); null when it is not paused.
+    pub paused: Option<crate::lifecycle::pause::Pause>,
     /// True when `problems` is not empty.
     pub failed: bool,
     /// Why it is failed.
@@ -463,6 +466,8 @@ pub async fn collect(client: &Client, opts: &Options, progress: &mut dyn FnMut(P
     for f in found {
         let d = &f.details;
         let mut problems = health::secret_problems(d, &f.versions, opts.now);
+        let (paused, pause_problems) = health::pause_problems(d, opts.now);
+        problems.extend(pause_problems);
         problems.extend(f.problems);
         let (user_id, domain_id, bound) = match &f.config {
             Ok(c) => {
@@ -518,6 +523,7 @@ pub async fn collect(client: &Client, opts: &Options, progress: &mut dyn FnMut(P
             function_id: target.filter(|_| targets_function).and_then(|t| t["functionId"].as_str()).map(str::to_owned),
             bound,
             last_outcome,
+            paused,
             failed: !problems.is_empty(),
             problems,
         });

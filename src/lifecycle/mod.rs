@@ -4,10 +4,13 @@
 //!
 //! - [`rollback`]: the PREVIOUS version becomes CURRENT again, only while its credential is
 //!   live in IAM (`oci-rotator rollback`).
+//! - [`pause`]: `pause` and `resume`: Vault's scheduled rotation off and on, the pause recorded
+//!   on the secret as the freeform tag `oci-rotator-paused`.
 //! - [`history`]: the secret's versions, the credential each holds, its rotation state, last
 //!   outcome and pause (`oci-rotator history`). Read-only.
 
 pub mod history;
+pub mod pause;
 pub mod rollback;
 
 use crate::secret::CredentialKind;

@@ -148,6 +148,20 @@ impl Client {
         self.update_secret(secret_id, &json!({"freeformTags": tags}), if_match).await
     }
 
+    /// UpdateSecret carrying the secret's `rotationConfig` and freeform tags
+    /// (`{"rotationConfig": {...}, "freeformTags": {...}}`, `UpdateSecretDetails`): both replace
+    /// what the secret holds, so `rotation_config` is the whole `RotationConfig` (as read, with the
+    /// change) and `tags` every tag the secret keeps. `if-match` the etag they were read with.
+    pub async fn set_secret_rotation_config_and_tags(
+        &self,
+        secret_id: &str,
+        rotation_config: &serde_json::Value,
+        tags: &BTreeMap<String, String>,
+        if_match: Option<&str>,
+    ) -> Result<SecretWithEtag, Error> {
+        self.update_secret(secret_id, &json!({"rotationConfig": rotation_config, "freeformTags": tags}), if_match).await
+    }
+
     /// UpdateSecret with `details` (`UpdateSecretDetails`), `if-match` the etag when given.
     pub async fn update_secret(
         &self,

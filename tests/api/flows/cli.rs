@@ -120,7 +120,7 @@ async fn rotate_without_a_target_names_both_flags() {
 
 #[tokio::test]
 async fn every_subcommand_help_ends_with_examples_and_its_environment() {
-    for sub in ["serve", "demo", "rotate", "enroll", "adopt", "status", "policies", "simulate", "rollback", "history"] {
+    for sub in ["serve", "demo", "rotate", "enroll", "adopt", "status", "pause", "resume", "policies", "simulate", "rollback", "history"] {
         // When
         let (code, stdout, stderr) = run(&[sub, "--help"], &HashMap::new()).await;
         // Then: an example of this very subcommand, and the environment it reads.
@@ -245,6 +245,9 @@ async fn the_demo_fits_80_lines_and_ends_with_its_table() {
         rows.last().is_some_and(|r| r.contains("unbound user") && r.contains("400") && r.contains("refused, 0 IAM writes")),
         "{stdout}"
     );
+    // And the paused secret (issue 21): one line, skipped by the schedule, then resumed.
+    let paused: Vec<&&str> = lines.iter().filter(|l| l.starts_with("paused ")).collect();
+    assert!(paused.len() == 1 && paused[0].contains("the schedule skipped it") && paused[0].ends_with("resumed: ok"), "{stdout}");
     let totals = lines[lines.len() - 2];
     assert!(
         totals.starts_with("21/21 secrets rotated within the contract, one rolled back and rotated again, the unbound user refused;")

@@ -23,6 +23,8 @@ mod last_outcome;
 mod password_policies;
 /// `oci-rotator rollback` and `history`: rotate, roll back, rotate again, per kind.
 mod rollback;
+/// `oci-rotator pause` and `resume`: the schedule skips a paused secret, on-demand rotation does not.
+mod pause;
 /// `oci-rotator rotate --compartment-id`: a compartment's managed secrets through the Vault loop.
 mod rotate_fleet;
 /// Full rotations, replays, DELETE_ON_PROMOTE, concurrency and dry runs.

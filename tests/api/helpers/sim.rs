@@ -195,3 +195,23 @@ pub async fn run_cli(rig: &SimRig, args: &[&str]) -> (i32, String, String) {
 pub fn writes(rig: &SimRig) -> Vec<String> {
     rig.sim.journal().iter().filter(|j| j.write || j.method != "GET").map(|j| format!("{} {} {}", j.method, j.operation, j.path)).collect()
 }
+
+/// The function's router served on loopback with the rig's engine, and registered with the
+/// simulated Vault as `function_id`: RotateSecret and the schedule then rotate the secrets whose
+/// rotation config targets it.
+pub async fn serve_function(rig: &SimRig, function_id: &str) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let app = oci_rotator::server::router(oci_rotator::server::AppState::new(rig.rotator.clone(), Duration::from_secs(60)));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    rig.sim.register_function(function_id, &url);
+}
+
+/// Waits (polling, at most `timeout`) until `done` holds; panics naming `what` otherwise.
+pub async fn wait_until(what: &str, timeout: Duration, done: impl Fn() -> bool) {
+    let deadline = tokio::time::Instant::now() + timeout;
+    while !done() {
+        assert!(tokio::time::Instant::now() < deadline, "timed out waiting until {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

@@ -28,5 +28,7 @@ mod paging;
 mod password_policies;
 /// `rollback`: the one UpdateSecret after the checks, and every refusal with none.
 mod rollback;
+/// `pause` and `resume`: the schedule off and on, the pause tag, call by call.
+mod pause;
 /// The opt-in reset of a console password no secret manages (PASSWORD_TOO_OLD).
 mod unmanaged_password_reset;
