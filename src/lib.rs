@@ -19,6 +19,7 @@
 //! - [`fleet`]: the fleet view behind `status`: managed secrets, their state, credentials no secret manages.
 //! - [`cloud_guard`]: Cloud Guard credential-age findings turned into Vault rotations.
 //! - [`notify`]: notices of outcomes to an ONS topic.
+//! - [`monitoring`]: the custom metrics each step posts (`OCI_ROTATOR_METRICS_COMPARTMENT`) and the alarms over them (`alarms`).
 //! - [`flags`]: the words a person types: durations (`P90D`, `90d`, `PT10M`) and `--concurrency`.
 //! - [`demo`]: the demo: all seven kinds rotated on the simulator, checked against the contract.
 //! - [`telemetry`]: logs (plain or JSON for OCI Logging), never secret material.
@@ -45,6 +46,7 @@ pub mod fleet;
 pub mod keys;
 pub mod kinds;
 pub mod last_outcome;
+pub mod monitoring;
 pub mod notify;
 pub mod oci;
 pub mod onboard;

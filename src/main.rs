@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
-use oci_rotator::cli::{self, adopt, enroll, help, policies, rotate, serve, status, CommandError};
+use oci_rotator::cli::{self, adopt, alarms, enroll, help, policies, rotate, serve, status, CommandError};
 #[cfg(feature = "simulator")]
 use oci_rotator::cli::{demo, simulate};
 
@@ -48,6 +48,9 @@ enum Command {
     /// Print the dynamic group rule and least-privilege policy statements for the function.
     #[command(after_help = help::POLICIES)]
     Policies(policies::PoliciesArgs),
+    /// Print (or with --apply create) the two OCI Monitoring alarms over the function's metrics.
+    #[command(after_help = help::ALARMS)]
+    Alarms(alarms::AlarmsArgs),
     /// Run the embedded OCI simulator (Vault, Secrets, Identity) until killed.
     #[cfg(feature = "simulator")]
     #[command(after_help = help::SIMULATE)]
@@ -117,6 +120,7 @@ fn main() -> ExitCode {
             Err(e) => Err(e),
         },
         Some(Command::Adopt(args)) => runtime.block_on(adopt::run(args)).map_err(Into::into),
+        Some(Command::Alarms(args)) => runtime.block_on(alarms::run(args)).map_err(Into::into),
         #[cfg(feature = "simulator")]
         Some(Command::Simulate(args)) => runtime.block_on(simulate::run(args)).map_err(Into::into),
         Some(Command::Policies(_)) => Ok(()),

@@ -7,6 +7,7 @@
 //!   [`region`]: regions and realms.
 //! - [`vault`], [`secrets`], [`identity`], [`notification`]: one typed method per OCI operation.
 //! - [`cloud_guard`]: GetProblem (the unmanaged console-password reset confirms the problem).
+//! - [`monitoring`]: PostMetricData, CreateAlarm, ListAlarms (Monitoring `20180401`).
 //! - [`compartments`]: ListCompartments, a compartment's subtree (for `rotate --compartment-id`).
 //! - [`identity_domains`]: where identity domains are, and their REST API (users, credentials);
 //!   [`domain_cache`]: what a warm process learned of them (held by the client).
@@ -18,6 +19,7 @@ pub mod domain_cache;
 pub mod error;
 pub mod identity;
 pub mod identity_domains;
+pub mod monitoring;
 pub mod notification;
 pub(crate) mod paging;
 pub mod region;
