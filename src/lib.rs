@@ -24,8 +24,8 @@
 //! - [`demo`]: the demo: all seven kinds rotated on the simulator, checked against the contract.
 //! - [`telemetry`]: logs (plain or JSON for OCI Logging), never secret material.
 //! - [`cli`]: the subcommands, one file each with its clap options: `serve`, `rotate` (one secret,
-//!   or a compartment's with `--compartment-id`), `enroll`, `adopt`, `status`, `policies`, `demo`,
-//!   `simulate`.
+//!   or a compartment's with `--compartment-id`), `enroll`, `adopt`, `status`, `policies`, `alarms`,
+//!   `demo`, `simulate`.
 //! - [`simulate`]: the simulator served alone (`simulate`: admin config, seed, `--env-file`).
 //! - [`sim`]: an embedded OCI simulator (Vault, Secrets, Identity) for the demo and the tests, with
 //!   [`sim::checks`]: the contract's section 6 on the simulator.
