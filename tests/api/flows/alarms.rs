@@ -75,6 +75,51 @@ async fn alarms_apply_creates_both_once_and_a_second_apply_creates_none() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_official_cli_creates_a_printed_alarm_from_json_and_apply_then_finds_it() {
+    let Some(oci) = std::env::var_os("PATH").and_then(|p| std::env::split_paths(&p).map(|d| d.join("oci")).find(|p| p.is_file())) else {
+        // CI installs the CLI (.ci/run); there, a skip would hide a broken install.
+        assert!(std::env::var_os("CI").is_none(), "the `oci` CLI is missing in CI (.ci/run installs oci-cli)");
+        println!("SKIPPED: the `oci` CLI is not on PATH");
+        return;
+    };
+    // Given: the first alarm as `alarms` prints it, in a file.
+    let rig = sim_rig(SimOptions::default()).await;
+    let dir = std::env::temp_dir().join(format!("oci-rotator-alarms-cli-{}", std::process::id()));
+    let env = rig.admin_env(&dir);
+    let (_, stdout, _) = alarms(&rig, &[]).await;
+    let json = dir.join("failed-step.json");
+    std::fs::write(&json, stdout.lines().next().unwrap()).unwrap();
+    // When: `oci monitoring alarm create --from-json file://...` against the simulator.
+    let out = tokio::process::Command::new(oci)
+        .args(["monitoring", "alarm", "create", "--config-file", &env["OCI_CLI_CONFIG_FILE"], "--endpoint", &rig.endpoint])
+        .arg("--from-json")
+        .arg(format!("file://{}", json.display()))
+        .env("OCI_CLI_SUPPRESS_FILE_PERMISSIONS_WARNING", "True")
+        .env("SUPPRESS_LABEL_WARNING", "True")
+        .output()
+        .await
+        .unwrap();
+    // Then: the CLI read every field: the alarm holds the printed query, topic and severity.
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let created = rig.sim.alarms();
+    assert_eq!(created.len(), 1);
+    assert_eq!(created[0]["query"], "step_result[1h]{result = \"failed\"}.grouping().count() > 0");
+    assert_eq!((created[0]["destinations"][0].as_str(), created[0]["severity"].as_str()), (Some(TOPIC), Some("CRITICAL")));
+    // And: `alarms --apply` finds it by name and creates only the other one.
+    let (code, applied, stderr) = alarms(&rig, &["--apply"]).await;
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        applied.contains(&format!(
+            "exists (left as it is, not compared): oci-rotator: a rotation step failed {}",
+            created[0]["id"].as_str().unwrap()
+        )),
+        "{applied}"
+    );
+    assert_eq!(rig.sim.alarms().len(), 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rotation_with_metrics_on_posts_four_step_results_and_one_rotation_completed() {
     // Given: the function posts metrics to the seeded compartment.
     let rig = sim_rig(SimOptions::default()).await;
