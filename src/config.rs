@@ -44,6 +44,9 @@ pub struct Settings {
     /// (`OCI_ROTATOR_RESET_UNMANAGED_PASSWORDS`): on only for exactly `on`
     /// (`crate::cloud_guard::unmanaged_reset`).
     pub reset_unmanaged_passwords: UnmanagedReset,
+    /// Compartment the function posts its custom metrics to (`OCI_ROTATOR_METRICS_COMPARTMENT`,
+    /// `crate::monitoring`); none: no metric is posted.
+    pub metrics_compartment: Option<String>,
 }
 
 impl Settings {
@@ -69,6 +72,14 @@ impl Settings {
         };
         let number = |var: &'static str, default: u64| -> Result<u64, ConfigError> {
             env.var(var).map_or(Ok(default), |v| v.trim().parse().map_err(|_| ConfigError::Number(var)))
+        };
+        let monitoring_override = env.var("OCI_ROTATOR_MONITORING_ENDPOINT").map(|v| v.trim_end_matches('/').to_owned());
+        let monitoring = |prefix: &str| -> String {
+            match (&monitoring_override, region.as_deref()) {
+                (Some(v), _) => v.clone(),
+                (None, Some(r)) => format!("https://{prefix}.{r}.{}", region::realm_domain(r, metadata.as_deref())),
+                (None, None) => String::new(),
+            }
         };
         let defaults = RetryPolicy::default();
         Ok(Settings {
@@ -96,6 +107,11 @@ impl Settings {
                         .map(|r| format!("https://cloudguard-cp-api.{r}.oci.{}", region::realm_domain(r, metadata.as_deref())))
                         .unwrap_or_default(),
                 },
+                // Only needed with OCI_ROTATOR_METRICS_COMPARTMENT (or `alarms --apply`); SDK
+                // template `https://telemetry.{region}.{secondLevelDomain}` (no `.oci.` label),
+                // PostMetricData on `telemetry-ingestion`. One override serves both.
+                telemetry_ingestion: monitoring("telemetry-ingestion"),
+                telemetry: monitoring("telemetry"),
             },
             retry: RetryPolicy {
                 max_attempts: number("OCI_ROTATOR_MAX_ATTEMPTS", u64::from(defaults.max_attempts))?.clamp(1, 10) as u32,
@@ -107,6 +123,7 @@ impl Settings {
             secrets_compartment: env.var("OCI_ROTATOR_SECRETS_COMPARTMENT"),
             binding: BindingMode::from_setting(env.var("OCI_ROTATOR_USER_BINDING").as_deref()),
             reset_unmanaged_passwords: UnmanagedReset::from_setting(env.var("OCI_ROTATOR_RESET_UNMANAGED_PASSWORDS").as_deref()),
+            metrics_compartment: env.var("OCI_ROTATOR_METRICS_COMPARTMENT").filter(|c| !c.trim().is_empty()),
         })
     }
 }
@@ -129,6 +146,10 @@ fn build(env: &dyn Env, dry_run: bool) -> Result<(Rotator, Settings), ConfigErro
     let rotator = Rotator::new(client).with_binding(settings.binding);
     let rotator = match &settings.notify_topic {
         Some(topic) if !dry_run => rotator.with_notifier(crate::notify::Notifier::new(topic.clone())),
+        _ => rotator,
+    };
+    let rotator = match &settings.metrics_compartment {
+        Some(compartment) if !dry_run => rotator.with_metrics(crate::monitoring::Metrics::new(compartment.clone())),
         _ => rotator,
     };
     Ok((rotator, settings))

@@ -54,7 +54,9 @@ pub async fn run(rounds: u32, verbose: bool) -> Result<bool, String> {
     let endpoint = sim.spawn().await.map_err(|e| format!("cannot start the simulator: {e}"))?;
     println!("OCI simulator (Vault, Secrets, Identity) on {endpoint}; every request's signature is checked");
     let seeded = sim.seed().await;
-    let env = sim.function_env(&endpoint);
+    let mut env = sim.function_env(&endpoint);
+    // The function posts its metrics (issue 21): the closing line counts the datapoints.
+    env.insert("OCI_ROTATOR_METRICS_COMPARTMENT".to_owned(), sim.compartment_id());
     let (rotator, _) = config::rotator_from_env(&env).map_err(|e| e.to_string())?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
     let function = format!("http://{}", listener.local_addr().map_err(|e| e.to_string())?);
@@ -151,10 +153,11 @@ pub async fn run(rounds: u32, verbose: bool) -> Result<bool, String> {
     let rotations = rows.iter().filter(|r| !r.how.starts_with("unbound") && !r.how.starts_with("rollback")).count();
     let met = rows.iter().filter(|r| r.ok && !r.how.starts_with("unbound") && !r.how.starts_with("rollback")).count();
     println!(
-        "\n{met}/{rotations} secrets rotated within the contract, one rolled back {}, the unbound user {}; {} OCI requests ({writes} writes), all signed and verified; {elapsed:.1} s",
+        "\n{met}/{rotations} secrets rotated within the contract, one rolled back {}, the unbound user {}; {} OCI requests ({writes} writes), all signed and verified; {} metric datapoints posted to Monitoring; {elapsed:.1} s",
         if rolled_back { "and rotated again" } else { "BUT NOT CLEANLY" },
         if refused { "refused" } else { "NOT REFUSED" },
-        sim.request_count()
+        sim.request_count(),
+        sim.metric_datapoints().len()
     );
     println!("{}", if all_ok { "All rotations met the contract" } else { "SOME ROTATIONS FAILED" });
     Ok(all_ok)

@@ -23,11 +23,12 @@
 //!   `fleet::report`: its table and JSON; `fleet::rotate`: mass rotation).
 //! - [`cloud_guard`]: Cloud Guard credential-age findings turned into Vault rotations.
 //! - [`notify`]: notices of outcomes to an ONS topic.
+//! - [`monitoring`]: the custom metrics each step posts (`OCI_ROTATOR_METRICS_COMPARTMENT`) and the alarms over them (`alarms`).
 //! - [`flags`]: the words a person types: durations (`P90D`, `90d`, `PT10M`) and `--concurrency`.
 //! - [`demo`]: the demo: all seven kinds rotated on the simulator, checked against the contract.
 //! - [`telemetry`]: logs (plain or JSON for OCI Logging), never secret material.
 //! - [`cli`]: the subcommands, one file each with its clap options: `serve`, `rotate` (one secret,
-//!   or a compartment's with `--compartment-id`), `enroll`, `adopt`, `status`, `policies`, `rollback`,
+//!   or a compartment's with `--compartment-id`), `enroll`, `adopt`, `status`, `policies`, `alarms`, `rollback`,
 //!   `history`, `pause`, `resume`, `demo`, `simulate`; `cli::run` starts a subcommand's logs and runtime and gives its exit status.
 //! - [`simulate`]: the simulator served alone (`simulate`: admin config, seed, `--env-file`).
 //! - [`sim`]: an embedded OCI simulator (Vault, Secrets, Identity) for the demo and the tests, with
@@ -50,6 +51,7 @@ pub mod keys;
 pub mod kinds;
 pub mod last_outcome;
 pub mod lifecycle;
+pub mod monitoring;
 pub mod notify;
 pub mod oci;
 pub mod onboard;

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
-use oci_rotator::cli::{self, adopt, enroll, help, history, pause, policies, rollback, rotate, serve, status, Logs};
+use oci_rotator::cli::{self, adopt, alarms, enroll, help, history, pause, policies, rollback, rotate, serve, status, Logs};
 #[cfg(feature = "simulator")]
 use oci_rotator::cli::{demo, simulate};
 
@@ -61,6 +61,9 @@ enum Command {
     /// Print the dynamic group rule and least-privilege policy statements for the function.
     #[command(after_help = help::POLICIES)]
     Policies(policies::PoliciesArgs),
+    /// Print (or with --apply create) the two OCI Monitoring alarms over the function's metrics.
+    #[command(after_help = help::ALARMS)]
+    Alarms(alarms::AlarmsArgs),
     /// Run the embedded OCI simulator (Vault, Secrets, Identity) until killed.
     #[cfg(feature = "simulator")]
     #[command(after_help = help::SIMULATE)]
@@ -91,6 +94,7 @@ fn main() -> ExitCode {
         Command::History(args) => cli::run(Logs::admin(v), history::run(args)),
         Command::Pause(args) => cli::run(Logs::admin(v), pause::run(args.scope.clone(), Some(args))),
         Command::Resume(scope) => cli::run(Logs::admin(v), pause::run(scope, None)),
+        Command::Alarms(args) => cli::run(Logs::admin(v), alarms::run(args)),
         // Pure text: no logging, no runtime.
         Command::Policies(args) => cli::exit(policies::run(&args), false),
         #[cfg(feature = "simulator")]

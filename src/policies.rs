@@ -36,6 +36,9 @@ pub struct PolicyRequest {
     /// The function runs with OCI_ROTATOR_RESET_UNMANAGED_PASSWORDS=on (adds GetProblem and the
     /// console-password reset even when CONSOLE_PASSWORD is not among the kinds).
     pub reset_unmanaged_passwords: bool,
+    /// The function posts metrics to this compartment (`OCI_ROTATOR_METRICS_COMPARTMENT`): adds
+    /// posting them (namespace `ocirotator` only) and, for an administrators' group, `alarms --apply`.
+    pub metrics_compartment_id: Option<String>,
 }
 
 /// The permissions of one kind beyond the `USER_INSPECT, USER_READ, USER_UPDATE` every kind needs:
@@ -76,6 +79,9 @@ pub fn render(args: &PolicyRequest) -> Result<String, String> {
     }
     if let Some(d) = &args.domain_name {
         check_domain_name(d)?;
+    }
+    if let Some(c) = &args.metrics_compartment_id {
+        check_ocid("--metrics-compartment-id", c, &["compartment", "tenancy"])?;
     }
     let mut kinds: Vec<CredentialKind> = if args.kinds.is_empty() { CredentialKind::ALL.to_vec() } else { args.kinds.clone() };
     kinds.sort();
@@ -156,6 +162,22 @@ pub fn render(args: &PolicyRequest) -> Result<String, String> {
         line("# Cloud Guard (OCI_ROTATOR_RESET_UNMANAGED_PASSWORDS=on): GetProblem confirms a PASSWORD_TOO_OLD problem before".to_owned());
         line("# the reset (docs/cloud-guard.md); problems of users are in the tenancy's root compartment".to_owned());
         line(format!("Allow dynamic-group {dg} to read cloud-guard-problems in tenancy"));
+        line(String::new());
+    }
+
+    if let Some(c) = &args.metrics_compartment_id {
+        let (scope, ns) = (scope(Some(c)), format!("where target.metrics.namespace='{}'", crate::monitoring::NAMESPACE));
+        line("# Monitoring (OCI_ROTATOR_METRICS_COMPARTMENT): PostMetricData, the function's own namespace only".to_owned());
+        line(format!("Allow dynamic-group {dg} to use metrics {scope} {ns}"));
+        line(
+            "# `oci-rotator alarms --apply`, for the administrators who run it (not the function): ListAlarms, CreateAlarm, and".to_owned(),
+        );
+        line(
+            "# reading the metrics the alarms query; UNCONFIRMED: the verb CreateAlarm needs on the ONS topic (use ons-topics)".to_owned(),
+        );
+        line(format!("# Allow group <administrators> to manage alarms {scope}"));
+        line(format!("# Allow group <administrators> to read metrics {scope} {ns}"));
+        line(format!("# Allow group <administrators> to use ons-topics {scope}"));
         line(String::new());
     }
 

@@ -180,6 +180,7 @@ pub async fn run_with(args: Simulation) -> Result<(), String> {
             ("OCI_ROTATOR_VAULT_ENDPOINT", endpoint.clone()),
             ("OCI_ROTATOR_SECRETS_ENDPOINT", endpoint.clone()),
             ("OCI_ROTATOR_IDENTITY_ENDPOINT", endpoint.clone()),
+            ("OCI_ROTATOR_MONITORING_ENDPOINT", endpoint.clone()),
             ("OCI_CLI_CONFIG_FILE", config.to_string_lossy().into_owned()),
             ("OCI_CLI_PROFILE", "DEFAULT".to_owned()),
         ];

@@ -464,7 +464,12 @@ async fn the_simulator_page_runs_as_written() {
             }
             env_file = std::fs::read_to_string(dir.join("sim.env")).unwrap();
             let endpoint = format!("http://127.0.0.1:{sim_port}");
-            for var in ["OCI_ROTATOR_VAULT_ENDPOINT", "OCI_ROTATOR_SECRETS_ENDPOINT", "OCI_ROTATOR_IDENTITY_ENDPOINT"] {
+            for var in [
+                "OCI_ROTATOR_VAULT_ENDPOINT",
+                "OCI_ROTATOR_SECRETS_ENDPOINT",
+                "OCI_ROTATOR_IDENTITY_ENDPOINT",
+                "OCI_ROTATOR_MONITORING_ENDPOINT",
+            ] {
                 assert_eq!(exported(&env_file, var).as_deref(), Some(endpoint.as_str()), "{var}: {env_file}");
             }
             assert!(exported(&env_file, "OCI_CLI_CONFIG_FILE").is_some_and(|p| Path::new(&p).is_file()), "{env_file}");

@@ -5,10 +5,12 @@ Usage: python3 sim_python_sdk.py <config file> <endpoint> <secret OCID> <user OC
 <seeded JSON: compartmentId, vaultId, keyId> <function OCID> (the domain and its users by kind as `Simulator::seed` made
 them; a function the simulator knows, for RotateSecret). Prints OK and exits 0 when every
 call behaved as OCI documents it, including identity domains: the classic ListDomains/GetDomain and
-`oci.identity_domains.IdentityDomainsClient` at the domain's URL with the same signer.
+`oci.identity_domains.IdentityDomainsClient` at the domain's URL with the same signer, and
+`oci.monitoring.MonitoringClient` (metrics and alarms).
 """
 
 import base64
+import datetime
 import json
 import sys
 import time
@@ -203,6 +205,34 @@ def vault_loop(vaults, seeded, function_id):
     expect_status(400, vaults.rotate_secret, plain.id)
 
 
+def monitoring(config, endpoint, seeded):
+    # MonitoringClient: PostMetricData (its ingestion endpoint, here the same URL), ListMetrics,
+    # CreateAlarm and ListAlarms, as `oci-rotator` and its `alarms` command use them.
+    compartment = seeded["compartmentId"]
+    client = oci.monitoring.MonitoringClient(config, service_endpoint=endpoint)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    dims = {"secretId": "ocid1.vaultsecret.oc1..sdk", "credentialType": "API_KEY", "step": "VERIFY_CONNECTION",
+            "result": "succeeded", "responseCode": "200"}
+    posted = client.post_metric_data(oci.monitoring.models.PostMetricDataDetails(metric_data=[
+        oci.monitoring.models.MetricDataDetails(namespace="ocirotator", compartment_id=compartment, name="step_result",
+                                                dimensions=dims, datapoints=[oci.monitoring.models.Datapoint(timestamp=now, value=1.0)])])).data
+    assert posted.failed_metrics_count == 0, posted
+    expect_status(400, client.post_metric_data, oci.monitoring.models.PostMetricDataDetails(metric_data=[
+        oci.monitoring.models.MetricDataDetails(namespace="oci_reserved", compartment_id=compartment, name="x",
+                                                dimensions=dims, datapoints=[oci.monitoring.models.Datapoint(timestamp=now, value=1.0)])]))
+    metrics = client.list_metrics(compartment, oci.monitoring.models.ListMetricsDetails(namespace="ocirotator", name="step_result")).data
+    assert [(m.name, m.dimensions) for m in metrics] == [("step_result", dims)], metrics
+    details = oci.monitoring.models.CreateAlarmDetails(
+        display_name="sdk-alarm", compartment_id=compartment, metric_compartment_id=compartment, namespace="ocirotator",
+        query='step_result[1h]{result = "failed"}.grouping().count() > 0', severity="CRITICAL",
+        destinations=["ocid1.onstopic.oc1..sdk"], is_enabled=True)
+    alarm = client.create_alarm(details).data
+    assert alarm.id.startswith("ocid1.alarm.") and alarm.lifecycle_state == "ACTIVE", alarm
+    listed = client.list_alarms(compartment, display_name="sdk-alarm").data
+    assert [(a.id, a.query, a.destinations) for a in listed] == [(alarm.id, details.query, details.destinations)], listed
+    assert client.list_alarms(compartment, display_name="no-such-alarm").data == []
+
+
 def main():
     config_file, endpoint, secret_id, user_id, domain_url, domain_users, seeded, function_id = sys.argv[1:9]
     config = oci.config.from_file(config_file, "DEFAULT")
@@ -269,6 +299,7 @@ def main():
     identity_domains(config, identity, domain_url, json.loads(domain_users))
     new_kinds_in_domain(config, domain_url, json.loads(domain_users))
     vault_loop(vaults, json.loads(seeded), function_id)
+    monitoring(config, endpoint, json.loads(seeded))
     print("OK")
 
 

@@ -85,9 +85,20 @@ async fn the_official_python_sdk_works_against_the_simulator() {
         "CreateSecret",
         "ListSecrets",
         "RotateSecret",
+        "PostMetricData",
+        "ListMetrics",
+        "CreateAlarm",
+        "ListAlarms",
     ] {
         assert!(journal.iter().any(|j| j.operation == op && j.status < 300), "{op} succeeded");
     }
+    // The SDK's metric datapoint and alarm are stored as it sent them (the oci_ namespace refused).
+    let points = sim.metric_datapoints();
+    assert_eq!(points.len(), 1, "{points:?}");
+    assert_eq!((points[0].0.as_str(), points[0].1["step"].as_str(), points[0].2), ("step_result", "VERIFY_CONNECTION", 1.0));
+    let alarms = sim.alarms();
+    assert_eq!(alarms.len(), 1);
+    assert_eq!((alarms[0]["displayName"].as_str(), alarms[0]["severity"].as_str()), (Some("sdk-alarm"), Some("CRITICAL")));
     let versions = sim.secret_versions(secret);
     let stages: Vec<Vec<String>> = versions.iter().map(|v| v.stages.clone()).collect();
     assert_eq!(stages, [vec!["PREVIOUS".to_owned()], vec!["CURRENT".to_owned(), "LATEST".to_owned()]]);

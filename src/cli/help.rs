@@ -139,6 +139,13 @@ pub const POLICIES: &str = "Examples:
 
 Environment: none (pure text: nothing is read from OCI).";
 
+/// `alarms`.
+pub const ALARMS: &str = concat!("Examples:
+  oci-rotator alarms --compartment-id \"$C\" --topic-id \"$TOPIC\" | head -1 > a.json  # oci monitoring alarm create --from-json file://a.json
+  oci-rotator alarms --compartment-id \"$C\" --topic-id \"$TOPIC\" --interval 30d --apply
+
+With --apply (else nothing is read): ", admin_env!(), "\n  OCI_ROTATOR_MONITORING_ENDPOINT  Monitoring's endpoint");
+
 /// `simulate`.
 pub const SIMULATE: &str = "Examples:
   oci-rotator simulate --seed --env-file sim.env    # then, in another shell: . ./sim.env

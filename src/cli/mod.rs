@@ -7,6 +7,7 @@
 //! - [`enroll`] ([`crate::onboard::enroll`]): create a user's first credential, the secret holding it, the binding and the
 //!   rotation configuration, in one idempotent command.
 //! - [`policies`]: print the dynamic group rule and least-privilege policy statements.
+//! - [`alarms`] ([`crate::monitoring`]): print or create the two alarms over the function's metrics.
 //! - [`status`]: the fleet view: managed secrets, their state, credentials no secret manages.
 //! - [`pause`] ([`crate::lifecycle::pause`]): `pause` and `resume`: a secret's scheduled rotation off and on, with a reason.
 //! - [`adopt`] ([`crate::onboard::adopt`]): turn an existing secret (the tutorial's raw forms too) into the contract's form.
@@ -19,6 +20,7 @@
 //! `demo` and `simulate` need the `simulator` feature (on by default).
 
 pub mod adopt;
+pub mod alarms;
 #[cfg(feature = "simulator")]
 pub mod demo;
 pub mod enroll;

@@ -28,6 +28,9 @@ pub struct PoliciesArgs {
     /// console-password reset even when CONSOLE_PASSWORD is not among the kinds).
     #[arg(long)]
     pub reset_unmanaged_passwords: bool,
+    /// The function posts metrics there (OCI_ROTATOR_METRICS_COMPARTMENT): adds Monitoring's statements.
+    #[arg(long)]
+    pub metrics_compartment_id: Option<String>,
 }
 
 impl From<&PoliciesArgs> for PolicyRequest {
@@ -40,6 +43,7 @@ impl From<&PoliciesArgs> for PolicyRequest {
             kinds: a.kinds.clone(),
             domain_name: a.domain_name.clone(),
             reset_unmanaged_passwords: a.reset_unmanaged_passwords,
+            metrics_compartment_id: a.metrics_compartment_id.clone(),
         }
     }
 }

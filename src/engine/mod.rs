@@ -22,6 +22,7 @@ pub use error::{oci_code, Error};
 use crate::adapters::{self, Target, TargetAdapter, Version};
 use crate::binding::BindingMode;
 use crate::last_outcome;
+use crate::monitoring::{Metrics, StepResult};
 use crate::notify::{self, Notifier, Subject};
 use crate::oci::secrets::BundleSelector;
 use crate::oci::vault::SecretWithEtag;
@@ -50,13 +51,14 @@ impl Outcome {
 pub struct Rotator {
     client: Client,
     notifier: Option<Notifier>,
+    metrics: Option<Metrics>,
     binding: BindingMode,
 }
 
 impl Rotator {
     /// A rotator over `client`, with the binding of contract 4.1 required.
     pub fn new(client: Client) -> Self {
-        Rotator { client, notifier: None, binding: BindingMode::Required }
+        Rotator { client, notifier: None, metrics: None, binding: BindingMode::Required }
     }
 
     /// Sets whether IAM writes need the user to name the secret (`OCI_ROTATOR_USER_BINDING`).
@@ -68,6 +70,12 @@ impl Rotator {
     /// Publishes completed rotations and failed steps to `notifier`'s topic.
     pub fn with_notifier(mut self, notifier: Notifier) -> Self {
         self.notifier = Some(notifier);
+        self
+    }
+
+    /// Posts each step's metrics (`OCI_ROTATOR_METRICS_COMPARTMENT`; `crate::monitoring`).
+    pub fn with_metrics(mut self, metrics: Metrics) -> Self {
+        self.metrics = Some(metrics);
         self
     }
 
@@ -91,6 +99,7 @@ impl Rotator {
             let mut config = None;
             let mut seen = None;
             let result = run_step(&client, self.binding, input, &mut config, &mut seen).await;
+            let promoted = matches!(&result, Ok(o) if o.promoted);
             let subject = |version, opc_request_id| Subject {
                 secret_id: &input.secret_id,
                 kind: config.as_ref().map(|c| c.kind.as_str()),
@@ -99,7 +108,7 @@ impl Rotator {
                 step: Some(input.step.as_str()),
                 opc_request_id,
             };
-            match result {
+            let out = match result {
                 Ok(outcome) => {
                     let out = SecretRotationOutput::new(200, outcome.version, format!("{}: {}", input.step, outcome.message));
                     tracing::info!(response_code = 200, current_version_no = ?outcome.version, elapsed_ms = started.elapsed().as_millis() as u64, return_message = %out.return_message, "step succeeded");
@@ -133,11 +142,23 @@ impl Rotator {
                     }
                     out
                 }
+            };
+            // Best effort, after the answer is decided: it never changes it (`crate::monitoring`).
+            if let (Some(m), false, true) = (&self.metrics, client.is_dry_run(), is_vault_step(input.step)) {
+                let kind = config.as_ref().map(|c| c.kind.as_str());
+                let r = StepResult { secret_id: &input.secret_id, credential_type: kind, step: input.step.as_str(), response_code: out.response_code, promoted };
+                m.post(&client, &r).await;
             }
+            out
         }
         .instrument(span)
         .await
     }
+}
+
+/// The four steps Vault sends (metrics are posted for these only, not for inputs of our own).
+fn is_vault_step(step: Step) -> bool {
+    matches!(step, Step::VerifyConnection | Step::CreatePendingVersion | Step::UpdateTargetSystem | Step::PromotePendingVersion)
 }
 
 async fn run_step(

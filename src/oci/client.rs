@@ -45,6 +45,12 @@ pub struct Endpoints {
     /// `https://cloudguard-cp-api.us-ashburn-1.oci.oraclecloud.com`: GetProblem, for the unmanaged
     /// console-password reset only.
     pub cloud_guard: String,
+    /// Monitoring's ingestion endpoint (`20180401`, PostMetricData only), e.g.
+    /// `https://telemetry-ingestion.us-ashburn-1.oraclecloud.com`.
+    pub telemetry_ingestion: String,
+    /// Monitoring's endpoint for every other operation (alarms, ListMetrics), e.g.
+    /// `https://telemetry.us-ashburn-1.oraclecloud.com`.
+    pub telemetry: String,
 }
 
 /// How failed calls are retried.
@@ -94,6 +100,10 @@ pub(crate) enum Service {
     Notification,
     /// Cloud Guard (`20200131`).
     CloudGuard,
+    /// Monitoring ingestion (`20180401`): PostMetricData.
+    TelemetryIngestion,
+    /// Monitoring (`20180401`): alarms, ListMetrics.
+    Telemetry,
 }
 
 /// One OCI operation, ready to sign and send.
@@ -329,6 +339,8 @@ impl Client {
             Service::Identity => e.identity.clone(),
             Service::Notification => e.notification.clone(),
             Service::CloudGuard => e.cloud_guard.clone(),
+            Service::TelemetryIngestion => e.telemetry_ingestion.clone(),
+            Service::Telemetry => e.telemetry.clone(),
             Service::IdentityHome => match &e.identity_home {
                 Some(home) => home.clone(),
                 None => self.inner.home_identity.get_or_try_init(|| self.find_home_identity()).await?.clone(),

@@ -9,6 +9,7 @@
 //!   [`family`]: the per-user credential families and their wire words (paths, operation names,
 //!   SCIM resources), declared once.
 //! - [`cloud_guard`]: GetProblem (the unmanaged console-password reset confirms the problem).
+//! - [`monitoring`]: PostMetricData, CreateAlarm, ListAlarms (Monitoring `20180401`).
 //! - [`compartments`]: ListCompartments, a compartment's subtree (for `rotate --compartment-id`).
 //! - [`identity_domains`]: where identity domains are, and their REST API (users, credentials);
 //!   [`domain_cache`]: what a warm process learned of them (held by the client).
@@ -21,6 +22,7 @@ pub mod error;
 pub mod family;
 pub mod identity;
 pub mod identity_domains;
+pub mod monitoring;
 pub mod notification;
 pub(crate) mod paging;
 pub mod region;

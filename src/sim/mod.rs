@@ -30,6 +30,7 @@
 //! - `identity`: classic IAM `20160918` (users and credentials, compartments, the operations);
 //!   `domains`: identity domains and their SCIM REST API (model, routing table, operations);
 //! - `notifications` (PublishMessage) and `cloud_guard` (GetProblem);
+//! - `monitoring/` (`20180401`: PostMetricData, ListMetrics, CreateAlarm, ListAlarms; stored, never evaluated);
 //! - `fixtures`: the fixture API tests and the demo call (set a tenancy up, look into it, steer
 //!   faults, the journal and the clock; the demo tenancy, fleets, backdating, domains);
 //! - `checks`: the contract's section 6, checked against the simulator's state.
@@ -48,6 +49,7 @@ mod fixtures;
 mod http;
 mod identity;
 mod ids;
+mod monitoring;
 mod notifications;
 mod retry;
 mod secrets;

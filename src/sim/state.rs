@@ -1,5 +1,5 @@
 //! Everything one simulated tenancy holds: its identity domains, its IAM, its vault, the answers remembered for
-//! `opc-retry-token` replays, messages published to notification topics, Cloud Guard problems, and the key that signs
+//! `opc-retry-token` replays, messages published to notification topics, Cloud Guard problems, Monitoring's metrics and alarms, and the key that signs
 //! the resource-principal tokens it issues.
 
 use std::collections::{BTreeMap, HashMap};
@@ -40,6 +40,8 @@ pub(crate) struct State {
     pub problems: HashMap<String, serde_json::Value>,
     /// Secret OCID -> the outcome of the last rotation the simulated Vault ran for it.
     pub rotations: HashMap<String, super::views::RotationRecord>,
+    /// Monitoring's metrics and alarms.
+    pub monitoring: super::monitoring::Monitoring,
     /// HS256 key of the RPSTs this simulator issues.
     pub rpst_key: [u8; 32],
 }
@@ -59,6 +61,7 @@ impl State {
             published: Vec::new(),
             problems: HashMap::new(),
             rotations: HashMap::new(),
+            monitoring: Default::default(),
             rpst_key: rand::random(),
         }
     }

@@ -249,6 +249,10 @@ async fn the_demo_fits_80_lines_and_ends_with_its_table() {
     let paused: Vec<&&str> = lines.iter().filter(|l| l.starts_with("paused ")).collect();
     assert!(paused.len() == 1 && paused[0].contains("the schedule skipped it") && paused[0].ends_with("resumed: ok"), "{stdout}");
     let totals = lines[lines.len() - 2];
+    // The function posted its metrics (OCI_ROTATOR_METRICS_COMPARTMENT): at least one per step of 21 rotations.
+    let posted =
+        totals.split("; ").find_map(|p| p.strip_suffix(" metric datapoints posted to Monitoring")).map(|n| n.parse::<usize>().unwrap());
+    assert!(posted.is_some_and(|n| n >= 21 * 5), "{totals}");
     assert!(
         totals.starts_with("21/21 secrets rotated within the contract, one rolled back and rotated again, the unbound user refused;")
             && totals.ends_with(" s"),

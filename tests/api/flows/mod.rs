@@ -3,6 +3,8 @@
 
 /// `oci-rotator adopt`: the tutorial's raw secrets into the contract's form.
 mod adopt;
+/// `oci-rotator alarms` and the metrics its alarms read (issue 21).
+mod alarms;
 /// The user must name the secret (contract 4.1).
 mod binding;
 /// What a clean rotation costs in OCI calls.

@@ -245,6 +245,7 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
         ("OCI_ROTATOR_TIMEOUT_SECS", "20".to_owned()),
         ("OCI_ROTATOR_NOTIFICATION_ENDPOINT", oci.uri()),
         ("OCI_ROTATOR_CLOUD_GUARD_ENDPOINT", oci.uri()),
+        ("OCI_ROTATOR_MONITORING_ENDPOINT", oci.uri()),
     ]);
     let env: HashMap<String, String> =
         env.into_iter().map(|(k, v)| (k.to_owned(), v)).chain(extra.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))).collect();

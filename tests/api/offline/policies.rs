@@ -49,6 +49,7 @@ fn two_users_api_key_and_auth_token() -> PolicyRequest {
         kinds: vec![CredentialKind::AuthToken, CredentialKind::ApiKey],
         domain_name: None,
         reset_unmanaged_passwords: false,
+        metrics_compartment_id: None,
     }
 }
 
@@ -125,4 +126,27 @@ fn the_binary_refuses_an_unknown_kind() {
     // When it runs / Then it exits non-zero and names the kinds it knows
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("one of API_KEY, AUTH_TOKEN, CUSTOMER_SECRET_KEY, CONSOLE_PASSWORD"));
+}
+
+#[test]
+fn a_metrics_compartment_adds_posting_in_the_namespace_and_the_alarm_statements() {
+    // Given the function posts metrics to a compartment
+    let metrics = "ocid1.compartment.oc1..aaaametrics";
+    let args = PolicyRequest { metrics_compartment_id: Some(metrics.to_owned()), ..two_users_api_key_and_auth_token() };
+    // When the text is built
+    let text = render(&args).unwrap();
+    // Then the function may post metrics of its namespace only, there
+    let post = format!(
+        "Allow dynamic-group oci-rotator-fn to use metrics in compartment id {metrics} where target.metrics.namespace='ocirotator'"
+    );
+    assert!(text.lines().any(|l| l == post), "{text}");
+    // And the administrators' statements for `alarms --apply` are given, the unconfirmed one said so
+    assert!(text.contains(&format!("# Allow group <administrators> to manage alarms in compartment id {metrics}")), "{text}");
+    assert!(text.contains(&format!("# Allow group <administrators> to read metrics in compartment id {metrics} where")), "{text}");
+    assert!(text.contains("UNCONFIRMED: the verb CreateAlarm needs on the ONS topic"), "{text}");
+    // And without it, nothing of Monitoring is printed
+    assert!(!render(&two_users_api_key_and_auth_token()).unwrap().contains("metrics"));
+    // And a malformed OCID is refused, naming the flag
+    let bad = PolicyRequest { metrics_compartment_id: Some("ocid1.user.oc1..x".to_owned()), ..two_users_api_key_and_auth_token() };
+    assert!(render(&bad).unwrap_err().contains("--metrics-compartment-id"));
 }

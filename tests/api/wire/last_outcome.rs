@@ -11,7 +11,7 @@ use oci_rotator::protocol::Step;
 use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
-use wiremock::matchers::{body_json, header, method, path};
+use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, ResponseTemplate};
 
 use crate::helpers::*;
@@ -106,28 +106,6 @@ async fn the_answer_is_the_same_when_the_record_cannot_be_written() {
     }
 }
 
-/// PROMOTE_PENDING_VERSION of an API key's version 2, on a secret read with `tags`.
-async fn promote_with_tags(app: &TestApp, tags: Value, secret_reads: u64) -> oci_rotator::protocol::SecretRotationOutput {
-    let (current, pending) = (TestKey::generate(), TestKey::generate());
-    app.iam.add_key(&current.public_pem);
-    app.iam.add_key(&pending.public_pem);
-    let mut secret = secret_json(1, api_key_metadata());
-    secret["freeformTags"] = tags;
-    app.mount_get_secret(secret, secret_reads).await;
-    app.mount_bundle_by_version(2, bundle_json(2, &["PENDING", "LATEST"], &pending.content()), 1..=1).await;
-    app.mount_get_user_by_user_key(1..=1, 0..=0).await;
-    Mock::given(method("PUT"))
-        .and(path(format!("/20180608/secrets/{SECRET_ID}")))
-        .and(body_json(json!({"currentVersionNumber": 2})))
-        .and(app.signed())
-        .respond_with(ResponseTemplate::new(200).set_body_json(secret_json(2, api_key_metadata())))
-        .named("UpdateSecret (promote)")
-        .expect(1)
-        .mount(&app.oci)
-        .await;
-    app.run_step(Step::PromotePendingVersion, Some(2)).await
-}
-
 #[tokio::test]
 async fn a_promotion_after_a_recorded_failure_records_succeeded() {
     // Given: the secret records a failure of an earlier rotation.
@@ -136,7 +114,8 @@ async fn a_promotion_after_a_recorded_failure_records_succeeded() {
     mount_tag_write(&app, "etag-1", 200, 1..=1).await;
     let before = OffsetDateTime::now_utc();
     // When: the PENDING version is promoted (the secret is read again for the record: 2 reads).
-    let out = promote_with_tags(&app, json!({"team": "payments", TAG_KEY: failed}), 2).await;
+    app.given_promotable_api_key(json!({"team": "payments", TAG_KEY: failed}), 2).await;
+    let out = app.run_step(Step::PromotePendingVersion, Some(2)).await;
     // Then: promoted, and the failure replaced by `succeeded <time>`, the other tag kept.
     assert_eq!((out.response_code, out.current_version_no), (200, Some(2)), "{}", out.return_message);
     let writes = app.tag_writes().await;
@@ -155,7 +134,8 @@ async fn a_clean_promotion_with_no_failure_recorded_makes_no_call_for_it() {
     let app = spawn_app().await;
     mount_tag_write(&app, "etag-1", 200, 0..=0).await;
     // When: promoted; the secret is read once, by the step.
-    let out = promote_with_tags(&app, json!({"team": "payments", TAG_KEY: "succeeded 2026-12-01T10:00:00Z"}), 1).await;
+    app.given_promotable_api_key(json!({"team": "payments", TAG_KEY: "succeeded 2026-12-01T10:00:00Z"}), 1).await;
+    let out = app.run_step(Step::PromotePendingVersion, Some(2)).await;
     // Then
     assert_eq!(out.response_code, 200, "{}", out.return_message);
     assert!(app.tag_writes().await.is_empty());

@@ -22,6 +22,8 @@ mod identity_domains;
 mod last_outcome;
 /// Secret hygiene of the logs.
 mod logs;
+/// The metrics each step posts to OCI Monitoring (issue 21).
+mod metrics;
 /// The OCI client's one pager, through ListSecrets.
 mod paging;
 /// Identity-domain password policies: the 409 before any write.
