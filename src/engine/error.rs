@@ -4,7 +4,7 @@
 use crate::adapters;
 use crate::binding::BindingError;
 use crate::oci;
-use crate::protocol::InputError;
+use crate::protocol::{Check, InputError};
 
 /// Why a step did not reach its postcondition.
 #[derive(Debug, thiserror::Error)]
@@ -84,6 +84,31 @@ pub fn oci_code(e: &oci::Error) -> u16 {
         Some(404) => 404,
         Some(409 | 412) => 409,
         _ => 502,
+    }
+}
+
+/// PREFLIGHT's `responseCode` from its checks: 403 when OCI refused a read (403, or 404
+/// `NotAuthorizedOrNotFound`: OCI does not tell a refusal from absence); else the first other
+/// failed check's code as a step would answer it (404, 409, 400 for the metadata or the binding
+/// tag, 502); else 200. Writes (`ok` null) are not checked and never fail it.
+pub fn preflight_code(checks: &[Check]) -> u16 {
+    let failed = || checks.iter().filter(|c| c.ok == Some(false));
+    if failed().any(|c| c.status == Some(403) || (c.status == Some(404) && c.code.as_deref() == Some("NotAuthorizedOrNotFound"))) {
+        return 403;
+    }
+    match failed().next() {
+        None => 200,
+        Some(c) => match c.status {
+            Some(404) => 404,
+            Some(409 | 412) => 409,
+            Some(_) => 502,
+            None if c.opc_request_id.is_none()
+                && matches!(c.code.as_deref(), Some("InvalidMetadata" | "TagMissing" | "TagNamesOtherSecrets")) =>
+            {
+                400
+            }
+            None => 502,
+        },
     }
 }
 

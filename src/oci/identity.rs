@@ -137,7 +137,8 @@ impl CredentialFamily {
         }
     }
 
-    fn ops(self) -> (&'static str, &'static str, &'static str) {
+    /// (list, create, delete) operation names, as the SDK names them.
+    pub fn ops(self) -> (&'static str, &'static str, &'static str) {
         match self {
             CredentialFamily::AuthToken => ("ListAuthTokens", "CreateAuthToken", "DeleteAuthToken"),
             CredentialFamily::CustomerSecretKey => ("ListCustomerSecretKeys", "CreateCustomerSecretKey", "DeleteCustomerSecretKey"),

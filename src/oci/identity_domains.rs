@@ -105,7 +105,7 @@ impl ScimResource {
     }
 
     /// (list, create, delete) operation names, as the SDK names them.
-    fn ops(self) -> (&'static str, &'static str, &'static str) {
+    pub fn ops(self) -> (&'static str, &'static str, &'static str) {
         match self {
             ScimResource::ApiKeys => ("ListApiKeys (domain)", "CreateApiKey (domain)", "DeleteApiKey (domain)"),
             ScimResource::AuthTokens => ("ListAuthTokens (domain)", "CreateAuthToken (domain)", "DeleteAuthToken (domain)"),

@@ -35,6 +35,9 @@ pub struct Secret {
     /// The secret's name.
     #[serde(default)]
     pub secret_name: Option<String>,
+    /// The compartment holding the secret.
+    #[serde(default)]
+    pub compartment_id: Option<String>,
     /// The rotation configuration (`rotationInterval`, `targetSystemDetails`...), if any.
     #[serde(default)]
     pub rotation_config: Option<serde_json::Value>,

@@ -289,6 +289,7 @@ pub(crate) fn placeholder_secret(name: &str) -> Secret {
         is_auto_generation_enabled: None,
         secret_generation_context: None,
         secret_name: Some(name.to_owned()),
+        compartment_id: None,
         rotation_config: None,
         freeform_tags: None,
     }

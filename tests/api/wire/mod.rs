@@ -26,5 +26,7 @@ mod logs;
 mod paging;
 /// Identity-domain password policies: the 409 before any write.
 mod password_policies;
+/// PREFLIGHT: every read, no write, the statement a refused read needs.
+mod preflight;
 /// The opt-in reset of a console password no secret manages (PASSWORD_TOO_OLD).
 mod unmanaged_password_reset;
