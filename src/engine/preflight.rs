@@ -16,7 +16,7 @@ use crate::oci::secrets::BundleSelector;
 use crate::oci::{self, Client};
 use crate::policies;
 use crate::protocol::{Check, SecretRotationInput, SecretRotationOutput};
-use crate::secret::{CredentialKind, SecretConfig};
+use crate::secret::SecretConfig;
 
 /// Why a write is not checked.
 const NOT_CHECKED: &str = "not checked: OCI has no dry run";

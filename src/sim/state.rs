@@ -42,6 +42,8 @@ pub(crate) struct State {
     pub rotations: HashMap<String, super::views::RotationRecord>,
     /// HS256 key of the RPSTs this simulator issues.
     pub rpst_key: [u8; 32],
+    /// Operations refused to the function's resource principal (`simulate --deny-function-op`).
+    pub function_denied: std::collections::BTreeSet<String>,
 }
 
 impl State {
@@ -60,6 +62,7 @@ impl State {
             problems: HashMap::new(),
             rotations: HashMap::new(),
             rpst_key: rand::random(),
+            function_denied: std::collections::BTreeSet::new(),
         }
     }
 }

@@ -21,6 +21,8 @@ mod fault_matrix;
 mod last_outcome;
 /// A domain user's console password under a strict custom policy, and an impossible one.
 mod password_policies;
+/// PREFLIGHT: reads only, and the statement each refused read needs.
+mod preflight;
 /// `oci-rotator rotate --compartment-id`: a compartment's managed secrets through the Vault loop.
 mod rotate_fleet;
 /// Full rotations, replays, DELETE_ON_PROMOTE, concurrency and dry runs.
