@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
-use oci_rotator::cli::{self, adopt, enroll, help, policies, rotate, serve, status, CommandError};
+use oci_rotator::cli::{self, adopt, enroll, help, policies, preflight, rotate, serve, status, CommandError};
 #[cfg(feature = "simulator")]
 use oci_rotator::cli::{demo, simulate};
 
@@ -48,6 +48,9 @@ enum Command {
     /// Print the dynamic group rule and least-privilege policy statements for the function.
     #[command(after_help = help::POLICIES)]
     Policies(policies::PoliciesArgs),
+    /// Ask the deployed function to check its own rights on each secret (PREFLIGHT); name what is missing.
+    #[command(after_help = help::PREFLIGHT)]
+    Preflight(preflight::PreflightCommand),
     /// Run the embedded OCI simulator (Vault, Secrets, Identity) until killed.
     #[cfg(feature = "simulator")]
     #[command(after_help = help::SIMULATE)]
@@ -114,6 +117,10 @@ fn main() -> ExitCode {
             // Not healthy is an answer, not an error: exit 1 with the report printed.
             Ok(healthy) => return if healthy { ExitCode::SUCCESS } else { ExitCode::FAILURE },
             // A compartment that cannot be read: exit 2.
+            Err(e) => Err(e),
+        },
+        Some(Command::Preflight(args)) => match runtime.block_on(preflight::run(args)) {
+            Ok(code) => return ExitCode::from(code),
             Err(e) => Err(e),
         },
         Some(Command::Adopt(args)) => runtime.block_on(adopt::run(args)).map_err(Into::into),

@@ -111,6 +111,19 @@ pub const POLICIES: &str = "Examples:
 
 Environment: none (pure text: nothing is read from OCI).";
 
+/// `preflight`.
+pub const PREFLIGHT: &str = concat!(
+    "Examples:
+  oci-rotator preflight --function-id \"$FUNCTION\" --secret-id \"$SECRET\"
+  oci-rotator preflight --function-id \"$FUNCTION\" --compartment-id \"$SECRETS_COMPARTMENT\" --subtree --json
+
+Exit status: 0 every check passed, 1 a statement or binding is missing, 2 the function cannot be invoked.
+",
+    admin_env!(),
+    "
+  OCI_ROTATOR_FUNCTIONS_ENDPOINT  the Functions endpoint (GetFunction; the simulator's: `simulate --env-file`)"
+);
+
 /// `simulate`.
 pub const SIMULATE: &str = "Examples:
   oci-rotator simulate --seed --env-file sim.env    # then, in another shell: . ./sim.env

@@ -21,6 +21,7 @@ pub mod demo;
 pub mod enroll;
 pub mod help;
 pub mod policies;
+pub mod preflight;
 pub mod progress;
 pub mod rotate;
 pub mod rotate_fleet;

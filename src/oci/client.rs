@@ -45,6 +45,9 @@ pub struct Endpoints {
     /// `https://cloudguard-cp-api.us-ashburn-1.oci.oraclecloud.com`: GetProblem, for the unmanaged
     /// console-password reset only.
     pub cloud_guard: String,
+    /// Functions management (`20181201`), e.g. `https://functions.us-ashburn-1.oci.oraclecloud.com`:
+    /// GetFunction, for `preflight` (an invocation goes to the function's own `invokeEndpoint`).
+    pub functions: String,
 }
 
 /// How failed calls are retried.
@@ -94,6 +97,8 @@ pub(crate) enum Service {
     Notification,
     /// Cloud Guard (`20200131`).
     CloudGuard,
+    /// Functions management (`20181201`).
+    Functions,
 }
 
 /// One OCI operation, ready to sign and send.
@@ -329,6 +334,7 @@ impl Client {
             Service::Identity => e.identity.clone(),
             Service::Notification => e.notification.clone(),
             Service::CloudGuard => e.cloud_guard.clone(),
+            Service::Functions => e.functions.clone(),
             Service::IdentityHome => match &e.identity_home {
                 Some(home) => home.clone(),
                 None => self.inner.home_identity.get_or_try_init(|| self.find_home_identity()).await?.clone(),

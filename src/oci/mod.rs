@@ -7,6 +7,7 @@
 //!   [`region`]: regions and realms.
 //! - [`vault`], [`secrets`], [`identity`], [`notification`]: one typed method per OCI operation.
 //! - [`cloud_guard`]: GetProblem (the unmanaged console-password reset confirms the problem).
+//! - [`functions`]: GetFunction and InvokeFunction (`preflight` asks the deployed function).
 //! - [`compartments`]: ListCompartments, a compartment's subtree (for `rotate --compartment-id`).
 //! - [`identity_domains`]: where identity domains are, and their REST API (users, credentials);
 //!   [`domain_cache`]: what a warm process learned of them (held by the client).
@@ -16,6 +17,7 @@ pub mod cloud_guard;
 pub mod compartments;
 pub mod domain_cache;
 pub mod error;
+pub mod functions;
 pub mod identity;
 pub mod identity_domains;
 pub mod notification;

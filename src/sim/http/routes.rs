@@ -2,7 +2,7 @@
 //! percent-decoded), and the dispatch to the handlers, which get a [`Call`] (`sim::call`, below
 //! both: the routes import the handlers, never the reverse). Vault `20180608` (with CreateSecret),
 //! Secrets `20190301`, Identity `20160918` (with ListDomains, GetDomain and ListCompartments),
-//! Notifications `20181201`, Cloud Guard `20200131` (GetProblem), and each identity domain's REST
+//! Notifications and Functions `20181201`, Cloud Guard `20200131` (GetProblem), and each identity domain's REST
 //! API under `/idcs-<32 hex>/admin/v1/` (`domains::routes`; at a domain's own listener,
 //! `/admin/v1/` is routed there, see `pipeline`).
 
@@ -13,7 +13,7 @@ use crate::sim::error::{err, SimError};
 use crate::sim::identity::iam::CredKind;
 use crate::sim::identity::ops as identity;
 use crate::sim::vault::ops as vault;
-use crate::sim::{cloud_guard, notifications, secrets};
+use crate::sim::{cloud_guard, functions, notifications, secrets};
 
 /// One OCI operation, with its path parameters.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +44,8 @@ pub(crate) enum Route {
     GetDomain(String),
     GetProblem(String),
     ListCompartments,
+    GetFunction(String),
+    InvokeFunction(String),
     /// An operation of the domain served under `idcs-<hex>`.
     Domain(String, DomainOp),
     Unknown,
@@ -111,6 +113,8 @@ impl Route {
             ("GET", ["20160918", "compartments"]) => Route::ListCompartments,
             ("GET", ["20160918", "domains", id]) => Route::GetDomain(own(id)),
             ("GET", ["20200131", "problems", id]) => Route::GetProblem(own(id)),
+            ("GET", ["20181201", "functions", id]) => Route::GetFunction(own(id)),
+            ("POST", ["20181201", "functions", id, "actions", "invoke"]) => Route::InvokeFunction(own(id)),
             (_, [host, "admin", "v1", rest @ ..]) => match domain_hex(host) {
                 Some(hex) => Route::Domain(own(hex), DomainOp::resolve(method, rest)),
                 None => Route::Unknown,
@@ -160,6 +164,8 @@ impl Route {
             Route::GetDomain(_) => "GetDomain",
             Route::GetProblem(_) => "GetProblem",
             Route::ListCompartments => "ListCompartments",
+            Route::GetFunction(_) => "GetFunction",
+            Route::InvokeFunction(_) => "InvokeFunction",
             Route::Domain(_, op) => op.operation(),
             Route::Unknown => "Unknown",
         }
@@ -215,6 +221,8 @@ pub(crate) async fn execute(route: &Route, call: &Call<'_>) -> Result<Answer, Si
         Route::GetDomain(id) => identity::get_domain(call, id),
         Route::GetProblem(id) => cloud_guard::get_problem(call, id),
         Route::ListCompartments => identity::list_compartments(call),
+        Route::GetFunction(id) => functions::get_function(call, id),
+        Route::InvokeFunction(id) => functions::invoke_function(call, id).await,
         Route::Domain(hex, op) => domain_routes::execute(call, hex, op),
         Route::Unknown => Err(err(404, "NotFound", format!("{} {} is not an operation of this simulator", call.method, call.path))),
     }
