@@ -50,7 +50,7 @@ enum Command {
     Policies(policies::PoliciesArgs),
     /// Ask the deployed function to check its own rights on each secret (PREFLIGHT); name what is missing.
     #[command(after_help = help::PREFLIGHT)]
-    Preflight(preflight::PreflightCommand),
+    Preflight(preflight::PreflightArgs),
     /// Run the embedded OCI simulator (Vault, Secrets, Identity) until killed.
     #[cfg(feature = "simulator")]
     #[command(after_help = help::SIMULATE)]

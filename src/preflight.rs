@@ -18,21 +18,30 @@ use crate::oci::vault::SecretFilter;
 use crate::oci::{Client, Error};
 use crate::protocol::{Check, SecretRotationOutput};
 
-/// What `preflight` is asked (the command line's options come from `cli::preflight`).
-#[derive(Debug, Clone)]
+/// What `preflight` is asked: the command line's options (`cli::preflight` parses them).
+#[derive(Debug, Clone, clap::Args)]
 pub struct PreflightArgs {
-    /// The deployed function's OCID.
+    /// The deployed function's OCID (ocid1.fnfunc....).
+    #[arg(long)]
     pub function_id: String,
-    /// One secret, or
+    /// One secret to check.
+    #[arg(long, conflicts_with = "compartment_id", required_unless_present = "compartment_id")]
     pub secret_id: Option<String>,
-    /// every managed secret of a compartment (a secret whose metadata has a `credentialType`),
+    /// Every managed secret (metadata with a credentialType) of this compartment (or tenancy).
+    #[arg(long)]
     pub compartment_id: Option<String>,
-    /// and of the compartments below it.
+    /// With --compartment-id: the compartments below it too.
+    #[arg(long, requires = "compartment_id")]
     pub subtree: bool,
-    /// Invocations in flight at most.
-    pub concurrency: usize,
-    /// Each invocation's time budget.
-    pub timeout: Duration,
+    /// Invocations in flight at most (1 to 64).
+    #[arg(long, default_value_t = crate::flags::CONCURRENCY_DEFAULT, value_parser = crate::flags::parse_concurrency)]
+    pub concurrency: u16,
+    /// Each invocation's time budget, in seconds.
+    #[arg(long, default_value_t = 120)]
+    pub timeout_secs: u64,
+    /// One JSON document instead of the table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// One secret's preflight.
@@ -147,6 +156,16 @@ fn check_line(c: &Check) -> String {
     }
 }
 
+/// Runs `preflight` from the environment's principal and prints the table (or `--json`); Ok(exit status).
+pub async fn run(env: &dyn Env, args: &PreflightArgs) -> Result<u8, String> {
+    let report = preflight(&client_from_env(env)?, args).await?;
+    match args.json {
+        true => println!("{}", report.json_line()),
+        false => print!("{}", report.table()),
+    }
+    Ok(report.exit_code())
+}
+
 /// The caller's client (API-key profile, or a resource principal), from the environment.
 pub fn client_from_env(env: &dyn Env) -> Result<Client, String> {
     let principal = Principal::from_env(env).map_err(|e| e.to_string())?;
@@ -175,7 +194,7 @@ pub async fn preflight(client: &Client, args: &PreflightArgs) -> Result<Prefligh
         async move { check_secret(client, args, &endpoint, secret_id).await }
     };
     let mut results: Vec<Option<SecretPreflight>> =
-        stream::iter(secret_ids.into_iter().map(one)).buffer_unordered(args.concurrency.max(1)).collect().await;
+        stream::iter(secret_ids.into_iter().map(one)).buffer_unordered(usize::from(args.concurrency.max(1))).collect().await;
     let mut secrets: Vec<SecretPreflight> = results.drain(..).flatten().collect();
     secrets.sort_by(|a, b| a.secret_id.cmp(&b.secret_id));
     // An invocation OCI refused is the caller's missing grant, not the function's.
@@ -218,7 +237,7 @@ async fn check_secret(client: &Client, args: &PreflightArgs, endpoint: &str, sec
         }
         Err(e) => (String::new(), Err(format!("the caller cannot read the secret ({e})"))),
     };
-    let client = client.with_deadline(tokio::time::Instant::now() + args.timeout);
+    let client = client.with_deadline(tokio::time::Instant::now() + Duration::from_secs(args.timeout_secs));
     let body = json!({"step": "PREFLIGHT", "secretId": secret_id});
     let (answer, invoke_refused) = match client.invoke_function(endpoint, &args.function_id, &body).await {
         Ok(v) => {

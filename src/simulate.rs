@@ -71,9 +71,18 @@ pub struct Simulation {
     /// Write the `export` lines (endpoints, OCI_CLI_CONFIG_FILE, OCI_CLI_PROFILE, and with --seed the
     /// seeded OCIDs) that the CLI and `serve` need to talk to this simulator (docs/simulator.md).
     pub env_file: Option<PathBuf>,
-    /// Write the `export` lines of the function's resource principal and endpoints, for `serve`.
+    /// The function's own resource principal: its environment file and the operations refused to it.
+    pub function_principal: FunctionPrincipal,
+}
+
+/// The function's own resource principal (distinct from the administrator's API key).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct FunctionPrincipal {
+    /// Write the `export` lines of the function's own resource principal (OCI_RESOURCE_PRINCIPAL_*) and endpoints, for `serve`.
+    #[arg(long, value_name = "PATH")]
     pub function_env_file: Option<PathBuf>,
-    /// Operations the simulator refuses to the function's resource principal (404 NotAuthorizedOrNotFound).
+    /// OP[,OP...]: refuse these operations (ListApiKeys, ListDomains, DomainListPasswordPolicies, GetSecretBundle...) to the function's principal only, with 404 NotAuthorizedOrNotFound.
+    #[arg(long = "deny-function-op", value_name = "OP[,OP...]", value_delimiter = ',')]
     pub deny_function_ops: Vec<String>,
 }
 
@@ -133,7 +142,7 @@ pub async fn run_with(args: Simulation) -> Result<(), String> {
         sim.register_function(ocid, url);
         first_function.get_or_insert_with(|| ocid.to_owned());
     }
-    sim.deny_function_ops(&args.deny_function_ops);
+    sim.deny_function_ops(&args.function_principal.deny_function_ops);
     if let Some(speed) = args.clock_speed {
         if !(speed.is_finite() && speed > 0.0) {
             return Err(format!("--clock-speed {speed}: expected a positive factor"));
@@ -213,7 +222,7 @@ pub async fn run_with(args: Simulation) -> Result<(), String> {
         }
         write_whole(path, &env_file_text(&endpoint, &vars)).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
-    if let Some(path) = &args.function_env_file {
+    if let Some(path) = &args.function_principal.function_env_file {
         let env: std::collections::BTreeMap<String, String> = sim.function_env(&endpoint).into_iter().collect();
         let vars: Vec<(&str, String)> = env.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
         write_whole(path, &env_file_text(&endpoint, &vars)).map_err(|e| format!("cannot write {}: {e}", path.display()))?;

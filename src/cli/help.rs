@@ -116,12 +116,11 @@ pub const PREFLIGHT: &str = concat!(
     "Examples:
   oci-rotator preflight --function-id \"$FUNCTION\" --secret-id \"$SECRET\"
   oci-rotator preflight --function-id \"$FUNCTION\" --compartment-id \"$SECRETS_COMPARTMENT\" --subtree --json
+Exit: 0 all passed, 1 a statement or binding missing, 2 the function cannot be invoked.
 
-Exit status: 0 every check passed, 1 a statement or binding is missing, 2 the function cannot be invoked.
 ",
     admin_env!(),
-    "
-  OCI_ROTATOR_FUNCTIONS_ENDPOINT  the Functions endpoint (GetFunction; the simulator's: `simulate --env-file`)"
+    "\n  OCI_ROTATOR_FUNCTIONS_ENDPOINT  the Functions endpoint (GetFunction)"
 );
 
 /// `simulate`.

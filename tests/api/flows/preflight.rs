@@ -1,8 +1,8 @@
 //! PREFLIGHT on the simulator: for every kind, classic and identity-domain users, the function's
 //! principal makes reads only (the journal holds no write), and each operation the simulator
 //! refuses to that principal (`deny_function_ops`, as `simulate --deny-function-op`) yields a 403
-//! naming its statement. Call by call against wiremock in `wire/preflight.rs`; the CLI in
-//! `tests/preflight_cli.rs`.
+//! naming its statement; and `oci-rotator preflight` (the real binary) invoking the function through
+//! the simulator's Functions API. Call by call against wiremock in `wire/preflight.rs`.
 
 use oci_rotator::protocol::{SecretRotationInput, SecretRotationOutput, Step};
 use oci_rotator::secret::CredentialKind;
@@ -78,4 +78,42 @@ async fn a_denied_operation_stays_open_to_the_administrator() {
     // Then it is answered: the denial is the function's alone
     assert!(code == 0 || code == 1, "{code}: {stderr}");
     assert!(!stdout.is_empty() && !stderr.contains("ListApiKeys"), "{stdout}\n{stderr}");
+}
+
+const FUNCTION: &str = "ocid1.fnfunc.oc1.iad.aaaaaaaapreflightfunction";
+
+/// Given the rig's function served on TCP (its own resource principal), registered with the
+/// simulator as [`FUNCTION`], and the API_KEY secret's rotation configuration targeting it.
+async fn given_deployed_function(rig: &SimRig) {
+    let app = oci_rotator::server::router(oci_rotator::server::AppState::new(rig.rotator.clone(), std::time::Duration::from_secs(20)));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    rig.sim.register_function(FUNCTION, &url);
+    rig.sim.set_rotation_config(&rig.secret(CredentialKind::ApiKey), oci_rotator::sim::function_rotation_config(FUNCTION)).unwrap();
+}
+
+#[tokio::test]
+async fn the_cli_passes_names_a_missing_statement_and_tells_a_function_it_cannot_invoke() {
+    // Given a deployed function and its secret
+    let rig = sim_rig(SimOptions::default()).await;
+    given_deployed_function(&rig).await;
+    let secret = rig.secret(CredentialKind::ApiKey);
+    // When preflight runs with every grant: exit 0, every check ok
+    let (code, stdout, stderr) = run_cli(&rig, &["preflight", "--function-id", FUNCTION, "--secret-id", &secret]).await;
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(stdout.contains(&format!("PASS  {secret}")) && stdout.contains("ok         ListApiKeys"), "{stdout}");
+    // When the function's principal may not list API keys: exit 1, the statement printed
+    rig.sim.deny_function_ops(&["ListApiKeys"]);
+    let (code, stdout, stderr) = run_cli(&rig, &["preflight", "--function-id", FUNCTION, "--secret-id", &secret]).await;
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    let statement = oci_rotator::policies::iam_statement(&[CredentialKind::ApiKey], &[&rig.user(CredentialKind::ApiKey)], false);
+    assert!(stdout.contains(&format!("MISSING    ListApiKeys (404 NotAuthorizedOrNotFound): add {statement}")), "{stdout}");
+    // When the function cannot be invoked (unknown to the caller): exit 2, the caller's statement
+    let other = "ocid1.fnfunc.oc1.iad.aaaaaaaanotdeployed";
+    let (code, stdout, stderr) = run_cli(&rig, &["preflight", "--function-id", other, "--secret-id", &secret]).await;
+    assert_eq!(code, 2, "{stdout}\n{stderr}");
+    assert!(stdout.contains("cannot be invoked") && stdout.contains("use fn-invocation"), "{stdout}");
+    // And preflight wrote nothing
+    assert!(writes(&rig).iter().all(|w| w.contains("InvokeFunction")), "{:?}", writes(&rig));
 }
