@@ -120,7 +120,7 @@ async fn rotate_without_a_target_names_both_flags() {
 
 #[tokio::test]
 async fn every_subcommand_help_ends_with_examples_and_its_environment() {
-    for sub in ["serve", "demo", "rotate", "enroll", "adopt", "status", "policies", "simulate"] {
+    for sub in ["serve", "demo", "rotate", "enroll", "adopt", "status", "policies", "preflight", "simulate"] {
         // When
         let (code, stdout, stderr) = run(&[sub, "--help"], &HashMap::new()).await;
         // Then: an example of this very subcommand, and the environment it reads.
@@ -195,9 +195,11 @@ async fn durations_take_iso_8601_and_the_short_form_and_state_one_range() {
 
 #[tokio::test]
 async fn concurrency_has_one_range_and_one_default() {
-    for sub in
-        [&["rotate", "--compartment-id", "ocid1.compartment.oc1..x"][..], &["status", "--compartment-id", "ocid1.compartment.oc1..x"]]
-    {
+    for sub in [
+        &["rotate", "--compartment-id", "ocid1.compartment.oc1..x"][..],
+        &["status", "--compartment-id", "ocid1.compartment.oc1..x"],
+        &["preflight", "--function-id", "ocid1.fnfunc.oc1..f", "--compartment-id", "ocid1.compartment.oc1..x"],
+    ] {
         let (_, help, _) = run(&[sub[0], "--help"], &HashMap::new()).await;
         assert!(help.contains("(1 to 64)") && help.contains("[default: 10]"), "{}: {help}", sub[0]);
         let args: Vec<&str> = sub.iter().copied().chain(["--concurrency", "65"]).collect();
