@@ -37,7 +37,7 @@
 //! `ListApiKeys`, `ListDomains`, `DomainListPasswordPolicies`, `GetSecretBundle`...) refuses those
 //! operations to that principal only, with OCI's 404 `NotAuthorizedOrNotFound`: a missing grant,
 //! for `preflight` to name. The simulator also serves GetFunction and the invoke endpoint
-//! (`POST /20181201/functions/{id}/actions/invoke`, forwarded to `URL/call`) for each `--function`.
+//! (`POST /20260325/functions/{id}/actions/invoke`, forwarded to `URL/call`) for each `--function`.
 //!
 //! `--password-policy FILE.json` gives every identity domain the simulator has at start (the
 //! Default domain and, with `--seed`, the seeded one) that password policy: a SCIM

@@ -1,6 +1,7 @@
-//! Functions (`/20181201`) for the functions given with `simulate --function OCID=URL` (or
+//! Functions (`/20260325`, as the official SDK sends it, and the older `/20181201`) for the
+//! functions given with `simulate --function OCID=URL` (or
 //! [`super::Simulator::register_function`]): GetFunction (its `invokeEndpoint` is the simulator
-//! itself) and InvokeFunction (`POST /20181201/functions/{id}/actions/invoke`), whose body is
+//! itself) and InvokeFunction (`POST /20260325/functions/{id}/actions/invoke`), whose body is
 //! forwarded to `URL/call` and whose answer is the function's. Signed like every other call
 //! (the pipeline checks the signature, body included); a function this simulator does not know is
 //! 404 `NotAuthorizedOrNotFound`, as OCI answers one the caller may not see.

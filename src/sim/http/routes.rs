@@ -2,7 +2,7 @@
 //! percent-decoded), and the dispatch to the handlers, which get a [`Call`] (`sim::call`, below
 //! both: the routes import the handlers, never the reverse). Vault `20180608` (with CreateSecret),
 //! Secrets `20190301`, Identity `20160918` (with ListDomains, GetDomain and ListCompartments),
-//! Notifications and Functions `20181201`, Cloud Guard `20200131` (GetProblem), and each identity domain's REST
+//! Notifications `20181201`, Functions `20181201` and `20260325` (the SDK's), Cloud Guard `20200131` (GetProblem), and each identity domain's REST
 //! API under `/idcs-<32 hex>/admin/v1/` (`domains::routes`; at a domain's own listener,
 //! `/admin/v1/` is routed there, see `pipeline`).
 
@@ -113,8 +113,8 @@ impl Route {
             ("GET", ["20160918", "compartments"]) => Route::ListCompartments,
             ("GET", ["20160918", "domains", id]) => Route::GetDomain(own(id)),
             ("GET", ["20200131", "problems", id]) => Route::GetProblem(own(id)),
-            ("GET", ["20181201", "functions", id]) => Route::GetFunction(own(id)),
-            ("POST", ["20181201", "functions", id, "actions", "invoke"]) => Route::InvokeFunction(own(id)),
+            ("GET", ["20181201" | "20260325", "functions", id]) => Route::GetFunction(own(id)),
+            ("POST", ["20181201" | "20260325", "functions", id, "actions", "invoke"]) => Route::InvokeFunction(own(id)),
             (_, [host, "admin", "v1", rest @ ..]) => match domain_hex(host) {
                 Some(hex) => Route::Domain(own(hex), DomainOp::resolve(method, rest)),
                 None => Route::Unknown,
