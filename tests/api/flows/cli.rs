@@ -237,6 +237,9 @@ async fn the_demo_fits_80_lines_and_ends_with_its_table() {
         rows.last().is_some_and(|r| r.contains("unbound user") && r.contains("400") && r.contains("refused, 0 IAM writes")),
         "{stdout}"
     );
+    // And: two preflights under the table, one passing, one naming the missing statement.
+    assert!(lines.iter().any(|l| l.starts_with("preflight API_KEY: 200 all ")), "{stdout}");
+    assert!(lines.iter().any(|l| l.contains("refused to the function: 403") && l.contains("missing: Allow dynamic-group")), "{stdout}");
     let totals = lines[lines.len() - 2];
     assert!(
         totals.starts_with("21/21 secrets rotated within the contract, the unbound user refused;") && totals.ends_with(" s"),
