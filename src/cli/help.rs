@@ -127,7 +127,7 @@ Exit: 0 all passed, 1 a statement or binding missing, 2 the function cannot be i
 pub const SIMULATE: &str = "Examples:
   oci-rotator simulate --seed --env-file sim.env    # then, in another shell: . ./sim.env
   oci-rotator simulate --seed --env-file sim.env --function ocid1.fnfunc.oc1.iad.local=http://127.0.0.1:8080
-  oci-rotator simulate --listen 127.0.0.1:9191 --admin-config admin.config --clock-speed 86400
+  oci-rotator simulate --seed --env-file sim.env --function-env-file fn.env --deny-function-op ListApiKeys
 
 Environment: none (RUST_LOG for logs on stderr). docs/simulator.md walks simulate, serve, enroll,
 status and rotate.";
