@@ -181,3 +181,25 @@ async fn the_four_steps_answer_without_checks() {
     assert_eq!(body["responseCode"], 404);
     assert!(body.get("checks").is_none(), "{body}");
 }
+
+#[tokio::test]
+async fn a_console_password_without_identity_domains_reads_the_classic_password_and_names_the_topic() {
+    // Given a tenancy without identity domains, a console-password secret and an ONS topic
+    let topic = "ocid1.onstopic.oc1.iad.aaaaaaaapreflight";
+    let app = spawn_app_with(&[("OCI_ROTATOR_NOTIFY_TOPIC", topic)]).await;
+    mount_no_write(&app).await;
+    given_preflight_secret(&app, CredentialKind::ConsolePassword, false).await;
+    app.mount_user_bound("CONSOLE_PASSWORD", 1).await;
+    app.mount_list_domains(json!([]), 1).await;
+    mount_read(&app, &format!("/20160918/users/{USER_ID}/uiPassword"), json!({"userId": USER_ID, "lifecycleState": "ACTIVE"})).await;
+    // When PREFLIGHT runs
+    let out = preflight(&app).await;
+    // Then 200: the classic password read, the classic reset and the publish named, unchecked, nothing sent
+    assert_eq!(out.response_code, 200, "{}", out.return_message);
+    let checks = out.checks.unwrap_or_default();
+    let unchecked: Vec<&str> = checks.iter().filter(|c| c.ok.is_none()).map(|c| c.call.as_str()).collect();
+    assert_eq!(unchecked, ["CreateOrResetUIPassword", "UpdateSecret", "PublishMessage"], "{checks:?}");
+    let publish = checks.iter().find(|c| c.call == "PublishMessage").unwrap();
+    assert_eq!(publish.needs, oci_rotator::policies::ons_topic(topic));
+    assert!(checks.iter().any(|c| c.call == "GetUserUIPasswordInformation" && c.ok == Some(true)), "{checks:?}");
+}
