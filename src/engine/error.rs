@@ -134,4 +134,21 @@ mod tests {
         assert_eq!(oci_code(&oci::Error::new("RotateSecret", ErrorKind::DryRun, None)), 200);
         assert_eq!(Error::Oci(service(412)).response_code(), oci_code(&service(412)));
     }
+
+    fn check(ok: Option<bool>, status: Option<u16>, code: Option<&str>) -> Check {
+        Check { call: "C".to_owned(), ok, status, code: code.map(str::to_owned), opc_request_id: None, needs: "n".to_owned() }
+    }
+
+    #[test]
+    fn preflight_answers_403_for_a_refused_read_before_any_other_failure() {
+        let write = check(None, None, Some("not checked: OCI has no dry run"));
+        let refused = check(Some(false), Some(404), Some("NotAuthorizedOrNotFound"));
+        let unbound = check(Some(false), None, Some("TagMissing"));
+        let passed = check(Some(true), Some(200), None);
+        assert_eq!(preflight_code(&[passed.clone(), write.clone()]), 200, "unchecked writes never fail it");
+        assert_eq!(preflight_code(&[unbound.clone(), refused.clone()]), 403);
+        assert_eq!(preflight_code(&[passed.clone(), check(Some(false), Some(403), Some("NotAllowed"))]), 403);
+        assert_eq!(preflight_code(&[passed.clone(), unbound]), 400);
+        assert_eq!(preflight_code(&[passed, check(Some(false), Some(500), Some("InternalServerError"))]), 502);
+    }
 }
