@@ -98,6 +98,8 @@ impl Settings {
                         .map(|r| format!("https://notification.{r}.{}", region::realm_domain(r, metadata.as_deref())))
                         .unwrap_or_default(),
                 },
+                // SDK template `https://functions.{region}.oci.{secondLevelDomain}`; `preflight` only.
+                functions: pick("OCI_ROTATOR_FUNCTIONS_ENDPOINT", "functions")?,
                 // Only needed with OCI_ROTATOR_RESET_UNMANAGED_PASSWORDS=on; SDK template
                 // `https://cloudguard-cp-api.{region}.oci.{secondLevelDomain}`.
                 cloud_guard: match env.var("OCI_ROTATOR_CLOUD_GUARD_ENDPOINT") {

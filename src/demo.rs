@@ -7,7 +7,10 @@
 //! section 6. Then the API key secret is rolled back (`rollback`) and rotated again, and one
 //! secret whose user does not name it (contract 4.1) is refused with nothing written. One more
 //! scheduled secret is paused (issue 21): the schedule skips it, then it is resumed (one line of
-//! output). Exits 0 only when every rotation met the contract and the unbound user was refused.
+//! output). Last, PREFLIGHT on the API_KEY secret: once passing, once with ListApiKeys refused to
+//! the function's principal, naming the missing statement (two lines under the table; nothing
+//! written). Exits 0 only when every rotation met the contract, the unbound user was refused,
+//! the rollback held and both preflights answered so.
 //!
 //! By default it prints a few lines and ends with one table (kind × domain, versions before →
 //! after, what became of the previous credentials, the four steps' codes, the unbound user's
@@ -138,6 +141,9 @@ pub async fn run(rounds: u32, verbose: bool) -> Result<bool, String> {
     let rolled_back = rolls_back_and_rotates(&sim, (secret_id, user_id), &rotator, (&transport, &driver), verbose, &mut rows).await;
     let refused = refuses_an_unbound_user(&sim, &transport, &driver, verbose, &mut rows).await;
     all_ok &= refused && rolled_back;
+    let (preflight_ok, preflight_lines) =
+        preflights(&sim, &transport, &driver, seeded.secrets.get("API_KEY").map_or("", String::as_str)).await;
+    all_ok &= preflight_ok;
     let writes = sim.journal().iter().filter(|j| j.write).count();
     let elapsed = started.elapsed().as_secs_f64();
     if verbose {
@@ -150,10 +156,14 @@ pub async fn run(rounds: u32, verbose: bool) -> Result<bool, String> {
     // The closing table: the whole run at a glance, and the verdict on its last line.
     println!();
     print!("{}", table(&rows));
+    println!();
+    for line in &preflight_lines {
+        println!("{line}");
+    }
     let rotations = rows.iter().filter(|r| !r.how.starts_with("unbound") && !r.how.starts_with("rollback")).count();
     let met = rows.iter().filter(|r| r.ok && !r.how.starts_with("unbound") && !r.how.starts_with("rollback")).count();
     println!(
-        "\n{met}/{rotations} secrets rotated within the contract, one rolled back {}, the unbound user {}; {} OCI requests ({writes} writes), all signed and verified; {} metric datapoints posted to Monitoring; {elapsed:.1} s",
+        "{met}/{rotations} secrets rotated within the contract, one rolled back {}, the unbound user {}; {} OCI requests ({writes} writes), all signed and verified; {} metric datapoints posted to Monitoring; {elapsed:.1} s",
         if rolled_back { "and rotated again" } else { "BUT NOT CLEANLY" },
         if refused { "refused" } else { "NOT REFUSED" },
         sim.request_count(),
@@ -468,6 +478,25 @@ async fn rolls_back_and_rotates(
         ok,
     });
     ok
+}
+
+/// PREFLIGHT twice on `secret_id` (the function's `/call`, as `oci-rotator preflight` invokes it):
+/// once with every grant (200), once with ListApiKeys refused to the function's principal (403
+/// naming the statement). Nothing may be written either time. True when both answered so; and the
+/// two lines to print.
+async fn preflights(sim: &Simulator, transport: &HttpTransport, driver: &Driver, secret_id: &str) -> (bool, Vec<String>) {
+    let seq_before = sim.journal().last().map_or(0, |j| j.seq);
+    let pass = driver.step(transport, crate::protocol::Step::Preflight, secret_id, None, &mut |_| {}).await;
+    sim.deny_function_ops(&["ListApiKeys"]);
+    let denied = driver.step(transport, crate::protocol::Step::Preflight, secret_id, None, &mut |_| {}).await;
+    let writes = sim.journal().iter().filter(|j| j.seq > seq_before && j.write).count();
+    let ok = pass.response_code == 200 && denied.response_code == 403 && denied.return_message.contains("USER_APIKEY_ADD") && writes == 0;
+    let strip = |m: &str| m.strip_prefix("PREFLIGHT: ").unwrap_or(m).to_owned();
+    let lines = vec![
+        format!("preflight API_KEY: {} {}", pass.response_code, strip(&pass.return_message)),
+        format!("preflight API_KEY, ListApiKeys refused to the function: {} {}", denied.response_code, strip(&denied.return_message)),
+    ];
+    (ok, lines)
 }
 
 /// Credentials held by some version of the secret.

@@ -4,7 +4,7 @@
 //! - [`protocol`]: the wire words Vault speaks (`SecretRotationInput`, `SecretRotationOutput`, `Step`).
 //! - [`secret`]: the secret's metadata (which credential of which user) and content.
 //! - [`kinds`]: the kind table: what differs per credential kind, declared once.
-//! - [`engine`]: the four-step state machine over Vault and an adapter; a plain async fn.
+//! - [`engine`]: the four-step state machine over Vault and an adapter; a plain async fn; and PREFLIGHT (reads only).
 //! - [`adapters`]: one file per IAM credential kind, behind the `TargetAdapter` trait.
 //! - [`binding`]: the user must name the secret (contract 4.1) before any IAM write; [`proof`]: its proof types (a leaf).
 //! - [`oci`]: a small signed REST client for Vault, Secrets and Identity; knows nothing of rotation.
@@ -24,11 +24,12 @@
 //! - [`cloud_guard`]: Cloud Guard credential-age findings turned into Vault rotations.
 //! - [`notify`]: notices of outcomes to an ONS topic.
 //! - [`monitoring`]: the custom metrics each step posts (`OCI_ROTATOR_METRICS_COMPARTMENT`) and the alarms over them (`alarms`).
+//! - [`preflight`]: `preflight`: the deployed function's PREFLIGHT on each secret, through the Functions invoke API.
 //! - [`flags`]: the words a person types: durations (`P90D`, `90d`, `PT10M`) and `--concurrency`.
 //! - [`demo`]: the demo: all seven kinds rotated on the simulator, checked against the contract.
 //! - [`telemetry`]: logs (plain or JSON for OCI Logging), never secret material.
 //! - [`cli`]: the subcommands, one file each with its clap options: `serve`, `rotate` (one secret,
-//!   or a compartment's with `--compartment-id`), `enroll`, `adopt`, `status`, `policies`, `alarms`, `rollback`,
+//!   or a compartment's with `--compartment-id`), `enroll`, `adopt`, `status`, `policies`, `preflight`, `alarms`, `rollback`,
 //!   `history`, `pause`, `resume`, `demo`, `simulate`; `cli::run` starts a subcommand's logs and runtime and gives its exit status.
 //! - [`simulate`]: the simulator served alone (`simulate`: admin config, seed, `--env-file`).
 //! - [`sim`]: an embedded OCI simulator (Vault, Secrets, Identity) for the demo and the tests, with
@@ -57,6 +58,7 @@ pub mod oci;
 pub mod onboard;
 pub mod passwords;
 pub mod policies;
+pub mod preflight;
 pub mod proof;
 pub mod protocol;
 pub mod secret;

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
-use oci_rotator::cli::{self, adopt, alarms, enroll, help, history, pause, policies, rollback, rotate, serve, status, Logs};
+use oci_rotator::cli::{self, adopt, alarms, enroll, help, history, pause, policies, preflight, rollback, rotate, serve, status, Logs};
 #[cfg(feature = "simulator")]
 use oci_rotator::cli::{demo, simulate};
 
@@ -64,6 +64,9 @@ enum Command {
     /// Print (or with --apply create) the two OCI Monitoring alarms over the function's metrics.
     #[command(after_help = help::ALARMS)]
     Alarms(alarms::AlarmsArgs),
+    /// Ask the deployed function to check its own rights on each secret (PREFLIGHT); name what is missing.
+    #[command(after_help = help::PREFLIGHT)]
+    Preflight(preflight::PreflightArgs),
     /// Run the embedded OCI simulator (Vault, Secrets, Identity) until killed.
     #[cfg(feature = "simulator")]
     #[command(after_help = help::SIMULATE)]
@@ -95,6 +98,8 @@ fn main() -> ExitCode {
         Command::Pause(args) => cli::run(Logs::admin(v), pause::run(args.scope.clone(), Some(args))),
         Command::Resume(scope) => cli::run(Logs::admin(v), pause::run(scope, None)),
         Command::Alarms(args) => cli::run(Logs::admin(v), alarms::run(args)),
+        // 1: a statement or binding missing; 2: the function cannot be invoked.
+        Command::Preflight(args) => cli::run(Logs::admin(v), preflight::run(args)),
         // Pure text: no logging, no runtime.
         Command::Policies(args) => cli::exit(policies::run(&args), false),
         #[cfg(feature = "simulator")]

@@ -102,6 +102,11 @@ impl Notifier {
         Notifier { topic_id: topic_id.into() }
     }
 
+    /// The topic's OCID.
+    pub fn topic_id(&self) -> &str {
+        &self.topic_id
+    }
+
     /// Publishes `notice`; a failure is logged, never returned.
     pub async fn publish(&self, client: &Client, notice: &Notice) {
         match client.publish_message(&self.topic_id, &notice.title, &notice.body).await {

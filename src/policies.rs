@@ -109,30 +109,20 @@ pub fn render(args: &PolicyRequest) -> Result<String, String> {
 
     line(format!("# Vault and Secrets, {secrets_compartment} (GetSecret, ListSecretVersions, GetSecretBundle, UpdateSecret)"));
     line("# Narrow them to the rotated secrets with: where any {target.secret.id = '<secret OCID>', ...}".to_owned());
-    line(format!("Allow dynamic-group {dg} to use secret-family {secrets_compartment}"));
-    line(format!("Allow dynamic-group {dg} to read secret-bundles {secrets_compartment}"));
+    line(secret_family(Some(&args.secrets_compartment_id)));
+    line(secret_bundles(Some(&args.secrets_compartment_id)));
     line(String::new());
 
-    let mut permissions = vec!["USER_INSPECT", "USER_READ", "USER_UPDATE"];
-    for k in &kinds {
-        permissions.extend_from_slice(kind_permissions(*k));
-    }
-    if args.reset_unmanaged_passwords && !permissions.contains(&"USER_UIPASS_RESET") {
-        permissions.push("USER_UIPASS_RESET");
-    }
     let reset_note = if args.reset_unmanaged_passwords { " and the unmanaged password reset" } else { "" };
     line(format!("# IAM, at tenancy level (users live in the tenancy): the permissions of {kind_list}{reset_note}"));
     if args.reset_unmanaged_passwords && !users.is_empty() {
         line("# The unmanaged password reset reaches only the users named here: add the opted-in users with --user-id".to_owned());
     }
-    let condition = if users.is_empty() {
+    if users.is_empty() {
         line("# No --user-id: this statement reaches every user of the tenancy; name the users (--user-id) to limit it to them".to_owned());
-        String::new()
-    } else {
-        let each = users.iter().map(|u| format!("target.user.id = '{u}'")).collect::<Vec<_>>().join(", ");
-        format!(" where any {{{each}}}")
-    };
-    line(format!("Allow dynamic-group {dg} to {{{}}} in tenancy{condition}", permissions.join(", ")));
+    }
+    let condition = user_condition(&users);
+    line(iam_statement(&kinds, &users, args.reset_unmanaged_passwords));
     // What is unconfirmed about a chosen kind's permissions: the kind table's notes.
     for k in &kinds {
         for note in crate::kinds::spec(*k).policy_notes {
@@ -140,11 +130,11 @@ pub fn render(args: &PolicyRequest) -> Result<String, String> {
         }
     }
     line("# Home region (GetTenancy): not needed when the function's configuration sets OCI_ROTATOR_HOME_REGION".to_owned());
-    line(format!("Allow dynamic-group {dg} to inspect tenancies in tenancy"));
+    line(INSPECT_TENANCIES.to_owned());
     let console = kinds.contains(&CredentialKind::ConsolePassword);
     if console || args.domain_name.is_some() {
         line("# Identity domains (where they are): needed for console passwords and for users of an identity domain".to_owned());
-        line(format!("Allow dynamic-group {dg} to inspect domains in tenancy"));
+        line(INSPECT_DOMAINS.to_owned());
     }
     line(String::new());
 
@@ -152,7 +142,7 @@ pub fn render(args: &PolicyRequest) -> Result<String, String> {
         line(format!(
             "# Users of identity domain {domain}: UNCONFIRMED for a dynamic group of functions (docs/deploy.md, \"Identity domains\")"
         ));
-        line(format!("Allow dynamic-group {dg} to manage users in tenancy where target.resource.domain.name = '{domain}'"));
+        line(domain_users(domain));
         line(format!("# If that is not enough: grant {dg} the domain's \"User Administrator\" admin role"));
         line(format!("# (Console: Identity > Domains > {domain} > Administrators, or the domain's AppRoles)"));
         line(String::new());
@@ -161,7 +151,7 @@ pub fn render(args: &PolicyRequest) -> Result<String, String> {
     if args.reset_unmanaged_passwords {
         line("# Cloud Guard (OCI_ROTATOR_RESET_UNMANAGED_PASSWORDS=on): GetProblem confirms a PASSWORD_TOO_OLD problem before".to_owned());
         line("# the reset (docs/cloud-guard.md); problems of users are in the tenancy's root compartment".to_owned());
-        line(format!("Allow dynamic-group {dg} to read cloud-guard-problems in tenancy"));
+        line(READ_CLOUD_GUARD_PROBLEMS.to_owned());
         line(String::new());
     }
 
@@ -215,6 +205,53 @@ pub fn render(args: &PolicyRequest) -> Result<String, String> {
     let mut text = out.join("\n");
     text.push('\n');
     Ok(text)
+}
+
+/// `Allow dynamic-group oci-rotator-fn to inspect tenancies in tenancy` (GetTenancy: the home region).
+pub const INSPECT_TENANCIES: &str = "Allow dynamic-group oci-rotator-fn to inspect tenancies in tenancy";
+/// `Allow dynamic-group oci-rotator-fn to inspect domains in tenancy` (ListDomains, GetDomain).
+pub const INSPECT_DOMAINS: &str = "Allow dynamic-group oci-rotator-fn to inspect domains in tenancy";
+/// `Allow dynamic-group oci-rotator-fn to read cloud-guard-problems in tenancy` (GetProblem).
+pub const READ_CLOUD_GUARD_PROBLEMS: &str = "Allow dynamic-group oci-rotator-fn to read cloud-guard-problems in tenancy";
+
+/// The Vault statement (GetSecret, ListSecretVersions, UpdateSecret) for the secrets of `compartment`.
+pub fn secret_family(compartment: Option<&str>) -> String {
+    format!("Allow dynamic-group {DYNAMIC_GROUP} to use secret-family {}", scope(compartment))
+}
+
+/// The Secrets statement (GetSecretBundle) for the secrets of `compartment`.
+pub fn secret_bundles(compartment: Option<&str>) -> String {
+    format!("Allow dynamic-group {DYNAMIC_GROUP} to read secret-bundles {}", scope(compartment))
+}
+
+/// The IAM statement for `kinds` (sorted, deduplicated) and `users` (none: every user).
+pub fn iam_statement(kinds: &[CredentialKind], users: &[&str], reset_unmanaged_passwords: bool) -> String {
+    let mut permissions = vec!["USER_INSPECT", "USER_READ", "USER_UPDATE"];
+    for k in kinds {
+        permissions.extend_from_slice(kind_permissions(*k));
+    }
+    if reset_unmanaged_passwords && !permissions.contains(&"USER_UIPASS_RESET") {
+        permissions.push("USER_UIPASS_RESET");
+    }
+    format!("Allow dynamic-group {DYNAMIC_GROUP} to {{{}}} in tenancy{}", permissions.join(", "), user_condition(users))
+}
+
+/// The statement for the users of identity domain `domain` (UNCONFIRMED, docs/deploy.md).
+pub fn domain_users(domain: &str) -> String {
+    format!("Allow dynamic-group {DYNAMIC_GROUP} to manage users in tenancy where target.resource.domain.name = '{domain}'")
+}
+
+/// The statement for publishing to the ONS topic `topic_id` (docs/cloud-guard.md).
+pub fn ons_topic(topic_id: &str) -> String {
+    format!("Allow dynamic-group {DYNAMIC_GROUP} to use ons-topics in tenancy where target.topic.id = '{topic_id}'")
+}
+
+fn user_condition(users: &[&str]) -> String {
+    if users.is_empty() {
+        return String::new();
+    }
+    let each = users.iter().map(|u| format!("target.user.id = '{u}'")).collect::<Vec<_>>().join(", ");
+    format!(" where any {{{each}}}")
 }
 
 /// `in compartment id OCID`, `in tenancy` for a tenancy OCID or none.

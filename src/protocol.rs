@@ -9,7 +9,7 @@ use serde::Serialize;
 /// Largest request body accepted (bigger bodies get responseCode 400).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// The four rotation steps, in the order Vault calls them.
+/// The four rotation steps, in the order Vault calls them, and PREFLIGHT (never sent by Vault).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Step {
     /// The credential in PENDING (if any), else CURRENT, works on the target.
@@ -20,6 +20,9 @@ pub enum Step {
     UpdateTargetSystem,
     /// The PENDING version becomes CURRENT.
     PromotePendingVersion,
+    /// The function checks its own rights on the secret: every read the four steps make, no
+    /// write (`engine/preflight.rs`). Never sent by Vault; not in [`Step::ALL`].
+    Preflight,
 }
 
 impl Step {
@@ -33,12 +36,13 @@ impl Step {
             Step::CreatePendingVersion => "CREATE_PENDING_VERSION",
             Step::UpdateTargetSystem => "UPDATE_TARGET_SYSTEM",
             Step::PromotePendingVersion => "PROMOTE_PENDING_VERSION",
+            Step::Preflight => "PREFLIGHT",
         }
     }
 
-    /// Parses a wire name (exact, upper case).
+    /// Parses a wire name (exact, upper case), PREFLIGHT included.
     pub fn parse(s: &str) -> Option<Step> {
-        Step::ALL.into_iter().find(|step| step.as_str() == s)
+        Step::ALL.into_iter().chain([Step::Preflight]).find(|step| step.as_str() == s)
     }
 }
 
@@ -76,12 +80,40 @@ pub struct SecretRotationOutput {
     pub version_no: Option<u64>,
     /// What happened, in words; never secret material.
     pub return_message: String,
+    /// PREFLIGHT only: each call checked (absent from the four steps' answers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checks: Option<Vec<Check>>,
+}
+
+/// One call PREFLIGHT checked: a read it made (`ok` true or false) or a write it names without
+/// making (`ok` null: OCI has no dry run). Names, ids and statuses only, never secret material.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Check {
+    /// The OCI operation (`GetSecret`, `ListApiKeys`...), or the check (`binding tag`).
+    pub call: String,
+    /// True: the read passed; false: it failed; null: a write, not checked.
+    pub ok: Option<bool>,
+    /// OCI's HTTP status, when OCI answered.
+    pub status: Option<u16>,
+    /// OCI's error code (`NotAuthorizedOrNotFound`...), or why a write is not checked.
+    pub code: Option<String>,
+    /// The `opc-request-id` of a failed call.
+    #[serde(rename = "opc-request-id")]
+    pub opc_request_id: Option<String>,
+    /// The policy statement (or tag) the call needs.
+    pub needs: String,
 }
 
 impl SecretRotationOutput {
     /// An answer with `code`, `version` and `message`.
     pub fn new(code: u16, version: Option<u64>, message: impl Into<String>) -> Self {
-        SecretRotationOutput { response_code: code, current_version_no: version, version_no: version, return_message: message.into() }
+        SecretRotationOutput {
+            response_code: code,
+            current_version_no: version,
+            version_no: version,
+            return_message: message.into(),
+            checks: None,
+        }
     }
 }
 
@@ -113,7 +145,7 @@ pub fn parse_input(body: &[u8]) -> Result<SecretRotationInput, InputError> {
     let value: serde_json::Value =
         serde_json::from_slice(body).map_err(|e| InputError(format!("request body is not valid JSON ({})", json_error_kind(&e))))?;
     let obj = value.as_object().ok_or_else(|| bad("request body must be a JSON object with step, secretId and versionNo"))?;
-    let valid_steps = "VERIFY_CONNECTION, CREATE_PENDING_VERSION, UPDATE_TARGET_SYSTEM, PROMOTE_PENDING_VERSION";
+    let valid_steps = "VERIFY_CONNECTION, CREATE_PENDING_VERSION, UPDATE_TARGET_SYSTEM, PROMOTE_PENDING_VERSION, PREFLIGHT";
     let step = match obj.get("step") {
         None | Some(serde_json::Value::Null) => return Err(InputError(format!("step is missing; valid steps: {valid_steps}"))),
         Some(serde_json::Value::String(s)) => {

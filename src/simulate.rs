@@ -31,6 +31,14 @@
 //! at RATE requests per second, holding BURST (default RATE); past it, 429 `TooManyRequests` with
 //! `retry-after`. Every principal draws from the same buckets, the function's calls included.
 //!
+//! `--function-env-file PATH` writes the environment of the function's own resource principal
+//! (`OCI_RESOURCE_PRINCIPAL_*`, distinct from the administrator's API key) and the endpoints, for
+//! `serve`; `--deny-function-op OP[,OP...]` (operation names as the journal records them:
+//! `ListApiKeys`, `ListDomains`, `DomainListPasswordPolicies`, `GetSecretBundle`...) refuses those
+//! operations to that principal only, with OCI's 404 `NotAuthorizedOrNotFound`: a missing grant,
+//! for `preflight` to name. The simulator also serves GetFunction and the invoke endpoint
+//! (`POST /20260325/functions/{id}/actions/invoke`, forwarded to `URL/call`) for each `--function`.
+//!
 //! `--password-policy FILE.json` gives every identity domain the simulator has at start (the
 //! Default domain and, with `--seed`, the seeded one) that password policy: a SCIM
 //! `PasswordPolicy` object (`minLength`, `maxLength`, `minLowerCase`, ..., `maxRepeatedChars`,
@@ -63,6 +71,19 @@ pub struct Simulation {
     /// Write the `export` lines (endpoints, OCI_CLI_CONFIG_FILE, OCI_CLI_PROFILE, and with --seed the
     /// seeded OCIDs) that the CLI and `serve` need to talk to this simulator (docs/simulator.md).
     pub env_file: Option<PathBuf>,
+    /// The function's own resource principal: its environment file and the operations refused to it.
+    pub function_principal: FunctionPrincipal,
+}
+
+/// The function's own resource principal (distinct from the administrator's API key).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct FunctionPrincipal {
+    /// Write the `export` lines of the function's own resource principal (OCI_RESOURCE_PRINCIPAL_*) and endpoints, for `serve`.
+    #[arg(long, value_name = "PATH")]
+    pub function_env_file: Option<PathBuf>,
+    /// OP[,OP...]: refuse these operations (ListApiKeys, ListDomains, DomainListPasswordPolicies, GetSecretBundle...) to the function's principal only, with 404 NotAuthorizedOrNotFound.
+    #[arg(long = "deny-function-op", value_name = "OP[,OP...]", value_delimiter = ',')]
+    pub deny_function_ops: Vec<String>,
 }
 
 /// `--password-policy FILE.json`: every domain the simulator has gets the policy in the file.
@@ -121,6 +142,7 @@ pub async fn run_with(args: Simulation) -> Result<(), String> {
         sim.register_function(ocid, url);
         first_function.get_or_insert_with(|| ocid.to_owned());
     }
+    sim.deny_function_ops(&args.function_principal.deny_function_ops);
     if let Some(speed) = args.clock_speed {
         if !(speed.is_finite() && speed > 0.0) {
             return Err(format!("--clock-speed {speed}: expected a positive factor"));
@@ -181,6 +203,7 @@ pub async fn run_with(args: Simulation) -> Result<(), String> {
             ("OCI_ROTATOR_SECRETS_ENDPOINT", endpoint.clone()),
             ("OCI_ROTATOR_IDENTITY_ENDPOINT", endpoint.clone()),
             ("OCI_ROTATOR_MONITORING_ENDPOINT", endpoint.clone()),
+            ("OCI_ROTATOR_FUNCTIONS_ENDPOINT", endpoint.clone()),
             ("OCI_CLI_CONFIG_FILE", config.to_string_lossy().into_owned()),
             ("OCI_CLI_PROFILE", "DEFAULT".to_owned()),
         ];
@@ -198,6 +221,11 @@ pub async fn run_with(args: Simulation) -> Result<(), String> {
         if let Some(function_id) = &first_function {
             vars.push(("FUNCTION", function_id.clone()));
         }
+        write_whole(path, &env_file_text(&endpoint, &vars)).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    if let Some(path) = &args.function_principal.function_env_file {
+        let env: std::collections::BTreeMap<String, String> = sim.function_env(&endpoint).into_iter().collect();
+        let vars: Vec<(&str, String)> = env.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
         write_whole(path, &env_file_text(&endpoint, &vars)).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     println!("{line}");

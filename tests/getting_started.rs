@@ -264,6 +264,7 @@ async fn getting_started_runs_against_the_simulator_with_the_official_cli() {
         ("OCI_ROTATOR_VAULT_ENDPOINT", endpoint.clone()),
         ("OCI_ROTATOR_SECRETS_ENDPOINT", endpoint.clone()),
         ("OCI_ROTATOR_IDENTITY_ENDPOINT", endpoint.clone()),
+        ("OCI_ROTATOR_FUNCTIONS_ENDPOINT", endpoint.clone()),
         ("TENANCY", sim.tenancy_id()),
         ("SECRETS_COMPARTMENT", seeded.compartment_id.clone()),
         ("VAULT", seeded.vault_id.clone()),

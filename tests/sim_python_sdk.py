@@ -233,9 +233,22 @@ def monitoring(config, endpoint, seeded):
     assert client.list_alarms(compartment, display_name="no-such-alarm").data == []
 
 
+def functions(config, endpoint, function_id, secret_id):
+    # GetFunction gives the invoke endpoint; InvokeFunction (body signed) runs PREFLIGHT in the function.
+    management = oci.functions.FunctionsManagementClient(config, service_endpoint=endpoint)
+    function = management.get_function(function_id).data
+    assert function.id == function_id and function.lifecycle_state == "ACTIVE" and function.invoke_endpoint, function
+    invoke = oci.functions.FunctionsInvokeClient(config, service_endpoint=function.invoke_endpoint)
+    body = json.dumps({"step": "PREFLIGHT", "secretId": secret_id})
+    answer = json.loads(invoke.invoke_function(function_id, invoke_function_body=body).data.content)
+    assert answer["responseCode"] == 200 and any(c["call"] == "GetSecret" and c["ok"] for c in answer["checks"]), answer
+    expect_error(404, "NotAuthorizedOrNotFound", management.get_function, "ocid1.fnfunc.oc1.iad.notdeployed")
+
+
 def main():
-    config_file, endpoint, secret_id, user_id, domain_url, domain_users, seeded, function_id = sys.argv[1:9]
+    config_file, endpoint, secret_id, user_id, domain_url, domain_users, seeded, function_id, preflight_function = sys.argv[1:10]
     config = oci.config.from_file(config_file, "DEFAULT")
+    functions(config, endpoint, preflight_function, secret_id)
     vaults = oci.vault.VaultsClient(config, service_endpoint=endpoint)
     secrets = oci.secrets.SecretsClient(config, service_endpoint=endpoint)
     identity = oci.identity.IdentityClient(config, service_endpoint=endpoint)

@@ -5,7 +5,8 @@
 //! API keys and auth tokens by filter, creates and deletes an auth token and sets a password with
 //! UserPasswordChanger; creates a secret with a rotation config (CreateSecret, a duplicate name
 //! refused, ListSecrets by name and vault) and rotates it (RotateSecret, `if-match`, the rotation
-//! status); every request signed by the SDK and verified by the simulator. Skipped, with
+//! status); runs PREFLIGHT in a function through `FunctionsManagementClient.get_function` and
+//! `FunctionsInvokeClient.invoke_function`; every request signed by the SDK and verified by the simulator. Skipped, with
 //! a message, where `python3` or the `oci` package is missing (`pip install oci==2.189.0`), except
 //! in CI (`CI` set), where `.ci/run` installs it and a missing package fails the test.
 #![allow(clippy::unwrap_used)] // `#[tokio::test]` bodies are not seen as tests by clippy
@@ -40,6 +41,13 @@ async fn the_official_python_sdk_works_against_the_simulator() {
     // A function that does not answer: RotateSecret is accepted and the rotation fails in the background.
     let function = "ocid1.fnfunc.oc1.iad.sdkdead";
     sim.register_function(function, "http://127.0.0.1:9");
+    // A function that answers: the function's router, signing as its own resource principal.
+    let (rotator, _) = oci_rotator::config::rotator_from_env(&sim.function_env(&endpoint)).unwrap();
+    let app = oci_rotator::server::router(oci_rotator::server::AppState::new(rotator, std::time::Duration::from_secs(20)));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let preflight_function = "ocid1.fnfunc.oc1.iad.sdkpreflight";
+    sim.register_function(preflight_function, &format!("http://{}", listener.local_addr().unwrap()));
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     let seeded_json =
         serde_json::json!({"compartmentId": seeded.compartment_id, "vaultId": seeded.vault_id, "keyId": seeded.key_id}).to_string();
 
@@ -56,6 +64,7 @@ async fn the_official_python_sdk_works_against_the_simulator() {
         .arg(&domain_users)
         .arg(&seeded_json)
         .arg(function)
+        .arg(preflight_function)
         .output()
         .await
         .unwrap();
@@ -89,6 +98,8 @@ async fn the_official_python_sdk_works_against_the_simulator() {
         "ListMetrics",
         "CreateAlarm",
         "ListAlarms",
+        "GetFunction",
+        "InvokeFunction",
     ] {
         assert!(journal.iter().any(|j| j.operation == op && j.status < 300), "{op} succeeded");
     }

@@ -145,12 +145,23 @@ pub const ALARMS: &str = concat!("Examples:
   oci-rotator alarms --compartment-id \"$C\" --topic-id \"$TOPIC\" --interval 30d --apply
 
 With --apply (else nothing is read): ", admin_env!(), "\n  OCI_ROTATOR_MONITORING_ENDPOINT  Monitoring's endpoint");
+/// `preflight`.
+pub const PREFLIGHT: &str = concat!(
+    "Examples:
+  oci-rotator preflight --function-id \"$FUNCTION\" --secret-id \"$SECRET\"
+  oci-rotator preflight --function-id \"$FUNCTION\" --compartment-id \"$SECRETS_COMPARTMENT\" --subtree --json
+Exit: 0 all passed, 1 a statement or binding missing, 2 the function cannot be invoked.
+
+",
+    admin_env!(),
+    "\n  OCI_ROTATOR_FUNCTIONS_ENDPOINT  the Functions endpoint (GetFunction)"
+);
 
 /// `simulate`.
 pub const SIMULATE: &str = "Examples:
   oci-rotator simulate --seed --env-file sim.env    # then, in another shell: . ./sim.env
   oci-rotator simulate --seed --env-file sim.env --function ocid1.fnfunc.oc1.iad.local=http://127.0.0.1:8080
-  oci-rotator simulate --listen 127.0.0.1:9191 --admin-config admin.config --clock-speed 86400
+  oci-rotator simulate --seed --env-file sim.env --function-env-file fn.env --deny-function-op ListApiKeys
 
 Environment: none (RUST_LOG for logs on stderr). docs/simulator.md walks simulate, serve, enroll,
 status and rotate.";

@@ -28,6 +28,7 @@ pub mod help;
 pub mod history;
 pub mod pause;
 pub mod policies;
+pub mod preflight;
 pub mod progress;
 pub mod rollback;
 pub mod rotate;
@@ -141,27 +142,34 @@ pub fn init_logs(logs: Logs) {
     }
 }
 
-/// What a subcommand's `run` answers, as the process sees it: `Ok(true)` done, `Ok(false)` an
-/// answer that is not a success (`status`: not healthy; exit 1, nothing more said), `Err` an error.
+/// What a subcommand's `run` answers, as the process sees it: the exit status of an answer (`Ok(true)`
+/// 0; `Ok(false)` 1, an answer that is not a success, e.g. `status`: not healthy; `Ok(n)` n, e.g.
+/// `preflight`'s 2), or an error.
 pub trait Finish {
-    /// The answer in one form.
-    fn finish(self) -> Result<bool, CommandError>;
+    /// The answer in one form: its exit status, or the error.
+    fn finish(self) -> Result<u8, CommandError>;
 }
 
 impl Finish for Result<(), String> {
-    fn finish(self) -> Result<bool, CommandError> {
-        self.map(|()| true).map_err(CommandError::Failed)
+    fn finish(self) -> Result<u8, CommandError> {
+        self.map(|()| 0).map_err(CommandError::Failed)
     }
 }
 
 impl Finish for Result<(), CommandError> {
-    fn finish(self) -> Result<bool, CommandError> {
-        self.map(|()| true)
+    fn finish(self) -> Result<u8, CommandError> {
+        self.map(|()| 0)
     }
 }
 
 impl Finish for Result<bool, CommandError> {
-    fn finish(self) -> Result<bool, CommandError> {
+    fn finish(self) -> Result<u8, CommandError> {
+        self.map(|ok| u8::from(!ok))
+    }
+}
+
+impl Finish for Result<u8, CommandError> {
+    fn finish(self) -> Result<u8, CommandError> {
         self
     }
 }
@@ -186,8 +194,7 @@ where
 /// do about it ([`help::error_line`]); `serving`, in the function's log too (as it always has).
 pub fn exit(answer: impl Finish, serving: bool) -> ExitCode {
     match answer.finish() {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
+        Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("{}", help::error_line(&e.to_string()));
             if serving {

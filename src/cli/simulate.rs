@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use crate::simulate::Simulation;
+use crate::simulate::{FunctionPrincipal, Simulation};
 
 /// What `simulate` is asked for (the command line's options, parsed by clap).
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -33,12 +33,16 @@ pub struct SimulateArgs {
     /// seeded OCIDs) that the CLI and `serve` need to talk to this simulator (docs/simulator.md).
     #[arg(long, value_name = "PATH")]
     pub env_file: Option<PathBuf>,
+    /// The function's own principal: --function-env-file PATH, --deny-function-op OP[,OP...].
+    #[command(flatten)]
+    pub function_principal: FunctionPrincipal,
 }
 
 impl From<SimulateArgs> for Simulation {
     fn from(a: SimulateArgs) -> Self {
-        let SimulateArgs { listen, admin_config, seed, functions, clock_speed, throttle, password_policy, env_file } = a;
-        Simulation { listen, admin_config, seed, functions, clock_speed, throttle, password_policy, env_file }
+        let SimulateArgs { listen, admin_config, seed, functions, clock_speed, throttle, password_policy, env_file, function_principal } =
+            a;
+        Simulation { listen, admin_config, seed, functions, clock_speed, throttle, password_policy, env_file, function_principal }
     }
 }
 

@@ -4,7 +4,7 @@
 use crate::adapters;
 use crate::binding::BindingError;
 use crate::oci;
-use crate::protocol::InputError;
+use crate::protocol::{Check, InputError};
 
 /// Why a step did not reach its postcondition.
 #[derive(Debug, thiserror::Error)]
@@ -87,6 +87,31 @@ pub fn oci_code(e: &oci::Error) -> u16 {
     }
 }
 
+/// PREFLIGHT's `responseCode` from its checks: 403 when OCI refused a read (403, or 404
+/// `NotAuthorizedOrNotFound`: OCI does not tell a refusal from absence); else the first other
+/// failed check's code as a step would answer it (404, 409, 400 for the metadata or the binding
+/// tag, 502); else 200. Writes (`ok` null) are not checked and never fail it.
+pub fn preflight_code(checks: &[Check]) -> u16 {
+    let failed = || checks.iter().filter(|c| c.ok == Some(false));
+    if failed().any(|c| c.status == Some(403) || (c.status == Some(404) && c.code.as_deref() == Some("NotAuthorizedOrNotFound"))) {
+        return 403;
+    }
+    match failed().next() {
+        None => 200,
+        Some(c) => match c.status {
+            Some(404) => 404,
+            Some(409 | 412) => 409,
+            Some(_) => 502,
+            None if c.opc_request_id.is_none()
+                && matches!(c.code.as_deref(), Some("InvalidMetadata" | "TagMissing" | "TagNamesOtherSecrets")) =>
+            {
+                400
+            }
+            None => 502,
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,5 +133,22 @@ mod tests {
         assert_eq!(oci_code(&oci::Error::new("RotateSecret", ErrorKind::Deadline, None)), 504);
         assert_eq!(oci_code(&oci::Error::new("RotateSecret", ErrorKind::DryRun, None)), 200);
         assert_eq!(Error::Oci(service(412)).response_code(), oci_code(&service(412)));
+    }
+
+    fn check(ok: Option<bool>, status: Option<u16>, code: Option<&str>) -> Check {
+        Check { call: "C".to_owned(), ok, status, code: code.map(str::to_owned), opc_request_id: None, needs: "n".to_owned() }
+    }
+
+    #[test]
+    fn preflight_answers_403_for_a_refused_read_before_any_other_failure() {
+        let write = check(None, None, Some("not checked: OCI has no dry run"));
+        let refused = check(Some(false), Some(404), Some("NotAuthorizedOrNotFound"));
+        let unbound = check(Some(false), None, Some("TagMissing"));
+        let passed = check(Some(true), Some(200), None);
+        assert_eq!(preflight_code(&[passed.clone(), write.clone()]), 200, "unchecked writes never fail it");
+        assert_eq!(preflight_code(&[unbound.clone(), refused.clone()]), 403);
+        assert_eq!(preflight_code(&[passed.clone(), check(Some(false), Some(403), Some("NotAllowed"))]), 403);
+        assert_eq!(preflight_code(&[passed.clone(), unbound]), 400);
+        assert_eq!(preflight_code(&[passed, check(Some(false), Some(500), Some("InternalServerError"))]), 502);
     }
 }

@@ -7,6 +7,7 @@
 
 mod create_pending_version;
 mod error;
+mod preflight;
 mod promote_pending_version;
 mod record;
 mod update_target_system;
@@ -17,7 +18,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 use tracing::Instrument;
 
-pub use error::{oci_code, Error};
+pub use error::{oci_code, preflight_code, Error};
 
 use crate::adapters::{self, Target, TargetAdapter, Version};
 use crate::binding::BindingMode;
@@ -93,6 +94,13 @@ impl Rotator {
     /// failure becomes a responseCode (see `engine::error`).
     pub async fn run(&self, input: &SecretRotationInput, deadline: Instant) -> SecretRotationOutput {
         let span = tracing::info_span!("rotation", secret_id = %input.secret_id, step = %input.step, version_no = ?input.version_no);
+        if input.step == Step::Preflight {
+            // Reads only: no record on the secret, no notice (every write path below is skipped).
+            let client = self.client.with_deadline(deadline);
+            let out = preflight::run(&client, self.binding, self.notifier.as_ref(), input).instrument(span.clone()).await;
+            tracing::info!(parent: &span, response_code = out.response_code, return_message = %out.return_message, "preflight answered");
+            return out;
+        }
         async {
             let started = std::time::Instant::now();
             let client = self.client.with_deadline(deadline);
@@ -199,6 +207,8 @@ async fn dispatch<A: TargetAdapter>(
         Step::CreatePendingVersion => create_pending_version::run(&mut cx).await,
         Step::UpdateTargetSystem => update_target_system::run(&mut cx).await,
         Step::PromotePendingVersion => promote_pending_version::run(&mut cx).await,
+        // Answered by `Rotator::run` before any step starts.
+        Step::Preflight => Err(Error::Conflict("PREFLIGHT is not a rotation step".to_owned())),
     }
 }
 

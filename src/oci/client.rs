@@ -51,6 +51,9 @@ pub struct Endpoints {
     /// Monitoring's endpoint for every other operation (alarms, ListMetrics), e.g.
     /// `https://telemetry.us-ashburn-1.oraclecloud.com`.
     pub telemetry: String,
+    /// Functions management (`20181201`), e.g. `https://functions.us-ashburn-1.oci.oraclecloud.com`:
+    /// GetFunction, for `preflight` (an invocation goes to the function's own `invokeEndpoint`).
+    pub functions: String,
 }
 
 /// How failed calls are retried.
@@ -104,6 +107,8 @@ pub(crate) enum Service {
     TelemetryIngestion,
     /// Monitoring (`20180401`): alarms, ListMetrics.
     Telemetry,
+    /// Functions management (`20181201`).
+    Functions,
 }
 
 /// One OCI operation, ready to sign and send.
@@ -341,6 +346,7 @@ impl Client {
             Service::CloudGuard => e.cloud_guard.clone(),
             Service::TelemetryIngestion => e.telemetry_ingestion.clone(),
             Service::Telemetry => e.telemetry.clone(),
+            Service::Functions => e.functions.clone(),
             Service::IdentityHome => match &e.identity_home {
                 Some(home) => home.clone(),
                 None => self.inner.home_identity.get_or_try_init(|| self.find_home_identity()).await?.clone(),

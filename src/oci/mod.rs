@@ -10,6 +10,7 @@
 //!   SCIM resources), declared once.
 //! - [`cloud_guard`]: GetProblem (the unmanaged console-password reset confirms the problem).
 //! - [`monitoring`]: PostMetricData, CreateAlarm, ListAlarms (Monitoring `20180401`).
+//! - [`functions`]: GetFunction and InvokeFunction (`preflight` asks the deployed function).
 //! - [`compartments`]: ListCompartments, a compartment's subtree (for `rotate --compartment-id`).
 //! - [`identity_domains`]: where identity domains are, and their REST API (users, credentials);
 //!   [`domain_cache`]: what a warm process learned of them (held by the client).
@@ -20,6 +21,7 @@ pub mod compartments;
 pub mod domain_cache;
 pub mod error;
 pub mod family;
+pub mod functions;
 pub mod identity;
 pub mod identity_domains;
 pub mod monitoring;

@@ -46,6 +46,7 @@ mod cloud_guard;
 mod domains;
 mod error;
 mod fixtures;
+mod functions;
 mod http;
 mod identity;
 mod ids;

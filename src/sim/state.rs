@@ -44,6 +44,8 @@ pub(crate) struct State {
     pub monitoring: super::monitoring::Monitoring,
     /// HS256 key of the RPSTs this simulator issues.
     pub rpst_key: [u8; 32],
+    /// Operations refused to the function's resource principal (`simulate --deny-function-op`).
+    pub function_denied: std::collections::BTreeSet<String>,
 }
 
 impl State {
@@ -63,6 +65,7 @@ impl State {
             rotations: HashMap::new(),
             monitoring: Default::default(),
             rpst_key: rand::random(),
+            function_denied: std::collections::BTreeSet::new(),
         }
     }
 }

@@ -32,6 +32,11 @@ pub(crate) enum Principal {
 }
 
 impl Principal {
+    /// True for a resource-principal session: the function's own principal, not an administrator.
+    pub(crate) fn is_function(&self) -> bool {
+        matches!(self, Principal::Trusted { user: None })
+    }
+
     /// The user who signed, if a user did.
     pub(crate) fn user(&self) -> Option<&str> {
         match self {

@@ -130,7 +130,12 @@ pub(crate) async fn handle(State(listener): State<Listener>, method: Method, uri
         return throttled(shape, retry_after_secs(wait));
     }
     let principal = auth::authenticate(&sim, method.as_str(), &path_and_query, &headers, &body)
-        .and_then(|principal| principal.authorize(method.as_str(), &segments).map(|()| principal));
+        .and_then(|principal| principal.authorize(method.as_str(), &segments).map(|()| principal))
+        .and_then(|principal| match principal.is_function() && sim.state().function_denied.contains(route.operation()) {
+            // `simulate --deny-function-op`: a grant the function's dynamic group lacks.
+            true => Err(crate::sim::error::not_found(&format!("{} is not granted to this principal", route.operation()))),
+            false => Ok(principal),
+        });
     let outcome = match principal {
         Err(e) => Err(e),
         Ok(principal) => {

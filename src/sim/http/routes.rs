@@ -2,7 +2,7 @@
 //! percent-decoded), and the dispatch to the handlers, which get a [`Call`] (`sim::call`, below
 //! both: the routes import the handlers, never the reverse). Vault `20180608` (with CreateSecret),
 //! Secrets `20190301`, Identity `20160918` (with ListDomains, GetDomain and ListCompartments),
-//! Notifications `20181201`, Cloud Guard `20200131` (GetProblem), Monitoring `20180401`, and each identity domain's REST
+//! Notifications `20181201`, Functions `20181201` and `20260325` (the SDK's), Cloud Guard `20200131` (GetProblem), Monitoring `20180401`, and each identity domain's REST
 //! API under `/idcs-<32 hex>/admin/v1/` (`domains::routes`; at a domain's own listener,
 //! `/admin/v1/` is routed there, see `pipeline`).
 
@@ -14,7 +14,7 @@ use crate::sim::identity::iam::CredKind;
 use crate::sim::identity::ops as identity;
 use crate::sim::monitoring::ops as monitoring;
 use crate::sim::vault::ops as vault;
-use crate::sim::{cloud_guard, notifications, secrets};
+use crate::sim::{cloud_guard, functions, notifications, secrets};
 
 /// One OCI operation, with its path parameters.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +49,8 @@ pub(crate) enum Route {
     ListMetrics,
     CreateAlarm,
     ListAlarms,
+    GetFunction(String),
+    InvokeFunction(String),
     /// An operation of the domain served under `idcs-<hex>`.
     Domain(String, DomainOp),
     Unknown,
@@ -120,6 +122,8 @@ impl Route {
             ("POST", ["20180401", "metrics", "actions", "listMetrics"]) => Route::ListMetrics,
             ("POST", ["20180401", "alarms"]) => Route::CreateAlarm,
             ("GET", ["20180401", "alarms"]) => Route::ListAlarms,
+            ("GET", ["20181201" | "20260325", "functions", id]) => Route::GetFunction(own(id)),
+            ("POST", ["20181201" | "20260325", "functions", id, "actions", "invoke"]) => Route::InvokeFunction(own(id)),
             (_, [host, "admin", "v1", rest @ ..]) => match domain_hex(host) {
                 Some(hex) => Route::Domain(own(hex), DomainOp::resolve(method, rest)),
                 None => Route::Unknown,
@@ -173,6 +177,8 @@ impl Route {
             Route::ListMetrics => "ListMetrics",
             Route::CreateAlarm => "CreateAlarm",
             Route::ListAlarms => "ListAlarms",
+            Route::GetFunction(_) => "GetFunction",
+            Route::InvokeFunction(_) => "InvokeFunction",
             Route::Domain(_, op) => op.operation(),
             Route::Unknown => "Unknown",
         }
@@ -232,6 +238,8 @@ pub(crate) async fn execute(route: &Route, call: &Call<'_>) -> Result<Answer, Si
         Route::ListMetrics => monitoring::list_metrics(call),
         Route::CreateAlarm => monitoring::create_alarm(call),
         Route::ListAlarms => monitoring::list_alarms(call),
+        Route::GetFunction(id) => functions::get_function(call, id),
+        Route::InvokeFunction(id) => functions::invoke_function(call, id).await,
         Route::Domain(hex, op) => domain_routes::execute(call, hex, op),
         Route::Unknown => Err(err(404, "NotFound", format!("{} {} is not an operation of this simulator", call.method, call.path))),
     }

@@ -34,6 +34,11 @@ impl Simulator {
         lock(&self.inner.functions).insert(function_id.to_owned(), url.trim_end_matches('/').to_owned());
     }
 
+    /// Where the function `function_id` answers (`URL`, without `/call`), if registered.
+    pub(crate) fn function_url(&self, function_id: &str) -> Option<String> {
+        lock(&self.inner.functions).get(function_id).cloned()
+    }
+
     /// Marks the secret `IN_PROGRESS` and starts its rotation in the background; Vault's refusals
     /// as errors: no rotation config targeting a function this simulator knows (400), a rotation
     /// in progress already (409). Must run inside a tokio runtime.

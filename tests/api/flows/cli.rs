@@ -120,7 +120,21 @@ async fn rotate_without_a_target_names_both_flags() {
 
 #[tokio::test]
 async fn every_subcommand_help_ends_with_examples_and_its_environment() {
-    for sub in ["serve", "demo", "rotate", "enroll", "adopt", "status", "pause", "resume", "policies", "simulate", "rollback", "history"] {
+    for sub in [
+        "serve",
+        "demo",
+        "rotate",
+        "enroll",
+        "adopt",
+        "status",
+        "pause",
+        "resume",
+        "policies",
+        "preflight",
+        "simulate",
+        "rollback",
+        "history",
+    ] {
         // When
         let (code, stdout, stderr) = run(&[sub, "--help"], &HashMap::new()).await;
         // Then: an example of this very subcommand, and the environment it reads.
@@ -195,9 +209,11 @@ async fn durations_take_iso_8601_and_the_short_form_and_state_one_range() {
 
 #[tokio::test]
 async fn concurrency_has_one_range_and_one_default() {
-    for sub in
-        [&["rotate", "--compartment-id", "ocid1.compartment.oc1..x"][..], &["status", "--compartment-id", "ocid1.compartment.oc1..x"]]
-    {
+    for sub in [
+        &["rotate", "--compartment-id", "ocid1.compartment.oc1..x"][..],
+        &["status", "--compartment-id", "ocid1.compartment.oc1..x"],
+        &["preflight", "--function-id", "ocid1.fnfunc.oc1..f", "--compartment-id", "ocid1.compartment.oc1..x"],
+    ] {
         let (_, help, _) = run(&[sub[0], "--help"], &HashMap::new()).await;
         assert!(help.contains("(1 to 64)") && help.contains("[default: 10]"), "{}: {help}", sub[0]);
         let args: Vec<&str> = sub.iter().copied().chain(["--concurrency", "65"]).collect();
@@ -248,6 +264,9 @@ async fn the_demo_fits_80_lines_and_ends_with_its_table() {
     // And the paused secret (issue 21): one line, skipped by the schedule, then resumed.
     let paused: Vec<&&str> = lines.iter().filter(|l| l.starts_with("paused ")).collect();
     assert!(paused.len() == 1 && paused[0].contains("the schedule skipped it") && paused[0].ends_with("resumed: ok"), "{stdout}");
+    // And: two preflights under the table, one passing, one naming the missing statement.
+    assert!(lines.iter().any(|l| l.starts_with("preflight API_KEY: 200 all ")), "{stdout}");
+    assert!(lines.iter().any(|l| l.contains("refused to the function: 403") && l.contains("missing: Allow dynamic-group")), "{stdout}");
     let totals = lines[lines.len() - 2];
     // The function posted its metrics (OCI_ROTATOR_METRICS_COMPARTMENT): at least one per step of 21 rotations.
     let posted =

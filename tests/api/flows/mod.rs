@@ -23,10 +23,12 @@ mod fault_matrix;
 mod last_outcome;
 /// A domain user's console password under a strict custom policy, and an impossible one.
 mod password_policies;
-/// `oci-rotator rollback` and `history`: rotate, roll back, rotate again, per kind.
-mod rollback;
 /// `oci-rotator pause` and `resume`: the schedule skips a paused secret, on-demand rotation does not.
 mod pause;
+/// PREFLIGHT: reads only, and the statement each refused read needs.
+mod preflight;
+/// `oci-rotator rollback` and `history`: rotate, roll back, rotate again, per kind.
+mod rollback;
 /// `oci-rotator rotate --compartment-id`: a compartment's managed secrets through the Vault loop.
 mod rotate_fleet;
 /// Full rotations, replays, DELETE_ON_PROMOTE, concurrency and dry runs.

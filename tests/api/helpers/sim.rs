@@ -164,6 +164,7 @@ pub fn admin_env(config: &std::path::Path, endpoint: &str, retry_base_ms: &str) 
         ("OCI_ROTATOR_SECRETS_ENDPOINT", endpoint.to_owned()),
         ("OCI_ROTATOR_IDENTITY_ENDPOINT", endpoint.to_owned()),
         ("OCI_ROTATOR_MONITORING_ENDPOINT", endpoint.to_owned()),
+        ("OCI_ROTATOR_FUNCTIONS_ENDPOINT", endpoint.to_owned()),
         ("OCI_ROTATOR_RETRY_BASE_MS", retry_base_ms.to_owned()),
     ]
     .into_iter()

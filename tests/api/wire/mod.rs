@@ -28,9 +28,11 @@ mod metrics;
 mod paging;
 /// Identity-domain password policies: the 409 before any write.
 mod password_policies;
-/// `rollback`: the one UpdateSecret after the checks, and every refusal with none.
-mod rollback;
 /// `pause` and `resume`: the schedule off and on, the pause tag, call by call.
 mod pause;
+/// PREFLIGHT: every read, no write, the statement a refused read needs.
+mod preflight;
+/// `rollback`: the one UpdateSecret after the checks, and every refusal with none.
+mod rollback;
 /// The opt-in reset of a console password no secret manages (PASSWORD_TOO_OLD).
 mod unmanaged_password_reset;
