@@ -4,7 +4,6 @@
 use std::time::Duration;
 
 use crate::binding::BindingMode;
-use crate::cloud_guard::unmanaged_reset::UnmanagedReset;
 use crate::engine::Rotator;
 use crate::oci::auth::{AuthError, Env, Principal};
 use crate::oci::{region, Client, Endpoints, RetryPolicy};
@@ -42,7 +41,7 @@ pub struct Settings {
     pub binding: BindingMode,
     /// Whether a `PASSWORD_TOO_OLD` finding no secret manages resets the console password
     /// (`OCI_ROTATOR_RESET_UNMANAGED_PASSWORDS`): on only for exactly `on`
-    /// (`crate::cloud_guard::unmanaged_reset`).
+    /// (acted on by `crate::cloud_guard::unmanaged_reset`).
     pub reset_unmanaged_passwords: UnmanagedReset,
     /// Compartment the function posts its custom metrics to (`OCI_ROTATOR_METRICS_COMPARTMENT`,
     /// `crate::monitoring`); none: no metric is posted.
@@ -155,4 +154,26 @@ fn build(env: &dyn Env, dry_run: bool) -> Result<(Rotator, Settings), ConfigErro
         _ => rotator,
     };
     Ok((rotator, settings))
+}
+
+/// Whether unmanaged `PASSWORD_TOO_OLD` findings reset the password
+/// (`OCI_ROTATOR_RESET_UNMANAGED_PASSWORDS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UnmanagedReset {
+    /// Notify only (the default: any value but `on`).
+    #[default]
+    Off,
+    /// Reset when Cloud Guard confirms the problem and the user opted in.
+    On,
+}
+
+impl UnmanagedReset {
+    /// The mode a value of `OCI_ROTATOR_RESET_UNMANAGED_PASSWORDS` selects: only `on` turns the
+    /// reset on, so a typo leaves today's notify-only behaviour.
+    pub fn from_setting(value: Option<&str>) -> Self {
+        match value {
+            Some("on") => UnmanagedReset::On,
+            _ => UnmanagedReset::Off,
+        }
+    }
 }

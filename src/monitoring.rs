@@ -195,13 +195,6 @@ impl AlarmPlan {
             .collect()
     }
 
-    /// [`AlarmPlan::apply`] as the administrator's profile (`OCI_CLI_CONFIG_FILE`...), as `alarms --apply`
-    /// prints it.
-    pub async fn apply_from_env(&self) -> Result<String, String> {
-        let (rotator, _) = crate::config::rotator_from_env(&crate::oci::auth::ProcessEnv).map_err(|e| e.to_string())?;
-        Ok(self.apply(rotator.client()).await.map_err(|e| e.to_string())?.table())
-    }
-
     /// Creates each alarm no ACTIVE alarm of its name already is (ListAlarms by display name first).
     pub async fn apply(&self, client: &Client) -> Result<Applied, crate::oci::Error> {
         let mut done = Vec::new();

@@ -1,5 +1,5 @@
 //! `oci-rotator alarms`: prints the two alarms over the function's metrics (one JSON a line, for
-//! `oci monitoring alarm create --from-json`) or creates them; the work is [`crate::monitoring`].
+//! `oci monitoring alarm create --from-json`) or creates them; the work is [`crate::monitoring`] (`--apply`: [`crate::lifecycle::apply_alarms`]).
 use crate::monitoring::{AlarmPlan, AlarmRequest};
 
 /// Options of `alarms`.
@@ -23,6 +23,6 @@ pub struct AlarmsArgs {
 pub async fn run(a: AlarmsArgs) -> Result<(), String> {
     let plan = AlarmPlan::new(&AlarmRequest { compartment_id: a.compartment_id, topic_id: a.topic_id, interval_days: a.interval });
     eprintln!("oci-rotator alarms: {}", plan.note);
-    print!("{}", if a.apply { plan.apply_from_env().await? } else { plan.json_lines() });
+    print!("{}", if a.apply { crate::lifecycle::apply_alarms(&plan).await? } else { plan.json_lines() });
     Ok(())
 }

@@ -38,27 +38,9 @@ use super::{retry_token, Finding};
 /// The problem this module acts on.
 pub const PROBLEM: &str = "PASSWORD_TOO_OLD";
 
-/// Whether unmanaged `PASSWORD_TOO_OLD` findings reset the password
-/// (`OCI_ROTATOR_RESET_UNMANAGED_PASSWORDS`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum UnmanagedReset {
-    /// Notify only (the default: any value but `on`).
-    #[default]
-    Off,
-    /// Reset when Cloud Guard confirms the problem and the user opted in.
-    On,
-}
-
-impl UnmanagedReset {
-    /// The mode a value of `OCI_ROTATOR_RESET_UNMANAGED_PASSWORDS` selects: only `on` turns the
-    /// reset on, so a typo leaves today's notify-only behaviour.
-    pub fn from_setting(value: Option<&str>) -> Self {
-        match value {
-            Some("on") => UnmanagedReset::On,
-            _ => UnmanagedReset::Off,
-        }
-    }
-}
+/// The switch is a process setting, read by `config` (it lives there so that the settings
+/// import nothing above them); re-exported here, where it is acted on.
+pub use crate::config::UnmanagedReset;
 
 /// What an attempt came to.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,6 +8,7 @@
 //!   on the secret as the freeform tag `oci-rotator-paused`.
 //! - [`history`]: the secret's versions, the credential each holds, its rotation state, last
 //!   outcome and pause (`oci-rotator history`). Read-only.
+//! - [`apply_alarms`]: `alarms --apply` as the administrator (the alarms themselves: [`crate::monitoring`]).
 
 pub mod history;
 pub mod pause;
@@ -27,4 +28,11 @@ pub fn admin_client_from_env() -> Result<(crate::oci::Client, crate::binding::Bi
     let (rotator, settings) = crate::config::rotator_from_env(&crate::oci::auth::ProcessEnv).map_err(|e| e.to_string())?;
     let client = rotator.client().with_deadline(tokio::time::Instant::now() + settings.default_timeout);
     Ok((client, settings.binding))
+}
+
+/// `alarms --apply`: [`crate::monitoring::AlarmPlan::apply`] as the administrator's profile
+/// (`OCI_CLI_CONFIG_FILE`...), as the command prints it.
+pub async fn apply_alarms(plan: &crate::monitoring::AlarmPlan) -> Result<String, String> {
+    let (client, _) = admin_client_from_env()?;
+    Ok(plan.apply(&client).await.map_err(|e| e.to_string())?.table())
 }
