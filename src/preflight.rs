@@ -14,8 +14,7 @@ use futures_util::stream::{self, StreamExt};
 use serde_json::{json, Value};
 
 use crate::oci::auth::{Env, Principal};
-use crate::oci::vault::SecretFilter;
-use crate::oci::{Client, Error};
+use crate::oci::Client;
 use crate::protocol::{Check, SecretRotationOutput};
 
 /// What `preflight` is asked: the command line's options (`cli::preflight` parses them).
@@ -185,7 +184,9 @@ pub async fn preflight(client: &Client, args: &PreflightArgs) -> Result<Prefligh
     };
     let secret_ids = match (&args.secret_id, &args.compartment_id) {
         (Some(s), _) => vec![s.clone()],
-        (None, Some(c)) => list_secrets(client, c, args.subtree).await.map_err(|e| format!("cannot list the secrets of {c}: {e}"))?,
+        (None, Some(c)) => crate::fleet::managed::actionable_ids(client, c, args.subtree)
+            .await
+            .map_err(|e| format!("cannot list the secrets of {c}: {e}"))?,
         (None, None) => return Err("give --secret-id or --compartment-id".to_owned()),
     };
     let endpoint = function.invoke_endpoint.clone();
@@ -203,17 +204,6 @@ pub async fn preflight(client: &Client, args: &PreflightArgs) -> Result<Prefligh
     }
     report.secrets = secrets;
     Ok(report)
-}
-
-/// Every ACTIVE secret of the compartment (and below, with `subtree`).
-async fn list_secrets(client: &Client, compartment: &str, subtree: bool) -> Result<Vec<String>, Error> {
-    let compartments = if subtree { client.compartment_subtree(compartment).await? } else { vec![compartment.to_owned()] };
-    let mut ids = Vec::new();
-    for c in &compartments {
-        let listed = client.list_secrets(c, SecretFilter::default()).await?;
-        ids.extend(listed.into_iter().filter(|s| matches!(s.lifecycle_state.as_str(), "ACTIVE" | "UPDATING")).map(|s| s.id));
-    }
-    Ok(ids)
 }
 
 /// One secret: read it as the caller (None: not managed), check its target, invoke PREFLIGHT.

@@ -68,6 +68,20 @@ pub async fn listed<P: FnMut(Progress) + ?Sized>(
     Ok(all)
 }
 
+/// The ids of the secrets of `compartment` (and, with `subtree`, of every compartment under it)
+/// that a command can act on now, ACTIVE or UPDATING: what `pause`, `resume` and `preflight` go
+/// through, reading each secret (GetSecret) themselves. The OCI error of the compartment that
+/// could not be listed, when one could not.
+pub async fn actionable_ids(client: &Client, compartment: &str, subtree: bool) -> Result<Vec<String>, Error> {
+    let compartments = if subtree { client.compartment_subtree(compartment).await? } else { vec![compartment.to_owned()] };
+    let mut ids = Vec::new();
+    for c in &compartments {
+        let secrets = client.list_secrets(c, SecretFilter::default()).await?;
+        ids.extend(secrets.into_iter().filter(|s| matches!(s.lifecycle_state.as_str(), "ACTIVE" | "UPDATING")).map(|s| s.id));
+    }
+    Ok(ids)
+}
+
 /// GetSecret of one listed secret: `Some` when it is managed.
 pub async fn read(client: &Client, secret_id: &str) -> Result<Option<ManagedSecret>, Error> {
     let secret = client.get_secret(secret_id).await?.secret;

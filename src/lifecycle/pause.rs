@@ -27,7 +27,7 @@ use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::{Date, OffsetDateTime};
 
-use crate::oci::vault::{SecretFilter, SecretWithEtag};
+use crate::oci::vault::SecretWithEtag;
 use crate::oci::{Client, Error};
 use crate::protocol::is_ocid_of;
 
@@ -306,7 +306,9 @@ where
     let (ids, only_managed) = match scope {
         Scope::Secret(id) => (vec![id.clone()], false),
         Scope::Compartment { id, subtree } => (
-            managed_secret_ids(client, id, *subtree).await.map_err(|source| PauseError::Compartment { compartment: id.clone(), source })?,
+            crate::fleet::managed::actionable_ids(client, id, *subtree)
+                .await
+                .map_err(|source| PauseError::Compartment { compartment: id.clone(), source })?,
             true,
         ),
     };
@@ -328,19 +330,6 @@ where
         .collect()
         .await;
     Ok(lines)
-}
-
-/// The secrets of a compartment (and its subtree) that are not being deleted: the one place the
-/// compartment form lists them (ListCompartments, ListSecrets); which are managed is told from the
-/// GetSecret each one gets anyway.
-async fn managed_secret_ids(client: &Client, compartment: &str, subtree: bool) -> Result<Vec<String>, Error> {
-    let compartments = if subtree { client.compartment_subtree(compartment).await? } else { vec![compartment.to_owned()] };
-    let mut ids = Vec::new();
-    for c in compartments {
-        let listed = client.list_secrets(&c, SecretFilter::default()).await?;
-        ids.extend(listed.into_iter().filter(|s| matches!(s.lifecycle_state.as_str(), "ACTIVE" | "UPDATING")).map(|s| s.id));
-    }
-    Ok(ids)
 }
 
 /// The rotation config as read with `isScheduledRotationEnabled` set to `on`; `None` without one.
