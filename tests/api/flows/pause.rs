@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use oci_rotator::cli::status::{status, StatusArgs};
+use oci_rotator::cli::status::status;
 use oci_rotator::fleet::Report;
 use oci_rotator::lifecycle::pause::{self, Outcome, Scope, TAG_KEY};
 use oci_rotator::oci::vault::Secret;
@@ -38,16 +38,7 @@ fn scheduled(d: &Secret) -> bool {
 }
 
 async fn fleet_status(rig: &SimRig, compartment: &str) -> Report {
-    let args = StatusArgs {
-        compartment_id: compartment.to_owned(),
-        subtree: false,
-        older_than: 90 * DAY,
-        json: true,
-        wide: false,
-        concurrency: 8,
-        timeout: Duration::from_secs(600),
-        allow_unbound: false,
-    };
+    let args = super::status::args(compartment);
     status(rig.rotator.client(), &args, &mut |_| {}).await.unwrap()
 }
 

@@ -199,18 +199,7 @@ async fn sigint_to_the_binary_stops_it_cleanly_with_a_failure_status() {
         .spawn()
         .unwrap();
     // When: SIGINT once the first rotation was reported.
-    let stderr = child.stderr.take().unwrap();
-    let (first_tx, first_rx) = std::sync::mpsc::channel();
-    let reader = std::thread::spawn(move || {
-        let mut rest = Vec::new();
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if line.starts_with("[1/") {
-                let _ = first_tx.send(());
-            }
-            rest.push(line);
-        }
-        rest
-    });
+    let (first_rx, reader) = watch_stderr(&mut child, "[1/");
     first_rx.recv_timeout(Duration::from_secs(60)).expect("the binary reported no rotation");
     let killed = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
     assert!(killed.success());
@@ -581,18 +570,7 @@ async fn with_local_a_second_sigint_names_each_secret_left_pending_and_the_comma
     let root = rig.sim.compartment_id();
     let secrets = rig.seed(&root, 6, &KINDS, "twice");
     let mut child = spawn_binary(&rig, &["rotate", "--compartment-id", &root, "--local", "--concurrency", "2"]);
-    let stderr = child.stderr.take().unwrap();
-    let (cancelled_tx, cancelled_rx) = std::sync::mpsc::channel();
-    let reader = std::thread::spawn(move || {
-        let mut lines = Vec::new();
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if line.starts_with("cancelled:") {
-                let _ = cancelled_tx.send(());
-            }
-            lines.push(line);
-        }
-        lines
-    });
+    let (cancelled_rx, reader) = watch_stderr(&mut child, "cancelled:");
     // When: SIGINT once a secret holds a PENDING version, and again once the first was taken in.
     let started = std::time::Instant::now();
     while with_pending(&rig, &secrets).is_empty() {
@@ -630,4 +608,25 @@ async fn with_local_a_second_sigint_names_each_secret_left_pending_and_the_comma
         assert_eq!(rig.sim.current_version(&s.secret_id), Some(2), "{}", s.secret_id);
         assert!(checks::current_is_live(&rig.sim, &s.secret_id, s.kind, &s.user_id).is_empty(), "{}", s.secret_id);
     }
+}
+
+/// Reads the child's stderr on a thread: the receiver hears once a line starts with `prefix`; the
+/// thread answers every line when stderr closes.
+fn watch_stderr(
+    child: &mut std::process::Child,
+    prefix: &'static str,
+) -> (std::sync::mpsc::Receiver<()>, std::thread::JoinHandle<Vec<String>>) {
+    let stderr = child.stderr.take().unwrap();
+    let (seen_tx, seen_rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut lines = Vec::new();
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.starts_with(prefix) {
+                let _ = seen_tx.send(());
+            }
+            lines.push(line);
+        }
+        lines
+    });
+    (seen_rx, reader)
 }

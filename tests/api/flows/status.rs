@@ -25,7 +25,8 @@ fn opts() -> SimOptions {
     SimOptions { updating_ms: 0, key_propagation_ms: 0, ..Default::default() }
 }
 
-fn args(compartment_id: &str) -> StatusArgs {
+/// The status options these flows use: one compartment, JSON, 90 days, 8 at a time (also `pause`'s flows).
+pub(super) fn args(compartment_id: &str) -> StatusArgs {
     StatusArgs {
         compartment_id: compartment_id.to_owned(),
         subtree: false,
