@@ -26,13 +26,11 @@ pub const MAIN: &str = "Examples:
 With no command and FN_LISTENER set (as OCI Functions starts the container), it serves the Fn socket.
 Each command's --help has examples and names the environment it reads.";
 
-/// The whole program's `--help`, in a build without the simulator (the function's image).
-pub const MAIN_WITHOUT_SIMULATOR: &str = "Examples:
-  oci-rotator rotate --secret-id \"$SECRET\" --dry-run  # rehearse one secret's rotation, write nothing
-  oci-rotator status --compartment-id \"$SECRETS_COMPARTMENT\"
-
-With no command and FN_LISTENER set (as OCI Functions starts the container), it serves the Fn socket.
-Each command's --help has examples and names the environment it reads.";
+/// The whole program's `--help`, in a build without the simulator (the function's image: with
+/// neither the simulator nor the administrator's commands).
+pub const MAIN_WITHOUT_SIMULATOR: &str = "This is the function's image: it serves Vault's rotation steps (with FN_LISTENER set, as OCI
+Functions starts the container, on the Fn socket; `oci-rotator serve` on TCP). The administrator's
+commands (rotate, enroll, status, preflight...) are in the full build: cargo install --path . (docs/deploy.md).";
 
 /// `serve`.
 pub const SERVE: &str = "Examples:
