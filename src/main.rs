@@ -7,9 +7,9 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
+use oci_rotator::cli::{self, help, serve, Logs};
 #[cfg(feature = "admin")]
 use oci_rotator::cli::{adopt, alarms, enroll, history, pause, policies, preflight, rollback, rotate, status};
-use oci_rotator::cli::{self, help, serve, Logs};
 #[cfg(feature = "simulator")]
 use oci_rotator::cli::{demo, simulate};
 
