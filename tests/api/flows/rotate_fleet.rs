@@ -189,15 +189,7 @@ async fn sigint_to_the_binary_stops_it_cleanly_with_a_failure_status() {
     let rig = fleet_rig(opts()).await;
     let root = rig.sim.compartment_id();
     let secrets = rig.seed(&root, 12, &KINDS, "sigint");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_oci-rotator"))
-        .args(["rotate", "--compartment-id", &root, "--concurrency", "2", "--poll-secs", "0.3"])
-        .env_clear()
-        .envs(&rig.admin_env)
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_binary(&rig, &["rotate", "--compartment-id", &root, "--concurrency", "2", "--poll-secs", "0.3"]);
     // When: SIGINT once the first rotation was reported.
     let (first_rx, reader) = watch_stderr(&mut child, "[1/");
     first_rx.recv_timeout(Duration::from_secs(60)).expect("the binary reported no rotation");
