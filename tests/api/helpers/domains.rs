@@ -3,7 +3,7 @@
 //! user must never see.
 
 use serde_json::{json, Value};
-use wiremock::matchers::{method, path, path_regex, query_param};
+use wiremock::matchers::{body_partial_json, header_exists, method, path, path_regex, query_param};
 use wiremock::{Mock, ResponseTemplate};
 
 use super::wire::*;
@@ -84,17 +84,26 @@ pub async fn mount_no_classic_password_reset(app: &TestApp) {
         .await;
 }
 
+/// The domain creates one credential of `resource` (once): the POST must carry `expected_body`
+/// (at least), a retry token and the function's signature; it answers 201 with `answer`.
+pub async fn mount_scim_create(app: &TestApp, resource: &str, expected_body: Value, answer: Value) {
+    Mock::given(method("POST"))
+        .and(path(format!("/idcs-test/admin/v1/{resource}")))
+        .and(body_partial_json(expected_body))
+        .and(header_exists("opc-retry-token"))
+        .and(app.signed())
+        .respond_with(ResponseTemplate::new(201).set_body_json(answer))
+        .named(format!("create {resource}"))
+        .expect(1)
+        .mount(&app.oci)
+        .await;
+}
+
 /// Given a domain with no such domain (GetDomain answers 404) when `missing` is `"domain"`,
 /// otherwise an ACTIVE domain that does not list the user.
 pub async fn given_domain_or_user_missing(app: &TestApp, missing: &str) {
     if missing == "domain" {
-        Mock::given(method("GET"))
-            .and(path(format!("/20160918/domains/{DOMAIN_ID}")))
-            .and(app.signed())
-            .respond_with(not_found())
-            .expect(1)
-            .mount(&app.oci)
-            .await;
+        app.mount_refused(&format!("/20160918/domains/{DOMAIN_ID}"), 1).await;
     } else {
         mount_get_domain(app, "ACTIVE", 1).await;
         mount_domain_user(app, None, 1..=1).await;

@@ -111,6 +111,18 @@ impl SimRig {
         (answers, lockouts)
     }
 
+    /// Given the user's unmanaged credentials, when Vault rotates `kind` once through `driver`,
+    /// then every step answered 200 and section 6 of the contract holds (`previous` as set on the
+    /// secret). Returns the unmanaged credentials it took before the rotation.
+    pub async fn rotate_cleanly(&self, kind: CredentialKind, driver: &Driver, previous: PreviousCredential) -> BTreeSet<String> {
+        let unmanaged = self.unmanaged(kind);
+        let answers = self.rotate(kind, driver, Duration::from_secs(30)).await;
+        assert!(completed(&answers), "{kind}: {answers:?}");
+        let problems = self.violations(kind, previous, &unmanaged);
+        assert!(problems.is_empty(), "{kind}: {problems:?}");
+        unmanaged
+    }
+
     /// The contract's section 6 after a completed rotation.
     pub fn violations(&self, kind: CredentialKind, previous: PreviousCredential, unmanaged: &BTreeSet<String>) -> Vec<String> {
         checks::after_rotation(&self.sim, &self.secret(kind), kind, &self.user(kind), previous, unmanaged)

@@ -428,12 +428,30 @@ impl TestApp {
             .expect(1)
             .mount(&self.oci)
             .await;
+        self.mount_pending_version_listed(version).await;
+    }
+
+    /// ListSecretVersions lists version `version` as PENDING and LATEST (once).
+    pub async fn mount_pending_version_listed(&self, version: u64) {
         Mock::given(method("GET"))
             .and(path(format!("/20180608/secrets/{SECRET_ID}/versions")))
             .and(self.signed())
             .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"versionNumber": version, "stages": ["PENDING", "LATEST"]}])))
             .named("ListSecretVersions")
             .expect(1)
+            .mount(&self.oci)
+            .await;
+    }
+
+    /// A GET of `path` answers OCI's 404 NotAuthorizedOrNotFound (`times` times): the function may
+    /// not read it, or it is not there.
+    pub async fn mount_refused(&self, path_: &str, times: u64) {
+        Mock::given(method("GET"))
+            .and(path(path_))
+            .and(self.signed())
+            .respond_with(not_found())
+            .named(format!("GET {path_} (404)"))
+            .expect(times)
             .mount(&self.oci)
             .await;
     }

@@ -74,13 +74,7 @@ async fn without_a_usable_default_domain_a_console_password_is_a_409_and_nothing
         let app = spawn_app().await;
         let meta = json!({"credentialType": "CONSOLE_PASSWORD", "userId": USER_ID});
         if listed == "forbidden" {
-            Mock::given(method("GET"))
-                .and(path("/20160918/domains"))
-                .and(app.signed())
-                .respond_with(not_found())
-                .expect(1)
-                .mount(&app.oci)
-                .await;
+            app.mount_refused("/20160918/domains", 1).await;
         } else {
             app.mount_list_domains(json!([domain_json(&app, "DEFAULT", listed)]), 1).await;
         }
@@ -128,17 +122,15 @@ async fn a_domain_users_auth_token_is_created_in_the_domain_and_never_through_th
         .expect(1)
         .mount(&app.oci)
         .await;
-    Mock::given(method("POST"))
-        .and(path("/idcs-test/admin/v1/AuthTokens"))
-        .and(body_partial_json(json!({"schemas": ["urn:ietf:params:scim:schemas:oracle:idcs:authToken"], "user": {"value": DOMAIN_USER_ID},
-            "description": format!("oci-rotator {SECRET_ID}")})))
-        .and(wiremock::matchers::header_exists("opc-retry-token"))
-        .and(app.signed())
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"schemas": ["urn:ietf:params:scim:schemas:oracle:idcs:authToken"],
-            "id": "scim-new", "ocid": "ocid1.credential.oc1..new", "token": "one-time-token-Zx9", "description": format!("oci-rotator {SECRET_ID}")})))
-        .expect(1)
-        .mount(&app.oci)
-        .await;
+    mount_scim_create(
+        &app,
+        "AuthTokens",
+        json!({"schemas": ["urn:ietf:params:scim:schemas:oracle:idcs:authToken"], "user": {"value": DOMAIN_USER_ID},
+            "description": format!("oci-rotator {SECRET_ID}")}),
+        json!({"schemas": ["urn:ietf:params:scim:schemas:oracle:idcs:authToken"], "id": "scim-new", "ocid": "ocid1.credential.oc1..new",
+            "token": "one-time-token-Zx9", "description": format!("oci-rotator {SECRET_ID}")}),
+    )
+    .await;
     app.mount_pending_version_written(2).await;
     // When
     let out = app.run_step(Step::CreatePendingVersion, Some(1)).await;
@@ -265,15 +257,7 @@ async fn smtp_oauth2_and_database_credentials_of_a_domain_user_are_created_throu
             }
             _ => {}
         }
-        Mock::given(method("POST"))
-            .and(path(format!("/idcs-test/admin/v1/{resource}")))
-            .and(body_partial_json(expected_body))
-            .and(wiremock::matchers::header_exists("opc-retry-token"))
-            .and(app.signed())
-            .respond_with(ResponseTemplate::new(201).set_body_json(answer))
-            .expect(1)
-            .mount(&app.oci)
-            .await;
+        mount_scim_create(&app, resource, expected_body, answer).await;
         app.mount_pending_version_written(2).await;
         // When
         let out = app.run_step(Step::CreatePendingVersion, Some(1)).await;

@@ -178,13 +178,7 @@ async fn a_new_version_refused_because_a_record_moved_the_etag_is_written_again_
             .mount(&app.oci)
             .await;
     }
-    Mock::given(method("GET"))
-        .and(path(format!("/20180608/secrets/{SECRET_ID}/versions")))
-        .and(app.signed())
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"versionNumber": 2, "stages": ["PENDING", "LATEST"]}])))
-        .expect(1)
-        .mount(&app.oci)
-        .await;
+    app.mount_pending_version_listed(2).await;
     // When
     let out = app.run_step(Step::CreatePendingVersion, Some(1)).await;
     // Then: the version was written with the fresh etag, and nothing was recorded (no failure).

@@ -124,7 +124,7 @@ async fn a_refused_read_answers_403_naming_the_iam_statement() {
     let app = spawn_app().await;
     mount_no_write(&app).await;
     given_preflight_secret(&app, CredentialKind::ApiKey, false).await;
-    Mock::given(method("GET")).and(path(format!("/20160918/users/{USER_ID}"))).respond_with(not_found()).expect(1).mount(&app.oci).await;
+    app.mount_refused(&format!("/20160918/users/{USER_ID}"), 1).await;
     // When PREFLIGHT runs
     let out = preflight(&app).await;
     // Then 403, the statement `policies --kinds API_KEY --user-id U` prints, and OCI's request id
