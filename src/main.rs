@@ -102,14 +102,14 @@ fn main() -> ExitCode {
         #[cfg(feature = "simulator")]
         Command::Demo(args) => cli::run(Logs::demo(v), demo::run(args, v > 0)),
         #[cfg(feature = "admin")]
-        Command::Rotate(args) => cli::run(Logs::admin(v), rotate::run_command(args, cli::interrupted())),
+        Command::Rotate(args) => cli::run(Logs::admin(v), rotate::run_command(args, cli::interrupted(), v > 0)),
         #[cfg(feature = "admin")]
         Command::Enroll(args) => cli::run(Logs::admin(v), enroll::run(args)),
         #[cfg(feature = "admin")]
         Command::Adopt(args) => cli::run(Logs::admin(v), adopt::run(args)),
         #[cfg(feature = "admin")]
         // Not healthy is an answer, not an error: exit 1 with the report printed (2: a compartment that cannot be read).
-        Command::Status(args) => cli::run(Logs::quiet(v), status::run(args)),
+        Command::Status(args) => cli::run(Logs::quiet(v), status::run(args, v > 0)),
         #[cfg(feature = "admin")]
         Command::Rollback(args) => cli::run(Logs::admin(v), rollback::run(args)),
         #[cfg(feature = "admin")]

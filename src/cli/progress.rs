@@ -1,7 +1,8 @@
-//! Progress of a long command on stderr: a bar redrawn in place on a terminal, plain lines (one
-//! per finished item, and a summary every few seconds) otherwise, so that logs and CI output stay
-//! readable. No crate: a bar is one `\r`-rewritten line. With `--json`, each finished item's JSON
-//! line goes to stdout as it finishes.
+//! Progress of a long command on stderr: a bar redrawn in place on a terminal; otherwise nothing at
+//! the default level (the results are on stdout; issue 20: nothing on stderr but warnings and
+//! errors) and, with `-v`, plain lines (one per finished item, and a summary every few seconds) so
+//! that logs and CI output stay readable. No crate: a bar is one `\r`-rewritten line. With
+//! `--json`, each finished item's JSON line goes to stdout as it finishes.
 
 use std::io::{IsTerminal as _, Write as _};
 use std::time::{Duration, Instant};
@@ -16,6 +17,7 @@ pub struct Progress {
     last_draw: Option<Instant>,
     last_summary: Instant,
     json_lines: bool,
+    plain_lines: bool,
 }
 
 impl Default for Progress {
@@ -25,10 +27,15 @@ impl Default for Progress {
 }
 
 impl Progress {
-    /// A bar (`tty`) or plain lines.
+    /// A bar (`tty`), or nothing until [`Progress::with_plain_lines`].
     pub fn new(tty: bool) -> Self {
         let now = Instant::now();
-        Progress { tty, started: now, last_draw: None, last_summary: now, json_lines: false }
+        Progress { tty, started: now, last_draw: None, last_summary: now, json_lines: false, plain_lines: false }
+    }
+
+    /// Off a terminal, also prints the plain lines (`-v`).
+    pub fn with_plain_lines(self, plain_lines: bool) -> Self {
+        Progress { plain_lines, ..self }
     }
 
     /// Also prints each finished item's JSON line on stdout (`--json`).
@@ -49,6 +56,9 @@ impl Progress {
     pub fn update(&mut self, c: Counts, line: Option<&str>) {
         let mut err = std::io::stderr().lock();
         if !self.tty {
+            if !self.plain_lines {
+                return;
+            }
             if let Some(line) = line {
                 let _ = writeln!(err, "[{}/{}] {line}", c.done, c.total);
             }

@@ -73,8 +73,9 @@ fn parse_step(s: &str) -> Result<Step, String> {
 
 /// Runs `rotate`: one secret, or with `--compartment-id` every managed secret of the compartment
 /// (stopped early by `cancel`). Err when a step did not answer 200 or not every secret was
-/// rotated (exit 1), or the compartment cannot be read (exit 2).
-pub async fn run_command(cmd: RotateCommand, cancel: impl Future<Output = ()>) -> Result<(), CommandError> {
+/// rotated (exit 1), or the compartment cannot be read (exit 2). `verbose` (`-v`): mass
+/// rotation's progress lines on stderr off a terminal.
+pub async fn run_command(cmd: RotateCommand, cancel: impl Future<Output = ()>, verbose: bool) -> Result<(), CommandError> {
     match (cmd.secret_id, cmd.compartment_id) {
         (_, Some(compartment_id)) => {
             let args = rotate_fleet::FleetArgs {
@@ -88,7 +89,7 @@ pub async fn run_command(cmd: RotateCommand, cancel: impl Future<Output = ()>) -
                 attempts: cmd.attempts,
                 ..rotate_fleet::FleetArgs::new(compartment_id)
             };
-            let ok = rotate_fleet::run(args, &ProcessEnv, cancel, cmd.json).await?;
+            let ok = rotate_fleet::run(args, &ProcessEnv, cancel, cmd.json, verbose).await?;
             ok.then_some(()).ok_or_else(|| CommandError::Failed("not every secret was rotated".to_owned()))
         }
         (Some(secret_id), None) => {

@@ -11,9 +11,15 @@ pub use crate::fleet::rotate::FleetArgs;
 use crate::fleet::rotate::{rotate_fleet, Fleet, FleetReport};
 use crate::oci::auth::Env;
 
-/// Runs the command: prints the report on stdout (JSON lines with `json`); Ok(true) when every
-/// rotation succeeded.
-pub async fn run(args: FleetArgs, env: &dyn Env, cancel: impl Future<Output = ()>, json: bool) -> Result<bool, CommandError> {
+/// Runs the command: prints the report on stdout (JSON lines with `json`), progress lines off a
+/// terminal only when `verbose`; Ok(true) when every rotation succeeded.
+pub async fn run(
+    args: FleetArgs,
+    env: &dyn Env,
+    cancel: impl Future<Output = ()>,
+    json: bool,
+    verbose: bool,
+) -> Result<bool, CommandError> {
     if !crate::protocol::is_ocid_of(&args.compartment_id, "compartment") && !crate::protocol::is_ocid_of(&args.compartment_id, "tenancy") {
         return Err(CommandError::Failed("--compartment-id must be a compartment or tenancy OCID".to_owned()));
     }
@@ -22,7 +28,7 @@ pub async fn run(args: FleetArgs, env: &dyn Env, cancel: impl Future<Output = ()
         let in_flight = args.in_flight.clone();
         super::on_second_interrupt(move || in_flight.stopped_at_once());
     }
-    let mut progress = Progress::default().with_json_lines(json);
+    let mut progress = Progress::default().with_json_lines(json).with_plain_lines(verbose);
     let report: FleetReport = rotate_fleet(&fleet, &args, cancel, &mut progress).await?;
     match json {
         true => println!("{}", report.summary_json(&args)),

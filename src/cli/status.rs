@@ -62,11 +62,15 @@ pub async fn status(client: &Client, args: &StatusArgs, progress: &mut dyn FnMut
     Ok(fleet::status(client, &opts, args.timeout, progress).await?)
 }
 
-/// Runs the command; the exit status is success only when the report is healthy.
-pub async fn run(args: StatusArgs) -> Result<bool, CommandError> {
+/// Runs the command; the exit status is success only when the report is healthy. Progress goes
+/// to stderr on a terminal, and off one only when `verbose` (`-v`).
+pub async fn run(args: StatusArgs, verbose: bool) -> Result<bool, CommandError> {
     let (rotator, _) = crate::config::rotator_from_env(&ProcessEnv).map_err(|e| e.to_string())?;
     let (mut line, terminal) = (ProgressLine::default(), std::io::stderr().is_terminal());
     let report = status(rotator.client(), &args, &mut |p| {
+        if !terminal && !verbose {
+            return;
+        }
         if let Some(l) = line.next(p) {
             let _ = if terminal { write!(std::io::stderr(), "\r\x1b[K{l}") } else { writeln!(std::io::stderr(), "{l}") };
         }

@@ -98,6 +98,16 @@ async fn commands_are_quiet_by_default_and_verbose_on_request() {
     assert!(stderr.lines().any(|l| l.contains(" INFO ")), "-v shows INFO: {stderr}");
     assert!(!stdout.contains(" INFO "), "logs stay off stdout: {stdout}");
     assert_eq!(rig.sim.current_version(&secret), Some(3), "both rotations happened");
+    // When: a mass rotation off a terminal, at the default level, then with -v.
+    let fleet = ["rotate", "--compartment-id", &rig.seeded.compartment_id, "--kind", "AUTH_TOKEN", "--local"];
+    let (code, stdout, stderr) = run(&fleet, &env).await;
+    // Then: one row per secret on stdout and no progress lines on stderr; -v adds them.
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert_eq!(stdout.lines().filter(|l| l.starts_with("ROTATED")).count(), 2, "{stdout}");
+    assert_eq!(stderr, "", "no progress lines off a terminal by default");
+    let (code, stdout, stderr) = run(&[&fleet[..], &["-v"]].concat(), &env).await;
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(stderr.lines().any(|l| l.starts_with("[1/") && l.contains("] ROTATED")), "-v shows the progress lines: {stderr}");
 }
 
 #[tokio::test]

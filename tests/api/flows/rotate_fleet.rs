@@ -185,11 +185,11 @@ async fn cancelling_starts_no_more_rotations_and_waits_for_those_started() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigint_to_the_binary_stops_it_cleanly_with_a_failure_status() {
-    // Given: twelve secrets; the binary rotating two at a time, its progress as plain lines.
+    // Given: twelve secrets; the binary rotating two at a time, its progress as plain lines (-v).
     let rig = fleet_rig(opts()).await;
     let root = rig.sim.compartment_id();
     let secrets = rig.seed(&root, 12, &KINDS, "sigint");
-    let mut child = spawn_binary(&rig, &["rotate", "--compartment-id", &root, "--concurrency", "2", "--poll-secs", "0.3"]);
+    let mut child = spawn_binary(&rig, &["rotate", "--compartment-id", &root, "--concurrency", "2", "--poll-secs", "0.3", "-v"]);
     // When: SIGINT once the first rotation was reported.
     let (first_rx, reader) = watch_stderr(&mut child, "[1/");
     first_rx.recv_timeout(Duration::from_secs(60)).expect("the binary reported no rotation");
