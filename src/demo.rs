@@ -483,7 +483,7 @@ async fn rolls_back_and_rotates(
 /// PREFLIGHT twice on `secret_id` (the function's `/call`, as `oci-rotator preflight` invokes it):
 /// once with every grant (200), once with ListApiKeys refused to the function's principal (403
 /// naming the statement). Nothing may be written either time. True when both answered so; and the
-/// two lines to print.
+/// lines to print (the missing statement on a line of its own).
 async fn preflights(sim: &Simulator, transport: &HttpTransport, driver: &Driver, secret_id: &str) -> (bool, Vec<String>) {
     let seq_before = sim.journal().last().map_or(0, |j| j.seq);
     let pass = driver.step(transport, crate::protocol::Step::Preflight, secret_id, None, &mut |_| {}).await;
@@ -492,10 +492,15 @@ async fn preflights(sim: &Simulator, transport: &HttpTransport, driver: &Driver,
     let writes = sim.journal().iter().filter(|j| j.seq > seq_before && j.write).count();
     let ok = pass.response_code == 200 && denied.response_code == 403 && denied.return_message.contains("USER_APIKEY_ADD") && writes == 0;
     let strip = |m: &str| m.strip_prefix("PREFLIGHT: ").unwrap_or(m).to_owned();
-    let lines = vec![
+    let denied_message = strip(&denied.return_message);
+    let (failed, missing) = denied_message.split_once("; missing: ").unwrap_or((&denied_message, ""));
+    let mut lines = vec![
         format!("preflight API_KEY: {} {}", pass.response_code, strip(&pass.return_message)),
-        format!("preflight API_KEY, ListApiKeys refused to the function: {} {}", denied.response_code, strip(&denied.return_message)),
+        format!("preflight API_KEY, ListApiKeys refused to the function: {} {failed}", denied.response_code),
     ];
+    if !missing.is_empty() {
+        lines.push(format!("  missing: {missing}"));
+    }
     (ok, lines)
 }
 
