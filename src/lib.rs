@@ -16,6 +16,7 @@
 //!   [`driver::rotate_one`], the work of `rotate --secret-id`, and its text and `--json` lines.
 //! - [`server`]: the axum router, served on the Fn socket or on TCP.
 //! - [`last_outcome`]: the tag `oci-rotator-last-outcome` a failed step leaves on the secret.
+//! - [`pause_tag`]: the tag `oci-rotator-paused` a pause leaves on the secret (written by `lifecycle`, read by `fleet`).
 //! - [`onboard`]: the `enroll` and `adopt` workflows: a user's credential into a secret the function rotates.
 //! - [`lifecycle`]: lifecycle control of one secret between rotations: `rollback`, `history`, `pause` and `resume` of the scheduled rotation.
 //! - [`fleet`]: the fleet view behind `status`: managed secrets, their state, credentials no secret manages
@@ -57,6 +58,7 @@ pub mod notify;
 pub mod oci;
 pub mod onboard;
 pub mod passwords;
+pub mod pause_tag;
 pub mod policies;
 pub mod preflight;
 pub mod proof;

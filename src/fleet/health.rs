@@ -10,7 +10,7 @@
 //!   `lastRotationTime` + `rotationInterval` + a day (Vault reschedules after a failed rotation but
 //!   `lastRotationTime` is "when the secret was last rotated successfully").
 //!
-//! A paused secret (its tag `oci-rotator-paused`, [`crate::lifecycle::pause`]) has Vault's
+//! A paused secret (its tag `oci-rotator-paused`, [`crate::pause_tag`], written by [`crate::lifecycle::pause`]) has Vault's
 //! schedule off, so it is never overdue; [`pause_problems`] calls it failed when its pause is past
 //! its end, or when the tag says paused while Vault's schedule is on (the pause is not in effect).
 //!
@@ -23,8 +23,8 @@ use std::time::Duration;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use crate::lifecycle::pause::Pause;
 use crate::oci::vault::{Secret, SecretVersionSummary};
+use crate::pause_tag::Pause;
 
 /// Slack before a due rotation counts as overdue.
 pub const GRACE: Duration = Duration::from_secs(24 * 3600);

@@ -142,7 +142,7 @@ pub struct SecretStatus {
     pub last_outcome: Option<LastOutcome>,
     /// The pause recorded on the secret (its tag `oci-rotator-paused`: `{"reason", "until"}`,
     /// `until` null for an open pause); null when it is not paused.
-    pub paused: Option<crate::lifecycle::pause::Pause>,
+    pub paused: Option<crate::pause_tag::Pause>,
     /// True when `problems` is not empty.
     pub failed: bool,
     /// Why it is failed.

@@ -78,7 +78,7 @@ impl SecretStatus {
     /// Its row of the table, in [`Self::HEADER`]'s order.
     fn row(&self, cut: Cut) -> Vec<String> {
         let state = match self.problems.as_slice() {
-            [] => self.paused.as_ref().map_or_else(|| "ok".to_owned(), crate::lifecycle::pause::Pause::label),
+            [] => self.paused.as_ref().map_or_else(|| "ok".to_owned(), crate::pause_tag::Pause::label),
             [one] => format!("FAILED: {one}"),
             [first, rest @ ..] => format!("FAILED: {first} (+{} more)", rest.len()),
         };

@@ -18,86 +18,22 @@
 //! and `--until` (a date `2027-01-15`, meaning its first second UTC, or an RFC 3339 time; in the
 //! future).
 
-use std::collections::BTreeMap;
-
 use futures_util::stream::{self, StreamExt as _};
-use serde::Serialize;
 use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
-use time::macros::format_description;
-use time::{Date, OffsetDateTime};
+use time::OffsetDateTime;
 
 use crate::oci::vault::SecretWithEtag;
 use crate::oci::{Client, Error};
+use crate::pause_tag::parse_time;
+pub use crate::pause_tag::{Pause, TAG_KEY};
 use crate::protocol::is_ocid_of;
-
-/// The secret's freeform tag that records a pause.
-pub const TAG_KEY: &str = "oci-rotator-paused";
 
 /// OCI's limit on a freeform tag value.
 const TAG_VALUE_MAX: usize = 256;
 
 /// Secrets read and written at once (`--compartment-id`).
 const IN_FLIGHT: usize = 8;
-
-/// What the `oci-rotator-paused` tag says: why, and until when (none: until resumed).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Pause {
-    /// Why the rotations are paused.
-    pub reason: String,
-    /// When the pause is meant to end (`2027-01-15` or an RFC 3339 time, as written); null: open.
-    pub until: Option<String>,
-}
-
-impl Pause {
-    /// Reads a tag value (`<until or "-"> <reason>`); `None` when it is empty.
-    pub fn parse(value: &str) -> Option<Pause> {
-        let value = value.trim();
-        if value.is_empty() {
-            return None;
-        }
-        let (until, reason) = value.split_once(' ').unwrap_or((value, ""));
-        Some(Pause { reason: reason.trim().to_owned(), until: (until != "-").then(|| until.to_owned()) })
-    }
-
-    /// The pause of a secret's freeform tags, if any.
-    pub fn of_tags(tags: Option<&BTreeMap<String, String>>) -> Option<Pause> {
-        tags.and_then(|t| t.get(TAG_KEY)).and_then(|v| Pause::parse(v))
-    }
-
-    /// The tag value.
-    pub fn value(&self) -> String {
-        format!("{} {}", self.until.as_deref().unwrap_or("-"), self.reason)
-    }
-
-    /// When the pause ends (`Err` with the text when it is neither a date nor an RFC 3339 time).
-    pub fn ends_at(&self) -> Option<Result<OffsetDateTime, String>> {
-        self.until.as_deref().map(|u| parse_time(u).ok_or_else(|| u.to_owned()))
-    }
-
-    /// What is wrong with the pause at `now`, with the fix: its end passed (or cannot be read).
-    pub fn problem(&self, secret_id: &str, now: OffsetDateTime) -> Option<String> {
-        let fix = format!("oci-rotator resume --secret-id {secret_id}");
-        match self.ends_at()? {
-            Ok(end) if end <= now => Some(format!("paused past its end {} ({}): resume it: {fix}", self.until.as_deref()?, self.reason)),
-            Ok(_) => None,
-            Err(u) => Some(format!("paused with an end that is not a date ({u}): resume it, or pause it again: {fix}")),
-        }
-    }
-
-    /// One short line for a table: `paused until 2027-01-15: quarter-end freeze`.
-    pub fn label(&self) -> String {
-        format!("paused until {}: {}", self.until.as_deref().map_or("resumed", |u| u.get(..10).unwrap_or(u)), self.reason)
-    }
-}
-
-/// A date (its first second, UTC) or an RFC 3339 time.
-fn parse_time(s: &str) -> Option<OffsetDateTime> {
-    if let Ok(d) = Date::parse(s, format_description!("[year]-[month]-[day]")) {
-        return Some(d.midnight().assume_utc());
-    }
-    OffsetDateTime::parse(s, &Rfc3339).ok()
-}
 
 /// Why a pause or resume could not be done (nothing was written).
 #[derive(Debug, thiserror::Error)]
@@ -403,15 +339,5 @@ mod tests {
         let long = "x".repeat(300);
         assert!(new_pause(&long, None, now()).unwrap_err().to_string().contains("too long"));
         assert!(new_pause("freeze", Some("2026-12-04T12:00:01Z"), now()).is_ok());
-    }
-
-    #[test]
-    fn a_pause_past_its_end_is_a_problem_naming_the_fix() {
-        let p = Pause { reason: "freeze".to_owned(), until: Some("2026-12-01".to_owned()) };
-        let problem = p.problem("ocid1.vaultsecret.oc1.iad.s", now()).unwrap();
-        assert!(problem.contains("oci-rotator resume --secret-id ocid1.vaultsecret.oc1.iad.s"), "{problem}");
-        assert_eq!(Pause { until: Some("2027-01-15".to_owned()), ..p.clone() }.problem("s", now()), None);
-        assert_eq!(Pause { until: None, ..p.clone() }.problem("s", now()), None);
-        assert!(Pause { until: Some("soon".to_owned()), ..p }.problem("s", now()).unwrap().contains("not a date"));
     }
 }
